@@ -1,0 +1,37 @@
+# SwiftMaaS — the two commands a new user needs: `make run` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= release
+FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
+# Debian packages the build and the tests need.
+APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist
+
+.PHONY: run test build deps bench fixtures clean
+
+# Installs only what is missing, so a machine that has everything never calls apt-get.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+# Until the server exists, the main job trains the demo CNN on Fashion-MNIST and prints its test accuracy.
+run: build
+	$(SWIFT) run -c $(CONFIG) maas train --spec examples/fashion_cnn.json --data $(FASHION_MNIST) --output maas-data/models/fashion-cnn
+
+# Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
+test: deps
+	FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG)
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,73 @@
+import Foundation
+import Tensor
+
+/// A trained model on disk: a directory with `model.json` (format version, spec, labels,
+/// metrics, lineage) and `weights.safetensors` (parameters and buffers by dotted name).
+public struct ModelArtifact: Codable, Sendable {
+    public static let formatVersion = 1
+    public static let descriptorFile = "model.json"
+    public static let weightsFile = "weights.safetensors"
+
+    public var formatVersion: Int
+    public var kind: String
+    public var spec: ModelSpec
+    /// Class names for classifiers, index-aligned with the output.
+    public var labels: [String]?
+    public var metrics: [String: Double]
+    /// Where the model came from: data checksum, seed, job id, …
+    public var lineage: [String: String]
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind, spec, labels, metrics, lineage
+        case formatVersion = "format_version", createdAt = "created_at"
+    }
+
+    public init(spec: ModelSpec, labels: [String]? = nil, metrics: [String: Double] = [:], lineage: [String: String] = [:]) {
+        formatVersion = Self.formatVersion
+        kind = "neural_network"
+        self.spec = spec
+        self.labels = labels
+        self.metrics = metrics
+        self.lineage = lineage
+        createdAt = ISO8601DateFormatter().string(from: Date())
+    }
+
+    /// Writes the artifact into `directory`. Files go to a sibling temporary directory that is
+    /// renamed into place, so a crash never leaves a half-written artifact.
+    public func save(model: Model, to directory: String) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: staging.appendingPathComponent(Self.descriptorFile))
+        try Safetensors.write(model.stateDictionary, metadata: ["format": "pt"],
+                              to: staging.appendingPathComponent(Self.weightsFile).path)
+        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+        try fm.moveItem(at: staging, to: target)
+    }
+
+    /// Reads an artifact directory and rebuilds the model with its weights.
+    public static func load(from directory: String) throws -> (artifact: ModelArtifact, model: Model) {
+        let url = URL(fileURLWithPath: directory)
+        let descriptor = url.appendingPathComponent(descriptorFile)
+        guard let data = FileManager.default.contents(atPath: descriptor.path) else {
+            throw SpecError(descriptor.path, "cannot read the model descriptor")
+        }
+        let artifact: ModelArtifact
+        do {
+            artifact = try JSONDecoder().decode(ModelArtifact.self, from: data)
+        } catch let error as DecodingError {
+            throw SpecError(decodingError: error)
+        }
+        try require(artifact.formatVersion <= formatVersion, "format_version",
+                    "artifact format \(artifact.formatVersion) is newer than this build reads (\(formatVersion))")
+        let model = try Model(spec: artifact.spec)
+        let (tensors, _) = try Safetensors.read(path: url.appendingPathComponent(weightsFile).path)
+        try model.load(stateDictionary: tensors)
+        return (artifact, model)
+    }
+}

@@ -1,0 +1,200 @@
+extension CPUBackend {
+    /// NHWC convolution as im2col + one SGEMM: patches [N·OH·OW, KH·KW·C] × weight [KH·KW·C, F].
+    /// The patch matrix is returned so the backward pass reuses it instead of rebuilding it.
+    public func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor?, geometry g: Conv2DGeometry) -> (output: Tensor, patches: Tensor) {
+        let filters = weight.shape[3]
+        let patches = Tensor(uninitializedShape: [g.outputPixels, g.patchSize])
+        im2col(x.base, g, into: patches.base)
+        let y = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, filters])
+        if let bias {
+            for row in 0..<g.outputPixels { (y.base + row * filters).update(from: bias.base, count: filters) }
+        }
+        sgemm(m: g.outputPixels, n: filters, k: g.patchSize, a: patches.base, lda: g.patchSize,
+              b: weight.base, ldb: filters, beta: bias == nil ? 0 : 1, c: y.base, ldc: filters)
+        return (y, patches)
+    }
+
+    public func conv2dBackward(patches: Tensor, weight: Tensor, hasBias: Bool, geometry g: Conv2DGeometry,
+                               gradient: Tensor, needInputGradient: Bool) -> (input: Tensor?, weight: Tensor, bias: Tensor?) {
+        let filters = weight.shape[3], m = g.outputPixels, k = g.patchSize
+        let dw = Tensor(uninitializedShape: weight.shape)
+        sgemm(transposeA: true, m: k, n: filters, k: m, a: patches.base, lda: k, b: gradient.base, ldb: filters,
+              c: dw.base, ldc: filters)
+        var db: Tensor?
+        if hasBias {
+            let t = Tensor(uninitializedShape: [filters])
+            columnSums(gradient.base, rows: m, columns: filters, into: t.base)
+            db = t
+        }
+        var dx: Tensor?
+        if needInputGradient {
+            let dPatches = Tensor(uninitializedShape: [m, k])
+            sgemm(transposeB: true, m: m, n: k, k: filters, a: gradient.base, lda: filters, b: weight.base, ldb: filters,
+                  c: dPatches.base, ldc: k)
+            let t = Tensor(zeros: [g.batch, g.inHeight, g.inWidth, g.inChannels])
+            col2im(dPatches.base, g, into: t.base)
+            dx = t
+        }
+        return (dx, dw, db)
+    }
+
+    public func maxPool2d(_ x: Tensor, geometry g: Conv2DGeometry) -> (output: Tensor, argmax: [Int32]) {
+        let c = g.inChannels
+        let y = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, c])
+        var argmax = [Int32](repeating: 0, count: y.count)
+        let src = x.base, dst = y.base
+        argmax.withUnsafeMutableBufferPointer { indexBuffer in
+            let indices = indexBuffer.baseAddress!
+            parallelFor(g.batch * g.outHeight, grain: 8) { rows in
+                for row in rows {
+                    let n = row / g.outHeight, oh = row % g.outHeight
+                    for ow in 0..<g.outWidth {
+                        let o = (row * g.outWidth + ow) * c
+                        let best = dst + o, at = indices + o
+                        best.initialize(repeating: -.infinity, count: c)
+                        at.initialize(repeating: -1, count: c)
+                        for kh in 0..<g.kernelHeight {
+                            let ih = oh * g.strideHeight - g.padTop + kh
+                            if ih < 0 || ih >= g.inHeight { continue }
+                            for kw in 0..<g.kernelWidth {
+                                let iw = ow * g.strideWidth - g.padLeft + kw
+                                if iw < 0 || iw >= g.inWidth { continue }
+                                let offset = ((n * g.inHeight + ih) * g.inWidth + iw) * c
+                                let s = src + offset
+                                for ch in 0..<c where s[ch] > best[ch] || at[ch] < 0 {
+                                    best[ch] = s[ch]
+                                    at[ch] = Int32(offset + ch)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (y, argmax)
+    }
+
+    public func maxPool2dBackward(argmax: [Int32], geometry g: Conv2DGeometry, gradient: Tensor) -> Tensor {
+        let dx = Tensor(zeros: [g.batch, g.inHeight, g.inWidth, g.inChannels])
+        let perSample = g.outHeight * g.outWidth * g.inChannels
+        let d = dx.base, grad = gradient.base
+        argmax.withUnsafeBufferPointer { indices in
+            // Windows of one sample only touch that sample's input, so samples split cleanly.
+            parallelFor(g.batch, grain: 4) { samples in
+                for i in samples.lowerBound * perSample..<samples.upperBound * perSample {
+                    d[Int(indices[i])] += grad[i]
+                }
+            }
+        }
+        return dx
+    }
+
+    public func avgPool2d(_ x: Tensor, geometry g: Conv2DGeometry) -> Tensor {
+        let c = g.inChannels
+        let y = Tensor(zeros: [g.batch, g.outHeight, g.outWidth, c])
+        let src = x.base, dst = y.base
+        parallelFor(g.batch * g.outHeight, grain: 8) { rows in
+            for row in rows {
+                let n = row / g.outHeight, oh = row % g.outHeight
+                for ow in 0..<g.outWidth {
+                    let out = dst + (row * g.outWidth + ow) * c
+                    let window = poolWindow(g, oh: oh, ow: ow)
+                    for ih in window.rows { for iw in window.columns {
+                        let s = src + ((n * g.inHeight + ih) * g.inWidth + iw) * c
+                        for ch in 0..<c { out[ch] += s[ch] }
+                    } }
+                    let scale = 1 / Float(window.rows.count * window.columns.count)
+                    for ch in 0..<c { out[ch] *= scale }
+                }
+            }
+        }
+        return y
+    }
+
+    public func avgPool2dBackward(geometry g: Conv2DGeometry, gradient: Tensor) -> Tensor {
+        let c = g.inChannels
+        let dx = Tensor(zeros: [g.batch, g.inHeight, g.inWidth, c])
+        let d = dx.base, grad = gradient.base
+        parallelFor(g.batch, grain: 4) { samples in
+            for n in samples { for oh in 0..<g.outHeight { for ow in 0..<g.outWidth {
+                let window = poolWindow(g, oh: oh, ow: ow)
+                let scale = 1 / Float(window.rows.count * window.columns.count)
+                let gr = grad + ((n * g.outHeight + oh) * g.outWidth + ow) * c
+                for ih in window.rows { for iw in window.columns {
+                    let t = d + ((n * g.inHeight + ih) * g.inWidth + iw) * c
+                    for ch in 0..<c { t[ch] += gr[ch] * scale }
+                } }
+            } } }
+        }
+        return dx
+    }
+}
+
+/// Input rows and columns under one pooling window, clipped to the image (padding is not counted).
+@inline(__always)
+private func poolWindow(_ g: Conv2DGeometry, oh: Int, ow: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+    let h0 = oh * g.strideHeight - g.padTop, w0 = ow * g.strideWidth - g.padLeft
+    return (max(h0, 0)..<min(h0 + g.kernelHeight, g.inHeight), max(w0, 0)..<min(w0 + g.kernelWidth, g.inWidth))
+}
+
+/// Unfolds NHWC input into one row of KH·KW·C values per output pixel. In NHWC a window row is
+/// KW·C contiguous floats, so an interior row is a single copy.
+func im2col(_ x: UnsafePointer<Float>, _ g: Conv2DGeometry, into patches: UnsafeMutablePointer<Float>) {
+    let c = g.inChannels, rowSpan = g.kernelWidth * c, patch = g.patchSize
+    parallelFor(g.batch * g.outHeight, grain: max(1, 16384 / max(1, g.outWidth * patch))) { rows in
+        for row in rows {
+            let n = row / g.outHeight, oh = row % g.outHeight
+            for ow in 0..<g.outWidth {
+                let dst = patches + (row * g.outWidth + ow) * patch
+                let iw0 = ow * g.strideWidth - g.padLeft
+                for kh in 0..<g.kernelHeight {
+                    let ih = oh * g.strideHeight - g.padTop + kh
+                    let d = dst + kh * rowSpan
+                    if ih < 0 || ih >= g.inHeight {
+                        d.initialize(repeating: 0, count: rowSpan)
+                        continue
+                    }
+                    let source = x + ((n * g.inHeight + ih) * g.inWidth) * c
+                    if iw0 >= 0 && iw0 + g.kernelWidth <= g.inWidth {
+                        d.update(from: source + iw0 * c, count: rowSpan)
+                    } else {
+                        for kw in 0..<g.kernelWidth {
+                            let iw = iw0 + kw
+                            if iw < 0 || iw >= g.inWidth { (d + kw * c).initialize(repeating: 0, count: c) }
+                            else { (d + kw * c).update(from: source + iw * c, count: c) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adds patch gradients back onto the (zeroed) NHWC input gradient. Parallel over samples,
+/// whose input regions are disjoint.
+func col2im(_ patches: UnsafePointer<Float>, _ g: Conv2DGeometry, into dx: UnsafeMutablePointer<Float>) {
+    let c = g.inChannels, rowSpan = g.kernelWidth * c, patch = g.patchSize
+    parallelFor(g.batch, grain: 1) { samples in
+        for n in samples { for oh in 0..<g.outHeight { for ow in 0..<g.outWidth {
+            let src = patches + ((n * g.outHeight + oh) * g.outWidth + ow) * patch
+            let iw0 = ow * g.strideWidth - g.padLeft
+            for kh in 0..<g.kernelHeight {
+                let ih = oh * g.strideHeight - g.padTop + kh
+                if ih < 0 || ih >= g.inHeight { continue }
+                let target = dx + ((n * g.inHeight + ih) * g.inWidth) * c
+                let s = src + kh * rowSpan
+                if iw0 >= 0 && iw0 + g.kernelWidth <= g.inWidth {
+                    let t = target + iw0 * c
+                    for i in 0..<rowSpan { t[i] += s[i] }
+                } else {
+                    for kw in 0..<g.kernelWidth {
+                        let iw = iw0 + kw
+                        if iw < 0 || iw >= g.inWidth { continue }
+                        let t = target + iw * c, sk = s + kw * c
+                        for i in 0..<c { t[i] += sk[i] }
+                    }
+                }
+            }
+        } } }
+    }
+}

@@ -1,0 +1,38 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import COpenBLAS
+
+/// How many threads compute kernels use: `MAAS_THREADS` when set, else every core.
+public enum ComputeThreads {
+    public static let count: Int = {
+        if let value = getenv("MAAS_THREADS"), let n = Int(String(cString: value)), n > 0 { return n }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }()
+
+    /// Applies the thread count to OpenBLAS; called once before the first GEMM.
+    static let configureBLAS: Void = { openblas_set_num_threads(Int32(count)) }()
+}
+
+/// Splits `0..<count` into contiguous chunks and runs them on the compute threads. Small
+/// ranges (under `grain` items per thread) run inline: thread hand-off costs microseconds.
+@inline(__always)
+func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+    let threads = min(ComputeThreads.count, count / max(grain, 1))
+    if threads <= 1 {
+        body(0..<count)
+        return
+    }
+    let chunk = (count + threads - 1) / threads
+    // Kernels capture raw pointers into disjoint ranges; the chunks never overlap, which is the
+    // guarantee `@Sendable` would otherwise demand.
+    withoutActuallyEscaping(body) { escapable in
+        let shared = unsafeBitCast(escapable, to: (@Sendable (Range<Int>) -> Void).self)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let start = t * chunk
+            let end = min(count, start + chunk)
+            if start < end { shared(start..<end) }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NeuralNet
+import Tensor
+
+@main
+struct Maas: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maas",
+        abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
+        subcommands: [Train.self, Predict.self])
+}
+
+/// A user-facing failure: printed as one line, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+/// Loads a labelled image folder (MNIST-layout IDX files) as training and test sets.
+func loadImageFolder(_ path: String) throws -> (train: LabelledData, test: LabelledData?) {
+    let train = try LabelledImages.loadIDXFolder(path, split: "train")
+    let test = try? LabelledImages.loadIDXFolder(path, split: "test")
+    return (LabelledData(inputs: train.images, targets: .classes(train.labels)),
+            test.map { LabelledData(inputs: $0.images, targets: .classes($0.labels)) })
+}
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train a model locally and write its artifact.")
+
+    @Option(help: "Model spec (JSON or YAML).") var spec: String
+    @Option(help: "Training data: a folder of IDX files (train-*/t10k-*).") var data: String
+    @Option(help: "Override the spec's epoch count.") var epochs: Int?
+    @Option(help: "Use only the first N training samples.") var limit: Int?
+    @Option(help: "Seed for initialisation, shuffling and dropout.") var seed: UInt64?
+    @Option(help: "Artifact directory to write.") var output: String = "maas-data/models/latest"
+    @Flag(help: "Print one JSON line per epoch instead of a progress bar.") var json = false
+
+    func run() throws {
+        let modelSpec: ModelSpec
+        do { modelSpec = try ModelSpec.load(path: spec) } catch { throw CommandFailure("model spec \(spec): \(error)") }
+        var (train, test) = try loadImageFolder(data)
+        if let limit { train = train.batch(0..<min(limit, train.count)) }
+        let model = try Model(spec: modelSpec, seed: seed)
+        guard Array(train.inputs.shape.dropFirst()) == modelSpec.input.shape else {
+            throw CommandFailure("input.shape is \(modelSpec.input.shape) but the data's samples are \(Array(train.inputs.shape.dropFirst()))")
+        }
+        let trainer = Trainer(model: model, seed: seed)
+        FileHandle.standardError.write("training \(model.parameterCount) parameters on \(train.count) samples, "
+                                       + "\(ComputeThreads.count) threads\n")
+        let progress = ProgressBar()
+        let reports = trainer.fit(train, epochs: epochs, onStep: json ? nil : { progress.update($0) }, onEpoch: { report in
+            if json {
+                print(String(decoding: try! JSONEncoder().encode(report), as: UTF8.self))
+            } else {
+                progress.finish(report)
+            }
+        })
+        var metrics: [String: Double] = ["train_loss": Double(reports.last?.loss ?? .nan)]
+        if let accuracy = reports.last?.accuracy { metrics["train_accuracy"] = Double(accuracy) }
+        if let test {
+            let (loss, accuracy) = trainer.evaluate(test)
+            metrics["test_loss"] = Double(loss)
+            if let accuracy {
+                metrics["test_accuracy"] = Double(accuracy)
+                print(String(format: "test accuracy: %.4f (loss %.4f, %d samples)", accuracy, loss, test.count))
+            } else {
+                print(String(format: "test loss: %.4f (%d samples)", loss, test.count))
+            }
+        }
+        let labels = (0..<(model.outputShape.first ?? 1)).map(String.init)
+        let artifact = ModelArtifact(spec: modelSpec, labels: labels, metrics: metrics,
+                                     lineage: ["data": data, "seed": String(seed ?? modelSpec.seed ?? 0)])
+        try artifact.save(model: model, to: output)
+        print("wrote \(output)")
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print predictions of a saved model.")
+
+    @Option(help: "Artifact directory (model.json + weights.safetensors).") var model: String
+    @Option(help: "Input: an IDX file (images), or a CSV/text file with one flattened sample per line.") var input: String
+    @Option(help: "Print at most N predictions.") var limit: Int = 20
+
+    func run() throws {
+        let (artifact, network) = try ModelArtifact.load(from: model)
+        let samples = try readSamples(input, sampleShape: artifact.spec.input.shape)
+        let outputs = try network.predict(samples)
+        let width = outputs.count / max(outputs.shape[0], 1)
+        let values = outputs.scalars
+        for row in 0..<min(limit, outputs.shape[0]) {
+            let out = Array(values[(row * width)..<((row + 1) * width)])
+            if let labels = artifact.labels, labels.count == width, width > 1 {
+                let best = out.indices.max { out[$0] < out[$1] }!
+                print("\(row)\t\(labels[best])\t\(String(format: "%.4f", out[best]))")
+            } else {
+                print("\(row)\t" + out.map { String(format: "%.6g", $0) }.joined(separator: "\t"))
+            }
+        }
+    }
+
+    /// IDX images are scaled to [0, 1] like the training data; text rows are taken as given.
+    func readSamples(_ path: String, sampleShape: [Int]) throws -> Tensor {
+        if let idx = try? IDXReader.read(path: path), idx.rank >= 2 {
+            let n = idx.shape[0]
+            return Tensor(shape: [n] + sampleShape) { out in
+                idx.withUnsafeBufferPointer { src in
+                    precondition(src.count == out.count, "IDX samples do not match the model input \(sampleShape)")
+                    for i in out.indices { out[i] = src[i] / 255 }
+                }
+            }
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CommandFailure("cannot read \(path)") }
+        var rows: [[Float]] = []
+        for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let fields = line.split { $0 == "," || $0 == " " || $0 == "\t" }
+            var row: [Float] = []
+            for (column, field) in fields.enumerated() {
+                guard let v = Float(field) else { throw CommandFailure("\(path):\(number + 1):\(column + 1): '\(field)' is not a number") }
+                row.append(v)
+            }
+            guard row.count == sampleShape.reduce(1, *) else {
+                throw CommandFailure("\(path):\(number + 1): \(row.count) values, the model takes \(sampleShape.reduce(1, *)) per sample")
+            }
+            rows.append(row)
+        }
+        return Tensor(shape: [rows.count] + sampleShape, scalars: rows.flatMap { $0 })
+    }
+}
+
+/// One-line progress on stderr: epoch, step, loss, samples/s, ETA.
+final class ProgressBar {
+    private var lastDraw: UInt64 = 0
+
+    func update(_ p: StepProgress) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastDraw > 100_000_000 || p.step == p.stepsPerEpoch else { return }
+        lastDraw = now
+        let width = 30, filled = width * p.step / p.stepsPerEpoch
+        let bar = String(repeating: "=", count: filled) + (filled < width ? ">" : "") + String(repeating: " ", count: max(0, width - filled - 1))
+        let line = String(format: "\repoch %d/%d [%@] %d/%d loss %.4f %.0f samples/s ETA %@ ", p.epoch, p.epochs, bar,
+                          p.step, p.stepsPerEpoch, p.loss, p.samplesPerSecond, formatDuration(p.secondsRemaining))
+        FileHandle.standardError.write(line)
+    }
+
+    func finish(_ r: EpochReport) {
+        var line = String(format: "\repoch %d: loss %.4f", r.epoch, r.loss)
+        if let a = r.accuracy { line += String(format: " accuracy %.4f", a) }
+        if let v = r.validationLoss { line += String(format: " val_loss %.4f", v) }
+        if let v = r.validationAccuracy { line += String(format: " val_accuracy %.4f", v) }
+        line += String(format: " (%.1fs, %.0f samples/s)", r.seconds, r.samplesPerSecond)
+        FileHandle.standardError.write(line + String(repeating: " ", count: 20) + "\n")
+    }
+}
+
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    let s = Int(seconds.rounded())
+    return s >= 60 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s)s"
+}
+
+extension FileHandle {
+    func write(_ string: String) { write(Data(string.utf8)) }
+}
