@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Tensor", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .executableTarget(name: "maas", dependencies: [
-            "Tensor", "NeuralNet", "Datasets",
+            "Tensor", "NeuralNet", "Datasets", "COpenBLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -19,8 +19,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
 /// Layout: two zero bytes, a type code, the number of dimensions, one big-endian UInt32 per
 /// dimension, then the values in row-major order.
 public enum IDXReader {
-    /// Reads the whole file as a tensor of its dimensions, values converted to Float.
-    public static func read(path: String) throws -> Tensor {
+    /// Reads the whole file as a tensor of its dimensions, values converted to Float and
+    /// multiplied by `scale` on the way (pixels to [0, 1] without a second full-size copy).
+    public static func read(path: String, scale: Float = 1) throws -> Tensor {
         let bytes = try readDecompressed(path: path)
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
             throw DatasetError.malformed(path: path, reason: "missing the IDX magic number (two zero bytes)")
@@ -53,13 +54,14 @@ public enum IDXReader {
             return Tensor(shape: shape) { out in
                 for i in 0..<count {
                     switch typeCode {
-                    case 0x08: out[i] = Float(data.load(fromByteOffset: i, as: UInt8.self))
+                    case 0x08: out[i] = Float(data.load(fromByteOffset: i, as: UInt8.self)) * scale
                     case 0x09: out[i] = Float(data.load(fromByteOffset: i, as: Int8.self))
                     case 0x0B: out[i] = Float(Int16(bigEndian: data.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
                     case 0x0C: out[i] = Float(Int32(bigEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
                     case 0x0D: out[i] = Float(bitPattern: UInt32(bigEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                     default: out[i] = Float(Double(bitPattern: UInt64(bigEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
                     }
+                    if typeCode != 0x08 { out[i] *= scale }
                 }
             }
         }
@@ -99,15 +101,12 @@ public struct LabelledImages: Sendable {
             where gzFileExists(candidate) { return candidate }
             throw DatasetError.unreadable(path: "\(folder)/\(prefix)-\(stem)-ubyte[.gz]", reason: "not found")
         }
-        let raw = try IDXReader.read(path: try find("images-idx3"))
+        let raw = try IDXReader.read(path: try find("images-idx3"), scale: 1 / 255)
         let labelTensor = try IDXReader.read(path: try find("labels-idx1"))
         guard raw.rank == 3 || raw.rank == 4, raw.shape[0] == labelTensor.count else {
             throw DatasetError.malformed(path: folder, reason: "images \(raw.shape) do not match \(labelTensor.count) labels")
         }
-        let shape = raw.rank == 3 ? raw.shape + [1] : raw.shape
-        let images = Tensor(shape: shape) { out in
-            raw.withUnsafeBufferPointer { src in for i in out.indices { out[i] = src[i] * (1 / 255) } }
-        }
+        let images = raw.rank == 3 ? raw.reshaped(raw.shape + [1]) : raw
         return LabelledImages(images: images, labels: labelTensor.scalars.map { Int32($0) })
     }
 

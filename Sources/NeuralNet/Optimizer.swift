@@ -18,60 +18,35 @@ public final class Optimizer {
             second = parameters.map { Tensor(zeros: $0.value.shape) }
         }
         stepCount += 1
+        let rule = updateRule(lr: lr)
         let clipScale = globalClipScale(parameters)
-        let t = Float(stepCount)
-        let momentum = spec.momentum ?? 0, nesterov = spec.nesterov ?? false
-        let beta1 = spec.beta1 ?? 0.9, beta2 = spec.beta2 ?? 0.999
-        let epsilon = spec.epsilon ?? 1e-7, rho = spec.rho ?? 0.9
-        let decay = spec.weightDecay ?? (spec.kind == .adamw ? 0.01 : 0)
-        let clipValue = spec.clipValue ?? .infinity
-        let biasCorrection1 = 1 - powf(beta1, t), biasCorrection2 = 1 - powf(beta2, t)
+        let backend = Tensor.backend
         for (i, parameter) in parameters.enumerated() {
             guard let gradient = parameter.grad else { continue }
             parameter.grad = nil
-            gradient.withUnsafeBufferPointer { gBuffer in
-                first[i].withUnsafeMutableBufferPointer { mBuffer in
-                    second[i].withUnsafeMutableBufferPointer { vBuffer in
-                        parameter.value.withUnsafeMutableBufferPointer { pBuffer in
-                            let g = gBuffer.baseAddress!, m = mBuffer.baseAddress!, v = vBuffer.baseAddress!, p = pBuffer.baseAddress!
-                            for j in 0..<pBuffer.count {
-                                var grad = min(max(g[j] * clipScale, -clipValue), clipValue)
-                                switch spec.kind {
-                                case .sgd:
-                                    grad += decay * p[j]
-                                    if momentum > 0 {
-                                        m[j] = momentum * m[j] + grad
-                                        p[j] -= lr * (nesterov ? grad + momentum * m[j] : m[j])
-                                    } else {
-                                        p[j] -= lr * grad
-                                    }
-                                case .adam, .adamw:
-                                    if spec.kind == .adam { grad += decay * p[j] } else { p[j] -= lr * decay * p[j] }
-                                    m[j] = beta1 * m[j] + (1 - beta1) * grad
-                                    v[j] = beta2 * v[j] + (1 - beta2) * grad * grad
-                                    let mHat = m[j] / biasCorrection1, vHat = v[j] / biasCorrection2
-                                    p[j] -= lr * mHat / (vHat.squareRoot() + epsilon)
-                                case .rmsprop:
-                                    grad += decay * p[j]
-                                    v[j] = rho * v[j] + (1 - rho) * grad * grad
-                                    let update = grad / (v[j].squareRoot() + epsilon)
-                                    if momentum > 0 { m[j] = momentum * m[j] + update; p[j] -= lr * m[j] } else { p[j] -= lr * update }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            backend.applyUpdate(rule, parameter: &parameter.value, gradient: gradient, gradientScale: clipScale,
+                                clipValue: spec.clipValue ?? .infinity, first: &first[i], second: &second[i])
+        }
+    }
+
+    private func updateRule(lr: Float) -> UpdateRule {
+        let decay = spec.weightDecay ?? (spec.kind == .adamw ? 0.01 : 0)
+        switch spec.kind {
+        case .sgd:
+            return .sgd(lr: lr, momentum: spec.momentum ?? 0, nesterov: spec.nesterov ?? false, weightDecay: decay)
+        case .adam, .adamw:
+            let beta1 = spec.beta1 ?? 0.9, beta2 = spec.beta2 ?? 0.999, t = Float(stepCount)
+            return .adam(lr: lr, beta1: beta1, beta2: beta2, epsilon: spec.epsilon ?? 1e-7, weightDecay: decay,
+                         decoupled: spec.kind == .adamw, biasCorrection1: 1 - powf(beta1, t), biasCorrection2: 1 - powf(beta2, t))
+        case .rmsprop:
+            return .rmsprop(lr: lr, rho: spec.rho ?? 0.9, momentum: spec.momentum ?? 0, epsilon: spec.epsilon ?? 1e-7, weightDecay: decay)
         }
     }
 
     /// Factor that brings the global gradient norm down to `clip_norm` (1 when under it).
     private func globalClipScale(_ parameters: [Variable]) -> Float {
         guard let limit = spec.clipNorm else { return 1 }
-        var total: Double = 0
-        for parameter in parameters {
-            parameter.grad?.withUnsafeBufferPointer { g in for x in g { total += Double(x * x) } }
-        }
+        let total = parameters.reduce(0.0) { $0 + ($1.grad.map(Tensor.backend.sumOfSquares) ?? 0) }
         let norm = Float(total.squareRoot())
         return norm > limit ? limit / (norm + 1e-6) : 1
     }

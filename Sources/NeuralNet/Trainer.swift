@@ -116,8 +116,10 @@ public final class Trainer {
         }
     }
 
-    /// Loss and accuracy (for classifiers) over a dataset, in inference mode.
-    public func evaluate(_ data: LabelledData, batchSize: Int = 512) -> (loss: Float, accuracy: Float?) {
+    /// Loss and accuracy (for classifiers) over a dataset, in inference mode. Batches default
+    /// to the training batch size, whose buffers the pool already holds.
+    public func evaluate(_ data: LabelledData, batchSize: Int? = nil) -> (loss: Float, accuracy: Float?) {
+        let batchSize = batchSize ?? model.spec.batchSize
         var context = ForwardContext(training: false)
         var totalLoss: Double = 0, correct = 0, sawAccuracy = false
         var start = 0

@@ -8,6 +8,18 @@ public enum UnaryFunction: Sendable, Equatable {
 /// Elementwise binary operations; the right operand may broadcast over the left's leading axes.
 public enum BinaryFunction: Sendable, Equatable { case add, subtract, multiply, divide }
 
+/// One optimiser's update of a parameter from its gradient, with the hyperparameters of this step.
+public enum UpdateRule: Sendable {
+    /// PyTorch's SGD: v = μv + g; p -= lr·(g + μv) with Nesterov, else lr·v.
+    case sgd(lr: Float, momentum: Float, nesterov: Bool, weightDecay: Float)
+    /// Adam (L2 decay added to the gradient) or AdamW (`decoupled`: decay applied to the weight).
+    /// The bias corrections are 1 − β₁ᵗ and 1 − β₂ᵗ for this step.
+    case adam(lr: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool,
+              biasCorrection1: Float, biasCorrection2: Float)
+    /// Keras' RMSprop: s = ρs + (1 − ρ)g²; p -= lr·g / (√s + ε), with optional momentum.
+    case rmsprop(lr: Float, rho: Float, momentum: Float, epsilon: Float, weightDecay: Float)
+}
+
 /// Spatial geometry of a 2-D convolution or pooling window over NHWC tensors.
 public struct Conv2DGeometry: Sendable, Equatable {
     public var batch, inHeight, inWidth, inChannels: Int
@@ -72,6 +84,13 @@ public protocol Backend: Sendable {
     /// a += b, in place (gradient accumulation).
     func accumulate(_ a: inout Tensor, _ b: Tensor)
 
+    /// Updates `parameter` in place. The gradient is first multiplied by `gradientScale` (global-norm
+    /// clipping) and clamped to ±`clipValue`; `first` and `second` are the rule's moment buffers.
+    func applyUpdate(_ rule: UpdateRule, parameter: inout Tensor, gradient: Tensor, gradientScale: Float, clipValue: Float,
+                     first: inout Tensor, second: inout Tensor)
+    /// Σ x², accumulated in double precision.
+    func sumOfSquares(_ x: Tensor) -> Double
+
     func softmax(_ x: Tensor) -> Tensor
     func softmaxBackward(output: Tensor, gradient: Tensor) -> Tensor
     func logSoftmax(_ x: Tensor) -> Tensor
@@ -80,8 +99,8 @@ public protocol Backend: Sendable {
     func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) -> (output: Tensor, patches: Tensor)
     func conv2dBackward(patches: Tensor, weight: Tensor, hasBias: Bool, geometry: Conv2DGeometry,
                         gradient: Tensor, needInputGradient: Bool) -> (input: Tensor?, weight: Tensor, bias: Tensor?)
-    func maxPool2d(_ x: Tensor, geometry: Conv2DGeometry) -> (output: Tensor, argmax: [Int32])
-    func maxPool2dBackward(argmax: [Int32], geometry: Conv2DGeometry, gradient: Tensor) -> Tensor
+    func maxPool2d(_ x: Tensor, geometry: Conv2DGeometry) -> (output: Tensor, argmax: IndexBuffer)
+    func maxPool2dBackward(argmax: IndexBuffer, geometry: Conv2DGeometry, gradient: Tensor) -> Tensor
     func avgPool2d(_ x: Tensor, geometry: Conv2DGeometry) -> Tensor
     func avgPool2dBackward(geometry: Conv2DGeometry, gradient: Tensor) -> Tensor
 

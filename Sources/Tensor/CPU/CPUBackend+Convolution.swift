@@ -38,33 +38,36 @@ extension CPUBackend {
         return (dx, dw, db)
     }
 
-    public func maxPool2d(_ x: Tensor, geometry g: Conv2DGeometry) -> (output: Tensor, argmax: [Int32]) {
+    public func maxPool2d(_ x: Tensor, geometry g: Conv2DGeometry) -> (output: Tensor, argmax: IndexBuffer) {
         let c = g.inChannels
         let y = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, c])
-        var argmax = [Int32](repeating: 0, count: y.count)
-        let src = x.base, dst = y.base
-        argmax.withUnsafeMutableBufferPointer { indexBuffer in
-            let indices = indexBuffer.baseAddress!
-            parallelFor(g.batch * g.outHeight, grain: 8) { rows in
-                for row in rows {
-                    let n = row / g.outHeight, oh = row % g.outHeight
-                    for ow in 0..<g.outWidth {
-                        let o = (row * g.outWidth + ow) * c
-                        let best = dst + o, at = indices + o
-                        best.initialize(repeating: -.infinity, count: c)
-                        at.initialize(repeating: -1, count: c)
-                        for kh in 0..<g.kernelHeight {
-                            let ih = oh * g.strideHeight - g.padTop + kh
-                            if ih < 0 || ih >= g.inHeight { continue }
-                            for kw in 0..<g.kernelWidth {
-                                let iw = ow * g.strideWidth - g.padLeft + kw
-                                if iw < 0 || iw >= g.inWidth { continue }
-                                let offset = ((n * g.inHeight + ih) * g.inWidth + iw) * c
-                                let s = src + offset
-                                for ch in 0..<c where s[ch] > best[ch] || at[ch] < 0 {
-                                    best[ch] = s[ch]
-                                    at[ch] = Int32(offset + ch)
-                                }
+        let argmax = IndexBuffer(count: y.count)
+        let src = x.base, dst = y.base, indices = argmax.pointer
+        parallelFor(g.batch * g.outHeight, grain: 8) { rows in
+            for row in rows {
+                let n = row / g.outHeight, oh = row % g.outHeight
+                for ow in 0..<g.outWidth {
+                    let o = (row * g.outWidth + ow) * c
+                    let best = dst + o, at = indices + o
+                    var first = true
+                    for kh in 0..<g.kernelHeight {
+                        let ih = oh * g.strideHeight - g.padTop + kh
+                        if ih < 0 || ih >= g.inHeight { continue }
+                        for kw in 0..<g.kernelWidth {
+                            let iw = ow * g.strideWidth - g.padLeft + kw
+                            if iw < 0 || iw >= g.inWidth { continue }
+                            let offset = ((n * g.inHeight + ih) * g.inWidth + iw) * c
+                            let s = src + offset
+                            if first {
+                                for ch in 0..<c { best[ch] = s[ch]; at[ch] = Int32(offset + ch) }
+                                first = false
+                                continue
+                            }
+                            // Branch-free select so the channel loop vectorises.
+                            for ch in 0..<c {
+                                let v = s[ch], b = best[ch], greater = v > b
+                                best[ch] = greater ? v : b
+                                at[ch] = greater ? Int32(offset + ch) : at[ch]
                             }
                         }
                     }
@@ -74,16 +77,14 @@ extension CPUBackend {
         return (y, argmax)
     }
 
-    public func maxPool2dBackward(argmax: [Int32], geometry g: Conv2DGeometry, gradient: Tensor) -> Tensor {
+    public func maxPool2dBackward(argmax: IndexBuffer, geometry g: Conv2DGeometry, gradient: Tensor) -> Tensor {
         let dx = Tensor(zeros: [g.batch, g.inHeight, g.inWidth, g.inChannels])
         let perSample = g.outHeight * g.outWidth * g.inChannels
-        let d = dx.base, grad = gradient.base
-        argmax.withUnsafeBufferPointer { indices in
-            // Windows of one sample only touch that sample's input, so samples split cleanly.
-            parallelFor(g.batch, grain: 4) { samples in
-                for i in samples.lowerBound * perSample..<samples.upperBound * perSample {
-                    d[Int(indices[i])] += grad[i]
-                }
+        let d = dx.base, grad = gradient.base, indices = argmax.pointer
+        // Windows of one sample only touch that sample's input, so samples split cleanly.
+        parallelFor(g.batch, grain: 4) { samples in
+            for i in samples.lowerBound * perSample..<samples.upperBound * perSample {
+                d[Int(indices[i])] += grad[i]
             }
         }
         return dx

@@ -21,8 +21,39 @@ func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k
         for row in 0..<m { for column in 0..<n { c[row * ldc + column] *= beta } }
         return
     }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    let ta = transposeA ? CblasTrans : CblasNoTrans, tb = transposeB ? CblasTrans : CblasNoTrans
+    // Large products are split into row blocks of C (or column blocks when C has few rows), one
+    // single-threaded OpenBLAS call per compute thread. Rows of op(A) are columns of A when
+    // A is transposed; columns of op(B) are rows of B when B is transposed.
+    let flops = 2 * m * n * k
+    let threads = ComputeThreads.count
+    guard threads > 1, flops >= 4_000_000 else {
+        cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        return
+    }
+    if m >= 16 * threads || m >= n {
+        let block = ((m + threads - 1) / threads + 7) / 8 * 8
+        parallelFor(threads, grain: 1) { parts in
+            for part in parts {
+                let start = part * block, rows = min(block, m - start)
+                if rows <= 0 { continue }
+                let aBlock = transposeA ? a + start : a + start * lda
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(rows), Int32(n), Int32(k), alpha, aBlock, Int32(lda), b, Int32(ldb),
+                            beta, c + start * ldc, Int32(ldc))
+            }
+        }
+    } else {
+        let block = ((n + threads - 1) / threads + 15) / 16 * 16
+        parallelFor(threads, grain: 1) { parts in
+            for part in parts {
+                let start = part * block, columns = min(block, n - start)
+                if columns <= 0 { continue }
+                let bBlock = transposeB ? b + start * ldb : b + start
+                cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(columns), Int32(k), alpha, a, Int32(lda), bBlock, Int32(ldb),
+                            beta, c + start, Int32(ldc))
+            }
+        }
+    }
 }
 
 /// exp(x) from the Cephes polynomial: no libm call, so loops over it vectorise (max error ~2 ulp).

@@ -9,7 +9,7 @@ struct Maas: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
-        subcommands: [Train.self, Predict.self])
+        subcommands: [Train.self, Predict.self, Bench.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1.
@@ -52,7 +52,11 @@ struct Train: ParsableCommand {
         let progress = ProgressBar()
         let reports = trainer.fit(train, epochs: epochs, onStep: json ? nil : { progress.update($0) }, onEpoch: { report in
             if json {
-                print(String(decoding: try! JSONEncoder().encode(report), as: UTF8.self))
+                var row: [String: Any] = ["epoch": report.epoch, "loss": report.loss, "seconds": report.seconds,
+                                          "samples": train.count, "samples_per_s": report.samplesPerSecond,
+                                          "peak_rss_mib": peakRSSMiB()]
+                if let accuracy = report.accuracy { row["accuracy"] = accuracy }
+                printJSON(row)
             } else {
                 progress.finish(report)
             }

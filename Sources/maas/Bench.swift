@@ -1,0 +1,124 @@
+import ArgumentParser
+import COpenBLAS
+import Dispatch
+import Foundation
+import NeuralNet
+import Tensor
+
+/// Measurements that bench/run.sh sets beside PyTorch's; each prints JSON lines.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Micro- and model benchmarks (see bench/run.sh for the side-by-side runs).",
+        subcommands: [BenchLSTM.self, BenchGEMM.self])
+}
+
+struct BenchLSTM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lstm",
+        abstract: "Train embedding(10000,64) → lstm(64, seq) → lstm(64) → dense(1) on synthetic text.")
+
+    @Option var samples = 3200
+    @Option var length = 100
+    @Option var epochs = 1
+    @Option var seed: UInt64 = 0
+
+    func run() throws {
+        let spec = try ModelSpec.parse("""
+        {"input": {"shape": [\(length)]},
+         "layers": [{"type": "embedding", "input_dim": 10000, "output_dim": 64},
+                    {"type": "lstm", "units": 64, "return_sequences": true},
+                    {"type": "lstm", "units": 64},
+                    {"type": "dense", "units": 1, "activation": "sigmoid"}],
+         "loss": "binary_crossentropy", "optimizer": {"type": "adam", "lr": 0.001}, "batch_size": 32}
+        """)
+        var rng = SeededGenerator(seed: seed)
+        var ids: [Float] = [], labels: [Int32] = []
+        for _ in 0..<samples {
+            let row = (0..<length).map { _ in Float(1 + rng.next() % 9999) }
+            ids += row
+            labels.append(row.prefix(10).reduce(0, +) / 10 > 5000 ? 1 : 0)
+        }
+        let data = LabelledData(inputs: Tensor(shape: [samples, length], scalars: ids), targets: .classes(labels))
+        let trainer = Trainer(model: try Model(spec: spec, seed: seed))
+        _ = trainer.fit(data, epochs: epochs, onEpoch: { report in
+            printJSON(["peer": "swiftmaas", "model": "lstm", "epoch": report.epoch, "seconds": report.seconds,
+                       "samples": samples, "samples_per_s": report.samplesPerSecond, "peak_rss_mib": peakRSSMiB()])
+        })
+    }
+}
+
+struct BenchGEMM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gemm",
+        abstract: "GFLOP/s of the dense layers' GEMMs through SwiftMaaS vs cblas_sgemm called directly.")
+
+    @Option(help: "Repetitions per measurement.") var repeats = 200
+
+    func run() throws {
+        // The forward and both backward products of the 784-512-256-10 MLP at batch 128.
+        let shapes: [(String, Int, Int, Int)] = [("784x512", 128, 784, 512), ("512x256", 128, 512, 256), ("256x10", 128, 256, 10)]
+        var rng = SeededGenerator(seed: 1)
+        for (name, m, k, n) in shapes {
+            let x = Tensor.normal([m, k], using: &rng), w = Tensor.normal([k, n], using: &rng), b = Tensor.normal([n], using: &rng)
+            let g = Tensor.normal([m, n], using: &rng)
+            let flops = 2.0 * Double(m * k * n)
+            let backend = Tensor.backend
+            // Interleave ours and the raw call, several rounds, keep the medians.
+            var ours: [Double] = [], raw: [Double] = [], oursBackward: [Double] = [], rawBackward: [Double] = []
+            let c = UnsafeMutablePointer<Float>.allocate(capacity: max(m * n, k * n, m * k))
+            defer { c.deallocate() }
+            let xs = x.scalars, ws = w.scalars, gs = g.scalars
+            for _ in 0..<5 {
+                ours.append(time(repeats) { _ = backend.linear(x, w, bias: b) })
+                // The reference is OpenBLAS with its own threading on every core; ours keeps it
+                // single-threaded and splits the product across its own threads.
+                openblas_set_num_threads(Int32(ComputeThreads.count))
+                defer { openblas_set_num_threads(1) }
+                raw.append(time(repeats) {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, xs, Int32(k), ws, Int32(n), 0, c, Int32(n))
+                })
+                openblas_set_num_threads(1)
+                oursBackward.append(time(repeats) {
+                    _ = backend.linearBackward(x, w, hasBias: true, gradient: g, needInputGradient: true)
+                })
+                openblas_set_num_threads(Int32(ComputeThreads.count))
+                rawBackward.append(time(repeats) {
+                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(n), Int32(m), 1, xs, Int32(k), gs, Int32(n), 0, c, Int32(n))
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(k), Int32(n), 1, gs, Int32(n), ws, Int32(n), 0, c, Int32(k))
+                })
+            }
+            let f = median(ours), r = median(raw), fb = median(oursBackward), rb = median(rawBackward)
+            printJSON(["gemm": name, "m": m, "k": k, "n": n,
+                       "swiftmaas_gflops": flops / f / 1e9, "openblas_gflops": flops / r / 1e9, "forward_efficiency": r / f,
+                       "swiftmaas_backward_gflops": 2 * flops / fb / 1e9, "openblas_backward_gflops": 2 * flops / rb / 1e9,
+                       "backward_efficiency": rb / fb])
+        }
+    }
+
+    /// Seconds per call of `body`, averaged over `n` calls.
+    func time(_ n: Int, _ body: () -> Void) -> Double {
+        body()
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<n { body() }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(n)
+    }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+}
+
+/// Peak resident set of this process, from /proc (VmHWM).
+func peakRSSMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+    return kib / 1024
+}
+
+func printJSON(_ object: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    // Unbuffered: bench/run.sh reads these lines from a pipe while the process still runs.
+    FileHandle.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
+}
