@@ -52,7 +52,7 @@ struct BenchGEMM: ParsableCommand {
         commandName: "gemm",
         abstract: "GFLOP/s of the dense layers' GEMMs through SwiftMaaS vs cblas_sgemm called directly.")
 
-    @Option(help: "Repetitions per measurement.") var repeats = 200
+    @Option(help: "Repetitions per measurement.") var repeats = 100
 
     func run() throws {
         // The forward and both backward products of the 784-512-256-10 MLP at batch 128.
@@ -68,7 +68,7 @@ struct BenchGEMM: ParsableCommand {
             let c = UnsafeMutablePointer<Float>.allocate(capacity: max(m * n, k * n, m * k))
             defer { c.deallocate() }
             let xs = x.scalars, ws = w.scalars, gs = g.scalars
-            for _ in 0..<5 {
+            for _ in 0..<11 {
                 ours.append(time(repeats) { _ = backend.linear(x, w, bias: b) })
                 // The reference is OpenBLAS with its own threading on every core; ours keeps it
                 // single-threaded and splits the product across its own threads.
