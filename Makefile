@@ -6,7 +6,7 @@ FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need.
 APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist
 
-.PHONY: run test build deps bench fixtures clean
+.PHONY: run test build deps data bench fixtures clean
 
 # Installs only what is missing, so a machine that has everything never calls apt-get.
 deps:
@@ -19,6 +19,10 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# Data sets that scikit-learn ships in its wheel, extracted without installing scikit-learn (cached).
+data:
+	scripts/fetch_sklearn_data.sh
+
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
@@ -27,7 +31,7 @@ run: build
 	$(SWIFT) run -c $(CONFIG) maas train --spec examples/fashion_cnn.json --data $(FASHION_MNIST) --output maas-data/models/fashion-cnn
 
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
-test: deps
+test: deps data
 	FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG)
 
 bench: build

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Learners", targets: ["Learners"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,13 +28,15 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
         .target(name: "NeuralNet", dependencies: ["Tensor", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
+        .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),
         .executableTarget(name: "maas", dependencies: [
-            "Tensor", "NeuralNet", "Datasets", "COpenBLAS",
+            "Tensor", "NeuralNet", "Datasets", "Learners", "COpenBLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "Datasets"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -9,7 +9,7 @@ struct Maas: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
-        subcommands: [Train.self, Predict.self, Bench.self])
+        subcommands: [Train.self, Predict.self, Eval.self, Bench.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1.

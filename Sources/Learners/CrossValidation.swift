@@ -1,0 +1,113 @@
+import Datasets
+import Foundation
+
+/// Scores of a model on held-out rows, by metric name.
+public typealias Scores = [String: Double]
+
+/// Per-fold and mean scores of a cross-validated learner.
+public struct CrossValidationResult: Sendable, Codable {
+    public var task: String
+    public var folds: [Scores]
+    public var mean: Scores
+}
+
+/// A learner with its fitted preprocessing and label classes: what `maas train` saves and an
+/// endpoint serves, taking raw rows.
+public struct TrainedPipeline: Sendable {
+    public var spec: LearnerSpec
+    public var preprocessor: FittedPreprocessor
+    public var labels: LabelEncoding?
+    public var learner: any Learner
+    public var target: String
+
+    public var task: Task { labels.map { .classification(classes: $0.classes.count) } ?? .regression }
+
+    /// Fits preprocessing and learner on `table` (training rows only).
+    public static func fit(_ spec: LearnerSpec, preprocessing: PreprocessingSpec, table: DataTable, target: String,
+                           labels: LabelEncoding? = nil) throws -> TrainedPipeline {
+        guard let targetColumn = table.column(named: target) else {
+            throw DataError("target", "no column named '\(target)'; columns: \(table.columnNames.joined(separator: ", "))")
+        }
+        let task = try inferTask(spec, targetColumn)
+        let encoding = task == .regression ? nil : try (labels ?? LabelEncoding.fit(targetColumn))
+        let preprocessor = try FittedPreprocessor.fit(preprocessing, table: table, target: target)
+        let x = try preprocessor.transform(table)
+        let y = try targets(targetColumn, encoding)
+        var learner = try makeLearner(spec, task: encoding.map { .classification(classes: $0.classes.count) } ?? .regression)
+        try learner.fit(x, y)
+        return TrainedPipeline(spec: spec, preprocessor: preprocessor, labels: encoding, learner: learner, target: target)
+    }
+
+    /// Scores on `table` (rows not used for fitting), which must hold the target column.
+    public func score(_ table: DataTable) throws -> Scores {
+        guard let targetColumn = table.column(named: target) else { throw DataError("target", "no column named '\(target)'") }
+        let x = try preprocessor.transform(table)
+        let truth = try Self.targets(targetColumn, labels)
+        let predicted = learner.predict(x)
+        guard let labels else {
+            return ["r2": Metrics.r2(truth, predicted), "rmse": Metrics.rootMeanSquaredError(truth, predicted),
+                    "mae": Metrics.meanAbsoluteError(truth, predicted)]
+        }
+        let t = truth.map { Int($0) }, p = predicted.map { Int($0) }, k = labels.classes.count
+        let (precision, recall, f1) = Metrics.precisionRecallF1(t, p, classes: k, average: .macro)
+        var scores: Scores = ["accuracy": Metrics.accuracy(t, p), "precision_macro": precision, "recall_macro": recall, "f1_macro": f1]
+        if let probabilities = learner.predictProbabilities(x) {
+            let rows = (0..<probabilities.rows).map { Array(probabilities.row($0)) }
+            scores["log_loss"] = Metrics.logLoss(t, rows)
+            scores["roc_auc"] = k == 2 ? Metrics.rocAUC(t.map { $0 == 1 }, rows.map { $0[1] }) : Metrics.rocAUCOneVsRest(t, rows)
+        }
+        return scores
+    }
+
+    static func targets(_ column: Column, _ labels: LabelEncoding?) throws -> [Double] {
+        if let labels { return try labels.encode(column).map(Double.init) }
+        guard case .numeric(let values) = column.data else {
+            throw DataError(column.name, "a regression target must be numeric")
+        }
+        if let row = values.firstIndex(where: { $0.isNaN }) { throw DataError(column.name, "row \(row + 1): the target is missing") }
+        return values
+    }
+
+    /// Regression-only and classification-only algorithms decide; otherwise a text target, or a
+    /// numeric one with at most 20 distinct integer values, is classification.
+    public static func inferTask(_ spec: LearnerSpec, _ target: Column) throws -> Task {
+        switch spec.algorithm {
+        case .linearRegression, .ridge, .lasso, .elasticNet: return .regression
+        case .logisticRegression, .svm, .naiveBayes: return .classification(classes: 0)
+        default: break
+        }
+        switch target.data {
+        case .text: return .classification(classes: 0)
+        case .numeric(let values):
+            let distinct = Set(values.filter { !$0.isNaN })
+            return distinct.count <= 20 && distinct.allSatisfy { $0 == $0.rounded() } ? .classification(classes: 0) : .regression
+        }
+    }
+}
+
+public enum CrossValidation {
+    /// k-fold cross-validation (stratified for classification, unshuffled unless `seed` is
+    /// given, as scikit-learn's `cross_val_score(cv=k)`). Preprocessing is fitted inside each
+    /// fold on its training rows only.
+    public static func run(_ spec: LearnerSpec, preprocessing: PreprocessingSpec = PreprocessingSpec(), table: DataTable,
+                           target: String, folds k: Int = 5, seed: UInt64? = nil) throws -> CrossValidationResult {
+        guard (2...max(2, table.rowCount)).contains(k) else {
+            throw DataError("cv", "must be between 2 and the row count (\(table.rowCount)), got \(k)")
+        }
+        guard let targetColumn = table.column(named: target) else {
+            throw DataError("target", "no column named '\(target)'; columns: \(table.columnNames.joined(separator: ", "))")
+        }
+        let task = try TrainedPipeline.inferTask(spec, targetColumn)
+        let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
+        let folds = try labels.map { Splits.stratifiedKFold(labels: try $0.encode(targetColumn), k: k, seed: seed) }
+            ?? Splits.kFold(count: table.rowCount, k: k, seed: seed)
+        var scores: [Scores] = []
+        for fold in folds {
+            let model = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table.rows(fold.train), target: target, labels: labels)
+            scores.append(try model.score(table.rows(fold.test)))
+        }
+        var mean: Scores = [:]
+        for key in scores[0].keys { mean[key] = scores.map { $0[key] ?? .nan }.reduce(0, +) / Double(scores.count) }
+        return CrossValidationResult(task: labels == nil ? "regression" : "classification", folds: scores, mean: mean)
+    }
+}

@@ -1,0 +1,211 @@
+import Datasets
+import Dispatch
+import Foundation
+import Tensor
+
+/// Growth limits of a CART tree.
+public struct TreeLimits: Sendable, Equatable {
+    public var maxDepth: Int?
+    public var minSamplesSplit: Int
+    public var minSamplesLeaf: Int
+    /// Entropy instead of Gini impurity (classification).
+    public var entropy: Bool
+}
+
+/// A CART decision tree: binary splits at midpoints between sorted feature values, chosen to
+/// minimise weighted Gini/entropy (classification) or squared error (regression).
+public struct DecisionTree: Learner {
+    public let task: Task
+    public let limits: TreeLimits
+    let maxFeatures: LearnerSpec.NumberOrRule?
+    let seed: UInt64
+    /// Flat node arrays: feature −1 marks a leaf; `value` holds `outputs` numbers per node
+    /// (class probabilities, or the mean target).
+    public private(set) var feature: [Int] = []
+    public private(set) var threshold: [Double] = []
+    public private(set) var left: [Int] = []
+    public private(set) var right: [Int] = []
+    public private(set) var value: [Double] = []
+
+    public init(task: Task, limits: TreeLimits, maxFeatures: LearnerSpec.NumberOrRule?, seed: UInt64) {
+        self.task = task
+        self.limits = limits
+        self.maxFeatures = maxFeatures
+        self.seed = seed
+    }
+
+    var outputs: Int { task.isClassification ? task.classCount : 1 }
+    public var nodeCount: Int { feature.count }
+
+    public mutating func fit(_ x: Matrix, _ y: [Double]) throws {
+        try fit(x, y, rows: Array(0..<x.rows))
+    }
+
+    /// Fits on `rows` of x (repeats allowed: a bootstrap sample).
+    mutating func fit(_ x: Matrix, _ y: [Double], rows: [Int]) throws {
+        guard !rows.isEmpty else { throw DataError("rows", "cannot fit a tree on no rows") }
+        feature = []; threshold = []; left = []; right = []; value = []
+        var rng = SeededGenerator(seed: seed)
+        let candidates = featureCount(x.columns)
+        // Explicit stack instead of recursion: (rows, depth, node index to fill).
+        var stack: [([Int], Int, Int)] = [(rows, 0, addNode())]
+        while let (nodeRows, depth, node) = stack.popLast() {
+            setLeafValue(node, y, nodeRows)
+            if let maxDepth = limits.maxDepth, depth >= maxDepth { continue }
+            if nodeRows.count < limits.minSamplesSplit || nodeRows.count < 2 * limits.minSamplesLeaf { continue }
+            var order = Array(0..<x.columns)
+            if candidates < x.columns { order.shuffle(using: &rng) }
+            guard let split = bestSplit(x, y, nodeRows, features: order.prefix(candidates)) else { continue }
+            let leftRows = nodeRows.filter { x[$0, split.feature] <= split.threshold }
+            let rightRows = nodeRows.filter { x[$0, split.feature] > split.threshold }
+            let l = addNode(), r = addNode()
+            feature[node] = split.feature; threshold[node] = split.threshold; left[node] = l; right[node] = r
+            stack.append((rightRows, depth + 1, r))
+            stack.append((leftRows, depth + 1, l))
+        }
+    }
+
+    private func featureCount(_ p: Int) -> Int {
+        switch maxFeatures {
+        case nil: return p
+        case .rule("sqrt")?: return max(1, Int(Double(p).squareRoot()))
+        case .rule(_)?: return max(1, Int(log2(Double(p))))
+        case .number(let f)?: return f <= 1 ? max(1, Int(f * Double(p))) : min(p, Int(f))
+        }
+    }
+
+    private mutating func addNode() -> Int {
+        feature.append(-1); threshold.append(0); left.append(-1); right.append(-1)
+        value.append(contentsOf: repeatElement(0, count: outputs))
+        return feature.count - 1
+    }
+
+    private mutating func setLeafValue(_ node: Int, _ y: [Double], _ rows: [Int]) {
+        if task.isClassification {
+            for r in rows { value[node * outputs + Int(y[r])] += 1 }
+            for k in 0..<outputs { value[node * outputs + k] /= Double(rows.count) }
+        } else {
+            value[node] = rows.reduce(0) { $0 + y[$1] } / Double(rows.count)
+        }
+    }
+
+    private func impurity(_ counts: [Double], _ n: Double) -> Double {
+        if limits.entropy {
+            return -counts.reduce(0) { $1 > 0 ? $0 + ($1 / n) * log2($1 / n) : $0 }
+        }
+        return 1 - counts.reduce(0) { $0 + ($1 / n) * ($1 / n) }
+    }
+
+    private func bestSplit(_ x: Matrix, _ y: [Double], _ rows: [Int], features: ArraySlice<Int>) -> (feature: Int, threshold: Double)? {
+        let n = rows.count, minLeaf = limits.minSamplesLeaf
+        var best: (feature: Int, threshold: Double, score: Double)?
+        var parentScore = 0.0
+        if task.isClassification {
+            var counts = [Double](repeating: 0, count: outputs)
+            for r in rows { counts[Int(y[r])] += 1 }
+            parentScore = impurity(counts, Double(n)) * Double(n)
+        } else {
+            let mean = rows.reduce(0) { $0 + y[$1] } / Double(n)
+            parentScore = rows.reduce(0) { $0 + (y[$1] - mean) * (y[$1] - mean) }
+        }
+        if parentScore <= 1e-12 { return nil }
+        for f in features {
+            let sorted = rows.sorted { x[$0, f] < x[$1, f] }
+            if x[sorted[0], f] == x[sorted[n - 1], f] { continue }
+            if task.isClassification {
+                var leftCounts = [Double](repeating: 0, count: outputs)
+                var rightCounts = [Double](repeating: 0, count: outputs)
+                for r in sorted { rightCounts[Int(y[r])] += 1 }
+                for i in 0..<(n - 1) {
+                    let label = Int(y[sorted[i]])
+                    leftCounts[label] += 1; rightCounts[label] -= 1
+                    let a = x[sorted[i], f], b = x[sorted[i + 1], f]
+                    guard a < b, i + 1 >= minLeaf, n - i - 1 >= minLeaf else { continue }
+                    let nl = Double(i + 1), nr = Double(n - i - 1)
+                    let score = impurity(leftCounts, nl) * nl + impurity(rightCounts, nr) * nr
+                    if best == nil || score < best!.score - 1e-12 { best = (f, a + (b - a) / 2, score) }
+                }
+            } else {
+                var leftSum = 0.0, leftSquares = 0.0
+                let total = sorted.reduce(0) { $0 + y[$1] }, totalSquares = sorted.reduce(0) { $0 + y[$1] * y[$1] }
+                for i in 0..<(n - 1) {
+                    let v = y[sorted[i]]
+                    leftSum += v; leftSquares += v * v
+                    let a = x[sorted[i], f], b = x[sorted[i + 1], f]
+                    guard a < b, i + 1 >= minLeaf, n - i - 1 >= minLeaf else { continue }
+                    let nl = Double(i + 1), nr = Double(n - i - 1)
+                    let rightSum = total - leftSum, rightSquares = totalSquares - leftSquares
+                    let score = (leftSquares - leftSum * leftSum / nl) + (rightSquares - rightSum * rightSum / nr)
+                    if best == nil || score < best!.score - 1e-12 { best = (f, a + (b - a) / 2, score) }
+                }
+            }
+        }
+        guard let best, best.score < parentScore - 1e-12 else { return nil }
+        return (best.feature, best.threshold)
+    }
+
+    func leaf(_ row: ArraySlice<Double>) -> Int {
+        var node = 0
+        let base = row.startIndex
+        while feature[node] >= 0 { node = row[base + feature[node]] <= threshold[node] ? left[node] : right[node] }
+        return node
+    }
+
+    public func predictProbabilities(_ x: Matrix) -> Matrix? {
+        guard task.isClassification else { return nil }
+        var out = [Double]()
+        out.reserveCapacity(x.rows * outputs)
+        for r in 0..<x.rows { let node = leaf(x.row(r)); out += value[(node * outputs)..<((node + 1) * outputs)] }
+        return Matrix(rows: x.rows, columns: outputs, values: out)
+    }
+
+    public func predict(_ x: Matrix) -> [Double] {
+        if task.isClassification { return argmaxRows(predictProbabilities(x)!) }
+        return (0..<x.rows).map { value[leaf(x.row($0))] }
+    }
+}
+
+/// Bagged CART trees with random feature subsets, grown in parallel; predictions average the
+/// trees' probabilities (classification) or values (regression).
+public struct RandomForest: Learner {
+    public let task: Task
+    public private(set) var trees: [DecisionTree] = []
+    let limits: TreeLimits, treeCount: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64
+
+    public init(task: Task, limits: TreeLimits, trees: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64) {
+        self.task = task
+        self.limits = limits
+        treeCount = trees
+        self.maxFeatures = maxFeatures
+        self.bootstrap = bootstrap
+        self.seed = seed
+    }
+
+    public mutating func fit(_ x: Matrix, _ y: [Double]) throws {
+        let slots = ResultSlots<DecisionTree>(count: treeCount)
+        let (task, limits, maxFeatures, bootstrap, seed) = (self.task, self.limits, self.maxFeatures, self.bootstrap, self.seed)
+        DispatchQueue.concurrentPerform(iterations: treeCount) { t in
+            var rng = SeededGenerator(seed: seed &+ UInt64(t) &* 0x9E37_79B9)
+            let rows = bootstrap ? (0..<x.rows).map { _ in Int(rng.next() % UInt64(x.rows)) } : Array(0..<x.rows)
+            var tree = DecisionTree(task: task, limits: limits, maxFeatures: maxFeatures, seed: rng.next())
+            try? tree.fit(x, y, rows: rows)
+            slots.set(t, tree)
+        }
+        trees = slots.values
+    }
+
+    public func predictProbabilities(_ x: Matrix) -> Matrix? {
+        guard task.isClassification else { return nil }
+        var total = Matrix(rows: x.rows, columns: task.classCount)
+        for tree in trees { for (i, v) in tree.predictProbabilities(x)!.values.enumerated() { total.values[i] += v } }
+        for i in total.values.indices { total.values[i] /= Double(trees.count) }
+        return total
+    }
+
+    public func predict(_ x: Matrix) -> [Double] {
+        if task.isClassification { return argmaxRows(predictProbabilities(x)!) }
+        var sums = [Double](repeating: 0, count: x.rows)
+        for tree in trees { for (i, v) in tree.predict(x).enumerated() { sums[i] += v } }
+        return sums.map { $0 / Double(trees.count) }
+    }
+}
