@@ -73,7 +73,15 @@ public struct TrainedPipeline: Sendable {
     public static func inferTask(_ spec: LearnerSpec, _ target: Column) throws -> Task {
         switch spec.algorithm {
         case .linearRegression, .ridge, .lasso, .elasticNet: return .regression
-        case .logisticRegression, .svm, .naiveBayes: return .classification(classes: 0)
+        case .logisticRegression, .svm, .naiveBayes:
+            if case .numeric(let values) = target.data {
+                let present = values.filter { !$0.isNaN }, distinct = Set(present)
+                if distinct.contains(where: { $0 != $0.rounded() }) || (distinct.count > 50 && distinct.count * 5 > present.count) {
+                    throw DataError(target.name, "holds \(distinct.count) distinct numeric values, which look continuous; "
+                                    + "\(spec.algorithm.rawValue) predicts classes (use a regression algorithm, or class labels)")
+                }
+            }
+            return .classification(classes: 0)
         default: break
         }
         switch target.data {

@@ -21,8 +21,8 @@ public struct HistGradientBoosting: Learner {
     let learningRate: Double, iterations: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int, l2: Double, maxBins: Int
     /// Upper edges of each feature's bins: a value goes to the first bin whose edge is ≥ it.
     private var edges: [[Double]] = []
-    private var baseline: [Double] = []
-    private var trees: [[Tree]] = []
+    var baseline: [Double] = []
+    var trees: [[Tree]] = []
 
     public init(task: Task, learningRate: Double, iterations: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int,
                 l2: Double, maxBins: Int) {
@@ -213,5 +213,26 @@ public struct HistGradientBoosting: Learner {
 
     public func predict(_ x: Matrix) -> [Double] {
         task.isClassification ? argmaxRows(predictProbabilities(x)!) : rawPredictions(x).map { $0[0] }
+    }
+}
+
+extension HistGradientBoosting {
+    public var state: LearnerState {
+        var flat = FlatTrees()
+        for round in trees { for t in round { flat.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value) } }
+        return flat.state(prefix: "").merging(["baseline": .init(doubles: baseline)]) { a, _ in a }
+    }
+
+    public mutating func restore(_ state: LearnerState) throws {
+        baseline = try state.values("baseline")
+        let flat = try FlatTrees(state, prefix: "")
+        let k = baseline.count
+        guard k > 0, flat.count % k == 0 else { throw DataError("baseline", "the saved trees do not divide into \(k) outputs") }
+        trees = stride(from: 0, to: flat.count, by: k).map { start in
+            (start..<(start + k)).map { i in
+                let t = flat.tree(i)
+                return Tree(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: Array(t.value))
+            }
+        }
     }
 }

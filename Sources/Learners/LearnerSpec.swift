@@ -209,6 +209,10 @@ public protocol Learner: Sendable {
     func predict(_ x: Matrix) -> [Double]
     /// Class probabilities [rows × classes] for classifiers that estimate them.
     func predictProbabilities(_ x: Matrix) -> Matrix?
+    /// The fitted parameters as named arrays (the artifact's weights.safetensors).
+    var state: LearnerState { get }
+    /// Replaces the fitted parameters with a saved `state`.
+    mutating func restore(_ state: LearnerState) throws
 }
 
 extension Learner {

@@ -14,8 +14,8 @@ public struct LinearRegression: Learner {
     }
 
     public let penalty: Penalty
-    public private(set) var coefficients: [Double] = []
-    public private(set) var intercept: Double = 0
+    public internal(set) var coefficients: [Double] = []
+    public internal(set) var intercept: Double = 0
 
     public init(penalty: Penalty) { self.penalty = penalty }
 
@@ -107,7 +107,7 @@ public struct LogisticRegression: Learner {
     public let maxIterations: Int
     public let tolerance: Double
     /// [features + 1] per output (bias last); one output for two classes.
-    public private(set) var weights: [[Double]] = []
+    public internal(set) var weights: [[Double]] = []
 
     public init(classes: Int, c: Double, maxIterations: Int, tolerance: Double) {
         self.classes = classes

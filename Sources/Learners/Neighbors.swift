@@ -8,8 +8,8 @@ public struct NearestNeighbors: Learner {
     public let task: Task
     public let k: Int
     public let distanceWeighted: Bool
-    private var x = Matrix(rows: 0, columns: 0)
-    private var y: [Double] = []
+    var trainingRows = Matrix(rows: 0, columns: 0)
+    var trainingTargets: [Double] = []
 
     public init(task: Task, k: Int, distanceWeighted: Bool) {
         self.task = task
@@ -19,11 +19,12 @@ public struct NearestNeighbors: Learner {
 
     public mutating func fit(_ x: Matrix, _ y: [Double]) throws {
         guard x.rows >= k else { throw DataError("n_neighbors", "is \(k) but only \(x.rows) training rows exist") }
-        self.x = x
-        self.y = y
+        trainingRows = x
+        trainingTargets = y
     }
 
     private func neighbours(_ row: ArraySlice<Double>) -> [(index: Int, weight: Double)] {
+        let x = trainingRows
         var distances = (0..<x.rows).map { i in (i, zip(x.row(i), row).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }) }
         distances.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         let nearest = distances.prefix(k)
@@ -38,7 +39,7 @@ public struct NearestNeighbors: Learner {
         for r in 0..<q.rows {
             let found = neighbours(q.row(r))
             let total = found.reduce(0) { $0 + $1.weight }
-            for (i, w) in found { out[r, Int(y[i])] += w / total }
+            for (i, w) in found { out[r, Int(trainingTargets[i])] += w / total }
         }
         return out
     }
@@ -47,7 +48,7 @@ public struct NearestNeighbors: Learner {
         if task.isClassification { return argmaxRows(predictProbabilities(q)!) }
         return (0..<q.rows).map { r in
             let found = neighbours(q.row(r))
-            return found.reduce(0) { $0 + $1.weight * y[$1.index] } / found.reduce(0) { $0 + $1.weight }
+            return found.reduce(0) { $0 + $1.weight * trainingTargets[$1.index] } / found.reduce(0) { $0 + $1.weight }
         }
     }
 }
@@ -57,9 +58,9 @@ public struct NearestNeighbors: Learner {
 public struct GaussianNaiveBayes: Learner {
     public let classes: Int
     public let varianceSmoothing: Double
-    public private(set) var means: [[Double]] = []
-    public private(set) var variances: [[Double]] = []
-    public private(set) var logPriors: [Double] = []
+    public internal(set) var means: [[Double]] = []
+    public internal(set) var variances: [[Double]] = []
+    public internal(set) var logPriors: [Double] = []
 
     public init(classes: Int, varianceSmoothing: Double) {
         self.classes = classes
@@ -106,8 +107,8 @@ public struct GaussianNaiveBayes: Learner {
 /// keeping the best of `initializations` runs by inertia. `predict` gives the nearest centre.
 public struct KMeans: Learner {
     public let clusters: Int, initializations: Int, maxIterations: Int, tolerance: Double, seed: UInt64
-    public private(set) var centers = Matrix(rows: 0, columns: 0)
-    public private(set) var inertia = Double.infinity
+    public internal(set) var centers = Matrix(rows: 0, columns: 0)
+    public internal(set) var inertia = Double.infinity
 
     public init(clusters: Int, initializations: Int, maxIterations: Int, tolerance: Double, seed: UInt64) {
         self.clusters = clusters

@@ -10,7 +10,7 @@ public struct Kernel: Sendable, Equatable {
     public let gammaRule: LearnerSpec.NumberOrRule
     public let degree: Int
     public let coef0: Double
-    public private(set) var gamma: Double = 0
+    public internal(set) var gamma: Double = 0
 
     init(_ spec: LearnerSpec) throws {
         kind = Kind(rawValue: spec.kernel ?? "rbf")!
@@ -57,12 +57,12 @@ public struct SupportVectorClassifier: Learner {
     }
 
     public let classes: Int
-    public private(set) var kernel: Kernel
+    public internal(set) var kernel: Kernel
     public let c: Double
     public let tolerance: Double
     public let maxIterations: Int?
-    private(set) var supportVectors = Matrix(rows: 0, columns: 0)
-    private var models: [BinaryModel] = []
+    var supportVectors = Matrix(rows: 0, columns: 0)
+    var models: [BinaryModel] = []
     /// Kernel-row cache budget in bytes (scikit-learn's default `cache_size` is 200 MB).
     static let cacheBytes = 200 << 20
 

@@ -21,11 +21,11 @@ public struct DecisionTree: Learner {
     let seed: UInt64
     /// Flat node arrays: feature −1 marks a leaf; `value` holds `outputs` numbers per node
     /// (class probabilities, or the mean target).
-    public private(set) var feature: [Int] = []
-    public private(set) var threshold: [Double] = []
-    public private(set) var left: [Int] = []
-    public private(set) var right: [Int] = []
-    public private(set) var value: [Double] = []
+    public internal(set) var feature: [Int] = []
+    public internal(set) var threshold: [Double] = []
+    public internal(set) var left: [Int] = []
+    public internal(set) var right: [Int] = []
+    public internal(set) var value: [Double] = []
 
     public init(task: Task, limits: TreeLimits, maxFeatures: LearnerSpec.NumberOrRule?, seed: UInt64) {
         self.task = task
@@ -169,7 +169,7 @@ public struct DecisionTree: Learner {
 /// trees' probabilities (classification) or values (regression).
 public struct RandomForest: Learner {
     public let task: Task
-    public private(set) var trees: [DecisionTree] = []
+    public internal(set) var trees: [DecisionTree] = []
     let limits: TreeLimits, treeCount: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64
 
     public init(task: Task, limits: TreeLimits, trees: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import Learners
 import NeuralNet
 import Tensor
 
@@ -29,8 +30,11 @@ func loadImageFolder(_ path: String) throws -> (train: LabelledData, test: Label
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a model locally and write its artifact.")
 
-    @Option(help: "Model spec (JSON or YAML).") var spec: String
-    @Option(help: "Training data: a folder of IDX files (train-*/t10k-*).") var data: String
+    @Option(help: "Model spec (JSON or YAML): a network ({\"layers\": …}) or a classical learner ({\"algorithm\": …}).") var spec: String
+    @Option(help: "Training data: a folder of IDX files (train-*/t10k-*) for networks; CSV, TSV or JSON Lines for learners.") var data: String
+    @Option(help: "Target column (classical learners).") var target: String?
+    @Option(help: "Fraction of rows held out to report metrics (classical learners).") var testFraction = 0.2
+    @Option(help: "Preprocessing spec: a JSON file or inline JSON (classical learners).") var preprocessing: String?
     @Option(help: "Override the spec's epoch count.") var epochs: Int?
     @Option(help: "Use only the first N training samples.") var limit: Int?
     @Option(help: "Seed for initialisation, shuffling and dropout.") var seed: UInt64?
@@ -38,6 +42,10 @@ struct Train: ParsableCommand {
     @Flag(help: "Print one JSON line per epoch instead of a progress bar.") var json = false
 
     func run() throws {
+        let text = try jsonArgument(spec)
+        if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], object["algorithm"] != nil {
+            return try trainClassical(text)
+        }
         let modelSpec: ModelSpec
         do { modelSpec = try ModelSpec.load(path: spec) } catch { throw CommandFailure("model spec \(spec): \(error)") }
         var (train, test) = try loadImageFolder(data)
@@ -81,6 +89,35 @@ struct Train: ParsableCommand {
     }
 }
 
+extension Train {
+    /// Fits preprocessing and learner on a stratified training split, reports metrics on the
+    /// held-out rows, and saves the pipeline fitted on the training split.
+    func trainClassical(_ specText: String) throws {
+        guard let target else { throw CommandFailure("--target is required to train a classical learner") }
+        let learnerSpec = try LearnerSpec.parse(specText)
+        let prep = try preprocessing.map { try JSONDecoder().decode(PreprocessingSpec.self, from: Data(try jsonArgument($0).utf8)) }
+            ?? PreprocessingSpec()
+        let table = try readTable(data)
+        guard let targetColumn = table.column(named: target) else {
+            throw CommandFailure("target: no column named '\(target)'; columns: \(table.columnNames.joined(separator: ", "))")
+        }
+        guard testFraction > 0 && testFraction < 1 else { throw CommandFailure("--test-fraction must be in (0, 1), got \(testFraction)") }
+        let task = try TrainedPipeline.inferTask(learnerSpec, targetColumn)
+        let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
+        let split = Splits.trainTest(count: table.rowCount, testFraction: testFraction,
+                                     labels: try labels?.encode(targetColumn), seed: seed ?? learnerSpec.seed ?? 0)
+        let start = Date()
+        let pipeline = try TrainedPipeline.fit(learnerSpec, preprocessing: prep, table: table.rows(split.train), target: target, labels: labels)
+        let seconds = Date().timeIntervalSince(start)
+        let scores = try pipeline.score(table.rows(split.test))
+        print("\(learnerSpec.algorithm.rawValue) fitted on \(split.train.count) rows in \(String(format: "%.3f", seconds)) s; held-out \(split.test.count) rows:")
+        for name in scores.keys.sorted() { print("  \(name): \(String(format: "%.4f", scores[name]!))") }
+        let artifact = PipelineArtifact(pipeline, metrics: scores, lineage: ["data": data, "seed": String(seed ?? learnerSpec.seed ?? 0)])
+        try artifact.save(pipeline, to: output)
+        print("wrote \(output)")
+    }
+}
+
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print predictions of a saved model.")
 
@@ -89,6 +126,10 @@ struct Predict: ParsableCommand {
     @Option(help: "Print at most N predictions.") var limit: Int = 20
 
     func run() throws {
+        if let data = FileManager.default.contents(atPath: model + "/model.json"),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["kind"] as? String == "classical" {
+            return try predictClassical()
+        }
         let (artifact, network) = try ModelArtifact.load(from: model)
         let samples = try readSamples(input, sampleShape: artifact.spec.input.shape)
         let outputs = try network.predict(samples)
@@ -101,6 +142,24 @@ struct Predict: ParsableCommand {
                 print("\(row)\t\(labels[best])\t\(String(format: "%.4f", out[best]))")
             } else {
                 print("\(row)\t" + out.map { String(format: "%.6g", $0) }.joined(separator: "\t"))
+            }
+        }
+    }
+
+    /// Raw rows in, labels (with probability) or values out: the fitted preprocessing runs first.
+    func predictClassical() throws {
+        let (artifact, pipeline) = try PipelineArtifact.load(from: model)
+        let table = try readTable(input)
+        let x = try pipeline.preprocessor.transform(table)
+        let predictions = pipeline.learner.predict(x)
+        let probabilities = pipeline.learner.predictProbabilities(x)
+        for row in 0..<min(limit, predictions.count) {
+            if let labels = artifact.labels {
+                let label = labels[Int(predictions[row])]
+                let p = probabilities.map { String(format: "\t%.4f", $0[row, Int(predictions[row])]) } ?? ""
+                print("\(row)\t\(label)\(p)")
+            } else {
+                print("\(row)\t\(String(format: "%.6g", predictions[row]))")
             }
         }
     }

@@ -1,0 +1,72 @@
+import Datasets
+import Foundation
+import Tensor
+
+/// A trained classical pipeline on disk, in the same layout as a neural model: `model.json`
+/// (format version, learner spec, task, target, class labels, fitted preprocessing, metrics,
+/// lineage) and `weights.safetensors` (the learner's fitted parameters, F64).
+public struct PipelineArtifact: Codable, Sendable {
+    public static let formatVersion = 1
+
+    public var formatVersion: Int
+    public var kind: String
+    public var learner: LearnerSpec
+    public var target: String
+    public var task: String
+    public var labels: [String]?
+    public var preprocessing: FittedPreprocessor
+    public var metrics: [String: Double]
+    public var lineage: [String: String]
+    public var createdAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case kind, learner, target, task, labels, preprocessing, metrics, lineage
+        case formatVersion = "format_version", createdAt = "created_at"
+    }
+
+    public init(_ pipeline: TrainedPipeline, metrics: [String: Double] = [:], lineage: [String: String] = [:]) {
+        formatVersion = Self.formatVersion
+        kind = "classical"
+        learner = pipeline.spec
+        target = pipeline.target
+        task = pipeline.labels == nil ? "regression" : "classification"
+        labels = pipeline.labels?.classes
+        preprocessing = pipeline.preprocessor
+        self.metrics = metrics
+        self.lineage = lineage
+        createdAt = ISO8601DateFormatter().string(from: Date())
+    }
+
+    /// Writes into a sibling temporary directory renamed into place (never half-written).
+    public func save(_ pipeline: TrainedPipeline, to directory: String) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: staging.appendingPathComponent("model.json"))
+        try Safetensors.write(entries: pipeline.learner.state, metadata: ["format": "swiftmaas-learner"],
+                              to: staging.appendingPathComponent("weights.safetensors").path)
+        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+        try fm.moveItem(at: staging, to: target)
+    }
+
+    public static func load(from directory: String) throws -> (artifact: PipelineArtifact, pipeline: TrainedPipeline) {
+        let url = URL(fileURLWithPath: directory)
+        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("model.json").path) else {
+            throw DataError(directory, "cannot read model.json")
+        }
+        let artifact = try JSONDecoder().decode(PipelineArtifact.self, from: data)
+        guard artifact.formatVersion <= formatVersion else {
+            throw DataError("format_version", "artifact format \(artifact.formatVersion) is newer than this build reads (\(formatVersion))")
+        }
+        let labels = artifact.labels.map(LabelEncoding.init(classes:))
+        let task: Task = labels.map { .classification(classes: $0.classes.count) } ?? .regression
+        var learner = try makeLearner(artifact.learner, task: task)
+        try learner.restore(try Safetensors.readEntries(path: url.appendingPathComponent("weights.safetensors").path).entries)
+        return (artifact, TrainedPipeline(spec: artifact.learner, preprocessor: artifact.preprocessing, labels: labels,
+                                          learner: learner, target: artifact.target))
+    }
+}
