@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
 # Fetches the data sets scikit-learn ships inside its wheel (iris, wine, breast cancer, digits,
-# diabetes) without installing scikit-learn: downloads the wheel from PyPI, extracts only the
+# diabetes) and two of statsmodels' (elnino, elec_equip) without installing scikit-learn: downloads the wheel from PyPI, extracts only the
 # data files, and rewrites them as plain CSVs with a header row (features…, target).
 # Cached: does nothing when data/sklearn already holds every file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${SKLEARN_DATA_DIR:-data/sklearn}
+STATSMODELS_OUT=${STATSMODELS_DATA_DIR:-data/statsmodels}
 FILES="iris.csv wine.csv breast_cancer.csv digits.csv diabetes.csv"
+# statsmodels ships its data sets as CSVs inside the wheel: two monthly seasonal series.
+if [ ! -f "$STATSMODELS_OUT/elnino.csv" ] || [ ! -f "$STATSMODELS_OUT/elec_equip.csv" ]; then
+  mkdir -p "$STATSMODELS_OUT"
+  SM_TMP=$(mktemp -d)
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$SM_TMP" "statsmodels==0.15.0" \
+    || python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$SM_TMP" statsmodels
+  python3 - "$SM_TMP" "$STATSMODELS_OUT" <<'PY'
+import glob, sys, zipfile
+wheel = zipfile.ZipFile(glob.glob(f"{sys.argv[1]}/statsmodels-*.whl")[0])
+for name in ["elnino", "elec_equip"]:
+    open(f"{sys.argv[2]}/{name}.csv", "wb").write(wheel.read(f"statsmodels/datasets/{name}/{name}.csv"))
+print(f"wrote {sys.argv[2]}: elnino, elec_equip")
+PY
+  rm -rf "$SM_TMP"
+fi
 if [ -d "$OUT" ] && for f in $FILES; do [ -f "$OUT/$f" ] || exit 1; done; then exit 0; fi
 mkdir -p "$OUT"
 TMP=$(mktemp -d)

@@ -1,0 +1,112 @@
+import Datasets
+import Foundation
+import Learners
+import Tensor
+import Testing
+
+struct HoltWintersReference: Decodable, Sendable, CustomTestStringConvertible {
+    let series: String, seasonal: String, length: Int
+    let forecast: [Double], sse: Double, ets_lower: [Double], ets_upper: [Double]
+    var testDescription: String { "\(series) (\(seasonal))" }
+
+    static let all: [HoltWintersReference] = {
+        struct File: Decodable { let cases: [HoltWintersReference] }
+        let url = Bundle.module.url(forResource: "statsmodels_holt_winters", withExtension: "json", subdirectory: "Fixtures")!
+        return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url)).cases
+    }()
+}
+
+/// Monthly series from the statsmodels wheel (scripts/fetch_sklearn_data.sh).
+func statsmodelsSeries(_ name: String) throws -> [Double] {
+    let root = ProcessInfo.processInfo.environment["STATSMODELS_DATA_DIR"]
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../data/statsmodels").standardized.path
+    let table = try CSVReader().read(path: "\(root)/\(name).csv")
+    if name == "elnino" {
+        // One row per year, one column per month.
+        return (0..<table.rowCount).flatMap { r in table.columns.dropFirst().map { column -> Double in
+            guard case .numeric(let v) = column.data else { return .nan }
+            return v[r]
+        } }
+    }
+    guard case .numeric(let values) = table.columns[1].data else { return [] }
+    return values
+}
+
+@Suite struct HoltWintersAgainstStatsmodels {
+    @Test(arguments: HoltWintersReference.all)
+    func forecastsAndIntervals(_ reference: HoltWintersReference) throws {
+        let y = try statsmodelsSeries(reference.series)
+        #expect(y.count == reference.length)
+        var model = HoltWinters(seasonLength: 12, seasonality: reference.seasonal == "additive" ? .additive : .multiplicative)
+        try model.fit(y)
+        // Both minimise the in-sample squared one-step error; ours must be as good within 5%.
+        #expect(model.sumOfSquaredErrors <= reference.sse * 1.05, "SSE \(model.sumOfSquaredErrors) vs statsmodels \(reference.sse)")
+        let forecast = model.forecast(24)
+        let difference = zip(forecast, reference.forecast).map { Swift.abs($0.value - $1) / Swift.abs($1) }.reduce(0, +) / 24
+        #expect(difference < 0.02, "forecasts differ from statsmodels' by \(difference * 100)% on average")
+        // 95% intervals: close to the ETS state-space model's one step ahead, widening after.
+        let ours = forecast[0].upper - forecast[0].lower, theirs = reference.ets_upper[0] - reference.ets_lower[0]
+        #expect(Swift.abs(ours - theirs) / theirs < 0.15, "interval width \(ours) vs statsmodels ETS \(theirs)")
+        #expect(forecast[23].upper - forecast[23].lower > ours)
+        #expect(forecast.allSatisfy { $0.lower < $0.value && $0.value < $0.upper })
+    }
+
+    @Test func rejectsSeriesItCannotFit() {
+        var model = HoltWinters(seasonLength: 12, seasonality: .multiplicative)
+        #expect { try model.fit(Array(repeating: 1, count: 20)) } throws: { "\($0)".contains("at least two seasons") }
+        #expect { try model.fit((0..<40).map { Double($0) - 5 }) } throws: { "\($0)".contains("needs positive values") }
+    }
+}
+
+@Suite struct MatrixFactorizationALS {
+    /// Ratings from hidden rank-3 user and item factors; 30% observed, a held-out tenth scored.
+    static func ratings(seed: UInt64) -> (train: [Rating], test: [Rating]) {
+        var rng = SeededGenerator(seed: seed)
+        let users = (0..<200).map { _ in (0..<3).map { _ in Double(rng.nextNormal()) } }
+        let items = (0..<100).map { _ in (0..<3).map { _ in Double(rng.nextNormal()) } }
+        var train: [Rating] = [], test: [Rating] = []
+        for u in 0..<200 { for i in 0..<100 where rng.nextUniform() < 0.3 {
+            let r = Rating(user: u, item: i, value: 3 + zip(users[u], items[i]).reduce(0) { $0 + $1.0 * $1.1 } + 0.1 * Double(rng.nextNormal()))
+            if rng.nextUniform() < 0.1 { test.append(r) } else { train.append(r) }
+        } }
+        return (train, test)
+    }
+
+    @Test func explicitRatingsRecoverHeldOutValues() throws {
+        let (train, test) = Self.ratings(seed: 1)
+        var model = MatrixFactorization(factors: 4, regularization: 0.01, iterations: 15)
+        try model.fit(train, users: 200, items: 100)
+        let mean = train.reduce(0) { $0 + $1.value } / Double(train.count)
+        let rmse = Metrics.rootMeanSquaredError(test.map(\.value), test.map { model.predict(user: $0.user, item: $0.item) })
+        let baseline = Metrics.rootMeanSquaredError(test.map(\.value), test.map { _ in mean })
+        #expect(rmse < 0.35 * baseline, "held-out RMSE \(rmse) vs global-mean baseline \(baseline)")
+        let recommended = model.recommend(user: 7, count: 10)
+        let seen = Set(train.filter { $0.user == 7 }.map(\.item))
+        #expect(recommended.count == 10 && recommended.allSatisfy { !seen.contains($0.item) })
+        #expect(zip(recommended, recommended.dropFirst()).allSatisfy { $0.score >= $1.score })
+    }
+
+    /// Implicit feedback: users interact with the items their hidden factors like most; the
+    /// model must rank held-out interactions far above chance (precision@10).
+    @Test func implicitFeedbackRanksHeldOutItems() throws {
+        var rng = SeededGenerator(seed: 2)
+        let users = (0..<150).map { _ in (0..<3).map { _ in Double(rng.nextNormal()) } }
+        let items = (0..<120).map { _ in (0..<3).map { _ in Double(rng.nextNormal()) } }
+        var train: [Rating] = [], held: [Int: Set<Int>] = [:]
+        for u in 0..<150 {
+            let liked = (0..<120).sorted { zip(users[u], items[$0]).reduce(0) { $0 + $1.0 * $1.1 } > zip(users[u], items[$1]).reduce(0) { $0 + $1.0 * $1.1 } }.prefix(20)
+            for (n, i) in liked.enumerated() {
+                if n % 4 == 0 { held[u, default: []].insert(i) } else { train.append(Rating(user: u, item: i, value: 1)) }
+            }
+        }
+        var model = MatrixFactorization(factors: 6, regularization: 0.1, iterations: 10, implicit: true, confidence: 20)
+        try model.fit(train, users: 150, items: 120)
+        let precision = (0..<150).map { u in Metrics.precisionAtK(model.recommend(user: u, count: 10).map(\.item), relevant: held[u]!, k: 10) }
+            .reduce(0, +) / 150
+        // Chance: 5 held-out items among the 105 unseen → 0.048.
+        #expect(precision > 0.25, "precision@10 \(precision)")
+        let ndcg = (0..<150).map { u in Metrics.ndcgAtK(model.recommend(user: u, count: 10).map(\.item), relevant: held[u]!, k: 10) }
+            .reduce(0, +) / 150
+        #expect(ndcg > 0.25, "NDCG@10 \(ndcg)")
+    }
+}
