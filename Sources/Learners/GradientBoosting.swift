@@ -1,4 +1,5 @@
 import Datasets
+import Dispatch
 import Foundation
 
 /// Histogram-based gradient-boosted trees in the style of scikit-learn's
@@ -57,30 +58,40 @@ public struct HistGradientBoosting: Learner {
         var raw = [Double](repeating: 0, count: n * k)
         for r in 0..<n { for c in 0..<k { raw[r * k + c] = baseline[c] } }
         trees = []
-        var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
+        let task = self.task
         for _ in 0..<iterations {
-            var round: [Tree] = []
             var probabilities = [Double](repeating: 0, count: n * k)
             if k > 1 {
                 for r in 0..<n {
-                    let row = raw[(r * k)..<((r + 1) * k)], peak = row.max()!
-                    let total = row.reduce(0) { $0 + exp($1 - peak) }
-                    for c in 0..<k { probabilities[r * k + c] = exp(raw[r * k + c] - peak) / total }
+                    var peak = -Double.infinity
+                    for c in 0..<k { peak = max(peak, raw[r * k + c]) }
+                    var total = 0.0
+                    for c in 0..<k { let e = exp(raw[r * k + c] - peak); probabilities[r * k + c] = e; total += e }
+                    for c in 0..<k { probabilities[r * k + c] /= total }
                 }
             }
-            for c in 0..<k {
+            // The k trees of one iteration depend only on this iteration's gradients: grow them
+            // on all cores at once.
+            let grown = ResultSlots<(Tree, [Int])>(count: k)
+            let model = self, currentRaw = raw, probs = probabilities, binned = bins
+            let growOne: @Sendable (Int) -> Void = { c in
+                var gradients = [Double](repeating: 0, count: n), hessians = [Double](repeating: 0, count: n)
                 for r in 0..<n {
                     switch (task, k) {
-                    case (.regression, _): gradients[r] = raw[r] - y[r]; hessians[r] = 1
+                    case (.regression, _): gradients[r] = currentRaw[r] - y[r]; hessians[r] = 1
                     case (_, 1):
-                        let prob = 1 / (1 + exp(-raw[r]))
+                        let prob = 1 / (1 + exp(-currentRaw[r]))
                         gradients[r] = prob - y[r]; hessians[r] = max(prob * (1 - prob), 1e-16)
                     default:
-                        let prob = probabilities[r * k + c]
+                        let prob = probs[r * k + c]
                         gradients[r] = prob - (Int(y[r]) == c ? 1 : 0); hessians[r] = max(prob * (1 - prob), 1e-16)
                     }
                 }
-                let (tree, leafOfRow) = grow(bins: bins, rows: n, features: p, gradients: gradients, hessians: hessians)
+                grown.set(c, model.grow(bins: binned, rows: n, features: p, gradients: gradients, hessians: hessians, parallel: k == 1))
+            }
+            if k == 1 { growOne(0) } else { DispatchQueue.concurrentPerform(iterations: k, execute: growOne) }
+            var round: [Tree] = []
+            for (c, (tree, leafOfRow)) in grown.values.enumerated() {
                 for r in 0..<n { raw[r * k + c] += tree.value[leafOfRow[r]] }
                 round.append(tree)
             }
@@ -110,31 +121,49 @@ public struct HistGradientBoosting: Learner {
         return low
     }
 
-    private struct Histogram { var g: [Double], h: [Double], n: [Int] }
+    /// (gradient, hessian, count) triples per (feature, bin): index (f · 256 + b) · 3.
+    private struct Histogram { var sums: [Double] }
     private struct Candidate { var rows: [Int]; var depth: Int; var node: Int; var histogram: Histogram; var split: (feature: Int, bin: Int, gain: Double)? }
 
-    private func histogram(_ rows: [Int], bins: [UInt8], n: Int, p: Int, _ g: [Double], _ h: [Double]) -> Histogram {
-        var hist = Histogram(g: Array(repeating: 0, count: p * 256), h: Array(repeating: 0, count: p * 256), n: Array(repeating: 0, count: p * 256))
-        for f in 0..<p {
-            let column = f * n, offset = f * 256
-            for r in rows {
-                let b = offset + Int(bins[column + r])
-                hist.g[b] += g[r]; hist.h[b] += h[r]; hist.n[b] += 1
+    /// Gradient, hessian and count sums per (feature, bin), interleaved so one update touches
+    /// one cache line. The node's gradients are first gathered into contiguous arrays (once,
+    /// not once per feature); features are split across cores for large nodes.
+    private func histogram(_ rows: [Int], bins: [UInt8], n: Int, p: Int, _ g: [Double], _ h: [Double], parallel: Bool) -> Histogram {
+        var sums = [Double](repeating: 0, count: p * 256 * 3)
+        let orderedG = rows.map { g[$0] }, orderedH = rows.map { h[$0] }
+        sums.withUnsafeMutableBufferPointer { hs in
+        rows.withUnsafeBufferPointer { rs in bins.withUnsafeBufferPointer { bs in
+        orderedG.withUnsafeBufferPointer { gs in orderedH.withUnsafeBufferPointer { hh in
+            let (out, pr, pb, pg, ph) = (hs.baseAddress!, rs.baseAddress!, bs.baseAddress!, gs.baseAddress!, hh.baseAddress!)
+            let count = rs.count
+            let work = { (features: Range<Int>) in
+                for f in features {
+                    let column = pb + f * n, base = out + f * 256 * 3
+                    for k in 0..<count {
+                        let cell = base + 3 * Int(column[pr[k]])
+                        cell[0] += pg[k]; cell[1] += ph[k]; cell[2] += 1
+                    }
+                }
             }
-        }
-        return hist
+            if !parallel || count * p < 50_000 { work(0..<p); return }
+            let sendable = unsafeBitCast(work, to: (@Sendable (Range<Int>) -> Void).self)
+            DispatchQueue.concurrentPerform(iterations: 2) { part in sendable(part == 0 ? 0..<(p / 2) : (p / 2)..<p) }
+        } } } } }
+        return Histogram(sums: sums)
     }
 
     private func bestSplit(_ hist: Histogram, count: Int, p: Int) -> (feature: Int, bin: Int, gain: Double)? {
         var best: (feature: Int, bin: Int, gain: Double)?
         var totalG = 0.0, totalH = 0.0
-        for b in 0..<256 { totalG += hist.g[b]; totalH += hist.h[b] }
+        for b in 0..<256 { totalG += hist.sums[3 * b]; totalH += hist.sums[3 * b + 1] }
         let parent = totalG * totalG / (totalH + l2)
         for f in 0..<p {
             var gl = 0.0, hl = 0.0, nl = 0
             for b in 0..<(edges[f].count) {
-                let i = f * 256 + b
-                gl += hist.g[i]; hl += hist.h[i]; nl += hist.n[i]
+                let i = 3 * (f * 256 + b)
+                // An empty bin splits the node exactly as the bin before it did.
+                if hist.sums[i + 2] == 0 { continue }
+                gl += hist.sums[i]; hl += hist.sums[i + 1]; nl += Int(hist.sums[i + 2])
                 let nr = count - nl
                 if nl < minSamplesLeaf { continue }
                 if nr < minSamplesLeaf { break }
@@ -147,7 +176,9 @@ public struct HistGradientBoosting: Learner {
         return best
     }
 
-    private func grow(bins: [UInt8], rows n: Int, features p: Int, gradients: [Double], hessians: [Double]) -> (Tree, [Int]) {
+    /// Grows one tree leaf-wise. `parallel` splits histogram building across cores (when trees
+    /// are not already being grown concurrently).
+    private func grow(bins: [UInt8], rows n: Int, features p: Int, gradients: [Double], hessians: [Double], parallel: Bool) -> (Tree, [Int]) {
         var tree = Tree()
         var leafOfRow = [Int](repeating: 0, count: n)
         func addNode(_ rows: [Int]) -> Int {
@@ -158,7 +189,7 @@ public struct HistGradientBoosting: Learner {
             return tree.feature.count - 1
         }
         let all = Array(0..<n)
-        let rootHistogram = histogram(all, bins: bins, n: n, p: p, gradients, hessians)
+        let rootHistogram = histogram(all, bins: bins, n: n, p: p, gradients, hessians, parallel: parallel)
         var open = [Candidate(rows: all, depth: 0, node: addNode(all), histogram: rootHistogram,
                               split: bestSplit(rootHistogram, count: n, p: p))]
         var leaves = 1
@@ -177,9 +208,11 @@ public struct HistGradientBoosting: Learner {
             leaves += 1
             // Histogram of the smaller child directly, the larger one by subtraction.
             let smallIsLeft = leftRows.count <= rightRows.count
-            let small = histogram(smallIsLeft ? leftRows : rightRows, bins: bins, n: n, p: p, gradients, hessians)
+            let small = histogram(smallIsLeft ? leftRows : rightRows, bins: bins, n: n, p: p, gradients, hessians, parallel: parallel)
             var large = candidate.histogram
-            for i in large.g.indices { large.g[i] -= small.g[i]; large.h[i] -= small.h[i]; large.n[i] -= small.n[i] }
+            large.sums.withUnsafeMutableBufferPointer { l in small.sums.withUnsafeBufferPointer { sm in
+                for i in l.indices { l[i] -= sm[i] }
+            } }
             let (leftHistogram, rightHistogram) = smallIsLeft ? (small, large) : (large, small)
             let depth = candidate.depth + 1
             let canSplit = maxDepth.map { depth < $0 } ?? true

@@ -1,6 +1,7 @@
 import COpenBLAS
 import Datasets
 import Foundation
+import Tensor
 
 /// Least squares with an intercept, optionally penalised: ordinary (QR through LAPACK's dgels,
 /// never the normal equations), ridge (QR of the data stacked over √α·I), and lasso / elastic
@@ -43,6 +44,7 @@ public struct LinearRegression: Learner {
     /// Solves min ‖A·w − b‖² (+ ridge·‖w‖² by stacking √ridge·I under A) with LAPACK's QR.
     private func leastSquares(rows n: Int, columns p: Int, extraRidge: Double,
                               _ a: (Int, Int) -> Double, rhs: (Int) -> Double) throws -> [Double] {
+        ComputeThreads.prepareBLAS()
         let m = n + (extraRidge > 0 ? p : 0)
         var matrix = [Double](repeating: 0, count: m * p)  // column-major
         for j in 0..<p {

@@ -1,4 +1,6 @@
+import COpenBLAS
 import Datasets
+import Tensor
 import Dispatch
 import Foundation
 
@@ -28,6 +30,18 @@ public struct Kernel: Sendable, Equatable {
             let mean = x.values.reduce(0, +) / Double(max(x.values.count, 1))
             let variance = x.values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(x.values.count, 1))
             gamma = variance > 0 ? 1 / (Double(x.columns) * variance) : 1
+        }
+    }
+
+    /// K(a, b) from a·b and the squared norms (RBF: ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b), so whole
+    /// rows come from one BLAS product.
+    @inline(__always)
+    func fromDot(_ dot: Double, _ normA: Double, _ normB: Double) -> Double {
+        switch kind {
+        case .rbf: return exp(-gamma * max(normA + normB - 2 * dot, 0))
+        case .linear: return dot
+        case .poly: return pow(gamma * dot + coef0, Double(degree))
+        case .sigmoid: return tanh(gamma * dot + coef0)
         }
     }
 
@@ -110,10 +124,10 @@ public struct SupportVectorClassifier: Learner {
 
     /// Decision values per pair (positive favours the pair's first class).
     public func decisionValues(_ x: Matrix) -> [[Double]] {
-        (0..<x.rows).map { r in
-            let row = x.row(r)
-            let k = (0..<supportVectors.rows).map { kernel(supportVectors.row($0), row) }
-            return models.map { m in zip(m.vectors, m.coefficients).reduce(-m.rho) { $0 + k[$1.0] * $1.1 } }
+        let k = kernelMatrix(x, supportVectors, kernel)
+        let s = supportVectors.rows
+        return (0..<x.rows).map { r in
+            models.map { m in zip(m.vectors, m.coefficients).reduce(-m.rho) { $0 + k[r * s + $1.0] * $1.1 } }
         }
     }
 
@@ -136,31 +150,76 @@ final class ResultSlots<T>: @unchecked Sendable {
     var values: [T] { storage.map { $0! } }
 }
 
-/// Kernel rows K(i, ·) computed on demand and kept in least-recently-used order within a byte budget.
+/// K(a_i, b_j) for every pair of rows, [a.rows × b.rows], from one DGEMM.
+func kernelMatrix(_ a: Matrix, _ b: Matrix, _ kernel: Kernel) -> [Double] {
+    ComputeThreads.prepareBLAS()
+    var out = [Double](repeating: 0, count: a.rows * b.rows)
+    guard a.rows > 0, b.rows > 0 else { return out }
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(a.rows), Int32(b.rows), Int32(a.columns), 1,
+                a.values, Int32(a.columns), b.values, Int32(b.columns), 0, &out, Int32(b.rows))
+    let na = squaredNorms(a), nb = squaredNorms(b)
+    for i in 0..<a.rows { for j in 0..<b.rows { out[i * b.rows + j] = kernel.fromDot(out[i * b.rows + j], na[i], nb[j]) } }
+    return out
+}
+
+func squaredNorms(_ m: Matrix) -> [Double] {
+    (0..<m.rows).map { r in m.values.withUnsafeBufferPointer { v in (0..<m.columns).reduce(0.0) { $0 + v[r * m.columns + $1] * v[r * m.columns + $1] } } }
+}
+
+/// Kernel rows K(i, ·) computed on demand (one DGEMV each) and kept in least-recently-used
+/// order within a byte budget, as libsvm's cache.
 struct KernelCache {
     let x: Matrix
     let kernel: Kernel
     let capacity: Int
+    let norms: [Double]
     private var rows: [Int: [Double]] = [:]
-    private var recency: [Int: Int] = [:]
-    private var clock = 0
+    // Doubly linked LRU list over row indices; `head` is the most recent.
+    private var previous: [Int], next: [Int]
+    private var head = -1, tail = -1
 
     init(x: Matrix, kernel: Kernel, bytes: Int) {
+        ComputeThreads.prepareBLAS()
         self.x = x
         self.kernel = kernel
         capacity = max(2, bytes / max(1, x.rows * 8))
+        norms = squaredNorms(x)
+        previous = Array(repeating: -1, count: x.rows)
+        next = Array(repeating: -1, count: x.rows)
+    }
+
+    private mutating func unlink(_ i: Int) {
+        if previous[i] >= 0 { next[previous[i]] = next[i] } else { head = next[i] }
+        if next[i] >= 0 { previous[next[i]] = previous[i] } else { tail = previous[i] }
+        previous[i] = -1; next[i] = -1
+    }
+
+    private mutating func pushFront(_ i: Int) {
+        next[i] = head; previous[i] = -1
+        if head >= 0 { previous[head] = i }
+        head = i
+        if tail < 0 { tail = i }
     }
 
     mutating func row(_ i: Int) -> [Double] {
-        clock += 1
-        recency[i] = clock
-        if let cached = rows[i] { return cached }
-        if rows.count >= capacity, let oldest = recency.filter({ rows[$0.key] != nil }).min(by: { $0.value < $1.value })?.key {
+        if let cached = rows[i] {
+            unlink(i); pushFront(i)
+            return cached
+        }
+        if rows.count >= capacity, tail >= 0 {
+            let oldest = tail
+            unlink(oldest)
             rows[oldest] = nil
         }
-        let a = x.row(i)
-        let computed = (0..<x.rows).map { kernel(a, x.row($0)) }
+        var computed = [Double](repeating: 0, count: x.rows)
+        x.values.withUnsafeBufferPointer { v in
+            cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(x.rows), Int32(x.columns), 1, v.baseAddress, Int32(x.columns),
+                        v.baseAddress! + i * x.columns, 1, 0, &computed, 1)
+        }
+        let ni = norms[i]
+        for t in 0..<x.rows { computed[t] = kernel.fromDot(computed[t], ni, norms[t]) }
         rows[i] = computed
+        pushFront(i)
         return computed
     }
 }
@@ -171,7 +230,7 @@ func solveSMO(_ x: Matrix, _ y: [Double], kernel: Kernel, c: Double, tolerance: 
     var alpha = [Double](repeating: 0, count: n)
     var gradient = [Double](repeating: -1, count: n)
     var cache = KernelCache(x: x, kernel: kernel, bytes: SupportVectorClassifier.cacheBytes)
-    let diagonal = (0..<n).map { kernel(x.row($0), x.row($0)) }
+    let diagonal = (0..<n).map { kernel.fromDot(cache.norms[$0], cache.norms[$0], cache.norms[$0]) }
     let limit = maxIterations ?? max(10_000_000, 100 * n)
     func upper(_ t: Int) -> Bool { alpha[t] >= c }
     func lower(_ t: Int) -> Bool { alpha[t] <= 0 }

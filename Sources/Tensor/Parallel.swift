@@ -15,6 +15,9 @@ public enum ComputeThreads {
     /// itself. OpenBLAS' own workers spin-wait for ~0.1 s after each call and took a core from
     /// the elementwise kernels between GEMMs (12% of a CNN epoch, measured).
     static let configureBLAS: Void = { openblas_set_num_threads(1) }()
+
+    /// Call before any direct BLAS/LAPACK use outside Tensor (learners run their own threads).
+    public static func prepareBLAS() { _ = configureBLAS }
 }
 
 /// Splits `0..<count` into contiguous chunks and runs them on the compute threads. Small

@@ -1,7 +1,9 @@
 import ArgumentParser
 import COpenBLAS
 import Dispatch
+import Datasets
 import Foundation
+import Learners
 import NeuralNet
 import Tensor
 
@@ -9,7 +11,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Micro- and model benchmarks (see bench/run.sh for the side-by-side runs).",
-        subcommands: [BenchLSTM.self, BenchGEMM.self])
+        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self])
 }
 
 struct BenchLSTM: ParsableCommand {
@@ -121,4 +123,36 @@ func printJSON(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     // Unbuffered: bench/run.sh reads these lines from a pipe while the process still runs.
     FileHandle.standardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
+}
+
+struct BenchFit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Time one learner's fit on a table (after preprocessing), for bench/sklearn_fit.py.")
+
+    @Option var data: String
+    @Option var target: String
+    @Option(help: "Learner spec (inline JSON or a file).") var model: String
+
+    func run() throws {
+        let spec = try LearnerSpec.parse(try jsonArgument(model))
+        let table = try readTable(data)
+        guard let targetColumn = table.column(named: target) else { throw CommandFailure("no column named \(target)") }
+        let task = try TrainedPipeline.inferTask(spec, targetColumn)
+        let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
+        let preprocessor = try FittedPreprocessor.fit(PreprocessingSpec(), table: table, target: target)
+        let x = try preprocessor.transform(table)
+        let y = try labels.map { try $0.encode(targetColumn).map(Double.init) } ?? {
+            guard case .numeric(let v) = targetColumn.data else { throw CommandFailure("target must be numeric") }
+            return v
+        }()
+        var learner = try makeLearner(spec, task: labels.map { .classification(classes: $0.classes.count) } ?? .regression)
+        let start = DispatchTime.now().uptimeNanoseconds
+        try learner.fit(x, y)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let predicted = learner.predict(x)
+        let correct = zip(predicted, y).filter { $0 == $1 }.count
+        printJSON(["algorithm": spec.algorithm.rawValue, "seconds": seconds, "rows": x.rows,
+                   "training_accuracy": Double(correct) / Double(max(x.rows, 1))])
+    }
 }
