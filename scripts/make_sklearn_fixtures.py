@@ -15,7 +15,7 @@ from sklearn import metrics
 from sklearn.cluster import KMeans
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, LogisticRegression, Ridge
-from sklearn.model_selection import cross_val_score
+from sklearn.model_selection import LeaveOneOut, cross_val_predict, cross_val_score
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
@@ -80,6 +80,14 @@ def cv_cases():
     x, y = load("diabetes")
     for spec, make in REGRESSORS:
         cases.append(case("diabetes", spec, make, x, y, "r2"))
+    # Leave-one-out: predictions pooled over the n single-row folds, scored once.
+    for dataset, spec, make, metric in [("iris", {"algorithm": "knn"}, lambda: KNeighborsClassifier(), "accuracy"),
+                                        ("wine", {"algorithm": "logistic_regression"}, lambda: LogisticRegression(), "accuracy"),
+                                        ("diabetes", {"algorithm": "ridge", "alpha": 1.0}, lambda: Ridge(alpha=1.0), "r2")]:
+        x, y = load(dataset)
+        predicted = cross_val_predict(make_pipeline(StandardScaler(), make()), x, y, cv=LeaveOneOut())
+        score = metrics.accuracy_score(y, predicted) if metric == "accuracy" else metrics.r2_score(y, predicted)
+        cases.append({"dataset": dataset, "spec": spec, "metric": metric, "folds": [score], "mean": score, "scheme": "loo"})
     x, _ = load("iris")
     inertia = KMeans(n_clusters=3, n_init=10, random_state=0).fit(x).inertia_
     return {"sklearn_version": sklearn.__version__, "cases": cases, "kmeans_iris_raw_k3_inertia": inertia}

@@ -93,26 +93,88 @@ public struct TrainedPipeline: Sendable {
     }
 }
 
+/// How held-out scores are estimated.
+public enum ValidationScheme: Sendable, Equatable {
+    /// k folds (stratified for classification), unshuffled unless a seed is given.
+    case kFold(Int)
+    case leaveOneOut
+    /// Bootstrap resamples scored on their out-of-bag rows.
+    case bootstrap(iterations: Int)
+    /// One stratified split holding out a fraction.
+    case holdout(fraction: Double)
+
+    /// Parses `5`, `kfold:5`, `loo`, `bootstrap:20`, `holdout:0.2`.
+    public init(parsing text: String) throws {
+        let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        let argument = parts.count > 1 ? parts[1] : nil
+        switch parts.first ?? "" {
+        case let n where Int(n) != nil: self = .kFold(Int(n)!)
+        case "kfold": self = .kFold(Int(argument ?? "5") ?? -1)
+        case "loo", "leave_one_out": self = .leaveOneOut
+        case "bootstrap": self = .bootstrap(iterations: Int(argument ?? "20") ?? -1)
+        case "holdout": self = .holdout(fraction: Double(argument ?? "0.2") ?? -1)
+        default: throw DataError("cv", "expected a fold count, kfold:K, loo, bootstrap:N or holdout:F; got '\(text)'")
+        }
+        switch self {
+        case .kFold(let k) where k < 2: throw DataError("cv", "needs at least 2 folds, got \(k)")
+        case .bootstrap(let n) where !(1...10_000).contains(n): throw DataError("cv", "bootstrap iterations must be between 1 and 10000, got \(n)")
+        case .holdout(let f) where !(f > 0 && f < 1): throw DataError("cv", "the holdout fraction must be in (0, 1), got \(f)")
+        default: break
+        }
+    }
+}
+
 public enum CrossValidation {
     /// k-fold cross-validation (stratified for classification, unshuffled unless `seed` is
     /// given, as scikit-learn's `cross_val_score(cv=k)`). Preprocessing is fitted inside each
     /// fold on its training rows only.
     public static func run(_ spec: LearnerSpec, preprocessing: PreprocessingSpec = PreprocessingSpec(), table: DataTable,
                            target: String, folds k: Int = 5, seed: UInt64? = nil) throws -> CrossValidationResult {
-        guard (2...max(2, table.rowCount)).contains(k) else {
-            throw DataError("cv", "must be between 2 and the row count (\(table.rowCount)), got \(k)")
-        }
+        try run(spec, preprocessing: preprocessing, table: table, target: target, scheme: .kFold(k), seed: seed)
+    }
+
+    /// Scores on held-out rows under `scheme`; preprocessing and learner are fitted on each
+    /// split's training rows only.
+    public static func run(_ spec: LearnerSpec, preprocessing: PreprocessingSpec = PreprocessingSpec(), table: DataTable,
+                           target: String, scheme: ValidationScheme, seed: UInt64? = nil) throws -> CrossValidationResult {
         guard let targetColumn = table.column(named: target) else {
             throw DataError("target", "no column named '\(target)'; columns: \(table.columnNames.joined(separator: ", "))")
         }
         let task = try TrainedPipeline.inferTask(spec, targetColumn)
         let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
-        let folds = try labels.map { Splits.stratifiedKFold(labels: try $0.encode(targetColumn), k: k, seed: seed) }
-            ?? Splits.kFold(count: table.rowCount, k: k, seed: seed)
+        let encoded = try labels?.encode(targetColumn)
+        let n = table.rowCount
+        let folds: [Fold]
+        switch scheme {
+        case .kFold(let k):
+            guard (2...max(2, n)).contains(k) else { throw DataError("cv", "must be between 2 and the row count (\(n)), got \(k)") }
+            folds = encoded.map { Splits.stratifiedKFold(labels: $0, k: k, seed: seed) } ?? Splits.kFold(count: n, k: k, seed: seed)
+        case .leaveOneOut:
+            guard n <= 5000 else { throw DataError("cv", "leave-one-out fits \(n) models; use k-fold above 5000 rows") }
+            folds = Splits.leaveOneOut(count: n)
+        case .bootstrap(let iterations):
+            folds = Splits.bootstrap(count: n, iterations: iterations, seed: seed ?? 0).filter { !$0.test.isEmpty }
+        case .holdout(let fraction):
+            folds = [Splits.trainTest(count: n, testFraction: fraction, labels: encoded, seed: seed ?? 0)]
+        }
         var scores: [Scores] = []
+        var pooledTruth: [Double] = [], pooledPrediction: [Double] = []
         for fold in folds {
             let model = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table.rows(fold.train), target: target, labels: labels)
+            if case .leaveOneOut = scheme {
+                // One row per fold: pool the predictions and score once (per-fold R² is undefined).
+                let test = table.rows(fold.test)
+                pooledTruth += try TrainedPipeline.targets(targetColumn, labels).enumerated().filter { fold.test.contains($0.offset) }.map(\.element)
+                pooledPrediction += model.learner.predict(try model.preprocessor.transform(test))
+                continue
+            }
             scores.append(try model.score(table.rows(fold.test)))
+        }
+        if case .leaveOneOut = scheme {
+            scores = [labels == nil
+                ? ["r2": Metrics.r2(pooledTruth, pooledPrediction), "rmse": Metrics.rootMeanSquaredError(pooledTruth, pooledPrediction),
+                   "mae": Metrics.meanAbsoluteError(pooledTruth, pooledPrediction)]
+                : ["accuracy": Metrics.accuracy(pooledTruth.map { Int($0) }, pooledPrediction.map { Int($0) })]]
         }
         var mean: Scores = [:]
         for key in scores[0].keys { mean[key] = scores.map { $0[key] ?? .nan }.reduce(0, +) / Double(scores.count) }

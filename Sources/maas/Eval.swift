@@ -23,7 +23,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Data: CSV, TSV or JSON Lines with a header.") var data: String
     @Option(help: "Target column.") var target: String
     @Option(help: "Learner spec: a JSON file or inline JSON, e.g. '{\"algorithm\": \"svm\", \"kernel\": \"rbf\"}'.") var model: String
-    @Option(help: "Number of folds.") var cv = 5
+    @Option(help: "Validation: a fold count, kfold:K, loo (leave one out), bootstrap:N (out-of-bag scores) or holdout:F.") var cv = "5"
     @Option(help: "Preprocessing spec: a JSON file or inline JSON.") var preprocessing: String?
     @Option(help: "Shuffle rows before splitting, with this seed (default: scikit-learn's unshuffled folds).") var seed: UInt64?
     @Flag(help: "Print the result as JSON.") var json = false
@@ -33,7 +33,8 @@ struct Eval: ParsableCommand {
         let prep = try preprocessing.map { try JSONDecoder().decode(PreprocessingSpec.self, from: Data(try jsonArgument($0).utf8)) }
             ?? PreprocessingSpec()
         let table = try readTable(data)
-        let result = try CrossValidation.run(spec, preprocessing: prep, table: table, target: target, folds: cv, seed: seed)
+        let result = try CrossValidation.run(spec, preprocessing: prep, table: table, target: target,
+                                             scheme: try ValidationScheme(parsing: cv), seed: seed)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -41,7 +42,7 @@ struct Eval: ParsableCommand {
             return
         }
         let names = result.mean.keys.sorted()
-        print("\(spec.algorithm.rawValue) (\(result.task)), \(cv)-fold cross-validation on \(table.rowCount) rows")
+        print("\(spec.algorithm.rawValue) (\(result.task)), validation \(cv) on \(table.rowCount) rows")
         print(["fold"].plus(names).map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())
         for (i, fold) in result.folds.enumerated() {
             print(["\(i + 1)"].plus(names.map { String(format: "%.4f", fold[$0] ?? .nan) }).map { $0.padding(toLength: 16, withPad: " ", startingAt: 0) }.joined())

@@ -18,8 +18,10 @@ struct CVCase: Decodable, CustomTestStringConvertible, Sendable {
     let mean: Double
     /// For randomised learners: both sides average their cross-validated score over these seeds.
     let seeds: [UInt64]?
+    /// `loo` for leave-one-out (pooled predictions); 5-fold otherwise.
+    let scheme: String?
 
-    var testDescription: String { "\(dataset) \(spec.keys.sorted().map { "\($0)=\(spec[$0]!)" }.joined(separator: " "))" }
+    var testDescription: String { "\(dataset)\(scheme.map { " (\($0))" } ?? "") \(spec.keys.sorted().map { "\($0)=\(spec[$0]!)" }.joined(separator: " "))" }
     var specJSON: String {
         "{" + spec.keys.sorted().map { key in
             switch spec[key]! { case .number(let n): return "\"\(key)\": \(n)"; case .text(let s): return "\"\(key)\": \"\(s)\"" }
@@ -56,7 +58,8 @@ struct SklearnReference: Decodable {
         for seed in reference.seeds ?? [0] {
             var spec = try LearnerSpec.parse(reference.specJSON)
             spec.seed = seed
-            let result = try CrossValidation.run(spec, table: table, target: "target", folds: 5)
+            let result = try CrossValidation.run(spec, table: table, target: "target",
+                                                 scheme: try ValidationScheme(parsing: reference.scheme ?? "5"))
             scores.append(try #require(result.mean[reference.metric]))
         }
         let ours = scores.reduce(0, +) / Double(scores.count)
