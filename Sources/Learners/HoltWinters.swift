@@ -17,13 +17,13 @@ public struct HoltWinters: Sendable, Codable {
 
     public let seasonLength: Int
     public let seasonality: Seasonality
-    public private(set) var alpha = 0.0, beta = 0.0, gamma = 0.0
-    public private(set) var level = 0.0, trend = 0.0
+    public internal(set) var alpha = 0.0, beta = 0.0, gamma = 0.0
+    public internal(set) var level = 0.0, trend = 0.0
     /// Seasonal factors for the next `seasonLength` periods, in order.
-    public private(set) var seasonals: [Double] = []
+    public internal(set) var seasonals: [Double] = []
     /// Standard deviation of one-step errors (relative errors for multiplicative seasonality).
-    public private(set) var sigma = 0.0
-    public private(set) var sumOfSquaredErrors = 0.0
+    public internal(set) var sigma = 0.0
+    public internal(set) var sumOfSquaredErrors = 0.0
     public private(set) var fittedValues: [Double] = []
 
     public init(seasonLength: Int, seasonality: Seasonality) {

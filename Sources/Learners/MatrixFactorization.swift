@@ -13,9 +13,9 @@ public struct Rating: Sendable, Equatable {
 /// Hu, Koren & Volinsky's confidence weighting cᵤᵢ = 1 + α·rᵤᵢ over all items.
 public struct MatrixFactorization: Sendable {
     public let factors: Int, regularization: Double, iterations: Int, implicit: Bool, confidence: Double, seed: UInt64
-    public private(set) var userFactors = Matrix(rows: 0, columns: 0)
-    public private(set) var itemFactors = Matrix(rows: 0, columns: 0)
-    public private(set) var seen: [Int: Set<Int>] = [:]
+    public internal(set) var userFactors = Matrix(rows: 0, columns: 0)
+    public internal(set) var itemFactors = Matrix(rows: 0, columns: 0)
+    public internal(set) var seen: [Int: Set<Int>] = [:]
 
     public init(factors: Int = 10, regularization: Double = 0.1, iterations: Int = 15, implicit: Bool = false,
                 confidence: Double = 40, seed: UInt64 = 0) {

@@ -37,20 +37,12 @@ public struct PipelineArtifact: Codable, Sendable {
         createdAt = ISO8601DateFormatter().string(from: Date())
     }
 
-    /// Writes into a sibling temporary directory renamed into place (never half-written).
+    /// Writes the artifact into `directory` atomically.
     public func save(_ pipeline: TrainedPipeline, to directory: String) throws {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: staging.appendingPathComponent("model.json"))
-        try Safetensors.write(entries: pipeline.learner.state, metadata: ["format": "swiftmaas-learner"],
-                              to: staging.appendingPathComponent("weights.safetensors").path)
-        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-        try fm.moveItem(at: staging, to: target)
+        try ArtifactDirectory.write(["model.json": try ArtifactDirectory.json(self),
+                                     "weights.safetensors": Data(Safetensors.encode(entries: pipeline.learner.state,
+                                                                                    metadata: ["format": "swiftmaas-learner"]))],
+                                    to: directory)
     }
 
     public static func load(from directory: String) throws -> (artifact: PipelineArtifact, pipeline: TrainedPipeline) {

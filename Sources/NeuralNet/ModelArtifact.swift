@@ -33,21 +33,11 @@ public struct ModelArtifact: Codable, Sendable {
         createdAt = ISO8601DateFormatter().string(from: Date())
     }
 
-    /// Writes the artifact into `directory`. Files go to a sibling temporary directory that is
-    /// renamed into place, so a crash never leaves a half-written artifact.
+    /// Writes the artifact into `directory` atomically.
     public func save(model: Model, to directory: String) throws {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: staging.appendingPathComponent(Self.descriptorFile))
-        try Safetensors.write(model.stateDictionary, metadata: ["format": "pt"],
-                              to: staging.appendingPathComponent(Self.weightsFile).path)
-        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-        try fm.moveItem(at: staging, to: target)
+        try ArtifactDirectory.write([Self.descriptorFile: try ArtifactDirectory.json(self),
+                                     Self.weightsFile: Data(Safetensors.encode(model.stateDictionary, metadata: ["format": "pt"]))],
+                                    to: directory)
     }
 
     /// Reads an artifact directory and rebuilds the model with its weights.

@@ -93,8 +93,13 @@ extension Train {
     /// Fits preprocessing and learner on a stratified training split, reports metrics on the
     /// held-out rows, and saves the pipeline fitted on the training split.
     func trainClassical(_ specText: String) throws {
-        guard let target else { throw CommandFailure("--target is required to train a classical learner") }
+        guard let target else { throw CommandFailure("--target is required to train a classical learner (for matrix_factorization: the rating column)") }
         let learnerSpec = try LearnerSpec.parse(specText)
+        switch learnerSpec.algorithm {
+        case .holtWinters: return try trainForecaster(learnerSpec, target: target)
+        case .matrixFactorization: return try trainRecommender(learnerSpec, ratingColumn: target)
+        default: break
+        }
         let prep = try preprocessing.map { try JSONDecoder().decode(PreprocessingSpec.self, from: Data(try jsonArgument($0).utf8)) }
             ?? PreprocessingSpec()
         let table = try readTable(data)
@@ -122,14 +127,20 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print predictions of a saved model.")
 
     @Option(help: "Artifact directory (model.json + weights.safetensors).") var model: String
-    @Option(help: "Input: an IDX file (images), or a CSV/text file with one flattened sample per line.") var input: String
+    @Option(help: "Input: an IDX file (images), a CSV/text file with one flattened sample per line, a table for classical models, or user ids for recommenders.") var input: String?
     @Option(help: "Print at most N predictions.") var limit: Int = 20
+    @Option(help: "Forecasters: periods ahead to forecast (default: one season).") var steps: Int?
+    @Option(help: "Recommenders: a user id to recommend for.") var user: String?
+    @Option(help: "Recommenders: items per user.") var top: Int = 10
 
     func run() throws {
-        if let data = FileManager.default.contents(atPath: model + "/model.json"),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["kind"] as? String == "classical" {
-            return try predictClassical()
+        switch ArtifactDirectory.kind(of: model) {
+        case "classical": return try predictClassical()
+        case "forecaster": return try forecast()
+        case "recommender": return try recommend()
+        default: break
         }
+        guard let input else { throw CommandFailure("--input is required for this model") }
         let (artifact, network) = try ModelArtifact.load(from: model)
         let samples = try readSamples(input, sampleShape: artifact.spec.input.shape)
         let outputs = try network.predict(samples)
@@ -149,6 +160,7 @@ struct Predict: ParsableCommand {
     /// Raw rows in, labels (with probability) or values out: the fitted preprocessing runs first.
     func predictClassical() throws {
         let (artifact, pipeline) = try PipelineArtifact.load(from: model)
+        guard let input else { throw CommandFailure("--input is required: a table with the model's columns") }
         let table = try readTable(input)
         let x = try pipeline.preprocessor.transform(table)
         let predictions = pipeline.learner.predict(x)

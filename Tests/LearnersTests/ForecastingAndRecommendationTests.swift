@@ -110,3 +110,33 @@ func statsmodelsSeries(_ name: String) throws -> [Double] {
         #expect(ndcg > 0.25, "NDCG@10 \(ndcg)")
     }
 }
+
+@Suite struct SeriesArtifacts {
+    @Test func forecasterRoundTrip() throws {
+        var model = HoltWinters(seasonLength: 12, seasonality: .multiplicative)
+        try model.fit(try statsmodelsSeries("elec_equip"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-forecaster-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var spec = LearnerSpec(.holtWinters)
+        spec.seasonLength = 12
+        spec.seasonal = "multiplicative"
+        try ForecasterArtifact(learner: spec, target: "value", metrics: [:], lineage: [:]).save(model, to: directory)
+        let (_, loaded) = try ForecasterArtifact.load(from: directory)
+        #expect(loaded.forecast(24) == model.forecast(24))
+    }
+
+    @Test func recommenderRoundTrip() throws {
+        let (train, _) = MatrixFactorizationALS.ratings(seed: 4)
+        var model = MatrixFactorization(factors: 3, iterations: 5)
+        try model.fit(train, users: 200, items: 100)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-recommender-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try RecommenderArtifact(learner: LearnerSpec(.matrixFactorization), users: (0..<200).map { "u\($0)" },
+                                items: (0..<100).map { "i\($0)" }, metrics: [:], lineage: [:]).save(model, to: directory)
+        let (artifact, loaded) = try RecommenderArtifact.load(from: directory)
+        #expect(artifact.users.count == 200)
+        for user in [0, 17, 199] {
+            #expect(loaded.recommend(user: user, count: 10).map(\.item) == model.recommend(user: user, count: 10).map(\.item))
+        }
+    }
+}
