@@ -31,8 +31,11 @@ run: build
 	$(SWIFT) run -c $(CONFIG) maas train --spec examples/fashion_cnn.json --data $(FASHION_MNIST) --output maas-data/models/fashion-cnn
 
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
+# Swift Testing suites, then the command-line checks (tests/cli.sh) against the same release build.
 test: deps data
 	FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG)
+	$(SWIFT) build -c $(CONFIG) --product maas
+	tests/cli.sh
 
 bench: build
 	bench/run.sh

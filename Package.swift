@@ -26,7 +26,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
-        .target(name: "NeuralNet", dependencies: ["Tensor", "Yams"], swiftSettings: kernelFlags),
+        .target(name: "NeuralNet", dependencies: ["Tensor", "Datasets", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),
         .executableTarget(name: "maas", dependencies: [

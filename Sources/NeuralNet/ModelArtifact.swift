@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Tensor
 
@@ -17,13 +18,20 @@ public struct ModelArtifact: Codable, Sendable {
     /// Where the model came from: data checksum, seed, job id, …
     public var lineage: [String: String]
     public var createdAt: String
+    /// For models trained on a table: the fitted preprocessing that turns raw rows into the
+    /// network's input, and the target column.
+    public var preprocessing: FittedPreprocessor?
+    public var target: String?
 
     enum CodingKeys: String, CodingKey {
-        case kind, spec, labels, metrics, lineage
+        case kind, spec, labels, metrics, lineage, preprocessing, target
         case formatVersion = "format_version", createdAt = "created_at"
     }
 
-    public init(spec: ModelSpec, labels: [String]? = nil, metrics: [String: Double] = [:], lineage: [String: String] = [:]) {
+    public init(spec: ModelSpec, labels: [String]? = nil, metrics: [String: Double] = [:], lineage: [String: String] = [:],
+                preprocessing: FittedPreprocessor? = nil, target: String? = nil) {
+        self.preprocessing = preprocessing
+        self.target = target
         formatVersion = Self.formatVersion
         kind = "neural_network"
         self.spec = spec

@@ -48,6 +48,10 @@ struct Train: ParsableCommand {
         }
         let modelSpec: ModelSpec
         do { modelSpec = try ModelSpec.load(path: spec) } catch { throw CommandFailure("model spec \(spec): \(error)") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return try trainNetworkOnTable(modelSpec)
+        }
         var (train, test) = try loadImageFolder(data)
         if let limit { train = train.batch(0..<min(limit, train.count)) }
         let model = try Model(spec: modelSpec, seed: seed)
@@ -140,8 +144,9 @@ struct Predict: ParsableCommand {
         case "recommender": return try recommend()
         default: break
         }
-        guard let input else { throw CommandFailure("--input is required for this model") }
         let (artifact, network) = try ModelArtifact.load(from: model)
+        if let preprocessor = artifact.preprocessing { return try predictNetworkOnTable(artifact, network, preprocessor) }
+        guard let input else { throw CommandFailure("--input is required for this model") }
         let samples = try readSamples(input, sampleShape: artifact.spec.input.shape)
         let outputs = try network.predict(samples)
         let width = outputs.count / max(outputs.shape[0], 1)

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end checks of the maas command line on real files: each check runs the release binary
+# and tests what it printed (accuracy thresholds, predicted labels, error messages).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MAAS=.build/release/maas
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0 failed=0
+
+check() { # name, condition command
+  if eval "$2"; then passed=$((passed + 1)); echo "✔ $1"; else failed=$((failed + 1)); echo "✘ $1"; fi
+}
+value() { # metric name from "  name: value" lines
+  grep -E "^\s+$1: " | head -1 | awk '{print $2}'
+}
+above() { python3 -c "import sys; sys.exit(0 if float('$1' or 'nan') >= $2 else 1)"; }
+
+out=$($MAAS eval --data data/sklearn/wine.csv --target target --model '{"algorithm": "svm"}' --cv 5 --json)
+check "eval: SVC on wine, 5-fold accuracy >= 0.97" "above $(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mean"]["accuracy"])') 0.97"
+
+out=$($MAAS train --spec '{"algorithm": "gradient_boosting"}' --data data/sklearn/breast_cancer.csv --target target --output "$WORK/bc")
+check "train: boosting on breast cancer, held-out accuracy >= 0.93" "above $(echo "$out" | value accuracy) 0.93"
+check "predict: classical artifact labels raw rows" "[ \"\$($MAAS predict --model $WORK/bc --input data/sklearn/breast_cancer.csv --limit 3 | wc -l)\" = 3 ]"
+
+python3 tests/make_reviews.py "$WORK/reviews.csv"
+cat > "$WORK/lstm.json" <<'JSON'
+{"input": {"shape": [24]},
+ "layers": [{"type": "embedding", "input_dim": 1000, "output_dim": 32}, {"type": "lstm", "units": 32, "return_sequences": true},
+            {"type": "lstm", "units": 32}, {"type": "dense", "units": 1, "activation": "sigmoid"}],
+ "loss": "binary_crossentropy", "optimizer": {"type": "adam", "lr": 0.005}, "epochs": 4, "batch_size": 32, "seed": 1}
+JSON
+out=$($MAAS train --spec "$WORK/lstm.json" --data "$WORK/reviews.csv" --target sentiment --output "$WORK/reviews" 2>/dev/null)
+check "train: LSTM text classifier from raw text, held-out accuracy >= 0.85" \
+  "above $(echo "$out" | grep -oE 'test_accuracy [0-9.]+' | awk '{print $2}') 0.85"
+printf 'review\n"Lovely fresh food and friendly service."\n"Cold stale bread, rude staff."\n' > "$WORK/new.csv"
+out=$($MAAS predict --model "$WORK/reviews" --input "$WORK/new.csv")
+check "predict: LSTM labels unseen sentences from raw text" \
+  "[ \"\$(echo \"$out\" | cut -f2 | tr '\n' ' ')\" = 'positive negative ' ]"
+
+python3 -c "
+import csv
+rows = list(csv.reader(open('data/statsmodels/elec_equip.csv')))[1:]
+open('$WORK/series.csv', 'w').write('month,value\n' + ''.join(f'{r[0]},{r[1]}\n' for r in rows))"
+out=$($MAAS train --spec '{"algorithm": "holt_winters", "season_length": 12, "seasonal": "multiplicative"}' --data "$WORK/series.csv" --target value --output "$WORK/hw")
+check "train: Holt-Winters, held-out MAPE <= 5%" "python3 -c 'import sys; sys.exit(0 if float(\"$(echo "$out" | value mape)\") <= 0.05 else 1)'"
+check "predict: 24-step forecast with intervals" "[ \"\$($MAAS predict --model $WORK/hw --steps 24 | tail -n +2 | awk '\$3 < \$2 && \$2 < \$4' | wc -l)\" = 24 ]"
+
+python3 -c "
+import random
+random.seed(1)
+with open('$WORK/ratings.csv', 'w') as f:
+    f.write('user,item,rating\n')
+    for u in range(100):
+        for i in range(50):
+            if random.random() < 0.3: f.write(f'u{u},item{i},{(u % 5) + (i % 3) + random.random():.2f}\n')"
+out=$($MAAS train --spec '{"algorithm": "matrix_factorization", "factors": 4}' --data "$WORK/ratings.csv" --target rating --output "$WORK/mf")
+check "train: ALS recommender, held-out RMSE <= 0.6" "python3 -c 'import sys; sys.exit(0 if float(\"$(echo "$out" | value rmse)\") <= 0.6 else 1)'"
+seen=$(grep '^u3,' "$WORK/ratings.csv" | cut -d, -f2 | sort)
+recommended=$($MAAS predict --model "$WORK/mf" --user u3 --top 10 | cut -f2 | tr ' ' '\n' | cut -d: -f1 | sort)
+check "predict: recommendations leave out seen items" "[ -z \"\$(comm -12 <(echo \"$seen\") <(echo \"$recommended\"))\" ] && [ \$(echo \"$recommended\" | wc -l) = 10 ]"
+
+err=$($MAAS train --spec '{"algorithm": "svm", "C": -1}' --data data/sklearn/wine.csv --target target 2>&1)
+check "errors: a bad hyperparameter names the field" "echo \"$err\" | grep -q 'C: must be a positive number'"
+err=$($MAAS eval --data data/sklearn/wine.csv --target nope --model '{"algorithm": "knn"}' 2>&1)
+check "errors: an unknown target names the columns" "echo \"$err\" | grep -q \"no column named 'nope'\""
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]
