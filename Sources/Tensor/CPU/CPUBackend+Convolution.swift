@@ -1,41 +1,27 @@
 extension CPUBackend {
-    /// NHWC convolution as im2col + one SGEMM: patches [N·OH·OW, KH·KW·C] × weight [KH·KW·C, F].
-    /// The patch matrix is returned so the backward pass reuses it instead of rebuilding it.
+    /// NHWC convolution as im2col + one SGEMM: over the patch matrix [N·OH·OW, KH·KW·C] a
+    /// convolution is a dense layer with weight [KH·KW·C, F], so forward and backward reuse
+    /// `linear` and only add the unfolding. The patches are kept for the backward pass.
     public func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor?, geometry g: Conv2DGeometry) -> (output: Tensor, patches: Tensor) {
         let filters = weight.shape[3]
         let patches = Tensor(uninitializedShape: [g.outputPixels, g.patchSize])
         im2col(x.base, g, into: patches.base)
-        let y = Tensor(uninitializedShape: [g.batch, g.outHeight, g.outWidth, filters])
-        if let bias {
-            for row in 0..<g.outputPixels { (y.base + row * filters).update(from: bias.base, count: filters) }
-        }
-        sgemm(m: g.outputPixels, n: filters, k: g.patchSize, a: patches.base, lda: g.patchSize,
-              b: weight.base, ldb: filters, beta: bias == nil ? 0 : 1, c: y.base, ldc: filters)
-        return (y, patches)
+        let y = linear(patches, weight.reshaped([g.patchSize, filters]), bias: bias)
+        return (y.reshaped([g.batch, g.outHeight, g.outWidth, filters]), patches)
     }
 
     public func conv2dBackward(patches: Tensor, weight: Tensor, hasBias: Bool, geometry g: Conv2DGeometry,
                                gradient: Tensor, needInputGradient: Bool) -> (input: Tensor?, weight: Tensor, bias: Tensor?) {
-        let filters = weight.shape[3], m = g.outputPixels, k = g.patchSize
-        let dw = Tensor(uninitializedShape: weight.shape)
-        sgemm(transposeA: true, m: k, n: filters, k: m, a: patches.base, lda: k, b: gradient.base, ldb: filters,
-              c: dw.base, ldc: filters)
-        var db: Tensor?
-        if hasBias {
-            let t = Tensor(uninitializedShape: [filters])
-            columnSums(gradient.base, rows: m, columns: filters, into: t.base)
-            db = t
-        }
+        let filters = weight.shape[3]
+        let (dPatches, dw, db) = linearBackward(patches, weight.reshaped([g.patchSize, filters]), hasBias: hasBias,
+                                                gradient: gradient.reshaped([g.outputPixels, filters]), needInputGradient: needInputGradient)
         var dx: Tensor?
-        if needInputGradient {
-            let dPatches = Tensor(uninitializedShape: [m, k])
-            sgemm(transposeB: true, m: m, n: k, k: filters, a: gradient.base, lda: filters, b: weight.base, ldb: filters,
-                  c: dPatches.base, ldc: k)
+        if let dPatches {
             let t = Tensor(zeros: [g.batch, g.inHeight, g.inWidth, g.inChannels])
             col2im(dPatches.base, g, into: t.base)
             dx = t
         }
-        return (dx, dw, db)
+        return (dx, dw.reshaped(weight.shape), db)
     }
 
     public func maxPool2d(_ x: Tensor, geometry g: Conv2DGeometry) -> (output: Tensor, argmax: IndexBuffer) {
