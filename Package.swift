@@ -20,6 +20,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
@@ -29,14 +33,28 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Tensor", "Datasets", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),
+        // Domain services; storage sits behind protocols defined here.
+        .target(name: "Platform", dependencies: [
+            "Tensor", "NeuralNet", "Datasets", "Learners",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SQLiteStore", dependencies: ["Platform", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Thin translation between HTTP and Platform calls.
+        .target(name: "HTTPAPI", dependencies: ["Platform", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "maas", dependencies: [
-            "Tensor", "NeuralNet", "Datasets", "Learners", "COpenBLAS",
+            "Tensor", "NeuralNet", "Datasets", "Learners", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ServiceTests", dependencies: [
+            "Platform", "SQLiteStore", "HTTPAPI", "NeuralNet", "Learners", "Datasets",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Datasets"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -20,7 +20,7 @@ public struct TrainedPipeline: Sendable {
     public var learner: any Learner
     public var target: String
 
-    public var task: Task { labels.map { .classification(classes: $0.classes.count) } ?? .regression }
+    public var task: LearningTask { labels.map { .classification(classes: $0.classes.count) } ?? .regression }
 
     /// Fits preprocessing and learner on `table` (training rows only).
     public static func fit(_ spec: LearnerSpec, preprocessing: PreprocessingSpec, table: DataTable, target: String,
@@ -70,7 +70,7 @@ public struct TrainedPipeline: Sendable {
 
     /// Regression-only and classification-only algorithms decide; otherwise a text target, or a
     /// numeric one with at most 20 distinct integer values, is classification.
-    public static func inferTask(_ spec: LearnerSpec, _ target: Column) throws -> Task {
+    public static func inferTask(_ spec: LearnerSpec, _ target: Column) throws -> LearningTask {
         switch spec.algorithm {
         case .linearRegression, .ridge, .lasso, .elasticNet: return .regression
         case .logisticRegression, .svm, .naiveBayes:

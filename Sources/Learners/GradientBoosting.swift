@@ -18,14 +18,14 @@ public struct HistGradientBoosting: Learner {
         }
     }
 
-    public let task: Task
+    public let task: LearningTask
     let learningRate: Double, iterations: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int, l2: Double, maxBins: Int
     /// Upper edges of each feature's bins: a value goes to the first bin whose edge is ≥ it.
     private var edges: [[Double]] = []
     var baseline: [Double] = []
     var trees: [[Tree]] = []
 
-    public init(task: Task, learningRate: Double, iterations: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int,
+    public init(task: LearningTask, learningRate: Double, iterations: Int, maxLeafNodes: Int, maxDepth: Int?, minSamplesLeaf: Int,
                 l2: Double, maxBins: Int) {
         self.task = task
         self.learningRate = learningRate

@@ -2,7 +2,7 @@ import Datasets
 import Foundation
 
 /// What is being predicted: a class out of `classes`, or a number.
-public enum Task: Sendable, Equatable {
+public enum LearningTask: Sendable, Equatable {
     case classification(classes: Int)
     case regression
 
@@ -220,7 +220,7 @@ extension Learner {
 }
 
 /// Builds the learner a spec names for a task.
-public func makeLearner(_ spec: LearnerSpec, task: Task) throws -> any Learner {
+public func makeLearner(_ spec: LearnerSpec, task: LearningTask) throws -> any Learner {
     let seed = spec.seed ?? 0
     switch spec.algorithm {
     case .linearRegression: return LinearRegression(penalty: .none)

@@ -5,13 +5,13 @@ import Tensor
 /// k-nearest neighbours by brute-force Euclidean distance: majority vote (ties to the lowest
 /// class) or mean, optionally weighted by inverse distance.
 public struct NearestNeighbors: Learner {
-    public let task: Task
+    public let task: LearningTask
     public let k: Int
     public let distanceWeighted: Bool
     var trainingRows = Matrix(rows: 0, columns: 0)
     var trainingTargets: [Double] = []
 
-    public init(task: Task, k: Int, distanceWeighted: Bool) {
+    public init(task: LearningTask, k: Int, distanceWeighted: Bool) {
         self.task = task
         self.k = k
         self.distanceWeighted = distanceWeighted

@@ -55,7 +55,7 @@ public struct PipelineArtifact: Codable, Sendable {
             throw DataError("format_version", "artifact format \(artifact.formatVersion) is newer than this build reads (\(formatVersion))")
         }
         let labels = artifact.labels.map(LabelEncoding.init(classes:))
-        let task: Task = labels.map { .classification(classes: $0.classes.count) } ?? .regression
+        let task: LearningTask = labels.map { .classification(classes: $0.classes.count) } ?? .regression
         var learner = try makeLearner(artifact.learner, task: task)
         try learner.restore(try Safetensors.readEntries(path: url.appendingPathComponent("weights.safetensors").path).entries)
         return (artifact, TrainedPipeline(spec: artifact.learner, preprocessor: artifact.preprocessing, labels: labels,

@@ -15,7 +15,7 @@ public struct TreeLimits: Sendable, Equatable {
 /// A CART decision tree: binary splits at midpoints between sorted feature values, chosen to
 /// minimise weighted Gini/entropy (classification) or squared error (regression).
 public struct DecisionTree: Learner {
-    public let task: Task
+    public let task: LearningTask
     public let limits: TreeLimits
     let maxFeatures: LearnerSpec.NumberOrRule?
     let seed: UInt64
@@ -29,7 +29,7 @@ public struct DecisionTree: Learner {
     /// Per-row sample weights while fitting (bootstrap draw counts).
     private var weights: [Double] = []
 
-    public init(task: Task, limits: TreeLimits, maxFeatures: LearnerSpec.NumberOrRule?, seed: UInt64) {
+    public init(task: LearningTask, limits: TreeLimits, maxFeatures: LearnerSpec.NumberOrRule?, seed: UInt64) {
         self.task = task
         self.limits = limits
         self.maxFeatures = maxFeatures
@@ -186,11 +186,11 @@ public struct DecisionTree: Learner {
 /// Bagged CART trees with random feature subsets, grown in parallel; predictions average the
 /// trees' probabilities (classification) or values (regression).
 public struct RandomForest: Learner {
-    public let task: Task
+    public let task: LearningTask
     public internal(set) var trees: [DecisionTree] = []
     let limits: TreeLimits, treeCount: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64
 
-    public init(task: Task, limits: TreeLimits, trees: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64) {
+    public init(task: LearningTask, limits: TreeLimits, trees: Int, maxFeatures: LearnerSpec.NumberOrRule, bootstrap: Bool, seed: UInt64) {
         self.task = task
         self.limits = limits
         treeCount = trees

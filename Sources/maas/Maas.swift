@@ -6,11 +6,11 @@ import NeuralNet
 import Tensor
 
 @main
-struct Maas: ParsableCommand {
+struct Maas: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
-        subcommands: [Train.self, Predict.self, Eval.self, Bench.self])
+        subcommands: [Serve.self, Train.self, Predict.self, Eval.self, Bench.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1.

@@ -1,0 +1,106 @@
+import Hummingbird
+import Platform
+
+/// Request context carrying the authenticated principal (set by `Authentication`).
+public struct APIContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// Uploads and tensor payloads; larger bodies get 413 with the limit.
+    public var maxUploadSize: Int { APIServer.maximumBodyBytes }
+
+    func caller() throws -> Principal {
+        guard let principal else { throw PlatformError.unauthenticated("missing API key") }
+        return principal
+    }
+}
+
+/// Every route except the health checks needs a live API key.
+struct Authentication: RouterMiddleware {
+    let keys: KeyRing
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.principal = try await keys.authenticate(authorization: request.headers[.authorization])
+        return try await next(request, context)
+    }
+}
+
+/// The one place where errors become HTTP responses: a status and a JSON body naming the
+/// field and the limit. Every response carries the request id that the log line shows.
+struct ErrorResponses: RouterMiddleware {
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        let requestID = context.id
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let (status, code, message) = Self.describe(error)
+            if status == .internalServerError {
+                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            }
+            var body = "{\"error\":{\"code\":\(JSONWriter.quote(code)),\"message\":\(JSONWriter.quote(message))"
+            if case PlatformError.invalid(let field, _) = error { body += ",\"field\":\(JSONWriter.quote(field))" }
+            body += "},\"request_id\":\(JSONWriter.quote(requestID))}"
+            response = jsonResponse(body, status: status)
+            if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        }
+        response.headers[.init("x-request-id")!] = requestID
+        return response
+    }
+
+    static func describe(_ error: any Error) -> (HTTPResponse.Status, String, String) {
+        switch error {
+        case let e as PlatformError:
+            switch e {
+            case .unauthenticated: return (.unauthorized, "unauthenticated", e.description)
+            case .forbidden: return (.forbidden, "forbidden", e.description)
+            case .notFound: return (.notFound, "not_found", e.description)
+            case .invalid: return (.badRequest, "invalid", e.description)
+            case .conflict: return (.conflict, "conflict", e.description)
+            case .payloadTooLarge: return (.contentTooLarge, "too_large", e.description)
+            }
+        case let e as WireJSONError: return (.badRequest, "invalid_json", e.description)
+        case let e as HTTPError:
+            return (e.status, e.status == .notFound ? "not_found" : "http_error", e.body ?? e.status.reasonPhrase)
+        default: return (.internalServerError, "internal", "internal error; see the server log for this request id")
+        }
+    }
+}
+
+func jsonResponse(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+}
+
+extension Request {
+    /// The body parsed as JSON, bounded by the context's upload limit.
+    func json(_ context: APIContext) async throws -> WireJSON {
+        let buffer: ByteBuffer
+        do { buffer = try await body.collect(upTo: context.maxUploadSize) }
+        catch { throw PlatformError.payloadTooLarge(limit: context.maxUploadSize) }
+        guard buffer.readableBytes > 0 else { throw PlatformError.invalid(field: "body", message: "a JSON body is required") }
+        return try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+    }
+}
+
+extension WireJSON {
+    /// The object's fields, refusing any not in `allowed` (so typos are errors, not silence).
+    func fields(_ allowed: Set<String>, at path: String = "body") throws -> [String: WireJSON] {
+        guard let object else { throw PlatformError.invalid(field: path, message: "expected a JSON object") }
+        for key in object.keys where !allowed.contains(key) {
+            throw PlatformError.invalid(field: path == "body" ? key : "\(path).\(key)", message: "unknown field; allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+        return object
+    }
+}
+
+extension Dictionary where Key == String, Value == WireJSON {
+    func requiredString(_ key: String) throws -> String {
+        guard let value = self[key]?.string, !value.isEmpty else { throw PlatformError.invalid(field: key, message: "is required (a string)") }
+        return value
+    }
+}

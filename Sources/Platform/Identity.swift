@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+
+/// What a key may do. Inference-only keys can call prediction endpoints and nothing else.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case admin, developer, viewer, inference
+
+    public func allows(_ action: Action) -> Bool {
+        switch (self, action) {
+        case (.admin, _): return true
+        case (.developer, .read), (.developer, .write), (.developer, .infer): return true
+        case (.viewer, .read), (.viewer, .infer): return true
+        case (.inference, .infer): return true
+        default: return false
+        }
+    }
+}
+
+public enum Action: String, Sendable { case read, write, infer, manageKeys = "manage_keys" }
+
+/// The authenticated caller of a request.
+public struct Principal: Sendable, Equatable {
+    public let keyID: String
+    public let project: String
+    public let role: Role
+
+    public func require(_ action: Action) throws {
+        guard role.allows(action) else {
+            throw PlatformError.forbidden("a \(role.rawValue) key may not \(action.rawValue.replacingOccurrences(of: "_", with: " "))")
+        }
+    }
+}
+
+/// A stored API key: never the secret, only its SHA-256.
+public struct APIKeyRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var project: String
+    public var role: Role
+    public var name: String
+    public var secretHash: String
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public init(id: String, project: String, role: Role, name: String, secretHash: String, createdAt: Date, revokedAt: Date? = nil) {
+        self.id = id; self.project = project; self.role = role; self.name = name
+        self.secretHash = secretHash; self.createdAt = createdAt; self.revokedAt = revokedAt
+    }
+}
+
+/// Key tokens look like `maas_<id>_<secret>`: the id finds the record, the secret is checked
+/// against its stored hash in constant time.
+public enum APIKeyToken {
+    public static func generate() -> (id: String, secret: String, token: String) {
+        let id = randomBase62(12), secret = randomBase62(40)
+        return (id, secret, "maas_\(id)_\(secret)")
+    }
+
+    public static func parse(_ token: String) -> (id: String, secret: String)? {
+        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "maas", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }
+        return (String(parts[1]), String(parts[2]))
+    }
+
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Equal-length comparison that takes the same time wherever the first difference is.
+    public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+
+    static func randomBase62(_ count: Int) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Live API keys, cached in memory: authenticating a request costs a dictionary lookup and a
+/// hash, not a database read. Changes go to the store first, then to the cache.
+public actor KeyRing {
+    private let store: any MetadataStore
+    private var records: [String: APIKeyRecord] = [:]
+    /// Key id used for an operator-supplied admin key (MAAS_ADMIN_KEY) of any format.
+    static let environmentKeyID = "env-admin"
+
+    public init(store: any MetadataStore) async throws {
+        self.store = store
+        for record in try await store.keys() { records[record.id] = record }
+    }
+
+    /// The caller behind an `Authorization: Bearer …` header value.
+    public func authenticate(authorization: String?) throws -> Principal {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
+            throw PlatformError.unauthenticated("missing API key: send 'Authorization: Bearer <key>'")
+        }
+        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        let (id, secret) = APIKeyToken.parse(token) ?? (Self.environmentKeyID, token)
+        guard let record = records[id], record.revokedAt == nil,
+              APIKeyToken.constantTimeEqual(record.secretHash, APIKeyToken.hash(secret)) else {
+            throw PlatformError.unauthenticated("invalid or revoked API key")
+        }
+        return Principal(keyID: record.id, project: record.project, role: record.role)
+    }
+
+    /// On an empty store: creates the `default` project and an admin key, returning its token
+    /// (shown once). `fixed` (MAAS_ADMIN_KEY) is used as that key when given.
+    public func bootstrap(fixed: String?) async throws -> String? {
+        if let fixed, !fixed.isEmpty {
+            let hash = APIKeyToken.hash(APIKeyToken.parse(fixed)?.secret ?? fixed)
+            let id = APIKeyToken.parse(fixed)?.id ?? Self.environmentKeyID
+            if records[id]?.secretHash != hash {
+                if !(try await store.projectExists("default")) { try await store.createProject("default") }
+                let record = APIKeyRecord(id: id, project: "default", role: .admin, name: "admin (MAAS_ADMIN_KEY)", secretHash: hash, createdAt: Date())
+                try await store.insertKey(record)
+                records[id] = record
+            }
+            return nil
+        }
+        guard records.values.filter({ $0.revokedAt == nil }).isEmpty else { return nil }
+        if !(try await store.projectExists("default")) { try await store.createProject("default") }
+        return try await create(project: "default", role: .admin, name: "initial admin").token
+    }
+
+    public func create(project: String, role: Role, name: String) async throws -> (record: APIKeyRecord, token: String) {
+        guard (1...64).contains(name.count) else { throw PlatformError.invalid(field: "name", message: "must be 1 to 64 characters") }
+        let (id, secret, token) = APIKeyToken.generate()
+        let record = APIKeyRecord(id: id, project: project, role: role, name: name, secretHash: APIKeyToken.hash(secret), createdAt: Date())
+        try await store.insertKey(record)
+        records[id] = record
+        return (record, token)
+    }
+
+    public func list(project: String) -> [APIKeyRecord] {
+        records.values.filter { $0.project == project }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    public func revoke(id: String, project: String) async throws {
+        guard let record = records[id], record.project == project else { throw PlatformError.notFound(kind: "key", name: id) }
+        guard record.revokedAt == nil else { return }
+        let now = Date()
+        try await store.revokeKey(id: id, at: now)
+        records[id]?.revokedAt = now
+    }
+
+    /// A new key with the same project, role and name; the old one stops working at once.
+    public func rotate(id: String, project: String) async throws -> (record: APIKeyRecord, token: String) {
+        guard let old = records[id], old.project == project, old.revokedAt == nil else { throw PlatformError.notFound(kind: "key", name: id) }
+        let fresh = try await create(project: project, role: old.role, name: old.name)
+        try await revoke(id: id, project: project)
+        return fresh
+    }
+}

@@ -1,0 +1,160 @@
+import Datasets
+import Foundation
+import Learners
+import NeuralNet
+import Tensor
+
+/// Inputs an endpoint accepts, already parsed from the wire.
+public enum PredictionInput: Sendable {
+    /// Raw named values per row (TF-Serving `instances` objects).
+    case records([[String: CellValue]])
+    /// Flattened numeric rows (Open Inference Protocol tensors, or arrays of numbers).
+    case rows(values: [Float], rowCount: Int)
+    /// One raw text per row, for models with a single text column.
+    case texts([String])
+}
+
+/// One row's prediction: a class label with probabilities, or values.
+public struct Prediction: Sendable, Equatable {
+    public var label: String?
+    public var probabilities: [Double]?
+    public var values: [Double]
+}
+
+/// A model loaded for serving. Inference only reads parameters (batch-norm statistics change
+/// only in training mode), so one instance serves concurrent requests.
+public final class LoadedModel: @unchecked Sendable {
+    public enum Body {
+        case network(ModelArtifact, Model)
+        case pipeline(PipelineArtifact, TrainedPipeline)
+    }
+
+    public let body: Body
+    public let kind: String
+
+    init(body: Body, kind: String) {
+        self.body = body
+        self.kind = kind
+    }
+
+    /// Loads any artifact kind the registry accepts for serving.
+    public static func load(directory: URL) throws -> LoadedModel {
+        switch ArtifactDirectory.kind(of: directory.path) {
+        case "classical":
+            let (artifact, pipeline) = try PipelineArtifact.load(from: directory.path)
+            return LoadedModel(body: .pipeline(artifact, pipeline), kind: "classical")
+        case "neural_network", nil:
+            let (artifact, model) = try ModelArtifact.load(from: directory.path)
+            return LoadedModel(body: .network(artifact, model), kind: "neural_network")
+        case let other?:
+            throw PlatformError.invalid(field: "kind", message: "\(other) models are not served by prediction endpoints yet; use maas predict")
+        }
+    }
+
+    /// Class labels for classifiers.
+    public var labels: [String]? {
+        switch body {
+        case .network(let a, _): return a.labels
+        case .pipeline(let a, _): return a.labels
+        }
+    }
+
+    /// Named raw input columns when the model takes raw rows; nil when it takes a tensor.
+    public var inputColumns: [String]? {
+        switch body {
+        case .network(let a, _): return a.preprocessing?.inputNames
+        case .pipeline(let a, _): return a.preprocessing.inputNames
+        }
+    }
+
+    /// Raw input columns with their wire datatype: FP32 for numeric columns, BYTES for
+    /// categories and text.
+    public var inputColumnTypes: [(name: String, datatype: String)]? {
+        preprocessor?.columns.map { column in
+            if case .numeric = column { return (column.name, "FP32") }
+            return (column.name, "BYTES")
+        }
+    }
+
+    /// Per-row input shape for tensor input.
+    public var inputShape: [Int] {
+        switch body {
+        case .network(let a, _): return a.preprocessing.map { [$0.width] } ?? a.spec.input.shape
+        case .pipeline(let a, _): return [a.preprocessing.width]
+        }
+    }
+
+    private var preprocessor: FittedPreprocessor? {
+        switch body {
+        case .network(let a, _): return a.preprocessing
+        case .pipeline(let a, _): return a.preprocessing
+        }
+    }
+
+    /// Turns any accepted input into the feature rows the model computes on.
+    private func features(_ input: PredictionInput) throws -> (values: [Float], rows: Int) {
+        switch input {
+        case .rows(let values, let rows):
+            if let names = inputColumns {
+                // A model with fitted preprocessing takes raw values, one per input column in order.
+                guard rows > 0, values.count == rows * names.count else {
+                    throw PlatformError.invalid(field: "inputs", message: "expected \(names.count) raw values per row (columns \(names.joined(separator: ", "))), got \(values.count) values for \(rows) rows")
+                }
+                let records = (0..<rows).map { r in Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, CellValue.number(Double(values[r * names.count + $0]))) }) }
+                return try features(.records(records))
+            }
+            let width = inputShape.reduce(1, *)
+            guard rows > 0, values.count == rows * width else {
+                throw PlatformError.invalid(field: "inputs", message: "expected \(width) values per row (shape \(inputShape)), got \(values.count) values for \(rows) rows")
+            }
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw PlatformError.invalid(field: "inputs", message: "value \(bad) is \(values[bad]); inputs must be finite numbers")
+            }
+            return (values, rows)
+        case .records(let records):
+            guard let preprocessor else {
+                throw PlatformError.invalid(field: "instances", message: "this model takes numeric tensors of shape \(inputShape), not named values")
+            }
+            do {
+                let m = try preprocessor.transform(records: records)
+                return (m.values.map { Float($0) }, m.rows)
+            } catch let error as DataError {
+                throw PlatformError.invalid(field: error.field, message: error.message)
+            }
+        case .texts(let texts):
+            guard let names = inputColumns, names.count == 1 else {
+                throw PlatformError.invalid(field: "instances", message: "raw strings need a model with one text column; this one takes \(inputColumns?.joined(separator: ", ") ?? "a numeric tensor")")
+            }
+            return try features(.records(texts.map { [names[0]: .string($0)] }))
+        }
+    }
+
+    public func predict(_ input: PredictionInput) throws -> [Prediction] {
+        let (values, rows) = try features(input)
+        switch body {
+        case .network(let artifact, let model):
+            let output: Tensor
+            do { output = try model.predict(Tensor(shape: [rows] + artifact.spec.input.shape, scalars: values)) }
+            catch let error as SpecError { throw PlatformError.invalid(field: error.path, message: error.message) }
+            let width = output.count / max(rows, 1), out = output.scalars
+            return (0..<rows).map { r in
+                let row = out[(r * width)..<((r + 1) * width)].map(Double.init)
+                guard let labels = artifact.labels else { return Prediction(label: nil, probabilities: nil, values: row) }
+                if width == 1 {  // sigmoid output: probability of the second class
+                    let p = row[0]
+                    return Prediction(label: labels[p > 0.5 ? min(1, labels.count - 1) : 0], probabilities: [1 - p, p], values: row)
+                }
+                let best = row.indices.max { row[$0] < row[$1] }!
+                return Prediction(label: labels[min(best, labels.count - 1)], probabilities: row, values: row)
+            }
+        case .pipeline(let artifact, let pipeline):
+            let x = Matrix(rows: rows, columns: values.count / max(rows, 1), values: values.map(Double.init))
+            let predicted = pipeline.learner.predict(x)
+            let probabilities = pipeline.learner.predictProbabilities(x)
+            return (0..<rows).map { r in
+                guard let labels = artifact.labels else { return Prediction(label: nil, probabilities: nil, values: [predicted[r]]) }
+                return Prediction(label: labels[Int(predicted[r])], probabilities: probabilities.map { Array($0.row(r)) }, values: [predicted[r]])
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// Failures of platform operations, each carrying what a client needs to fix the request.
+/// The HTTP layer maps them to status codes in one place.
+public enum PlatformError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// No credentials, or credentials that match no live key.
+    case unauthenticated(String)
+    /// A valid key whose role does not allow the action.
+    case forbidden(String)
+    /// No such resource in the caller's project (never reveals other projects' resources).
+    case notFound(kind: String, name: String)
+    /// A request field is wrong; names the field and the limit.
+    case invalid(field: String, message: String)
+    case conflict(String)
+    case payloadTooLarge(limit: Int)
+
+    public var description: String {
+        switch self {
+        case .unauthenticated(let m), .forbidden(let m), .conflict(let m): return m
+        case .notFound(let kind, let name): return "\(kind) '\(name)' not found"
+        case .invalid(let field, let message): return "\(field): \(message)"
+        case .payloadTooLarge(let limit): return "request body exceeds the limit of \(limit) bytes"
+        }
+    }
+}

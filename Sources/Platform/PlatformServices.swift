@@ -1,0 +1,18 @@
+import Foundation
+
+/// Everything a server node needs, wired over one metadata store and one artifact store.
+public struct PlatformServices: Sendable {
+    public let store: any MetadataStore
+    public let artifacts: any ArtifactStore
+    public let keys: KeyRing
+    public let registry: ModelRegistry
+    public let endpoints: InferenceEndpoints
+
+    public init(store: any MetadataStore, artifacts: any ArtifactStore) async throws {
+        self.store = store
+        self.artifacts = artifacts
+        keys = try await KeyRing(store: store)
+        registry = ModelRegistry(store: store, artifacts: artifacts)
+        endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import Platform
+
+/// Platform metadata in SQLite through GRDB: a `DatabasePool` in WAL mode, so readers never
+/// wait for the writer and a crash leaves the last committed state.
+public final class SQLiteMetadataStore: MetadataStore, Sendable {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        pool = try DatabasePool(path: path)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "projects") { t in
+                t.primaryKey("name", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "api_keys") { t in
+                t.primaryKey("id", .text)
+                t.column("project", .text).notNull().references("projects")
+                t.column("role", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("secret_hash", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("revoked_at", .datetime)
+            }
+            try db.create(table: "model_versions") { t in
+                t.column("project", .text).notNull().references("projects")
+                t.column("name", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("artifact", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("metrics", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.primaryKey(["project", "name", "version"])
+            }
+            try db.create(table: "aliases") { t in
+                t.column("project", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("alias", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.primaryKey(["project", "model", "alias"])
+            }
+            try db.create(table: "deployments") { t in
+                t.column("project", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("model", .text).notNull()
+                t.column("reference", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.primaryKey(["project", "name"])
+            }
+        }
+        try migrator.migrate(pool)
+    }
+
+    public func createProject(_ name: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)", arguments: [name, Date()])
+        }
+    }
+
+    public func projectExists(_ name: String) async throws -> Bool {
+        try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE name = ?)", arguments: [name]) ?? false }
+    }
+
+    public func insertKey(_ r: APIKeyRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO api_keys (id, project, role, name, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET secret_hash = excluded.secret_hash, revoked_at = NULL
+                """, arguments: [r.id, r.project, r.role.rawValue, r.name, r.secretHash, r.createdAt, r.revokedAt])
+        }
+    }
+
+    public func keys() async throws -> [APIKeyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM api_keys").map { row in
+                APIKeyRecord(id: row["id"], project: row["project"], role: Role(rawValue: row["role"]) ?? .viewer, name: row["name"],
+                             secretHash: row["secret_hash"], createdAt: row["created_at"], revokedAt: row["revoked_at"])
+            }
+        }
+    }
+
+    public func revokeKey(id: String, at date: Date) async throws {
+        try await pool.write { db in try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [date, id]) }
+    }
+
+    public func insertModelVersion(_ v: ModelVersion) async throws {
+        let metrics = String(decoding: try JSONEncoder().encode(v.metrics), as: UTF8.self)
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO model_versions (project, name, version, artifact, kind, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [v.project, v.name, v.version, v.artifact, v.kind, metrics, v.createdAt])
+        }
+    }
+
+    public func modelVersions(project: String) async throws -> [ModelVersion] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM model_versions WHERE project = ? ORDER BY name, version", arguments: [project]).map { row in
+                let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:]
+                return ModelVersion(project: row["project"], name: row["name"], version: row["version"], artifact: row["artifact"],
+                                    kind: row["kind"], metrics: metrics, createdAt: row["created_at"])
+            }
+        }
+    }
+
+    public func setAlias(project: String, model: String, alias: String, version: Int) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO aliases (project, model, alias, version) VALUES (?, ?, ?, ?)
+                ON CONFLICT(project, model, alias) DO UPDATE SET version = excluded.version
+                """, arguments: [project, model, alias, version])
+        }
+    }
+
+    public func aliases(project: String, model: String) async throws -> [String: Int] {
+        try await pool.read { db in
+            var result: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT alias, version FROM aliases WHERE project = ? AND model = ?", arguments: [project, model]) {
+                result[row["alias"]] = row["version"]
+            }
+            return result
+        }
+    }
+
+    public func upsertDeployment(_ d: Deployment) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO deployments (project, name, model, reference, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(project, name) DO UPDATE SET model = excluded.model, reference = excluded.reference, created_at = excluded.created_at
+                """, arguments: [d.project, d.name, d.model, d.reference, d.createdAt])
+        }
+    }
+
+    public func deployments(project: String) async throws -> [Deployment] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM deployments WHERE project = ? ORDER BY name", arguments: [project]).map { row in
+                Deployment(project: row["project"], name: row["name"], model: row["model"], reference: row["reference"], createdAt: row["created_at"])
+            }
+        }
+    }
+
+    public func deleteDeployment(project: String, name: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM deployments WHERE project = ? AND name = ?", arguments: [project, name]) }
+    }
+
+    /// Every project name (to restore deployments at start).
+    public func projectNames() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM projects ORDER BY name") }
+    }
+}

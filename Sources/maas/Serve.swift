@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import HTTPAPI
+import Hummingbird
+import Logging
+import Platform
+import SQLiteStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the model server (SQLite metadata and artifacts under --data-dir).")
+
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Folder for the database and artifacts.") var dataDir = "maas-data"
+
+    func run() async throws {
+        var logger = Logger(label: "maas")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let root = URL(fileURLWithPath: dataDir).standardizedFileURL
+        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
+        let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: root.appendingPathComponent("artifacts")))
+        if let token = try await services.keys.bootstrap(fixed: ProcessInfo.processInfo.environment["MAAS_ADMIN_KEY"]) {
+            // Shown once; only its hash is stored.
+            FileHandle.standardOutput.write("admin API key (shown once, store it now): \(token)\n")
+        }
+        try await services.endpoints.restore(projects: try await store.projectNames())
+        let app = APIServer.application(services: services, host: host, port: port, logger: logger) { port in
+            FileHandle.standardOutput.write("maas serving on http://\(host):\(port)\n")
+        }
+        try await app.runService()
+    }
+}

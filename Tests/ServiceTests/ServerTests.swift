@@ -1,0 +1,152 @@
+import Datasets
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPAPI
+import Hummingbird
+import Learners
+import Logging
+import Platform
+import SQLiteStore
+import Testing
+
+/// A real server on a free loopback port over a data directory, stopped by cancelling its task.
+struct RunningServer {
+    let port: Int
+    let services: PlatformServices
+    let task: Task<Void, any Error>
+
+    static func start(dataDirectory: URL, adminKey: String? = nil) async throws -> (RunningServer, String?) {
+        let store = try SQLiteMetadataStore(path: dataDirectory.appendingPathComponent("metadata.sqlite").path)
+        let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")))
+        let token = try await services.keys.bootstrap(fixed: adminKey)
+        try await services.endpoints.restore(projects: try await store.projectNames())
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = APIServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger) { continuation.yield($0) }
+        let task = Task { try await app.runService() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw PlatformError.conflict("server did not start") }
+        return (RunningServer(port: port, services: services, task: task), token)
+    }
+
+    func request(_ method: String, _ path: String, key: String?, body: String? = nil) async throws -> (status: Int, json: [String: Any], headers: [AnyHashable: Any]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let body { request.httpBody = Data(body.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (http.statusCode, json, http.allHeaderFields)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+@Suite(.serialized) struct ServerEndToEnd {
+    /// Trains a small pipeline, serves it over both inference protocols, checks keys, roles,
+    /// project isolation and bad input, then restarts and checks the model is still served.
+    @Test func importDeployPredictRestart() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-server-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let iris = try CSVReader().read(path: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path)
+        let pipeline = try TrainedPipeline.fit(try LearnerSpec.parse(#"{"algorithm": "logistic_regression"}"#),
+                                               preprocessing: PreprocessingSpec(), table: iris, target: "target")
+        let artifactDirectory = root.appendingPathComponent("trained")
+        try PipelineArtifact(pipeline).save(pipeline, to: artifactDirectory.path)
+        let rows = [[5.1, 3.5, 1.4, 0.2], [6.4, 3.2, 4.5, 1.5], [7.7, 3.0, 6.1, 2.3]]
+        let local = pipeline.learner.predict(try pipeline.preprocessor.transform(records: rows.map { row in
+            Dictionary(uniqueKeysWithValues: row.enumerated().map { ("x\($0)", CellValue.number($1)) })
+        })).map { pipeline.labels!.classes[Int($0)] }
+
+        var (server, adminKey) = try await RunningServer.start(dataDirectory: root.appendingPathComponent("data"))
+        let admin = try #require(adminKey)
+
+        // Health is open; everything else needs a key, and every response names its request.
+        #expect(try await server.request("GET", "/v2/health/live", key: nil).status == 200)
+        let anonymous = try await server.request("GET", "/v1/models", key: nil)
+        #expect(anonymous.status == 401 && (anonymous.json["error"] as? [String: Any])?["code"] as? String == "unauthenticated")
+        #expect(anonymous.headers["x-request-id"] != nil)
+        #expect(try await server.request("GET", "/v1/models", key: "maas_forged_secret").status == 401)
+
+        // Register, alias, deploy.
+        let imported = try await server.request("POST", "/v1/models/iris/versions", key: admin, body: "{\"path\": \"\(artifactDirectory.path)\"}")
+        #expect(imported.status == 201 && imported.json["version"] as? Int == 1 && imported.json["kind"] as? String == "classical")
+        #expect(try await server.request("PUT", "/v1/models/iris/aliases/production", key: admin, body: #"{"version": 1}"#).status == 200)
+        #expect(try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "iris", "model": "iris@production"}"#).status == 201)
+
+        // Open Inference Protocol: raw column values as one FP32 tensor.
+        let data = rows.flatMap { $0 }.map { String($0) }.joined(separator: ",")
+        let oip = try await server.request("POST", "/v2/models/iris/infer", key: admin,
+                                           body: "{\"inputs\": [{\"name\": \"input\", \"shape\": [3, 4], \"datatype\": \"FP32\", \"data\": [\(data)]}]}")
+        let outputs = try #require(oip.json["outputs"] as? [[String: Any]])
+        #expect(outputs[0]["data"] as? [String] == local)
+        #expect((outputs[1]["shape"] as? [Int]) == [3, 3])
+        // TF-Serving: named raw values per instance.
+        let instances = rows.map { row in "{" + row.enumerated().map { "\"x\($0)\": \($1)" }.joined(separator: ", ") + "}" }.joined(separator: ", ")
+        let tf = try await server.request("POST", "/v1/models/iris:predict", key: admin, body: "{\"instances\": [\(instances)]}")
+        #expect((tf.json["predictions"] as? [[String: Any]])?.map { $0["label"] as? String } == local.map { Optional($0) })
+
+        // Bad input: a 4xx that names the field, never a 500.
+        for (body, field) in [(#"{"inputs": [{"name": "input", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}"#, "inputs"),
+                              (#"{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP99", "data": [1, 2, 3, 4]}]}"#, "inputs[0].datatype"),
+                              (#"{"inputs": [], "bogus": true}"#, "bogus")] {
+            let bad = try await server.request("POST", "/v2/models/iris/infer", key: admin, body: body)
+            #expect(bad.status == 400 && (bad.json["error"] as? [String: Any])?["field"] as? String == field, "\(body) → \(bad.json)")
+        }
+        #expect(try await server.request("POST", "/v2/models/iris/infer", key: admin, body: "{\"inputs\": [1, 2,").status == 400)
+        #expect(try await server.request("POST", "/v1/models/iris:predict", key: admin, body: #"{"instances": [{"x0": "tall"}]}"#).status == 400)
+
+        // Roles: an inference-only key may predict but not register models or manage keys.
+        let created = try await server.request("POST", "/v1/keys", key: admin, body: #"{"role": "inference", "name": "app"}"#)
+        let inferenceKey = try #require(created.json["key"] as? String)
+        #expect(try await server.request("POST", "/v1/models/iris:predict", key: inferenceKey, body: "{\"instances\": [\(instances)]}").status == 200)
+        #expect(try await server.request("POST", "/v1/models/other/versions", key: inferenceKey, body: "{\"path\": \"\(artifactDirectory.path)\"}").status == 403)
+        #expect(try await server.request("GET", "/v1/keys", key: inferenceKey).status == 403)
+
+        // Another project neither sees nor can call this project's model.
+        try await server.services.store.createProject("other")
+        let outsider = try await server.services.keys.create(project: "other", role: .admin, name: "outsider").token
+        #expect(try await server.request("POST", "/v2/models/iris/infer", key: outsider, body: #"{"inputs": []}"#).status == 404)
+        #expect(try await server.request("GET", "/v1/models/iris", key: outsider).status == 404)
+        #expect((try await server.request("GET", "/v1/models", key: outsider).json["models"] as? [Any])?.isEmpty == true)
+
+        // Revocation takes effect at once; rotation gives a working replacement.
+        let keyID = try #require(created.json["id"] as? String)
+        let rotated = try await server.request("POST", "/v1/keys/\(keyID)/rotate", key: admin)
+        #expect(try await server.request("POST", "/v1/models/iris:predict", key: inferenceKey, body: "{\"instances\": [\(instances)]}").status == 401)
+        let replacement = try #require(rotated.json["key"] as? String)
+        #expect(try await server.request("POST", "/v1/models/iris:predict", key: replacement, body: "{\"instances\": [\(instances)]}").status == 200)
+
+        // Restart over the same data: keys, versions and the deployment survive.
+        await server.stop()
+        (server, adminKey) = try await RunningServer.start(dataDirectory: root.appendingPathComponent("data"))
+        #expect(adminKey == nil)
+        let again = try await server.request("POST", "/v1/models/iris:predict", key: admin, body: "{\"instances\": [\(instances)]}")
+        #expect((again.json["predictions"] as? [[String: Any]])?.map { $0["label"] as? String } == local.map { Optional($0) })
+        #expect(((try await server.request("GET", "/v1/models/iris", key: admin).json["versions"]) as? [Any])?.count == 1)
+        await server.stop()
+    }
+
+    @Test func apiKeysAreStoredOnlyAsHashes() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-keys-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("m.sqlite").path)
+        let keys = try await KeyRing(store: store)
+        let token = try #require(try await keys.bootstrap(fixed: nil))
+        let secret = try #require(APIKeyToken.parse(token)).secret
+        let bytes = try Data(contentsOf: root.appendingPathComponent("m.sqlite"))
+            + ((try? Data(contentsOf: root.appendingPathComponent("m.sqlite-wal"))) ?? Data())
+        #expect(bytes.range(of: Data(secret.utf8)) == nil)
+        #expect(try await store.keys().first?.secretHash == APIKeyToken.hash(secret))
+        #expect(try await keys.authenticate(authorization: "Bearer \(token)").role == .admin)
+        await #expect(throws: PlatformError.self) { try await keys.authenticate(authorization: "Bearer \(token)x") }
+    }
+}
