@@ -20,6 +20,7 @@ public enum APIServer {
         let api = router.group().add(middleware: Authentication(keys: services.keys))
         addKeyRoutes(api, services)
         addModelRoutes(api, services)
+        addDatasetRoutes(api, services)
         addInferenceRoutes(api, services)
 
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),

@@ -7,9 +7,12 @@ public struct PlatformServices: Sendable {
     public let keys: KeyRing
     public let registry: ModelRegistry
     public let endpoints: InferenceEndpoints
+    public let datasets: DatasetStore
 
-    public init(store: any MetadataStore, artifacts: any ArtifactStore) async throws {
+    /// `datasetRoot` holds uploads; `maximumUploadBytes` caps each one (default 1 GiB).
+    public init(store: any MetadataStore, artifacts: any ArtifactStore, datasetRoot: URL, maximumUploadBytes: Int = 1 << 30) async throws {
         self.store = store
+        datasets = try DatasetStore(root: datasetRoot, store: store, maximumBytes: maximumUploadBytes)
         self.artifacts = artifacts
         keys = try await KeyRing(store: store)
         registry = ModelRegistry(store: store, artifacts: artifacts)

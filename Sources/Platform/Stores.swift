@@ -31,6 +31,23 @@ public struct Deployment: Codable, Sendable, Equatable {
     }
 }
 
+/// An uploaded data file: stored once under its SHA-256, validated by parsing it on upload.
+public struct DatasetRecord: Codable, Sendable, Equatable {
+    public var project: String
+    public var name: String
+    /// csv, tsv, jsonl, idx or npy.
+    public var format: String
+    public var sha256: String
+    public var bytes: Int
+    public var rows: Int
+    public var createdAt: Date
+
+    public init(project: String, name: String, format: String, sha256: String, bytes: Int, rows: Int, createdAt: Date) {
+        self.project = project; self.name = name; self.format = format; self.sha256 = sha256
+        self.bytes = bytes; self.rows = rows; self.createdAt = createdAt
+    }
+}
+
 /// Durable metadata: projects, keys, model versions, aliases, deployments. Platform owns this
 /// protocol; SQLite (default) and PostgreSQL adapters implement it.
 public protocol MetadataStore: Sendable {
@@ -46,6 +63,9 @@ public protocol MetadataStore: Sendable {
     func upsertDeployment(_ deployment: Deployment) async throws
     func deployments(project: String) async throws -> [Deployment]
     func deleteDeployment(project: String, name: String) async throws
+    func upsertDataset(_ dataset: DatasetRecord) async throws
+    func datasets(project: String) async throws -> [DatasetRecord]
+    func deleteDataset(project: String, name: String) async throws
 }
 
 /// Immutable model artifacts named by their SHA-256.

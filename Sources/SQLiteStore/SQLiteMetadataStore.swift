@@ -51,6 +51,18 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.primaryKey(["project", "name"])
             }
         }
+        migrator.registerMigration("v2-datasets") { db in
+            try db.create(table: "datasets") { t in
+                t.column("project", .text).notNull().references("projects")
+                t.column("name", .text).notNull()
+                t.column("format", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("bytes", .integer).notNull()
+                t.column("rows", .integer).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.primaryKey(["project", "name"])
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -143,6 +155,29 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
 
     public func deleteDeployment(project: String, name: String) async throws {
         try await pool.write { db in try db.execute(sql: "DELETE FROM deployments WHERE project = ? AND name = ?", arguments: [project, name]) }
+    }
+
+    public func upsertDataset(_ d: DatasetRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO datasets (project, name, format, sha256, bytes, rows, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(project, name) DO UPDATE SET format = excluded.format, sha256 = excluded.sha256, bytes = excluded.bytes,
+                    rows = excluded.rows, created_at = excluded.created_at
+                """, arguments: [d.project, d.name, d.format, d.sha256, d.bytes, d.rows, d.createdAt])
+        }
+    }
+
+    public func datasets(project: String) async throws -> [DatasetRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM datasets WHERE project = ? ORDER BY name", arguments: [project]).map { row in
+                DatasetRecord(project: row["project"], name: row["name"], format: row["format"], sha256: row["sha256"],
+                              bytes: row["bytes"], rows: row["rows"], createdAt: row["created_at"])
+            }
+        }
+    }
+
+    public func deleteDataset(project: String, name: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM datasets WHERE project = ? AND name = ?", arguments: [project, name]) }
     }
 
     /// Every project name (to restore deployments at start).

@@ -9,27 +9,32 @@ import Learners
 import Logging
 import Platform
 import SQLiteStore
+import ServiceLifecycle
 import Testing
 
-/// A real server on a free loopback port over a data directory, stopped by cancelling its task.
+/// A real server on a free loopback port over a data directory, stopped with the same graceful
+/// shutdown that SIGTERM triggers.
 struct RunningServer {
     let port: Int
     let services: PlatformServices
+    let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    static func start(dataDirectory: URL, adminKey: String? = nil) async throws -> (RunningServer, String?) {
+    static func start(dataDirectory: URL, adminKey: String? = nil, maximumUploadBytes: Int = 1 << 30) async throws -> (RunningServer, String?) {
         let store = try SQLiteMetadataStore(path: dataDirectory.appendingPathComponent("metadata.sqlite").path)
-        let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")))
+        let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")),
+                                                  datasetRoot: dataDirectory.appendingPathComponent("datasets"), maximumUploadBytes: maximumUploadBytes)
         let token = try await services.keys.bootstrap(fixed: adminKey)
         try await services.endpoints.restore(projects: try await store.projectNames())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let app = APIServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger) { continuation.yield($0) }
-        let task = Task { try await app.runService() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw PlatformError.conflict("server did not start") }
-        return (RunningServer(port: port, services: services, task: task), token)
+        return (RunningServer(port: port, services: services, group: group, task: task), token)
     }
 
     func request(_ method: String, _ path: String, key: String?, body: String? = nil) async throws -> (status: Int, json: [String: Any], headers: [AnyHashable: Any]) {
@@ -44,7 +49,7 @@ struct RunningServer {
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
@@ -132,6 +137,39 @@ struct RunningServer {
         let again = try await server.request("POST", "/v1/models/iris:predict", key: admin, body: "{\"instances\": [\(instances)]}")
         #expect((again.json["predictions"] as? [[String: Any]])?.map { $0["label"] as? String } == local.map { Optional($0) })
         #expect(((try await server.request("GET", "/v1/models/iris", key: admin).json["versions"]) as? [Any])?.count == 1)
+        await server.stop()
+    }
+
+    /// Uploads stream to disk with a size cap and a checksum; malformed files are refused with
+    /// the line that is wrong; one project's datasets are invisible to another.
+    @Test func datasetUploadListShowDelete() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-datasets-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root, maximumUploadBytes: 64 << 10)
+        let admin = try #require(adminKey)
+        let csv = "price,city,label\n1.5,Oslo,a\n2.5,Rome,b\n,Oslo,a\n"
+        let uploaded = try await server.request("POST", "/v1/datasets/homes?format=csv", key: admin, body: csv)
+        #expect(uploaded.status == 201 && uploaded.json["rows"] as? Int == 3 && uploaded.json["bytes"] as? Int == csv.utf8.count)
+        #expect(uploaded.json["sha256"] as? String == APIKeyToken.hash(csv))
+        let shown = try await server.request("GET", "/v1/datasets/homes", key: admin)
+        let columns = try #require((shown.json["schema"] as? [String: Any])?["columns"] as? [[String: Any]])
+        #expect(columns.map { $0["kind"] as? String } == ["numeric", "categorical", "categorical"])
+        #expect(columns[0]["missing"] as? Int == 1 && (shown.json["preview"] as? [[Any]])?.count == 3)
+        #expect((try await server.request("GET", "/v1/datasets", key: admin).json["datasets"] as? [Any])?.count == 1)
+
+        let malformed = try await server.request("POST", "/v1/datasets/bad?format=csv", key: admin, body: "a,b\n1,2\n3\n")
+        #expect(malformed.status == 400 && ((malformed.json["error"] as? [String: Any])?["message"] as? String ?? "").contains("line 3"))
+        let big = String(repeating: "1,2\n", count: 20_000)
+        #expect(try await server.request("POST", "/v1/datasets/big?format=csv", key: admin, body: "a,b\n" + big).status == 413)
+        #expect(try await server.request("POST", "/v1/datasets/x?format=xlsx", key: admin, body: csv).status == 400)
+
+        try await server.services.store.createProject("other")
+        let outsider = try await server.services.keys.create(project: "other", role: .admin, name: "o").token
+        #expect(try await server.request("GET", "/v1/datasets/homes", key: outsider).status == 404)
+        #expect(try await server.request("DELETE", "/v1/datasets/homes", key: outsider).status == 404)
+
+        #expect(try await server.request("DELETE", "/v1/datasets/homes", key: admin).status == 204)
+        #expect(try await server.request("GET", "/v1/datasets/homes", key: admin).status == 404)
         await server.stop()
     }
 

@@ -1,0 +1,110 @@
+import Crypto
+import Datasets
+import Foundation
+import Tensor
+
+/// Uploaded data files under `root/<project>/<sha256>.<format>`, with their metadata in the
+/// metadata store. An upload streams to a temporary file (hashing and counting as it goes),
+/// is parsed to prove it is readable, and only then is renamed into place and recorded.
+public struct DatasetStore: Sendable {
+    public static let formats: Set<String> = ["csv", "tsv", "jsonl", "idx", "npy"]
+    let root: URL
+    let store: any MetadataStore
+    /// Largest accepted upload.
+    public let maximumBytes: Int
+
+    public init(root: URL, store: any MetadataStore, maximumBytes: Int) throws {
+        self.root = root
+        self.store = store
+        self.maximumBytes = maximumBytes
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    /// Stores the bytes of `chunks` as dataset `name`; replaces an existing dataset of that name.
+    public func upload<Chunks: AsyncSequence>(project: String, name: String, format: String, chunks: Chunks) async throws -> DatasetRecord
+        where Chunks.Element == [UInt8] {
+        try ModelRegistry.checkName(name, field: "name")
+        guard Self.formats.contains(format) else {
+            throw PlatformError.invalid(field: "format", message: "must be one of \(Self.formats.sorted().joined(separator: ", ")); got '\(format)'")
+        }
+        let directory = root.appendingPathComponent(project)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".upload-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        guard let handle = FileHandle(forWritingAtPath: temporary.path) else {
+            throw PlatformError.conflict("cannot write to the dataset folder \(directory.path)")
+        }
+        var hasher = SHA256()
+        var bytes = 0
+        do {
+            for try await chunk in chunks {
+                bytes += chunk.count
+                if bytes > maximumBytes { throw PlatformError.payloadTooLarge(limit: maximumBytes) }
+                hasher.update(data: chunk)
+                try handle.write(contentsOf: chunk)
+            }
+            try handle.synchronize()
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        guard bytes > 0 else { throw PlatformError.invalid(field: "body", message: "the upload is empty") }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let rows = try Self.validate(path: temporary.path, format: format)
+        let final = directory.appendingPathComponent("\(digest).\(format)")
+        if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: temporary) }
+        else { try FileManager.default.moveItem(at: temporary, to: final) }
+        let record = DatasetRecord(project: project, name: name, format: format, sha256: digest, bytes: bytes, rows: rows, createdAt: Date())
+        try await store.upsertDataset(record)
+        return record
+    }
+
+    /// Parses the file; returns its row count or an error naming what is wrong with it.
+    static func validate(path: String, format: String) throws -> Int {
+        do {
+            switch format {
+            case "idx": return try IDXReader.read(path: path).shape.first ?? 0
+            case "npy": return try NPYReader.read(path: path).shape.first ?? 0
+            default: return try table(path: path, format: format).rowCount
+            }
+        } catch let error as DatasetError {
+            throw PlatformError.invalid(field: "body", message: error.description.replacingOccurrences(of: path, with: "the upload"))
+        }
+    }
+
+    static func table(path: String, format: String) throws -> DataTable {
+        format == "jsonl" ? try JSONLinesReader.read(path: path) : try CSVReader(delimiter: format == "tsv" ? "\t" : ",").read(path: path)
+    }
+
+    public func list(project: String) async throws -> [DatasetRecord] { try await store.datasets(project: project) }
+
+    public func record(project: String, name: String) async throws -> DatasetRecord {
+        guard let record = try await store.datasets(project: project).first(where: { $0.name == name }) else {
+            throw PlatformError.notFound(kind: "dataset", name: name)
+        }
+        return record
+    }
+
+    public func path(_ record: DatasetRecord) -> URL {
+        root.appendingPathComponent(record.project).appendingPathComponent("\(record.sha256).\(record.format)")
+    }
+
+    /// Schema with statistics and the first rows, for tables.
+    public func describe(_ record: DatasetRecord, previewRows: Int = 5) throws -> (schema: Schema, preview: [[String?]])? {
+        guard !["idx", "npy"].contains(record.format) else { return nil }
+        let table = try Self.table(path: path(record).path, format: record.format)
+        let preview = (0..<min(previewRows, table.rowCount)).map { r in table.columns.map { $0.data.string(at: r) } }
+        return (Schema.infer(table), preview)
+    }
+
+    public func delete(project: String, name: String) async throws {
+        let record = try await record(project: project, name: name)
+        try await store.deleteDataset(project: project, name: name)
+        // The file is shared by name-independent content; remove it only if no dataset uses it.
+        if try await !store.datasets(project: project).contains(where: { $0.sha256 == record.sha256 && $0.format == record.format }) {
+            try? FileManager.default.removeItem(at: path(record))
+        }
+    }
+}
