@@ -169,9 +169,8 @@ struct WireJSONParser {
             return s
         }
         // Rare path: let Foundation decode escapes in this one string.
-        var quoted = [UInt8(ascii: "\"")] + Array(raw) + [UInt8(ascii: "\"")]
+        let quoted = [UInt8(ascii: "\"")] + Array(raw) + [UInt8(ascii: "\"")]
         guard let s = try? JSONSerialization.jsonObject(with: Data(quoted), options: .fragmentsAllowed) as? String else {
-            quoted.removeAll()
             throw fail("invalid escape in a string")
         }
         return s

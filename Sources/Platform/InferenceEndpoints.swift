@@ -20,13 +20,16 @@ public actor InferenceEndpoints {
 
     private static func key(_ project: String, _ name: String) -> String { "\(project)/\(name)" }
 
-    /// Restores every persisted deployment (after a restart).
-    public func restore(projects: [String]) async throws {
+    /// Restores every persisted deployment (after a restart). A deployment that no longer
+    /// loads is skipped and reported, so one broken artifact does not keep the server down.
+    public func restore(projects: [String]) async throws -> [(deployment: Deployment, error: String)] {
+        var failures: [(deployment: Deployment, error: String)] = []
         for project in projects {
             for deployment in try await store.deployments(project: project) {
-                _ = try? await activate(deployment)
+                do { _ = try await activate(deployment) } catch { failures.append((deployment, "\(error)")) }
             }
         }
+        return failures
     }
 
     private func activate(_ deployment: Deployment) async throws -> ModelVersion {

@@ -26,7 +26,10 @@ struct Serve: AsyncParsableCommand {
             // Shown once; only its hash is stored.
             FileHandle.standardOutput.write("admin API key (shown once, store it now): \(token)\n")
         }
-        try await services.endpoints.restore(projects: try await store.projectNames())
+        for failure in try await services.endpoints.restore(projects: try await store.projectNames()) {
+            logger.error("deployment not restored", metadata: ["project": "\(failure.deployment.project)",
+                                                               "endpoint": "\(failure.deployment.name)", "error": "\(failure.error)"])
+        }
         let app = APIServer.application(services: services, host: host, port: port, logger: logger) { port in
             FileHandle.standardOutput.write("maas serving on http://\(host):\(port)\n")
         }

@@ -25,7 +25,8 @@ struct RunningServer {
         let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")),
                                                   datasetRoot: dataDirectory.appendingPathComponent("datasets"), maximumUploadBytes: maximumUploadBytes)
         let token = try await services.keys.bootstrap(fixed: adminKey)
-        try await services.endpoints.restore(projects: try await store.projectNames())
+        let failures = try await services.endpoints.restore(projects: try await store.projectNames())
+        guard failures.isEmpty else { throw PlatformError.conflict("deployments not restored: \(failures.map(\.error))") }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -107,6 +108,12 @@ struct RunningServer {
             #expect(bad.status == 400 && (bad.json["error"] as? [String: Any])?["field"] as? String == field, "\(body) → \(bad.json)")
         }
         #expect(try await server.request("POST", "/v2/models/iris/infer", key: admin, body: "{\"inputs\": [1, 2,").status == 400)
+        // NaN is not JSON; a hostile nesting depth is refused, not followed down the stack.
+        let nan = try await server.request("POST", "/v2/models/iris/infer", key: admin,
+                                           body: #"{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [1, NaN, 3, 4]}]}"#)
+        #expect(nan.status == 400 && (nan.json["error"] as? [String: Any])?["code"] as? String == "invalid_json")
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(try await server.request("POST", "/v2/models/iris/infer", key: admin, body: "{\"inputs\": \(deep)}").status == 400)
         #expect(try await server.request("POST", "/v1/models/iris:predict", key: admin, body: #"{"instances": [{"x0": "tall"}]}"#).status == 400)
 
         // Roles: an inference-only key may predict but not register models or manage keys.
