@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A parsed JSON document. Arrays holding only numbers are parsed straight into `[Float]`
 /// (`numbers`) with no per-element boxing: tensor payloads are the bulk of inference traffic.
@@ -222,21 +223,7 @@ struct WireJSONParser {
 struct JSONWriter {
     private(set) var text = ""
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quote(s) }
 
     static func number(_ v: Double) -> String {
         guard v.isFinite else { return "null" }

@@ -90,13 +90,13 @@ public enum Safetensors {
         }
         var items: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let pairs = metadata.keys.sorted().map { "\(JSONText.quote($0)):\(JSONText.quote(metadata[$0]!))" }
             items.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
         for name in names {
             let e = entries[name]!
-            items.append("\(jsonString(name)):{\"dtype\":\"\(e.dtype)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
+            items.append("\(JSONText.quote(name)):{\"dtype\":\"\(e.dtype)\",\"shape\":[\(e.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + e.bytes.count)]}")
             offset += e.bytes.count
         }
         var headerBytes = Array(("{" + items.joined(separator: ",") + "}").utf8)
@@ -182,23 +182,4 @@ func halfToFloat(_ h: UInt16) -> Float {
     }
     if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
     return Float(bitPattern: sign | UInt32(exponent + 112) << 23 | (mantissa << 13))
-}
-
-/// A JSON string literal as serde_json writes it.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
 }
