@@ -12,19 +12,41 @@ public enum APIServer {
 
     public static func application(services: PlatformServices, host: String, port: Int, logger: Logger,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router(context: APIContext.self)
-        router.add(middleware: ErrorResponses())
-        router.get("/v2/health/live") { _, _ in jsonResponse("{\"live\":true}") }
-        router.get("/v2/health/ready") { _, _ in jsonResponse("{\"ready\":true}") }
-
-        let api = router.group().add(middleware: Authentication(keys: services.keys))
-        addKeyRoutes(api, services)
-        addModelRoutes(api, services)
-        addDatasetRoutes(api, services)
-        addInferenceRoutes(api, services)
-
+        let router = makeRouter(services, RouteCatalog())
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
                            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    /// Every route the server registers, as "METHOD /path" (the OpenAPI document must list each).
+    public static func registeredRoutes(services: PlatformServices) -> [String] {
+        let catalog = RouteCatalog()
+        _ = makeRouter(services, catalog)
+        return catalog.routes
+    }
+
+    /// The OpenAPI 3.1 document of this API (Sources/HTTPAPI/openapi.json).
+    public static let openAPIDocument: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { return "{}" }
+        return text
+    }()
+
+    static func makeRouter(_ services: PlatformServices, _ catalog: RouteCatalog) -> Router<APIContext> {
+        let router = Router(context: APIContext.self)
+        router.add(middleware: ErrorResponses())
+        router.route(.GET, "/v2/health/live", catalog) { _, _ in jsonResponse("{\"live\":true}") }
+        router.route(.GET, "/v2/health/ready", catalog) { _, _ in jsonResponse("{\"ready\":true}") }
+
+        let api = router.group().add(middleware: Authentication(keys: services.keys))
+        api.route(.GET, "/openapi.json", catalog) { _, context in
+            _ = try context.caller()
+            return jsonResponse(openAPIDocument)
+        }
+        addKeyRoutes(api, services, catalog)
+        addModelRoutes(api, services, catalog)
+        addDatasetRoutes(api, services, catalog)
+        addInferenceRoutes(api, services, catalog)
+        return router
     }
 
     // MARK: Keys
@@ -35,8 +57,8 @@ public enum APIServer {
             + "\"revoked\":\(r.revokedAt != nil)}"
     }
 
-    static func addKeyRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices) {
-        api.post("/v1/keys") { request, context in
+    static func addKeyRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
+        api.route(.POST, "/v1/keys", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
             let body = try await request.json(context).fields(["role", "name"])
@@ -47,18 +69,18 @@ public enum APIServer {
             let (record, token) = try await s.keys.create(project: caller.project, role: role, name: try body.requiredString("name"))
             return jsonResponse(String(keyJSON(record).dropLast()) + ",\"key\":\(JSONWriter.quote(token))}", status: .created)
         }
-        api.get("/v1/keys") { _, context in
+        api.route(.GET, "/v1/keys", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
             return jsonResponse("{\"keys\":[" + (await s.keys.list(project: caller.project)).map(keyJSON).joined(separator: ",") + "]}")
         }
-        api.delete("/v1/keys/{id}") { _, context in
+        api.route(.DELETE, "/v1/keys/{id}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
             try await s.keys.revoke(id: try context.parameters.require("id"), project: caller.project)
             return Response(status: .noContent)
         }
-        api.post("/v1/keys/{id}/rotate") { _, context in
+        api.route(.POST, "/v1/keys/{id}/rotate", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
             let (record, token) = try await s.keys.rotate(id: try context.parameters.require("id"), project: caller.project)
@@ -80,9 +102,9 @@ public enum APIServer {
         return "{\"name\":\(JSONWriter.quote(name)),\"versions\":[" + versions.map(versionJSON).joined(separator: ",") + "],\"aliases\":{\(aliasText)}}"
     }
 
-    static func addModelRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices) {
+    static func addModelRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
         // Registers an artifact directory readable by the server (model.json + weights.safetensors).
-        api.post("/v1/models/{name}/versions") { request, context in
+        api.route(.POST, "/v1/models/{name}/versions", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.write)
             let body = try await request.json(context).fields(["path"])
@@ -90,7 +112,7 @@ public enum APIServer {
                                                               directory: URL(fileURLWithPath: try body.requiredString("path")))
             return jsonResponse(versionJSON(version), status: .created)
         }
-        api.get("/v1/models") { _, context in
+        api.route(.GET, "/v1/models", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
             let all = try await s.registry.versions(project: caller.project)
@@ -100,14 +122,14 @@ public enum APIServer {
             }
             return jsonResponse("{\"models\":[" + models.joined(separator: ",") + "]}")
         }
-        api.get("/v1/models/{name}") { _, context in
+        api.route(.GET, "/v1/models/{name}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
             let name = try context.parameters.require("name")
             let versions = try await s.registry.versions(project: caller.project, name: name)
             return jsonResponse(modelJSON(name, versions, try await s.registry.aliases(project: caller.project, model: name)))
         }
-        api.put("/v1/models/{name}/aliases/{alias}") { request, context in
+        api.route(.PUT, "/v1/models/{name}/aliases/{alias}", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.write)
             let body = try await request.json(context).fields(["version"])
@@ -119,7 +141,7 @@ public enum APIServer {
             return jsonResponse(modelJSON(name, try await s.registry.versions(project: caller.project, name: name),
                                           try await s.registry.aliases(project: caller.project, model: name)))
         }
-        api.post("/v1/deployments") { request, context in
+        api.route(.POST, "/v1/deployments", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.write)
             let body = try await request.json(context).fields(["name", "model"])
@@ -127,12 +149,12 @@ public enum APIServer {
                                                                      reference: try body.requiredString("model"))
             return jsonResponse(deploymentJSON(deployment, version), status: .created)
         }
-        api.get("/v1/deployments") { _, context in
+        api.route(.GET, "/v1/deployments", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
             return jsonResponse("{\"deployments\":[" + (await s.endpoints.list(project: caller.project)).map { deploymentJSON($0.deployment, $0.version) }.joined(separator: ",") + "]}")
         }
-        api.delete("/v1/deployments/{name}") { _, context in
+        api.route(.DELETE, "/v1/deployments/{name}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.write)
             try await s.endpoints.undeploy(project: caller.project, name: try context.parameters.require("name"))

@@ -26,9 +26,9 @@ extension APIServer {
         return "\"schema\":{\"row_count\":\(schema.rowCount),\"columns\":[\(columns.joined(separator: ","))]},\"preview\":[\(rows.joined(separator: ","))]"
     }
 
-    static func addDatasetRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices) {
+    static func addDatasetRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
         // The body is the file itself, streamed to disk (never held whole in memory).
-        api.post("/v1/datasets/{name}") { request, context in
+        api.route(.POST, "/v1/datasets/{name}", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.write)
             let format = request.uri.queryParameters.get("format") ?? "csv"
@@ -37,12 +37,12 @@ extension APIServer {
                                                      format: format, chunks: chunks)
             return jsonResponse(datasetJSON(record), status: .created)
         }
-        api.get("/v1/datasets") { _, context in
+        api.route(.GET, "/v1/datasets", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
             return jsonResponse("{\"datasets\":[" + (try await s.datasets.list(project: caller.project)).map(datasetJSON).joined(separator: ",") + "]}")
         }
-        api.get("/v1/datasets/{name}") { _, context in
+        api.route(.GET, "/v1/datasets/{name}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
             let record = try await s.datasets.record(project: caller.project, name: try context.parameters.require("name"))
@@ -50,7 +50,7 @@ extension APIServer {
             if let (schema, preview) = try s.datasets.describe(record) { text += "," + schemaJSON(schema, preview) }
             return jsonResponse(text + "}")
         }
-        api.delete("/v1/datasets/{name}") { _, context in
+        api.route(.DELETE, "/v1/datasets/{name}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.write)
             try await s.datasets.delete(project: caller.project, name: try context.parameters.require("name"))

@@ -4,20 +4,20 @@ import Hummingbird
 import Platform
 
 extension APIServer {
-    static func addInferenceRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices) {
+    static func addInferenceRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
         // Open Inference Protocol v2: model metadata and readiness.
-        api.get("/v2/models/{name}") { _, context in
+        api.route(.GET, "/v2/models/{name}", catalog) { _, context in
             let caller = try context.caller()
             let name = try context.parameters.require("name")
             let (model, version) = try await s.endpoints.model(project: caller.project, endpoint: name)
             return jsonResponse(metadataJSON(name, model, version))
         }
-        api.get("/v2/models/{name}/ready") { _, context in
+        api.route(.GET, "/v2/models/{name}/ready", catalog) { _, context in
             let caller = try context.caller()
             _ = try await s.endpoints.model(project: caller.project, endpoint: try context.parameters.require("name"))
             return jsonResponse("{\"ready\":true}")
         }
-        api.post("/v2/models/{name}/infer") { request, context in
+        api.route(.POST, "/v2/models/{name}/infer", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.infer)
             let name = try context.parameters.require("name")
@@ -30,7 +30,7 @@ extension APIServer {
             return jsonResponse(text + ",\"outputs\":" + outputsJSON(predictions) + "}")
         }
         // TF-Serving style: POST /v1/models/{name}:predict with {"instances": [...]}.
-        api.post("/v1/models/{name}:predict") { request, context in
+        api.route(.POST, "/v1/models/{name}:predict", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.infer)
             let name = try context.parameters.require("name")

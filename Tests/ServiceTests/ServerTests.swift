@@ -180,6 +180,30 @@ struct RunningServer {
         await server.stop()
     }
 
+    /// Every route the server registers is in the OpenAPI document, and every documented
+    /// operation is served; the document itself is served at /openapi.json.
+    @Test func openAPIDocumentMatchesTheRoutes() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-openapi-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let routes = Set(APIServer.registeredRoutes(services: server.services))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(APIServer.openAPIDocument.utf8)) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented = Set<String>()
+        for (path, operations) in paths {
+            for method in operations.keys where ["get", "post", "put", "delete", "patch"].contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        #expect(routes.count >= 20)
+        #expect(routes == documented, "undocumented: \(routes.subtracting(documented).sorted()); documented but not served: \(documented.subtracting(routes).sorted())")
+        let served = try await server.request("GET", "/openapi.json", key: try #require(adminKey))
+        #expect(served.status == 200 && served.json["openapi"] as? String == "3.1.0")
+        #expect(try await server.request("GET", "/openapi.json", key: nil).status == 401)
+        await server.stop()
+    }
+
     @Test func apiKeysAreStoredOnlyAsHashes() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-keys-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
