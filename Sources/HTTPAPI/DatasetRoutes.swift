@@ -47,7 +47,7 @@ extension APIServer {
             try caller.require(.read)
             let record = try await s.datasets.record(project: caller.project, name: try context.parameters.require("name"))
             var text = String(datasetJSON(record).dropLast())
-            if let (schema, preview) = try s.datasets.describe(record) { text += "," + schemaJSON(schema, preview) }
+            if let description = try s.datasets.describe(record) { text += "," + schemaJSON(description.schema, description.preview) }
             return jsonResponse(text + "}")
         }
         api.route(.DELETE, "/v1/datasets/{name}", catalog) { _, context in

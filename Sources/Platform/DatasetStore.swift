@@ -52,8 +52,13 @@ public struct DatasetStore: Sendable {
         }
         guard bytes > 0 else { throw PlatformError.invalid(field: "body", message: "the upload is empty") }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let rows = try Self.validate(path: temporary.path, format: format)
+        // One parse both validates the file and yields its description, stored beside it so
+        // showing a dataset never re-reads the data.
+        let (rows, description) = try Self.validate(path: temporary.path, format: format)
         let final = directory.appendingPathComponent("\(digest).\(format)")
+        if let description {
+            try JSONEncoder().encode(description).write(to: URL(fileURLWithPath: final.path + ".schema.json"), options: .atomic)
+        }
         if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: temporary) }
         else { try FileManager.default.moveItem(at: temporary, to: final) }
         let record = DatasetRecord(project: project, name: name, format: format, sha256: digest, bytes: bytes, rows: rows, createdAt: Date())
@@ -61,13 +66,22 @@ public struct DatasetStore: Sendable {
         return record
     }
 
-    /// Parses the file; returns its row count or an error naming what is wrong with it.
-    static func validate(path: String, format: String) throws -> Int {
+    /// Schema with statistics and the first rows of a table.
+    public struct Description: Codable, Sendable {
+        public var schema: Schema
+        public var preview: [[String?]]
+    }
+
+    /// Parses the file; returns its row count (and, for tables, its description) or an error
+    /// naming what is wrong with it.
+    static func validate(path: String, format: String) throws -> (rows: Int, description: Description?) {
         do {
             switch format {
-            case "idx": return try IDXReader.read(path: path).shape.first ?? 0
-            case "npy": return try NPYReader.read(path: path).shape.first ?? 0
-            default: return try table(path: path, format: format).rowCount
+            case "idx": return (try IDXReader.read(path: path).shape.first ?? 0, nil)
+            case "npy": return (try NPYReader.read(path: path).shape.first ?? 0, nil)
+            default:
+                let table = try table(path: path, format: format)
+                return (table.rowCount, describe(table))
             }
         } catch let error as DatasetError {
             throw PlatformError.invalid(field: "body", message: error.description.replacingOccurrences(of: path, with: "the upload"))
@@ -91,12 +105,21 @@ public struct DatasetStore: Sendable {
         root.appendingPathComponent(record.project).appendingPathComponent("\(record.sha256).\(record.format)")
     }
 
-    /// Schema with statistics and the first rows, for tables.
-    public func describe(_ record: DatasetRecord, previewRows: Int = 5) throws -> (schema: Schema, preview: [[String?]])? {
-        guard !["idx", "npy"].contains(record.format) else { return nil }
-        let table = try Self.table(path: path(record).path, format: record.format)
+    static func describe(_ table: DataTable, previewRows: Int = 5) -> Description {
         let preview = (0..<min(previewRows, table.rowCount)).map { r in table.columns.map { $0.data.string(at: r) } }
-        return (Schema.infer(table), preview)
+        return Description(schema: Schema.infer(table), preview: preview)
+    }
+
+    /// The description stored at upload, for tables; nil for tensors (IDX, NPY).
+    public func describe(_ record: DatasetRecord) throws -> Description? {
+        guard !["idx", "npy"].contains(record.format) else { return nil }
+        let stored = URL(fileURLWithPath: path(record).path + ".schema.json")
+        if let data = try? Data(contentsOf: stored), let description = try? JSONDecoder().decode(Description.self, from: data) {
+            return description
+        }
+        let description = Self.describe(try Self.table(path: path(record).path, format: record.format))
+        try? JSONEncoder().encode(description).write(to: stored, options: .atomic)
+        return description
     }
 
     public func delete(project: String, name: String) async throws {
@@ -105,6 +128,7 @@ public struct DatasetStore: Sendable {
         // The file is shared by name-independent content; remove it only if no dataset uses it.
         if try await !store.datasets(project: project).contains(where: { $0.sha256 == record.sha256 && $0.format == record.format }) {
             try? FileManager.default.removeItem(at: path(record))
+            try? FileManager.default.removeItem(atPath: path(record).path + ".schema.json")
         }
     }
 }
