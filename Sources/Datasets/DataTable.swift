@@ -1,3 +1,5 @@
+import Foundation
+
 /// Values of one column: numbers (missing = NaN) or strings (missing = nil).
 public enum ColumnData: Sendable, Equatable {
     case numeric([Double])
@@ -98,14 +100,3 @@ struct ColumnBuilder {
 
     var data: ColumnData { strings.map { .text($0) } ?? .numeric(numbers) }
 }
-
-extension Substring {
-    func trimmingCharacters(in set: CharacterSet) -> String {
-        var s = self[...]
-        while let f = s.first, f.unicodeScalars.allSatisfy(set.contains) { s = s.dropFirst() }
-        while let l = s.last, l.unicodeScalars.allSatisfy(set.contains) { s = s.dropLast() }
-        return String(s)
-    }
-}
-
-import Foundation
