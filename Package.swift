@@ -42,7 +42,8 @@ let package = Package(
         ]),
         .target(name: "SQLiteStore", dependencies: ["Platform", .product(name: "GRDB", package: "GRDB.swift")]),
         // Thin translation between HTTP and Platform calls.
-        .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", .product(name: "Hummingbird", package: "hummingbird")],
+        .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("openapi.json")]),
         .executableTarget(name: "maas", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",

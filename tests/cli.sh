@@ -32,7 +32,7 @@ cat > "$WORK/lstm.json" <<'JSON'
 JSON
 out=$($MAAS train --spec "$WORK/lstm.json" --data "$WORK/reviews.csv" --target sentiment --output "$WORK/reviews" 2>/dev/null)
 check "train: LSTM text classifier from raw text, held-out accuracy >= 0.85" \
-  "above $(echo "$out" | grep -oE 'test_accuracy [0-9.]+' | awk '{print $2}') 0.85"
+  "above $(echo "$out" | value test_accuracy) 0.85"
 printf 'review\n"Lovely fresh food and friendly service."\n"Cold stale bread, rude staff."\n' > "$WORK/new.csv"
 out=$($MAAS predict --model "$WORK/reviews" --input "$WORK/new.csv")
 check "predict: LSTM labels unseen sentences from raw text" \

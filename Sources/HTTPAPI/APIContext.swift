@@ -77,12 +77,18 @@ func jsonResponse(_ body: String, status: HTTPResponse.Status = .ok) -> Response
 }
 
 extension Request {
-    /// The body parsed as JSON, bounded by the context's upload limit.
-    func json(_ context: APIContext) async throws -> WireJSON {
+    /// The whole body, bounded by the context's upload limit; an empty body is an error.
+    func collectBody(_ context: APIContext) async throws -> ByteBuffer {
         let buffer: ByteBuffer
         do { buffer = try await body.collect(upTo: context.maxUploadSize) }
         catch { throw PlatformError.payloadTooLarge(limit: context.maxUploadSize) }
         guard buffer.readableBytes > 0 else { throw PlatformError.invalid(field: "body", message: "a JSON body is required") }
+        return buffer
+    }
+
+    /// The body parsed as JSON, bounded by the context's upload limit.
+    func json(_ context: APIContext) async throws -> WireJSON {
+        let buffer = try await collectBody(context)
         return try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
     }
 }

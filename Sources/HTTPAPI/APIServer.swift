@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Platform
+import ServiceLifecycle
 
 /// Builds the HTTP application over platform services. Routes only translate wire formats
 /// into Platform calls and back.
@@ -14,7 +15,18 @@ public enum APIServer {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(services, RouteCatalog())
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
-                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+                           services: [TrainingWorkers(jobs: services.jobs)], onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    /// The training worker pool as a service of the application: started with the server,
+    /// stopped on graceful shutdown (a running job stays resumable from its checkpoint).
+    struct TrainingWorkers: Service {
+        let jobs: TrainingJobs
+        func run() async throws {
+            try await jobs.start()
+            try? await gracefulShutdown()
+            await jobs.shutdown()
+        }
     }
 
     /// Every route the server registers, as "METHOD /path" (the OpenAPI document must list each).
@@ -46,6 +58,7 @@ public enum APIServer {
         addModelRoutes(api, services, catalog)
         addDatasetRoutes(api, services, catalog)
         addInferenceRoutes(api, services, catalog)
+        addJobRoutes(api, services, catalog)
         return router
     }
 
@@ -92,8 +105,9 @@ public enum APIServer {
 
     static func versionJSON(_ v: ModelVersion) -> String {
         let metrics = v.metrics.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.number(v.metrics[$0]!))" }.joined(separator: ",")
+        let lineage = v.lineage.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.quote(v.lineage[$0]!))" }.joined(separator: ",")
         return "{\"name\":\(JSONWriter.quote(v.name)),\"version\":\(v.version),\"artifact\":\(JSONWriter.quote(v.artifact)),"
-            + "\"kind\":\(JSONWriter.quote(v.kind)),\"metrics\":{\(metrics)},"
+            + "\"kind\":\(JSONWriter.quote(v.kind)),\"metrics\":{\(metrics)},\"lineage\":{\(lineage)},"
             + "\"created_at\":\(JSONWriter.quote(ISO8601DateFormatter().string(from: v.createdAt)))}"
     }
 

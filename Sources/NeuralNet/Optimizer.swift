@@ -11,6 +11,16 @@ public final class Optimizer {
 
     public init(_ spec: OptimizerSpec) { self.spec = spec }
 
+    /// Step count and moment buffers, by parameter index: what a checkpoint must hold so a
+    /// resumed run takes the same steps as an uninterrupted one.
+    public var state: (stepCount: Int, first: [Tensor], second: [Tensor]) { (stepCount, first, second) }
+
+    public func restore(stepCount: Int, first: [Tensor], second: [Tensor]) {
+        self.stepCount = stepCount
+        self.first = first
+        self.second = second
+    }
+
     /// Updates `parameters` (leaves with gradients) with learning rate `lr`, then clears the gradients.
     public func step(_ parameters: [Variable], lr: Float) {
         if first.isEmpty {

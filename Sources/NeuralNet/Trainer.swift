@@ -137,8 +137,14 @@ public final class Trainer {
 
     /// Trains for the spec's epochs (or `epochs`). Holds out `validation_split` when no
     /// validation set is given. Returns one report per epoch run.
+    ///
+    /// `resumeFrom` continues a run after its checkpoint's last epoch, taking exactly the steps
+    /// the uninterrupted run would have taken. `shouldStop` is asked before every step, so a
+    /// cancelled run stops mid-epoch. `onCheckpoint` gets the state after every epoch.
     public func fit(_ data: LabelledData, validation: LabelledData? = nil, epochs: Int? = nil,
-                    onStep: ((StepProgress) -> Void)? = nil, onEpoch: ((EpochReport) -> Void)? = nil) -> [EpochReport] {
+                    resumeFrom checkpoint: TrainingCheckpoint? = nil, shouldStop: (() -> Bool)? = nil,
+                    onStep: ((StepProgress) -> Void)? = nil, onEpoch: ((EpochReport) -> Void)? = nil,
+                    onCheckpoint: ((TrainingCheckpoint) -> Void)? = nil) throws -> [EpochReport] {
         var train = data, validation = validation
         if validation == nil, let split = model.spec.validationSplit, split > 0 {
             let held = Int(Float(data.count) * split)
@@ -153,14 +159,26 @@ public final class Trainer {
         var epochsWithoutImprovement = 0
         let stopping = model.spec.earlyStopping
         var lr = optimizer.spec.lr
+        var firstEpoch = 0
+        if let checkpoint {
+            try model.load(stateDictionary: checkpoint.model)
+            optimizer.restore(stepCount: checkpoint.optimizerStepCount, first: checkpoint.optimizerFirst, second: checkpoint.optimizerSecond)
+            rng.state = checkpoint.randomState
+            reports = checkpoint.reports
+            firstEpoch = checkpoint.completedEpochs
+            epochsWithoutImprovement = checkpoint.epochsWithoutImprovement
+            if let score = checkpoint.bestScore { best = (score, checkpoint.bestModel) }
+            if let stopping, epochsWithoutImprovement > stopping.patience { firstEpoch = epochs }
+        }
 
-        for epoch in 0..<epochs {
+        for epoch in firstEpoch..<max(firstEpoch, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
             var order = Array(0..<train.count)
             order.shuffle(using: &rng)
             var context = ForwardContext(training: true, rng: rng.split())
             var lossSum: Double = 0, correct = 0, classifying = false
             for step in 0..<stepsPerEpoch {
+                if let shouldStop, shouldStop() { return reports }
                 let indices = order[(step * batchSize)..<min(train.count, (step + 1) * batchSize)]
                 let batch = train.batch(indices)
                 let output = model.forward(batch.inputs, context: &context, logits: true)
@@ -191,6 +209,7 @@ public final class Trainer {
             }
             reports.append(report)
             onEpoch?(report)
+            var stop = false
 
             if let stopping {
                 let (value, higherIsBetter): (Float?, Bool) = switch stopping.monitor {
@@ -199,16 +218,25 @@ public final class Trainer {
                 case "loss": (report.loss, false)
                 default: (report.validationLoss, false)
                 }
-                guard let value else { continue }
-                let score = higherIsBetter ? value : -value
-                if best == nil || score > best!.value + (stopping.minDelta ?? 0) {
-                    best = (score, stopping.restoreBestWeights == true ? model.stateDictionary : [:])
-                    epochsWithoutImprovement = 0
-                } else {
-                    epochsWithoutImprovement += 1
-                    if epochsWithoutImprovement > stopping.patience { break }
+                if let value {
+                    let score = higherIsBetter ? value : -value
+                    if best == nil || score > best!.value + (stopping.minDelta ?? 0) {
+                        best = (score, stopping.restoreBestWeights == true ? model.stateDictionary : [:])
+                        epochsWithoutImprovement = 0
+                    } else {
+                        epochsWithoutImprovement += 1
+                        stop = epochsWithoutImprovement > stopping.patience
+                    }
                 }
             }
+            if let onCheckpoint {
+                let moments = optimizer.state
+                onCheckpoint(TrainingCheckpoint(completedEpochs: epoch + 1, reports: reports, model: model.stateDictionary,
+                                                optimizerStepCount: moments.stepCount, optimizerFirst: moments.first,
+                                                optimizerSecond: moments.second, randomState: rng.state, bestScore: best?.value,
+                                                epochsWithoutImprovement: epochsWithoutImprovement, bestModel: best?.state ?? [:]))
+            }
+            if stop { break }
         }
         if let best, stopping?.restoreBestWeights == true, !best.state.isEmpty {
             try? model.load(stateDictionary: best.state)

@@ -51,7 +51,7 @@ public struct DatasetStore: Sendable {
             throw error
         }
         guard bytes > 0 else { throw PlatformError.invalid(field: "body", message: "the upload is empty") }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Digest.hex(hasher.finalize())
         // One parse both validates the file and yields its description, stored beside it so
         // showing a dataset never re-reads the data.
         let (rows, description) = try Self.validate(path: temporary.path, format: format)

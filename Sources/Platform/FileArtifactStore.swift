@@ -29,7 +29,7 @@ public struct FileArtifactStore: ArtifactStore {
             hasher.update(data: Data([0]))
             hasher.update(data: Data(SHA256.hash(data: data)))
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Digest.hex(hasher.finalize())
         let target = root.appendingPathComponent(digest)
         if !fm.fileExists(atPath: target.path) { try ArtifactDirectory.write(files, to: target.path) }
         return digest

@@ -61,9 +61,7 @@ public enum APIKeyToken {
         return (String(parts[1]), String(parts[2]))
     }
 
-    public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    public static func hash(_ secret: String) -> String { Digest.hex(SHA256.hash(data: Data(secret.utf8))) }
 
     /// Equal-length comparison that takes the same time wherever the first difference is.
     public static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
@@ -79,4 +77,13 @@ public enum APIKeyToken {
         var generator = SystemRandomNumberGenerator()
         return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
     }
+}
+
+/// Lower-case hex of SHA-256 digests, the one spelling of checksums across the platform.
+public enum Digest {
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func sha256(_ bytes: Data) -> String { hex(SHA256.hash(data: bytes)) }
 }

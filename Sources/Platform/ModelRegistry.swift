@@ -27,11 +27,12 @@ public struct ModelRegistry: Sendable {
         _ = try LoadedModel.load(directory: directory)
         let digest = try artifacts.put(directory: directory)
         let kind = ArtifactDirectory.kind(of: directory.path) ?? "neural_network"
-        let metrics = (try? JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("model.json"))) as? [String: Any])
-            .flatMap { $0["metrics"] as? [String: Double] } ?? [:]
+        let descriptor = (try? JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("model.json")))) as? [String: Any]
+        let metrics = descriptor?["metrics"] as? [String: Double] ?? [:]
+        let lineage = descriptor?["lineage"] as? [String: String] ?? [:]
         let existing = try await store.modelVersions(project: project).filter { $0.name == name }
         let version = ModelVersion(project: project, name: name, version: (existing.map(\.version).max() ?? 0) + 1,
-                                   artifact: digest, kind: kind, metrics: metrics, createdAt: Date())
+                                   artifact: digest, kind: kind, metrics: metrics, lineage: lineage, createdAt: Date())
         try await store.insertModelVersion(version)
         return version
     }

@@ -8,14 +8,18 @@ public struct PlatformServices: Sendable {
     public let registry: ModelRegistry
     public let endpoints: InferenceEndpoints
     public let datasets: DatasetStore
+    public let jobs: TrainingJobs
 
     /// `datasetRoot` holds uploads; `maximumUploadBytes` caps each one (default 1 GiB).
-    public init(store: any MetadataStore, artifacts: any ArtifactStore, datasetRoot: URL, maximumUploadBytes: Int = 1 << 30) async throws {
+    /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs.
+    public init(store: any MetadataStore, artifacts: any ArtifactStore, datasetRoot: URL, workRoot: URL,
+                maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1) async throws {
         self.store = store
         datasets = try DatasetStore(root: datasetRoot, store: store, maximumBytes: maximumUploadBytes)
         self.artifacts = artifacts
         keys = try await KeyRing(store: store)
         registry = ModelRegistry(store: store, artifacts: artifacts)
         endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts)
+        jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, workRoot: workRoot, workers: trainingWorkers)
     }
 }

@@ -10,11 +10,14 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     /// `neural_network`, `classical`, `forecaster` or `recommender`.
     public var kind: String
     public var metrics: [String: Double]
+    /// Where the version came from: dataset checksum, spec, seed, job (from the artifact).
+    public var lineage: [String: String]
     public var createdAt: Date
 
-    public init(project: String, name: String, version: Int, artifact: String, kind: String, metrics: [String: Double], createdAt: Date) {
+    public init(project: String, name: String, version: Int, artifact: String, kind: String, metrics: [String: Double],
+                lineage: [String: String] = [:], createdAt: Date) {
         self.project = project; self.name = name; self.version = version; self.artifact = artifact
-        self.kind = kind; self.metrics = metrics; self.createdAt = createdAt
+        self.kind = kind; self.metrics = metrics; self.lineage = lineage; self.createdAt = createdAt
     }
 }
 
@@ -48,6 +51,53 @@ public struct DatasetRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// A training job: its request, where it stands, and what it produced.
+public struct JobRecord: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable, CaseIterable {
+        case queued, running, succeeded, failed, cancelled
+        public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+    }
+
+    public var id: String
+    public var project: String
+    public var state: State
+    /// The submitted request (JSON), kept verbatim so a restarted server runs the same job.
+    public var request: String
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// Times a worker has started the job (more than one after a restart).
+    public var attempts: Int
+    /// Latest progress as a JSON object (epoch, step, loss, validation metrics).
+    public var progress: String
+    public var metrics: [String: Double]
+    public var error: String?
+    public var modelName: String
+    public var modelVersion: Int?
+    /// CPU time spent training, for usage metering.
+    public var computeSeconds: Double
+
+    public init(id: String, project: String, state: State, request: String, createdAt: Date, modelName: String) {
+        self.id = id; self.project = project; self.state = state; self.request = request; self.createdAt = createdAt
+        self.modelName = modelName; attempts = 0; progress = "{}"; metrics = [:]; computeSeconds = 0
+    }
+}
+
+/// One entry of a job's history: a state change, an epoch's report, a log line.
+public struct JobEvent: Codable, Sendable, Equatable {
+    public var jobID: String
+    public var sequence: Int
+    public var at: Date
+    /// `state`, `epoch`, `log`, `progress` (live only, not stored) or `metrics`.
+    public var type: String
+    /// A JSON object.
+    public var data: String
+
+    public init(jobID: String, sequence: Int, at: Date, type: String, data: String) {
+        self.jobID = jobID; self.sequence = sequence; self.at = at; self.type = type; self.data = data
+    }
+}
+
 /// Durable metadata: projects, keys, model versions, aliases, deployments. Platform owns this
 /// protocol; SQLite (default) and PostgreSQL adapters implement it.
 public protocol MetadataStore: Sendable {
@@ -66,6 +116,12 @@ public protocol MetadataStore: Sendable {
     func upsertDataset(_ dataset: DatasetRecord) async throws
     func datasets(project: String) async throws -> [DatasetRecord]
     func deleteDataset(project: String, name: String) async throws
+    func upsertJob(_ job: JobRecord) async throws
+    func jobs(project: String) async throws -> [JobRecord]
+    /// Jobs queued or running in any project: the work a starting server picks up again.
+    func unfinishedJobs() async throws -> [JobRecord]
+    func appendJobEvent(_ event: JobEvent) async throws
+    func jobEvents(jobID: String, after sequence: Int) async throws -> [JobEvent]
 }
 
 /// Immutable model artifacts named by their SHA-256.

@@ -63,6 +63,34 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.primaryKey(["project", "name"])
             }
         }
+        migrator.registerMigration("v3-jobs") { db in
+            try db.create(table: "jobs") { t in
+                t.primaryKey("id", .text)
+                t.column("project", .text).notNull().references("projects")
+                t.column("state", .text).notNull()
+                t.column("request", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("started_at", .datetime)
+                t.column("finished_at", .datetime)
+                t.column("attempts", .integer).notNull()
+                t.column("progress", .text).notNull()
+                t.column("metrics", .text).notNull()
+                t.column("error", .text)
+                t.column("model_name", .text).notNull()
+                t.column("model_version", .integer)
+                t.column("compute_seconds", .double).notNull()
+            }
+            try db.create(index: "jobs_by_state", on: "jobs", columns: ["state"])
+            try db.alter(table: "model_versions") { t in t.add(column: "lineage", .text).notNull().defaults(to: "{}") }
+            try db.create(table: "job_events") { t in
+                t.column("job_id", .text).notNull().references("jobs", onDelete: .cascade)
+                t.column("sequence", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("type", .text).notNull()
+                t.column("data", .text).notNull()
+                t.primaryKey(["job_id", "sequence"])
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -100,10 +128,11 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
 
     public func insertModelVersion(_ v: ModelVersion) async throws {
         let metrics = String(decoding: try JSONEncoder().encode(v.metrics), as: UTF8.self)
+        let lineage = String(decoding: try JSONEncoder().encode(v.lineage), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO model_versions (project, name, version, artifact, kind, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [v.project, v.name, v.version, v.artifact, v.kind, metrics, v.createdAt])
+                INSERT INTO model_versions (project, name, version, artifact, kind, metrics, lineage, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [v.project, v.name, v.version, v.artifact, v.kind, metrics, lineage, v.createdAt])
         }
     }
 
@@ -111,8 +140,9 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM model_versions WHERE project = ? ORDER BY name, version", arguments: [project]).map { row in
                 let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:]
+                let lineage = (try? JSONDecoder().decode([String: String].self, from: Data((row["lineage"] as String).utf8))) ?? [:]
                 return ModelVersion(project: row["project"], name: row["name"], version: row["version"], artifact: row["artifact"],
-                                    kind: row["kind"], metrics: metrics, createdAt: row["created_at"])
+                                    kind: row["kind"], metrics: metrics, lineage: lineage, createdAt: row["created_at"])
             }
         }
     }
@@ -183,5 +213,63 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     /// Every project name (to restore deployments at start).
     public func projectNames() async throws -> [String] {
         try await pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM projects ORDER BY name") }
+    }
+
+    // MARK: Jobs
+
+    public func upsertJob(_ j: JobRecord) async throws {
+        let metrics = String(decoding: try JSONEncoder().encode(j.metrics), as: UTF8.self)
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO jobs (id, project, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
+                                  model_name, model_version, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
+                    attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
+                    model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
+                """, arguments: [j.id, j.project, j.state.rawValue, j.request, j.createdAt, j.startedAt, j.finishedAt, j.attempts,
+                                 j.progress, metrics, j.error, j.modelName, j.modelVersion, j.computeSeconds])
+        }
+    }
+
+    static func job(_ row: Row) -> JobRecord {
+        var job = JobRecord(id: row["id"], project: row["project"], state: JobRecord.State(rawValue: row["state"]) ?? .failed,
+                            request: row["request"], createdAt: row["created_at"], modelName: row["model_name"])
+        job.startedAt = row["started_at"]
+        job.finishedAt = row["finished_at"]
+        job.attempts = row["attempts"]
+        job.progress = row["progress"]
+        job.metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:]
+        job.error = row["error"]
+        job.modelVersion = row["model_version"]
+        job.computeSeconds = row["compute_seconds"]
+        return job
+    }
+
+    public func jobs(project: String) async throws -> [JobRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE project = ? ORDER BY created_at, id", arguments: [project]).map(Self.job)
+        }
+    }
+
+    public func unfinishedJobs() async throws -> [JobRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id").map(Self.job)
+        }
+    }
+
+    public func appendJobEvent(_ e: JobEvent) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO job_events (job_id, sequence, at, type, data) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [e.jobID, e.sequence, e.at, e.type, e.data])
+        }
+    }
+
+    public func jobEvents(jobID: String, after sequence: Int) async throws -> [JobEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_events WHERE job_id = ? AND sequence > ? ORDER BY sequence",
+                             arguments: [jobID, sequence]).map { row in
+                JobEvent(jobID: row["job_id"], sequence: row["sequence"], at: row["at"], type: row["type"], data: row["data"])
+            }
+        }
     }
 }

@@ -21,6 +21,12 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
+    /// The generator's whole state, so a checkpoint can resume the exact same sequence.
+    public var state: [UInt64] {
+        get { [s.0, s.1, s.2, s.3] }
+        set { precondition(newValue.count == 4, "a generator state has 4 words"); s = (newValue[0], newValue[1], newValue[2], newValue[3]) }
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
         let t = s.1 << 17

@@ -42,7 +42,7 @@ struct BenchLSTM: ParsableCommand {
         }
         let data = LabelledData(inputs: Tensor(shape: [samples, length], scalars: ids), targets: .classes(labels))
         let trainer = Trainer(model: try Model(spec: spec, seed: seed))
-        _ = trainer.fit(data, epochs: epochs, onEpoch: { report in
+        _ = try trainer.fit(data, epochs: epochs, onEpoch: { report in
             printJSON(["peer": "swiftmaas", "model": "lstm", "epoch": report.epoch, "seconds": report.seconds,
                        "samples": samples, "samples_per_s": report.samplesPerSecond, "peak_rss_mib": peakRSSMiB()])
         })

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Learners
 import NeuralNet
+import Platform
 import Tensor
 
 @main
@@ -42,87 +43,52 @@ struct Train: ParsableCommand {
     @Flag(help: "Print one JSON line per epoch instead of a progress bar.") var json = false
 
     func run() throws {
-        let text = try jsonArgument(spec)
-        if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], object["algorithm"] != nil {
-            return try trainClassical(text)
-        }
-        let modelSpec: ModelSpec
-        do { modelSpec = try ModelSpec.load(path: spec) } catch { throw CommandFailure("model spec \(spec): \(error)") }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), !isDirectory.boolValue {
-            return try trainNetworkOnTable(modelSpec)
-        }
-        var (train, test) = try loadImageFolder(data)
-        if let limit { train = train.batch(0..<min(limit, train.count)) }
-        let model = try Model(spec: modelSpec, seed: seed)
-        guard Array(train.inputs.shape.dropFirst()) == modelSpec.input.shape else {
-            throw CommandFailure("input.shape is \(modelSpec.input.shape) but the data's samples are \(Array(train.inputs.shape.dropFirst()))")
-        }
-        let trainer = Trainer(model: model, seed: seed)
-        FileHandle.standardError.write("training \(model.parameterCount) parameters on \(train.count) samples, "
-                                       + "\(ComputeThreads.count) threads\n")
-        let progress = ProgressBar()
-        let reports = trainer.fit(train, epochs: epochs, onStep: json ? nil : { progress.update($0) }, onEpoch: { report in
-            if json {
-                var row: [String: Any] = ["epoch": report.epoch, "loss": report.loss, "seconds": report.seconds,
-                                          "samples": train.count, "samples_per_s": report.samplesPerSecond,
-                                          "peak_rss_mib": peakRSSMiB()]
-                if let accuracy = report.accuracy { row["accuracy"] = accuracy }
-                printJSON(row)
-            } else {
-                progress.finish(report)
+        let recipe: ModelRecipe
+        do { recipe = try ModelRecipe.parse(try jsonArgument(spec)) } catch let error as SpecError { throw CommandFailure("model spec \(spec): \(error)") }
+        let seedText = String(seed ?? 0)
+        let data: TrainingData
+        switch recipe {
+        case .learner(let learnerSpec):
+            guard let target else { throw CommandFailure("--target is required to train a classical learner (for matrix_factorization: the rating column)") }
+            switch learnerSpec.algorithm {
+            case .holtWinters: return try trainForecaster(learnerSpec, target: target)
+            case .matrixFactorization: return try trainRecommender(learnerSpec, ratingColumn: target)
+            default: data = .table(try readTable(self.data), target: target)
             }
-        })
-        var metrics: [String: Double] = ["train_loss": Double(reports.last?.loss ?? .nan)]
-        if let accuracy = reports.last?.accuracy { metrics["train_accuracy"] = Double(accuracy) }
-        if let test {
-            let (loss, accuracy) = trainer.evaluate(test)
-            metrics["test_loss"] = Double(loss)
-            if let accuracy {
-                metrics["test_accuracy"] = Double(accuracy)
-                print(String(format: "test accuracy: %.4f (loss %.4f, %d samples)", accuracy, loss, test.count))
+        case .network:
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: self.data, isDirectory: &isDirectory), !isDirectory.boolValue {
+                guard let target else { throw CommandFailure("--target is required to train a network on a table") }
+                data = .table(try readTable(self.data), target: target)
             } else {
-                print(String(format: "test loss: %.4f (%d samples)", loss, test.count))
+                var (train, test) = try loadImageFolder(self.data)
+                if let limit { train = train.batch(0..<min(limit, train.count)) }
+                data = .images(train, test: test)
             }
-        }
-        let labels = (0..<(model.outputShape.first ?? 1)).map(String.init)
-        let artifact = ModelArtifact(spec: modelSpec, labels: labels, metrics: metrics,
-                                     lineage: ["data": data, "seed": String(seed ?? modelSpec.seed ?? 0)])
-        try artifact.save(model: model, to: output)
-        print("wrote \(output)")
-    }
-}
-
-extension Train {
-    /// Fits preprocessing and learner on a stratified training split, reports metrics on the
-    /// held-out rows, and saves the pipeline fitted on the training split.
-    func trainClassical(_ specText: String) throws {
-        guard let target else { throw CommandFailure("--target is required to train a classical learner (for matrix_factorization: the rating column)") }
-        let learnerSpec = try LearnerSpec.parse(specText)
-        switch learnerSpec.algorithm {
-        case .holtWinters: return try trainForecaster(learnerSpec, target: target)
-        case .matrixFactorization: return try trainRecommender(learnerSpec, ratingColumn: target)
-        default: break
         }
         let prep = try preprocessing.map { try JSONDecoder().decode(PreprocessingSpec.self, from: Data(try jsonArgument($0).utf8)) }
             ?? PreprocessingSpec()
-        let table = try readTable(data)
-        guard let targetColumn = table.column(named: target) else {
-            throw CommandFailure("target: no column named '\(target)'; columns: \(table.columnNames.joined(separator: ", "))")
+        var hooks = TrainingHooks()
+        let progress = ProgressBar()
+        hooks.log = { FileHandle.standardError.write($0 + "\n") }
+        if json {
+            hooks.onEpoch = { report in
+                var row: [String: Any] = ["epoch": report.epoch, "loss": report.loss, "seconds": report.seconds,
+                                          "samples_per_s": report.samplesPerSecond, "peak_rss_mib": peakRSSMiB()]
+                if let accuracy = report.accuracy { row["accuracy"] = accuracy }
+                printJSON(row)
+            }
+        } else {
+            hooks.onStep = { progress.update($0) }
+            hooks.onEpoch = { progress.finish($0) }
         }
-        guard testFraction > 0 && testFraction < 1 else { throw CommandFailure("--test-fraction must be in (0, 1), got \(testFraction)") }
-        let task = try TrainedPipeline.inferTask(learnerSpec, targetColumn)
-        let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
-        let split = Splits.trainTest(count: table.rowCount, testFraction: testFraction,
-                                     labels: try labels?.encode(targetColumn), seed: seed ?? learnerSpec.seed ?? 0)
-        let start = Date()
-        let pipeline = try TrainedPipeline.fit(learnerSpec, preprocessing: prep, table: table.rows(split.train), target: target, labels: labels)
-        let seconds = Date().timeIntervalSince(start)
-        let scores = try pipeline.score(table.rows(split.test))
-        print("\(learnerSpec.algorithm.rawValue) fitted on \(split.train.count) rows in \(String(format: "%.3f", seconds)) s; held-out \(split.test.count) rows:")
-        for name in scores.keys.sorted() { print("  \(name): \(String(format: "%.4f", scores[name]!))") }
-        let artifact = PipelineArtifact(pipeline, metrics: scores, lineage: ["data": data, "seed": String(seed ?? learnerSpec.seed ?? 0)])
-        try artifact.save(pipeline, to: output)
+        let outcome: TrainingOutcome
+        do {
+            outcome = try ModelTraining.run(recipe, data: data, preprocessing: prep, scheme: .holdout(testFraction), seed: seed,
+                                            epochs: epochs, lineage: ["data": self.data, "seed": seedText], hooks: hooks, output: output)
+        } catch let error as PlatformError { throw CommandFailure("\(error)") }
+        print("held-out metrics:")
+        for name in outcome.metrics.keys.sorted() { print("  \(name): \(String(format: "%.4f", outcome.metrics[name]!))") }
         print("wrote \(output)")
     }
 }

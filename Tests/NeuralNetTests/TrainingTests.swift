@@ -15,7 +15,7 @@ import Testing
         let model = try Model(spec: spec)
         let x = Tensor(shape: [4, 2], scalars: [0, 0, 0, 1, 1, 0, 1, 1])
         let y = Tensor(shape: [4, 1], scalars: [0, 1, 1, 0])
-        let reports = Trainer(model: model).fit(LabelledData(inputs: x, targets: .values(y)))
+        let reports = try Trainer(model: model).fit(LabelledData(inputs: x, targets: .values(y)))
         #expect(reports.last!.loss < 0.01, "final loss \(reports.last!.loss)")
         let out = try model.predict(x).scalars
         #expect(out[0] < 0.2 && out[1] > 0.8 && out[2] > 0.8 && out[3] < 0.2, "outputs \(out)")
@@ -50,7 +50,7 @@ import Testing
         }
         let model = try Model(spec: spec)
         let trainer = Trainer(model: model)
-        _ = trainer.fit(texts(3000, seed: 1))
+        _ = try trainer.fit(texts(3000, seed: 1))
         let (_, accuracy) = trainer.evaluate(texts(1000, seed: 2))
         #expect(try #require(accuracy) > 0.85, "held-out accuracy \(accuracy ?? 0)")
     }
@@ -66,7 +66,7 @@ import Testing
             .appendingPathComponent("../../examples/fashion_cnn.json").standardized
         let model = try Model(spec: try ModelSpec.load(path: specURL.path))
         let trainer = Trainer(model: model)
-        let reports = trainer.fit(LabelledData(inputs: train.images, targets: .classes(train.labels)))
+        let reports = try trainer.fit(LabelledData(inputs: train.images, targets: .classes(train.labels)))
         #expect(reports.count == 5)
         let (_, accuracy) = trainer.evaluate(LabelledData(inputs: test.images, targets: .classes(test.labels)))
         #expect(try #require(accuracy) >= 0.89, "test accuracy \(accuracy ?? 0)")
@@ -91,15 +91,36 @@ import Testing
     @Test func sameSeedSameModel() throws {
         func train() throws -> [Float] {
             let model = try Model(spec: try ModelSpec.parse(Self.regression))
-            _ = Trainer(model: model).fit(Self.regressionData())
+            _ = try Trainer(model: model).fit(Self.regressionData())
             return model.parameters.flatMap { $0.value.scalars }
         }
         #expect(try train() == train())
     }
 
+    /// Stopping after an epoch and resuming from its checkpoint (through its file encoding, in a
+    /// new model and trainer) takes exactly the steps of an uninterrupted run.
+    @Test func resumingFromACheckpointMatchesAnUninterruptedRun() throws {
+        var spec = try ModelSpec.parse(Self.regression)
+        spec.epochs = 6
+        let straight = try Model(spec: spec)
+        let straightReports = try Trainer(model: straight).fit(Self.regressionData())
+
+        let first = try Model(spec: spec)
+        var saved: [UInt8] = []
+        _ = try Trainer(model: first).fit(Self.regressionData(), shouldStop: { !saved.isEmpty }, onCheckpoint: { checkpoint in
+            if checkpoint.completedEpochs == 2 { saved = (try? checkpoint.encoded()) ?? [] }
+        })
+        let checkpoint = try TrainingCheckpoint.decode(saved)
+        #expect(checkpoint.completedEpochs == 2 && checkpoint.reports.count == 2)
+        let resumed = try Model(spec: spec)
+        let reports = try Trainer(model: resumed).fit(Self.regressionData(), resumeFrom: checkpoint)
+        #expect(reports.map(\.loss) == straightReports.map(\.loss))
+        #expect(resumed.parameters.flatMap { $0.value.scalars } == straight.parameters.flatMap { $0.value.scalars })
+    }
+
     @Test func artifactRoundTripKeepsPredictions() throws {
         let model = try Model(spec: try ModelSpec.parse(Self.regression))
-        _ = Trainer(model: model).fit(Self.regressionData())
+        _ = try Trainer(model: model).fit(Self.regressionData())
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-artifact-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try ModelArtifact(spec: model.spec, metrics: ["mse": 0.1]).save(model: model, to: directory)
@@ -117,7 +138,7 @@ import Testing
         spec.validationSplit = 0.25
         spec.optimizer.lr = 0.5  // far too high: validation loss stops improving quickly
         spec.earlyStopping = .init(monitor: "val_loss", patience: 2, minDelta: 0, restoreBestWeights: true)
-        let reports = Trainer(model: try Model(spec: spec)).fit(Self.regressionData())
+        let reports = try Trainer(model: try Model(spec: spec)).fit(Self.regressionData())
         #expect(reports.count < 200)
         #expect(reports.allSatisfy { $0.validationLoss != nil })
     }

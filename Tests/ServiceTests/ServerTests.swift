@@ -23,7 +23,8 @@ struct RunningServer {
     static func start(dataDirectory: URL, adminKey: String? = nil, maximumUploadBytes: Int = 1 << 30) async throws -> (RunningServer, String?) {
         let store = try SQLiteMetadataStore(path: dataDirectory.appendingPathComponent("metadata.sqlite").path)
         let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")),
-                                                  datasetRoot: dataDirectory.appendingPathComponent("datasets"), maximumUploadBytes: maximumUploadBytes)
+                                                  datasetRoot: dataDirectory.appendingPathComponent("datasets"),
+                                                  workRoot: dataDirectory.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes)
         let token = try await services.keys.bootstrap(fixed: adminKey)
         let failures = try await services.endpoints.restore(projects: try await store.projectNames())
         guard failures.isEmpty else { throw PlatformError.conflict("deployments not restored: \(failures.map(\.error))") }
@@ -39,14 +40,19 @@ struct RunningServer {
     }
 
     func request(_ method: String, _ path: String, key: String?, body: String? = nil) async throws -> (status: Int, json: [String: Any], headers: [AnyHashable: Any]) {
+        let (status, data, headers) = try await raw(method, path, key: key, body: body.map { Data($0.utf8) })
+        return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], headers)
+    }
+
+    func raw(_ method: String, _ path: String, key: String?, body: Data? = nil, timeout: TimeInterval = 300) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        request.timeoutInterval = timeout
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let body { request.httpBody = Data(body.utf8) }
+        request.httpBody = body
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return (http.statusCode, json, http.allHeaderFields)
+        return (http.statusCode, data, http.allHeaderFields)
     }
 
     func stop() async {

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Platform
+
+extension APIServer {
+    static func jobJSON(_ j: JobRecord) -> String {
+        let formatter = ISO8601DateFormatter()
+        var fields = ["\"id\":\(JSONWriter.quote(j.id))", "\"state\":\(JSONWriter.quote(j.state.rawValue))",
+                      "\"model\":\(JSONWriter.quote(j.modelName))", "\"attempts\":\(j.attempts)",
+                      "\"created_at\":\(JSONWriter.quote(formatter.string(from: j.createdAt)))",
+                      "\"progress\":\(j.progress)", "\"compute_seconds\":\(JSONWriter.number(j.computeSeconds))"]
+        if let t = j.startedAt { fields.append("\"started_at\":\(JSONWriter.quote(formatter.string(from: t)))") }
+        if let t = j.finishedAt { fields.append("\"finished_at\":\(JSONWriter.quote(formatter.string(from: t)))") }
+        if let v = j.modelVersion { fields.append("\"version\":\(v)") }
+        if !j.metrics.isEmpty {
+            fields.append("\"metrics\":{" + j.metrics.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.number(j.metrics[$0]!))" }.joined(separator: ",") + "}")
+        }
+        if let e = j.error { fields.append("\"error\":\(JSONWriter.quote(e))") }
+        fields.append("\"request\":\(j.request)")
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func eventJSON(_ e: JobEvent) -> String {
+        "{\"sequence\":\(e.sequence),\"at\":\(JSONWriter.quote(ISO8601DateFormatter().string(from: e.at))),\"type\":\(JSONWriter.quote(e.type)),\"data\":\(e.data)}"
+    }
+
+    static func addJobRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
+        api.route(.POST, "/v1/training-jobs", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            // Parsed once here so bad JSON gets the same errors as every other route.
+            let buffer = try await request.collectBody(context)
+            _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+            let job = try await s.jobs.submit(project: caller.project, request: String(buffer: buffer))
+            var response = jsonResponse(jobJSON(job), status: .created)
+            response.headers[.location] = "/v1/training-jobs/\(job.id)"
+            return response
+        }
+        api.route(.GET, "/v1/training-jobs", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            return jsonResponse("{\"jobs\":[" + (try await s.jobs.list(project: caller.project)).map(jobJSON).joined(separator: ",") + "]}")
+        }
+        api.route(.GET, "/v1/training-jobs/{id}", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            return jsonResponse(jobJSON(try await s.jobs.job(project: caller.project, id: try context.parameters.require("id"))))
+        }
+        api.route(.POST, "/v1/training-jobs/{id}/cancel", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            return jsonResponse(jobJSON(try await s.jobs.cancel(project: caller.project, id: try context.parameters.require("id"))))
+        }
+        // Stored events: state changes, epoch reports, log lines.
+        api.route(.GET, "/v1/training-jobs/{id}/logs", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let after = try afterParameter(request)
+            let events = try await s.jobs.events(project: caller.project, id: try context.parameters.require("id"), after: after)
+            return jsonResponse("{\"events\":[" + events.map(eventJSON).joined(separator: ",") + "]}")
+        }
+        // Server-Sent Events: history after `after` (or Last-Event-ID), then live events until the job ends.
+        api.route(.GET, "/v1/training-jobs/{id}/events", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            var after = try afterParameter(request)
+            if let last = request.headers[.init("last-event-id")!], let n = Int(last) { after = max(after, n) }
+            let stream = try await s.jobs.follow(project: caller.project, id: try context.parameters.require("id"), after: after)
+            let body = ResponseBody { writer in
+                for await event in stream {
+                    // Progress events carry the last stored sequence: no id, so a reconnect replays from the stored one.
+                    let id = event.type == "progress" ? "" : "id: \(event.sequence)\n"
+                    try await writer.write(ByteBuffer(string: "\(id)event: \(event.type)\ndata: \(event.data)\n\n"))
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        }
+    }
+
+    static func afterParameter(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("after") else { return 0 }
+        guard let n = Int(text), n >= 0 else { throw PlatformError.invalid(field: "after", message: "must be a non-negative event sequence number, got '\(text)'") }
+        return n
+    }
+}

@@ -1,0 +1,381 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Tensor
+
+/// Flags a running job's training thread reads before every step.
+final class JobControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _cancelled = false, _interrupted = false
+    var cancelled: Bool { lock.withLock { _cancelled } }
+    var interrupted: Bool { lock.withLock { _interrupted } }
+    var shouldStop: Bool { lock.withLock { _cancelled || _interrupted } }
+    func cancel() { lock.withLock { _cancelled = true } }
+    func interrupt() { lock.withLock { _interrupted = true } }
+}
+
+/// The durable training-job queue and its bounded worker pool.
+///
+/// A job is persisted as `queued` before `submit` returns; a worker moves it to `running`,
+/// trains on its own thread (never on the event loops), writes a checkpoint after every epoch
+/// and registers the result as a new model version. Events (state changes, epochs, log lines)
+/// are stored and streamed live; step progress is streamed live and kept as the job's latest
+/// progress. A job left `running` by a crash or a shutdown is queued again at the next start
+/// and continues from its last checkpoint.
+public actor TrainingJobs {
+    private let store: any MetadataStore
+    private let datasets: DatasetStore
+    private let registry: ModelRegistry
+    private let workRoot: URL
+    public let workerCount: Int
+
+    /// Jobs of every project, by id (job records are small; listing reads the store).
+    private var records: [String: JobRecord] = [:]
+    private var queue: [String] = []
+    private var idleWorkers: [CheckedContinuation<String?, Never>] = []
+    private var controls: [String: JobControl] = [:]
+    /// Stored events of unfinished jobs, so a follower gets history then live events with no gap.
+    private var history: [String: [JobEvent]] = [:]
+    private var followers: [String: [UUID: AsyncStream<JobEvent>.Continuation]] = [:]
+    private var workers: [Task<Void, Never>] = []
+    private var stopping = false
+    private var lastProgressWrite: [String: Date] = [:]
+
+    /// Called when a job finishes (succeeded, failed or cancelled), for metrics and metering.
+    public var onFinish: (@Sendable (JobRecord) -> Void)?
+
+    public init(store: any MetadataStore, datasets: DatasetStore, registry: ModelRegistry, workRoot: URL, workers: Int = 1) {
+        self.store = store
+        self.datasets = datasets
+        self.registry = registry
+        self.workRoot = workRoot
+        workerCount = max(1, workers)
+    }
+
+    public func setOnFinish(_ handler: @escaping @Sendable (JobRecord) -> Void) { onFinish = handler }
+
+    /// Loads unfinished jobs (a `running` one was interrupted: it is queued again) and starts the workers.
+    public func start() async throws {
+        guard workers.isEmpty else { return }
+        stopping = false
+        for var job in try await store.unfinishedJobs() {
+            history[job.id] = try await store.jobEvents(jobID: job.id, after: 0)
+            if job.state == .running {
+                job.state = .queued
+                try await store.upsertJob(job)
+                try await emit(job.id, "state", "{\"state\":\"queued\",\"reason\":\"resumed after a restart\"}")
+            }
+            records[job.id] = job
+            queue.append(job.id)
+        }
+        for _ in 0..<workerCount {
+            workers.append(Task { [weak self] in
+                while let self, let id = await self.nextJob() { await self.run(id) }
+            })
+        }
+    }
+
+    /// Stops the workers; a running job stops at its next step and stays `running` in the
+    /// store, so the next start resumes it from its checkpoint.
+    public func shutdown() async {
+        stopping = true
+        for control in controls.values { control.interrupt() }
+        for waiter in idleWorkers { waiter.resume(returning: nil) }
+        idleWorkers.removeAll()
+        let running = workers
+        workers.removeAll()
+        for worker in running { await worker.value }
+        for (_, streams) in followers { for stream in streams.values { stream.finish() } }
+        followers.removeAll()
+    }
+
+    private func nextJob() async -> String? {
+        if stopping { return nil }
+        if !queue.isEmpty { return queue.removeFirst() }
+        return await withCheckedContinuation { idleWorkers.append($0) }
+    }
+
+    // MARK: Client operations
+
+    /// Validates and queues a job; the dataset (and label dataset) must exist in the project.
+    public func submit(project: String, request text: String) async throws -> JobRecord {
+        let request = try TrainingJobRequest.parse(text)
+        let data = try await datasets.record(project: project, name: request.dataset)
+        if let labels = request.labels {
+            _ = try await datasets.record(project: project, name: labels)
+            guard ["idx", "npy"].contains(data.format) else {
+                throw PlatformError.invalid(field: "labels", message: "goes with an image dataset (idx or npy); '\(request.dataset)' is \(data.format): use 'target' for tables")
+            }
+        } else if ["idx", "npy"].contains(data.format) {
+            throw PlatformError.invalid(field: "labels", message: "is required: '\(request.dataset)' holds \(data.format) tensors, so give a dataset of labels")
+        }
+        let job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, state: .queued, request: text,
+                            createdAt: Date(), modelName: request.modelName)
+        try await store.upsertJob(job)
+        records[job.id] = job
+        history[job.id] = []
+        try await emit(job.id, "state", "{\"state\":\"queued\"}")
+        if !idleWorkers.isEmpty { idleWorkers.removeFirst().resume(returning: job.id) } else { queue.append(job.id) }
+        return job
+    }
+
+    public func job(project: String, id: String) async throws -> JobRecord {
+        if records[id] == nil { _ = try await list(project: project) }
+        guard let job = records[id], job.project == project else { throw PlatformError.notFound(kind: "job", name: id) }
+        return job
+    }
+
+    public func list(project: String) async throws -> [JobRecord] {
+        let stored = try await store.jobs(project: project)
+        for job in stored where records[job.id] == nil { records[job.id] = job }
+        return stored.map { records[$0.id] ?? $0 }
+    }
+
+    /// Stops a queued job at once, a running one at its next step.
+    public func cancel(project: String, id: String) async throws -> JobRecord {
+        var job = try await job(project: project, id: id)
+        switch job.state {
+        case .queued:
+            queue.removeAll { $0 == id }
+            job.state = .cancelled
+            job.finishedAt = Date()
+            try await finish(job, event: "{\"state\":\"cancelled\"}")
+        case .running:
+            controls[id]?.cancel()
+            try await emit(id, "log", "{\"message\":\"cancellation requested\"}")
+        default:
+            throw PlatformError.conflict("job \(id) already \(job.state.rawValue)")
+        }
+        return records[id] ?? job
+    }
+
+    /// The job's stored events after `sequence`, then live ones until the job finishes.
+    public func follow(project: String, id: String, after sequence: Int = 0) async throws -> AsyncStream<JobEvent> {
+        let job = try await job(project: project, id: id)
+        let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(4096))
+        if job.state.isFinished {
+            for event in try await store.jobEvents(jobID: id, after: sequence) { continuation.yield(event) }
+            continuation.finish()
+            return stream
+        }
+        // No suspension between replay and registration: nothing published falls in between.
+        for event in history[id] ?? [] where event.sequence > sequence { continuation.yield(event) }
+        let key = UUID()
+        followers[id, default: [:]][key] = continuation
+        continuation.onTermination = { [weak self] _ in Task { await self?.unfollow(id, key) } }
+        return stream
+    }
+
+    private func unfollow(_ id: String, _ key: UUID) { followers[id]?[key] = nil }
+
+    /// Stored events (history, logs) of a job.
+    public func events(project: String, id: String, after sequence: Int = 0) async throws -> [JobEvent] {
+        _ = try await job(project: project, id: id)
+        return try await store.jobEvents(jobID: id, after: sequence)
+    }
+
+    // MARK: Events
+
+    private func emit(_ id: String, _ type: String, _ data: String) async throws {
+        let sequence = (history[id]?.last?.sequence ?? 0) + 1
+        let event = JobEvent(jobID: id, sequence: sequence, at: Date(), type: type, data: data)
+        history[id, default: []].append(event)
+        try await store.appendJobEvent(event)
+        for follower in followers[id]?.values ?? [:].values { follower.yield(event) }
+    }
+
+    /// Live-only step progress; also kept as the job's latest progress (stored at most once a second).
+    private func progress(_ id: String, _ data: String) async {
+        guard var job = records[id] else { return }
+        job.progress = data
+        records[id] = job
+        let event = JobEvent(jobID: id, sequence: history[id]?.last?.sequence ?? 0, at: Date(), type: "progress", data: data)
+        for follower in followers[id]?.values ?? [:].values { follower.yield(event) }
+        if Date().timeIntervalSince(lastProgressWrite[id] ?? .distantPast) >= 1 {
+            lastProgressWrite[id] = Date()
+            try? await store.upsertJob(job)
+        }
+    }
+
+    private func finish(_ job: JobRecord, event: String) async throws {
+        records[job.id] = job
+        try await store.upsertJob(job)
+        try await emit(job.id, "state", event)
+        for follower in followers[job.id]?.values ?? [:].values { follower.finish() }
+        followers[job.id] = nil
+        history[job.id] = nil
+        lastProgressWrite[job.id] = nil
+        onFinish?(job)
+    }
+
+    // MARK: Running
+
+    /// What the training thread reports, in order, to the actor.
+    enum Update: Sendable {
+        case progress(String)
+        case event(type: String, data: String)
+    }
+
+    private func run(_ id: String) async {
+        guard var job = records[id], job.state == .queued, !stopping else { return }
+        job.state = .running
+        job.startedAt = job.startedAt ?? Date()
+        job.attempts += 1
+        records[id] = job
+        let control = JobControl()
+        controls[id] = control
+        defer { controls[id] = nil }
+        let started = Date()
+        do {
+            try await store.upsertJob(job)
+            try await emit(id, "state", "{\"state\":\"running\",\"attempt\":\(job.attempts)}")
+            let request = try TrainingJobRequest.parse(job.request)
+            let dataset = try await datasets.record(project: job.project, name: request.dataset)
+            var labels: DatasetRecord?
+            if let name = request.labels { labels = try await datasets.record(project: job.project, name: name) }
+            let paths = (data: datasets.path(dataset), labels: labels.map(datasets.path))
+            let directory = workRoot.appendingPathComponent(id)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var lineage = ["job": id, "dataset": dataset.name, "dataset_sha256": dataset.sha256, "spec": request.specText,
+                           "seed": String(request.seed ?? 0)]
+            if let labels { lineage["labels_sha256"] = labels.sha256 }
+            let jobLineage = lineage
+
+            let (updates, sink) = AsyncStream.makeStream(of: Update.self)
+            let relay = Task { for await update in updates { await self.relay(id, update) } }
+            let outcome = try await Self.onTrainingThread {
+                try Self.train(request, dataFormat: dataset.format, paths: paths, directory: directory, lineage: jobLineage,
+                               control: control, sink: sink)
+            }
+            sink.finish()
+            await relay.value
+
+            job = records[id] ?? job
+            job.computeSeconds += Date().timeIntervalSince(started)
+            if control.interrupted && !control.cancelled {
+                records[id] = job  // left running: resumed from its checkpoint at the next start
+                try? await store.upsertJob(job)
+                return
+            }
+            job.finishedAt = Date()
+            if outcome.cancelled {
+                job.state = .cancelled
+                try await finish(job, event: "{\"state\":\"cancelled\"}")
+            } else {
+                let version = try await registry.importArtifact(project: job.project, name: request.modelName,
+                                                                directory: directory.appendingPathComponent("artifact"))
+                job.state = .succeeded
+                job.metrics = outcome.metrics
+                job.modelVersion = version.version
+                try await finish(job, event: "{\"state\":\"succeeded\",\"model\":\(JSONText.quote(version.name)),\"version\":\(version.version)}")
+            }
+            try? FileManager.default.removeItem(at: directory)
+        } catch {
+            job = records[id] ?? job
+            job.state = .failed
+            job.finishedAt = Date()
+            job.computeSeconds += Date().timeIntervalSince(started)
+            job.error = "\(error)"
+            try? await finish(job, event: "{\"state\":\"failed\",\"error\":\(JSONText.quote("\(error)"))}")
+        }
+    }
+
+    private func relay(_ id: String, _ update: Update) async {
+        switch update {
+        case .progress(let data): await progress(id, data)
+        case .event(let type, let data): try? await emit(id, type, data)
+        }
+    }
+
+    /// Runs blocking work on a thread of its own, away from the cooperative pool and the event loops.
+    static func onTrainingThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.stackSize = 16 << 20
+            thread.name = "maas-training"
+            thread.start()
+        }
+    }
+
+    /// The whole job on the training thread: read the data, train with checkpoints, write the artifact.
+    static func train(_ request: TrainingJobRequest, dataFormat: String, paths: (data: URL, labels: URL?), directory: URL,
+                      lineage: [String: String], control: JobControl,
+                      sink: AsyncStream<Update>.Continuation) throws -> TrainingOutcome {
+        func log(_ message: String) { sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote(message))}")) }
+        let data: TrainingData
+        if let labelsPath = paths.labels {
+            data = .images(try loadImages(request, format: dataFormat, path: paths.data, labels: labelsPath), test: nil)
+        } else {
+            let table = try invalidAsField("dataset") {
+                dataFormat == "jsonl" ? try JSONLinesReader.read(path: paths.data.path)
+                    : try CSVReader(delimiter: dataFormat == "tsv" ? "\t" : ",").read(path: paths.data.path)
+            }
+            data = .table(table, target: request.target!)
+        }
+        let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
+        var hooks = TrainingHooks()
+        hooks.shouldStop = { control.shouldStop }
+        hooks.log = log
+        if let bytes = FileManager.default.contents(atPath: checkpointPath) {
+            let checkpoint = try TrainingCheckpoint.decode(Array(bytes), path: checkpointPath)
+            hooks.resume = checkpoint
+            log("resuming after epoch \(checkpoint.completedEpochs) from its checkpoint")
+        }
+        hooks.onCheckpoint = { checkpoint in
+            // Atomic: a crash while writing leaves the previous checkpoint.
+            guard let bytes = try? checkpoint.encoded() else { return }
+            try? Data(bytes).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
+        }
+        var lastProgress: UInt64 = 0
+        hooks.onStep = { p in
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now - lastProgress > 250_000_000 || p.step == p.stepsPerEpoch else { return }
+            lastProgress = now
+            sink.yield(.progress("{\"epoch\":\(p.epoch),\"epochs\":\(p.epochs),\"step\":\(p.step),\"steps\":\(p.stepsPerEpoch),"
+                                 + "\"loss\":\(jsonNumber(Double(p.loss))),\"samples_per_second\":\(jsonNumber(p.samplesPerSecond)),"
+                                 + "\"seconds_remaining\":\(jsonNumber(p.secondsRemaining))}"))
+        }
+        hooks.onEpoch = { report in
+            let text = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            sink.yield(.event(type: "epoch", data: text))
+        }
+        let outcome = try invalidAsField("spec") {
+            try ModelTraining.run(request.recipe, data: data, preprocessing: request.preprocessing, scheme: request.scheme,
+                                  seed: request.seed, epochs: request.epochs, lineage: lineage, hooks: hooks,
+                                  output: directory.appendingPathComponent("artifact").path)
+        }
+        if !outcome.cancelled {
+            let metrics = outcome.metrics.keys.sorted().map { "\(JSONText.quote($0)):\(jsonNumber(outcome.metrics[$0]!))" }
+            sink.yield(.event(type: "metrics", data: "{" + metrics.joined(separator: ",") + "}"))
+        }
+        return outcome
+    }
+
+    /// Images (IDX scaled to [0, 1], or NPY as stored) reshaped to the network's input, with integer labels.
+    static func loadImages(_ request: TrainingJobRequest, format: String, path: URL, labels: URL) throws -> LabelledData {
+        guard case .network(let spec) = request.recipe else {
+            throw PlatformError.invalid(field: "spec", message: "image datasets train networks; give a network spec")
+        }
+        func read(_ url: URL, scale: Float) throws -> Tensor {
+            do {
+                return url.pathExtension == "npy" ? try NPYReader.read(path: url.path) : try IDXReader.read(path: url.path, scale: scale)
+            } catch let error as DatasetError {
+                throw PlatformError.invalid(field: "dataset", message: error.description.replacingOccurrences(of: url.path, with: url.lastPathComponent))
+            }
+        }
+        let images = try read(path, scale: format == "idx" ? 1 / 255 : 1)
+        let labelValues = try read(labels, scale: 1).scalars
+        let n = images.shape.first ?? 0
+        guard labelValues.count == n else {
+            throw PlatformError.invalid(field: "labels", message: "holds \(labelValues.count) labels for \(n) images")
+        }
+        let width = spec.input.shape.reduce(1, *)
+        guard n > 0, images.count == n * width else {
+            throw PlatformError.invalid(field: "spec.input.shape", message: "\(spec.input.shape) holds \(width) values per sample; the images are \(Array(images.shape.dropFirst()))")
+        }
+        return LabelledData(inputs: images.reshaped([n] + spec.input.shape), targets: .classes(labelValues.map { Int32($0) }))
+    }
+}
+
+/// A JSON number, with non-finite values as null.
+func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }

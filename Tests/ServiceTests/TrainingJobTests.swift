@@ -1,0 +1,212 @@
+import Datasets
+import Foundation
+import Platform
+import SQLiteStore
+import Tensor
+import Testing
+
+/// Fashion-MNIST rows as IDX files (uint8 images, uint8 labels), as a user would upload them.
+enum FashionSubset {
+    static let folder = ProcessInfo.processInfo.environment["FASHION_MNIST_DIR"] ?? "/usr/share/datasets/fashion-mnist"
+
+    static func idx(split: String, range: Range<Int>) throws -> (images: Data, labels: Data, pixels: [[Float]], classes: [Int]) {
+        let all = try LabelledImages.loadIDXFolder(folder, split: split)
+        let images = all.images.scalars, width = 784
+        var imageBytes = Data([0, 0, 0x08, 3]), labelBytes = Data([0, 0, 0x08, 1])
+        for dimension in [range.count, 28, 28] { imageBytes.append(contentsOf: withUnsafeBytes(of: UInt32(dimension).bigEndian, Array.init)) }
+        labelBytes.append(contentsOf: withUnsafeBytes(of: UInt32(range.count).bigEndian, Array.init))
+        var pixels: [[Float]] = []
+        for i in range {
+            let row = Array(images[(i * width)..<((i + 1) * width)])
+            imageBytes.append(contentsOf: row.map { UInt8(($0 * 255).rounded()) })
+            labelBytes.append(UInt8(all.labels[i]))
+            pixels.append(row)
+        }
+        return (imageBytes, labelBytes, pixels, range.map { Int(all.labels[$0]) })
+    }
+
+    static func cnnSpec(epochs: Int) -> String {
+        """
+        {"input": {"shape": [28, 28, 1]},
+         "layers": [{"type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"}, {"type": "maxpool2d", "pool_size": 2},
+                    {"type": "flatten"}, {"type": "dense", "units": 10, "activation": "softmax"}],
+         "loss": "sparse_categorical_crossentropy", "optimizer": {"type": "adam", "lr": 0.002}, "epochs": \(epochs), "batch_size": 64, "seed": 1}
+        """
+    }
+}
+
+@Suite(.serialized) struct TrainingJobsOverHTTP {
+    /// The issue's end-to-end path: upload a Fashion-MNIST subset, train a small CNN as a job
+    /// (followed over Server-Sent Events), deploy it, predict with both protocols, then restart
+    /// and check the model is still served and the job history is intact.
+    @Test func fashionMNISTUploadTrainDeployPredictRestart() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-e2e-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        let train = try FashionSubset.idx(split: "train", range: 0..<4000)
+        #expect(try await server.raw("POST", "/v1/datasets/fm-images?format=idx", key: admin, body: train.images).status == 201)
+        #expect(try await server.raw("POST", "/v1/datasets/fm-labels?format=idx", key: admin, body: train.labels).status == 201)
+
+        let submitted = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
+            {"name": "fashion", "dataset": "fm-images", "labels": "fm-labels", "spec": \(FashionSubset.cnnSpec(epochs: 3)),
+             "validation": {"holdout": 0.1}, "seed": 7}
+            """)
+        #expect(submitted.status == 201 && submitted.json["state"] as? String == "queued", "\(submitted.json)")
+        let jobID = try #require(submitted.json["id"] as? String)
+
+        // The event stream ends when the job does: history, live progress, then the final state.
+        let stream = try await server.raw("GET", "/v1/training-jobs/\(jobID)/events", key: admin)
+        #expect(stream.status == 200 && (stream.headers["Content-Type"] as? String)?.hasPrefix("text/event-stream") == true)
+        let text = String(decoding: stream.body, as: UTF8.self)
+        #expect(text.components(separatedBy: "event: epoch\n").count - 1 == 3, "\(text.prefix(2000))")
+        #expect(text.contains("event: progress\n") && text.contains("\"state\":\"succeeded\""))
+        let job = try await server.request("GET", "/v1/training-jobs/\(jobID)", key: admin).json
+        #expect(job["state"] as? String == "succeeded" && job["version"] as? Int == 1)
+        let heldOutAccuracy = try #require((job["metrics"] as? [String: Double])?["test_accuracy"])
+        #expect(heldOutAccuracy > 0.7)
+
+        // The version records its lineage: dataset checksum, spec, seed and job.
+        let model = try await server.request("GET", "/v1/models/fashion", key: admin).json
+        let lineage = try #require(((model["versions"] as? [[String: Any]])?.first?["lineage"]) as? [String: String])
+        #expect(lineage["job"] == jobID && lineage["seed"] == "7" && lineage["dataset_sha256"] == Digest.sha256(train.images))
+
+        #expect(try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "fashion", "model": "fashion@1"}"#).status == 201)
+        let test = try FashionSubset.idx(split: "test", range: 0..<200)
+        func accuracy(_ labels: [String]) -> Double {
+            Double(zip(labels, test.classes).filter { $0 == String($1) }.count) / Double(test.classes.count)
+        }
+        let pixels = test.pixels.flatMap { $0 }.map { String($0) }.joined(separator: ",")
+        let oip = try await server.request("POST", "/v2/models/fashion/infer", key: admin,
+                                           body: "{\"inputs\": [{\"name\": \"image\", \"shape\": [200, 28, 28, 1], \"datatype\": \"FP32\", \"data\": [\(pixels)]}]}")
+        let labels = try #require((oip.json["outputs"] as? [[String: Any]])?.first?["data"] as? [String])
+        #expect(accuracy(labels) > 0.7)
+        let instances = test.pixels.map { "[" + $0.map { String($0) }.joined(separator: ",") + "]" }.joined(separator: ",")
+        let tf = try await server.request("POST", "/v1/models/fashion:predict", key: admin, body: "{\"instances\": [\(instances)]}")
+        #expect((tf.json["predictions"] as? [[String: Any]])?.compactMap { $0["label"] as? String } == labels)
+
+        await server.stop()
+        (server, _) = try await RunningServer.start(dataDirectory: root)
+        let again = try await server.request("POST", "/v2/models/fashion/infer", key: admin,
+                                             body: "{\"inputs\": [{\"name\": \"image\", \"shape\": [200, 28, 28, 1], \"datatype\": \"FP32\", \"data\": [\(pixels)]}]}")
+        #expect((again.json["outputs"] as? [[String: Any]])?.first?["data"] as? [String] == labels)
+        let history = try await server.request("GET", "/v1/training-jobs", key: admin).json["jobs"] as? [[String: Any]]
+        #expect(history?.count == 1 && history?.first?["state"] as? String == "succeeded")
+        let logs = try await server.request("GET", "/v1/training-jobs/\(jobID)/logs", key: admin).json["events"] as? [[String: Any]]
+        #expect(logs?.filter { $0["type"] as? String == "epoch" }.count == 3)
+        await server.stop()
+    }
+
+    /// Cancel stops a running job mid-epoch and registers nothing; bad requests name the field;
+    /// another project cannot see or cancel the job.
+    @Test func cancelBadInputAndIsolation() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-jobs-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        let train = try FashionSubset.idx(split: "train", range: 0..<2000)
+        _ = try await server.raw("POST", "/v1/datasets/images?format=idx", key: admin, body: train.images)
+        _ = try await server.raw("POST", "/v1/datasets/labels?format=idx", key: admin, body: train.labels)
+        let iris = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path, encoding: .utf8)
+        _ = try await server.request("POST", "/v1/datasets/iris?format=csv", key: admin, body: iris)
+
+        for (body, status, field) in [
+            (#"{"name": "m", "dataset": "iris", "target": "target", "spec": {"algorithm": "svm"}, "colour": 1}"#, 400, "colour"),
+            (#"{"name": "m", "dataset": "nope", "target": "target", "spec": {"algorithm": "svm"}}"#, 404, nil),
+            (#"{"name": "m", "dataset": "iris", "target": "target", "spec": {"algorithm": "svm", "C": -1}}"#, 400, "spec.C"),
+            (#"{"name": "m", "dataset": "iris", "target": "target", "spec": {"algorithm": "svm"}, "validation": {"kfold": 1}}"#, 400, "validation.kfold"),
+            (#"{"name": "m", "dataset": "images", "spec": {"algorithm": "svm"}}"#, 400, "target"),
+            (#"{"name": "m", "dataset": "images", "target": "x", "spec": \#(FashionSubset.cnnSpec(epochs: 1))}"#, 400, "labels"),
+            (#"{"name": "m", "dataset": "iris", "target": "target", "spec": {"input": {"shape": [4]}, "layers": [{"type": "conv2d", "filters": 0}], "loss": "mse"}}"#, 400, "spec.layers[0].filters"),
+            (#"{"name": "bad name!", "dataset": "iris", "target": "target", "spec": {"algorithm": "svm"}}"#, 400, "name"),
+        ] as [(String, Int, String?)] {
+            let response = try await server.request("POST", "/v1/training-jobs", key: admin, body: body)
+            #expect(response.status == status && (response.json["error"] as? [String: Any])?["field"] as? String == field, "\(body) → \(response.json)")
+        }
+        // A wrong target column fails the job (not the server) with a message naming the columns.
+        let wrongTarget = try await server.request("POST", "/v1/training-jobs", key: admin,
+                                                   body: #"{"name": "m", "dataset": "iris", "target": "colour", "spec": {"algorithm": "svm"}}"#)
+        let failedID = try #require(wrongTarget.json["id"] as? String)
+        _ = try await server.raw("GET", "/v1/training-jobs/\(failedID)/events", key: admin)
+        let failed = try await server.request("GET", "/v1/training-jobs/\(failedID)", key: admin).json
+        #expect(failed["state"] as? String == "failed" && (failed["error"] as? String ?? "").contains("no column named 'colour'"))
+
+        let long = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
+            {"name": "long", "dataset": "images", "labels": "labels", "spec": \(FashionSubset.cnnSpec(epochs: 200))}
+            """)
+        let id = try #require(long.json["id"] as? String)
+        var state = ""
+        for _ in 0..<200 where state != "running" {
+            try await Task.sleep(for: .milliseconds(50))
+            state = try await server.request("GET", "/v1/training-jobs/\(id)", key: admin).json["state"] as? String ?? ""
+        }
+        try await server.services.store.createProject("other")
+        let outsider = try await server.services.keys.create(project: "other", role: .admin, name: "o").token
+        #expect(try await server.request("GET", "/v1/training-jobs/\(id)", key: outsider).status == 404)
+        #expect(try await server.request("POST", "/v1/training-jobs/\(id)/cancel", key: outsider).status == 404)
+        #expect((try await server.request("GET", "/v1/training-jobs", key: outsider).json["jobs"] as? [Any])?.isEmpty == true)
+
+        let started = Date()
+        #expect(try await server.request("POST", "/v1/training-jobs/\(id)/cancel", key: admin).status == 200)
+        _ = try await server.raw("GET", "/v1/training-jobs/\(id)/events", key: admin)
+        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(try await server.request("GET", "/v1/training-jobs/\(id)", key: admin).json["state"] as? String == "cancelled")
+        #expect(try await server.request("GET", "/v1/models/long", key: admin).status == 404)
+        #expect(try await server.request("POST", "/v1/training-jobs/\(id)/cancel", key: admin).status == 409)
+        await server.stop()
+    }
+
+    /// A job interrupted mid-run (as by a crash or restart) continues from its last epoch
+    /// checkpoint when the workers start again, and ends as a registered version.
+    @Test func interruptedJobResumesFromCheckpoint() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-resume-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
+        func services() async throws -> PlatformServices {
+            try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: root.appendingPathComponent("artifacts")),
+                                       datasetRoot: root.appendingPathComponent("datasets"), workRoot: root.appendingPathComponent("jobs"))
+        }
+        try await store.createProject("p")
+        var platform = try await services()
+        let train = try FashionSubset.idx(split: "train", range: 0..<1500)
+        _ = try await platform.datasets.upload(project: "p", name: "images", format: "idx", chunks: [Array(train.images)].async)
+        _ = try await platform.datasets.upload(project: "p", name: "labels", format: "idx", chunks: [Array(train.labels)].async)
+        try await platform.jobs.start()
+        let job = try await platform.jobs.submit(project: "p", request: """
+            {"name": "resumed", "dataset": "images", "labels": "labels", "spec": \(FashionSubset.cnnSpec(epochs: 40))}
+            """)
+        let checkpoint = root.appendingPathComponent("jobs/\(job.id)/checkpoint.safetensors").path
+        for _ in 0..<600 where !FileManager.default.fileExists(atPath: checkpoint) { try await Task.sleep(for: .milliseconds(50)) }
+        await platform.jobs.shutdown()
+        #expect(try await platform.jobs.job(project: "p", id: job.id).state == .running)
+
+        platform = try await services()
+        try await platform.jobs.start()
+        var finished: JobRecord.State = .running
+        for await event in try await platform.jobs.follow(project: "p", id: job.id) where event.type == "state" {
+            if event.data.contains("succeeded") { finished = .succeeded }
+        }
+        await platform.jobs.shutdown()
+        #expect(finished == .succeeded)
+        let events = try await platform.jobs.events(project: "p", id: job.id)
+        let epochs = events.filter { $0.type == "epoch" }.compactMap { event in
+            (try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])?["epoch"] as? Int
+        }
+        // Every epoch reported exactly once across both attempts, and the second started after a checkpoint.
+        #expect(epochs == Array(1...40))
+        #expect(events.contains { $0.type == "log" && $0.data.contains("resuming after epoch") })
+        #expect(try await platform.jobs.job(project: "p", id: job.id).attempts == 2)
+        #expect(try await platform.registry.versions(project: "p", name: "resumed").count == 1)
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The array as an async sequence (for upload calls in tests).
+    var async: AsyncStream<Element> {
+        AsyncStream { continuation in
+            for element in self { continuation.yield(element) }
+            continuation.finish()
+        }
+    }
+}
