@@ -6,7 +6,7 @@ FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need.
 APT_PACKAGES := libopenblas-dev zlib1g-dev pkg-config dataset-fashion-mnist
 
-.PHONY: run test build deps data bench fixtures clean
+.PHONY: run demo test build deps data bench fixtures clean
 
 # Installs only what is missing, so a machine that has everything never calls apt-get.
 deps:
@@ -26,9 +26,16 @@ data:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-# Until the server exists, the main job trains the demo CNN on Fashion-MNIST and prints its test accuracy.
+# The main job: the model server on port 8080 with SQLite and artifacts under ./maas-data. The
+# first start prints the admin API key (or set MAAS_ADMIN_KEY). PORT and DATA_DIR override.
+PORT ?= 8080
+DATA_DIR ?= maas-data
 run: build
-	$(SWIFT) run -c $(CONFIG) maas train --spec examples/fashion_cnn.json --data $(FASHION_MNIST) --output maas-data/models/fashion-cnn
+	.build/$(CONFIG)/maas serve --port $(PORT) --data-dir $(DATA_DIR)
+
+# Trains the demo CNN on Fashion-MNIST locally and prints its test accuracy.
+demo: build
+	.build/$(CONFIG)/maas train --spec examples/fashion_cnn.json --data $(FASHION_MNIST) --output $(DATA_DIR)/models/fashion-cnn
 
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
 # Swift Testing suites, then the command-line checks (tests/cli.sh) against the same release build

@@ -48,6 +48,8 @@ struct ErrorResponses: RouterMiddleware {
             body += "},\"request_id\":\(JSONWriter.quote(requestID))}"
             response = jsonResponse(body, status: status)
             if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+            if case PlatformError.overloaded(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
+            if case PlatformError.unavailable(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
         }
         response.headers[.init("x-request-id")!] = requestID
         return response
@@ -63,6 +65,9 @@ struct ErrorResponses: RouterMiddleware {
             case .invalid: return (.badRequest, "invalid", e.description)
             case .conflict: return (.conflict, "conflict", e.description)
             case .payloadTooLarge: return (.contentTooLarge, "too_large", e.description)
+            case .overloaded: return (.tooManyRequests, "overloaded", e.description)
+            case .unavailable: return (.serviceUnavailable, "unavailable", e.description)
+            case .deadlineExceeded: return (.gatewayTimeout, "deadline_exceeded", e.description)
             }
         case let e as WireJSONError: return (.badRequest, "invalid_json", e.description)
         case let e as HTTPError:

@@ -15,17 +15,25 @@ public enum APIServer {
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = makeRouter(services, RouteCatalog())
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
-                           services: [TrainingWorkers(jobs: services.jobs)], onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+                           services: [BackgroundWork(services: services)], onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
-    /// The training worker pool as a service of the application: started with the server,
-    /// stopped on graceful shutdown (a running job stays resumable from its checkpoint).
-    struct TrainingWorkers: Service {
-        let jobs: TrainingJobs
+    /// Work beside the request handlers, started and stopped with the server: the training
+    /// worker pool (on graceful shutdown a running job stays resumable from its checkpoint)
+    /// and writing usage counts to the store every few seconds and at shutdown.
+    struct BackgroundWork: Service {
+        let services: PlatformServices
         func run() async throws {
-            try await jobs.start()
-            try? await gracefulShutdown()
-            await jobs.shutdown()
+            try await services.jobs.start()
+            let usage = services.usage
+            try? await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(5))
+                    try? await usage.flush()
+                }
+            }
+            await services.jobs.shutdown()
+            try? await services.usage.flush()
         }
     }
 
@@ -45,6 +53,7 @@ public enum APIServer {
 
     static func makeRouter(_ services: PlatformServices, _ catalog: RouteCatalog) -> Router<APIContext> {
         let router = Router(context: APIContext.self)
+        router.add(middleware: RequestLog(metrics: services.metrics))
         router.add(middleware: ErrorResponses())
         router.route(.GET, "/v2/health/live", catalog) { _, _ in jsonResponse("{\"live\":true}") }
         router.route(.GET, "/v2/health/ready", catalog) { _, _ in jsonResponse("{\"ready\":true}") }
@@ -59,6 +68,7 @@ public enum APIServer {
         addDatasetRoutes(api, services, catalog)
         addInferenceRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)
+        addOperationsRoutes(api, services, catalog)
         return router
     }
 
@@ -151,22 +161,24 @@ public enum APIServer {
                 throw PlatformError.invalid(field: "version", message: "is required: a version number of 1 or more")
             }
             let name = try context.parameters.require("name")
-            try await s.registry.setAlias(project: caller.project, model: name, alias: try context.parameters.require("alias"), version: Int(number))
+            try await s.moveAlias(project: caller.project, model: name, alias: try context.parameters.require("alias"), version: Int(number))
             return jsonResponse(modelJSON(name, try await s.registry.versions(project: caller.project, name: name),
                                           try await s.registry.aliases(project: caller.project, model: name)))
         }
         api.route(.POST, "/v1/deployments", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.write)
-            let body = try await request.json(context).fields(["name", "model"])
+            let body = try await request.json(context).fields(["name", "model", "canary", "batching"])
             let (deployment, version) = try await s.endpoints.deploy(project: caller.project, name: try body.requiredString("name"),
-                                                                     reference: try body.requiredString("model"))
-            return jsonResponse(deploymentJSON(deployment, version), status: .created)
+                                                                     reference: try body.requiredString("model"),
+                                                                     canary: try parseCanary(body["canary"]), batching: try parseBatching(body["batching"]))
+            let canary = try await s.endpoints.list(project: caller.project).first { $0.deployment.name == deployment.name }?.canary
+            return jsonResponse(deploymentJSON(deployment, version, canary), status: .created)
         }
         api.route(.GET, "/v1/deployments", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
-            return jsonResponse("{\"deployments\":[" + (await s.endpoints.list(project: caller.project)).map { deploymentJSON($0.deployment, $0.version) }.joined(separator: ",") + "]}")
+            return jsonResponse("{\"deployments\":[" + (await s.endpoints.list(project: caller.project)).map { deploymentJSON($0.deployment, $0.version, $0.canary) }.joined(separator: ",") + "]}")
         }
         api.route(.DELETE, "/v1/deployments/{name}", catalog) { _, context in
             let caller = try context.caller()
@@ -176,8 +188,43 @@ public enum APIServer {
         }
     }
 
-    static func deploymentJSON(_ d: Deployment, _ v: ModelVersion) -> String {
-        "{\"name\":\(JSONWriter.quote(d.name)),\"model\":\(JSONWriter.quote(d.model)),\"reference\":\(JSONWriter.quote(d.reference)),"
-            + "\"version\":\(v.version),\"artifact\":\(JSONWriter.quote(v.artifact))}"
+    /// `{"model": "fashion@2", "percent": 10}`: a share of requests for another version of the model.
+    static func parseCanary(_ value: WireJSON?) throws -> Deployment.Canary? {
+        guard let value, value != .null else { return nil }
+        let fields = try value.fields(["model", "percent"], at: "canary")
+        guard let reference = fields["model"]?.string, !reference.isEmpty else {
+            throw PlatformError.invalid(field: "canary.model", message: "is required: an alias or version of the deployed model, e.g. \"2\" or \"staging\"")
+        }
+        guard let percent = fields["percent"]?.number, (0...100).contains(percent) else {
+            throw PlatformError.invalid(field: "canary.percent", message: "is required: a share of requests from 0 to 100")
+        }
+        // "model@ref" or just "ref": the canary is always a version of the deployed model.
+        return Deployment.Canary(reference: String(reference.split(separator: "@").last ?? Substring(reference)), percent: percent)
+    }
+
+    static func parseBatching(_ value: WireJSON?) throws -> BatchingPolicy {
+        var policy = BatchingPolicy()
+        guard let value, value != .null else { return policy }
+        let fields = try value.fields(["max_batch_size", "max_delay_us", "max_queue"], at: "batching")
+        func integer(_ key: String) throws -> Int? {
+            guard let field = fields[key] else { return nil }
+            guard let n = field.number, n == n.rounded(), abs(n) < 1e12 else { throw PlatformError.invalid(field: "batching.\(key)", message: "must be an integer") }
+            return Int(n)
+        }
+        if let n = try integer("max_batch_size") { policy.maxBatchSize = n }
+        if let n = try integer("max_delay_us") { policy.maxDelayMicroseconds = n }
+        if let n = try integer("max_queue") { policy.maxQueue = n }
+        try policy.validate()
+        return policy
+    }
+
+    static func deploymentJSON(_ d: Deployment, _ v: ModelVersion, _ canary: ModelVersion? = nil) -> String {
+        var text = "{\"name\":\(JSONWriter.quote(d.name)),\"model\":\(JSONWriter.quote(d.model)),\"reference\":\(JSONWriter.quote(d.reference)),"
+            + "\"version\":\(v.version),\"artifact\":\(JSONWriter.quote(v.artifact)),"
+            + "\"batching\":{\"max_batch_size\":\(d.batching.maxBatchSize),\"max_delay_us\":\(d.batching.maxDelayMicroseconds),\"max_queue\":\(d.batching.maxQueue)}"
+        if let split = d.canary, let canary {
+            text += ",\"canary\":{\"reference\":\(JSONWriter.quote(split.reference)),\"percent\":\(JSONWriter.number(split.percent)),\"version\":\(canary.version)}"
+        }
+        return text + "}"
     }
 }

@@ -5,39 +5,97 @@ import Platform
 
 extension APIServer {
     static func addInferenceRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
-        // Open Inference Protocol v2: model metadata and readiness.
-        api.route(.GET, "/v2/models/{name}", catalog) { _, context in
-            let caller = try context.caller()
-            let name = try context.parameters.require("name")
-            let (model, version) = try await s.endpoints.model(project: caller.project, endpoint: name)
-            return jsonResponse(metadataJSON(name, model, version))
-        }
-        api.route(.GET, "/v2/models/{name}/ready", catalog) { _, context in
-            let caller = try context.caller()
-            _ = try await s.endpoints.model(project: caller.project, endpoint: try context.parameters.require("name"))
-            return jsonResponse("{\"ready\":true}")
-        }
-        api.route(.POST, "/v2/models/{name}/infer", catalog) { request, context in
-            let caller = try context.caller()
-            try caller.require(.infer)
-            let name = try context.parameters.require("name")
-            // Resolve first: a caller outside the project gets 404 whatever it sends.
-            let (model, version) = try await s.endpoints.model(project: caller.project, endpoint: name)
-            let body = try await request.json(context).fields(["id", "inputs", "outputs", "parameters"])
-            let predictions = try model.predict(try parseInferenceInputs(body["inputs"]))
-            var text = "{\"model_name\":\(JSONWriter.quote(name)),\"model_version\":\"\(version.version)\""
-            if let id = body["id"]?.string { text += ",\"id\":\(JSONWriter.quote(id))" }
-            return jsonResponse(text + ",\"outputs\":" + outputsJSON(predictions) + "}")
+        // Open Inference Protocol v2: model metadata, readiness and inference, for the endpoint's
+        // serving version or a named version of its model.
+        for versioned in [false, true] {
+            let base = versioned ? "/v2/models/{name}/versions/{version}" : "/v2/models/{name}"
+            api.route(.GET, base, catalog) { _, context in
+                let caller = try context.caller()
+                let name = try context.parameters.require("name")
+                let target = try await s.endpoints.target(project: caller.project, endpoint: name, version: try versionParameter(context))
+                return jsonResponse(metadataJSON(name, target.model, target.version))
+            }
+            api.route(.GET, base + "/ready", catalog) { _, context in
+                let caller = try context.caller()
+                _ = try await s.endpoints.target(project: caller.project, endpoint: try context.parameters.require("name"),
+                                                 version: try versionParameter(context))
+                return jsonResponse("{\"ready\":true}")
+            }
+            api.route(.POST, base + "/infer", catalog) { request, context in
+                let caller = try context.caller()
+                try caller.require(.infer)
+                let name = try context.parameters.require("name")
+                // Resolve first: a caller outside the project gets 404 whatever it sends.
+                let target = try await s.endpoints.target(project: caller.project, endpoint: name, version: try versionParameter(context))
+                let buffer = try await request.collectBody(context)
+                let (body, input) = try parseInferenceRequest(buffer, headers: request.headers)
+                let result = try await infer(s, caller, request, endpoint: name, target, input)
+                var text = "{\"model_name\":\(JSONWriter.quote(name)),\"model_version\":\"\(target.version.version)\""
+                if let id = body["id"]?.string { text += ",\"id\":\(JSONWriter.quote(id))" }
+                return jsonResponse(text + ",\"outputs\":" + outputsJSON(result.predictions) + "}")
+            }
         }
         // TF-Serving style: POST /v1/models/{name}:predict with {"instances": [...]}.
         api.route(.POST, "/v1/models/{name}:predict", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.infer)
             let name = try context.parameters.require("name")
-            let (model, _) = try await s.endpoints.model(project: caller.project, endpoint: name)
+            let target = try await s.endpoints.target(project: caller.project, endpoint: name)
             let body = try await request.json(context).fields(["instances", "signature_name"])
-            let predictions = try model.predict(try parseInstances(body["instances"]))
-            return jsonResponse("{\"predictions\":[" + predictions.map(predictionJSON).joined(separator: ",") + "]}")
+            let result = try await infer(s, caller, request, endpoint: name, target, try parseInstances(body["instances"]))
+            return jsonResponse("{\"predictions\":[" + result.predictions.map(predictionJSON).joined(separator: ",") + "]}")
+        }
+    }
+
+    static func versionParameter(_ context: APIContext) throws -> Int? {
+        guard let text = context.parameters.get("version") else { return nil }
+        guard let version = Int(text), version >= 1 else { throw PlatformError.invalid(field: "version", message: "must be a version number of 1 or more, got '\(text)'") }
+        return version
+    }
+
+    /// The client's deadline: `timeout` header or query parameter, in seconds (e.g. 0.25).
+    static func deadline(_ request: Request) throws -> UInt64? {
+        guard let text = request.headers[.init("timeout")!] ?? request.uri.queryParameters.get("timeout") else { return nil }
+        guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+            throw PlatformError.invalid(field: "timeout", message: "must be a number of seconds in (0, 3600], got '\(text)'")
+        }
+        return DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+    }
+
+    /// Features on the request's task, the forward pass in the endpoint's batch; metrics and usage recorded.
+    static func infer(_ s: PlatformServices, _ caller: Principal, _ request: Request, endpoint: String,
+                      _ target: InferenceEndpoints.Target, _ input: PredictionInput) async throws -> BatchedResult {
+        let (values, rows) = try target.model.features(input)
+        let deadline = try deadline(request)
+        let result: BatchedResult
+        do {
+            result = try await target.batcher.submit(values: values, rows: rows, deadline: deadline)
+        } catch {
+            s.metrics.recordInferenceFailure(project: caller.project, endpoint: endpoint, version: target.version.version)
+            throw error
+        }
+        s.metrics.recordInference(project: caller.project, endpoint: endpoint, version: target.version.version, result: result, rows: rows)
+        s.usage.record(project: caller.project, keyID: caller.keyID, rows: rows)
+        return result
+    }
+
+    /// The JSON part of an inference request and its inputs. With `Inference-Header-Content-Length`
+    /// the body is that many bytes of JSON followed by the inputs' raw little-endian tensor data
+    /// (the protocol's binary extension): each input with `parameters.binary_data_size` takes its
+    /// bytes from there in order, straight into a Float buffer.
+    static func parseInferenceRequest(_ buffer: ByteBuffer, headers: HTTPFields) throws -> ([String: WireJSON], PredictionInput) {
+        var jsonLength = buffer.readableBytes
+        if let text = headers[.init("inference-header-content-length")!] {
+            guard let n = Int(text), n >= 0, n <= buffer.readableBytes else {
+                throw PlatformError.invalid(field: "Inference-Header-Content-Length", message: "must be between 0 and the body length (\(buffer.readableBytes)), got '\(text)'")
+            }
+            jsonLength = n
+        }
+        return try buffer.withUnsafeReadableBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let body = try WireJSONParser.parse(UnsafeBufferPointer(rebasing: bytes[0..<jsonLength])).fields(["id", "inputs", "outputs", "parameters"])
+            let binary = UnsafeRawBufferPointer(rebasing: raw[jsonLength...])
+            return (body, try parseInferenceInputs(body["inputs"], binary: binary))
         }
     }
 
@@ -58,7 +116,8 @@ extension APIServer {
     static let numericTypes: Set<String> = ["FP32", "FP64", "FP16", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64", "BOOL"]
 
     /// One numeric tensor → rows; one BYTES tensor → texts; several named tensors → records.
-    static func parseInferenceInputs(_ value: WireJSON?) throws -> PredictionInput {
+    static func parseInferenceInputs(_ value: WireJSON?, binary: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws -> PredictionInput {
+        var binaryOffset = 0
         guard let items = value?.elements, !items.isEmpty else {
             throw PlatformError.invalid(field: "inputs", message: "is required: a non-empty list of {name, shape, datatype, data}")
         }
@@ -72,6 +131,16 @@ extension APIServer {
             }
             guard let datatype = fields["datatype"]?.string else { throw PlatformError.invalid(field: "\(path).datatype", message: "is required") }
             let count = shape.reduce(1, *)
+            if let size = fields["parameters"]?["binary_data_size"]?.number {
+                let byteCount = Int(size)
+                guard size >= 0, binaryOffset + byteCount <= binary.count else {
+                    throw PlatformError.invalid(field: "\(path).parameters.binary_data_size", message: "\(Int(size)) bytes from offset \(binaryOffset) run past the \(binary.count) bytes of binary data")
+                }
+                let slice = UnsafeRawBufferPointer(rebasing: binary[binaryOffset..<(binaryOffset + byteCount)])
+                binaryOffset += byteCount
+                tensors.append((name, shape.first ?? 0, try binaryTensor(slice, datatype: datatype, count: count, path: path), nil))
+                continue
+            }
             guard let data = fields["data"] else { throw PlatformError.invalid(field: "\(path).data", message: "is required") }
             if datatype == "BYTES" {
                 guard let strings = data.flattenedStrings(), strings.count == count else {
@@ -104,6 +173,39 @@ extension APIServer {
                 (t.name, t.numbers.map { CellValue.number(Double($0[r])) } ?? .string(t.strings![r]))
             })
         })
+    }
+
+    /// Little-endian tensor bytes as Float values.
+    static func binaryTensor(_ bytes: UnsafeRawBufferPointer, datatype: String, count: Int, path: String) throws -> [Float] {
+        let sizes = ["FP32": 4, "FP64": 8, "INT8": 1, "UINT8": 1, "INT16": 2, "UINT16": 2, "INT32": 4, "UINT32": 4, "INT64": 8, "UINT64": 8, "BOOL": 1]
+        guard let size = sizes[datatype] else {
+            throw PlatformError.invalid(field: "\(path).datatype", message: "binary data must be one of \(sizes.keys.sorted().joined(separator: ", ")); got \(datatype)")
+        }
+        guard bytes.count == count * size else {
+            throw PlatformError.invalid(field: "\(path).parameters.binary_data_size", message: "is \(bytes.count) bytes; shape and \(datatype) need \(count * size)")
+        }
+        func load<T: FixedWidthInteger>(_: T.Type) -> [Float] { (0..<count).map { Float(T(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * size, as: T.self))) } }
+        let values: [Float]
+        switch datatype {
+        case "FP32":
+            values = [Float](unsafeUninitializedCapacity: count) { out, n in
+                _ = memcpy(out.baseAddress!, bytes.baseAddress!, count * 4)
+                n = count
+            }
+        case "FP64": values = (0..<count).map { Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))) }
+        case "INT8": values = load(Int8.self)
+        case "UINT8", "BOOL": values = load(UInt8.self)
+        case "INT16": values = load(Int16.self)
+        case "UINT16": values = load(UInt16.self)
+        case "INT32": values = load(Int32.self)
+        case "UINT32": values = load(UInt32.self)
+        case "INT64": values = load(Int64.self)
+        default: values = load(UInt64.self)
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw PlatformError.invalid(field: "\(path).data", message: "value \(bad) is \(values[bad]); inputs must be finite numbers")
+        }
+        return values
     }
 
     /// `instances`: objects of named raw values, arrays of numbers, or strings.

@@ -31,7 +31,7 @@ extension APIServer {
             // Parsed once here so bad JSON gets the same errors as every other route.
             let buffer = try await request.collectBody(context)
             _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
-            let job = try await s.jobs.submit(project: caller.project, request: String(buffer: buffer))
+            let job = try await s.jobs.submit(project: caller.project, keyID: caller.keyID, request: String(buffer: buffer))
             var response = jsonResponse(jobJSON(job), status: .created)
             response.headers[.location] = "/v1/training-jobs/\(job.id)"
             return response

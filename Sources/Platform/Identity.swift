@@ -7,6 +7,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
     public func allows(_ action: Action) -> Bool {
         switch (self, action) {
+        case (.admin, .operate): return false  // only the operator project's admins: see Principal.require
         case (.admin, _): return true
         case (.developer, .read), (.developer, .write), (.developer, .infer): return true
         case (.viewer, .read), (.viewer, .infer): return true
@@ -16,7 +17,7 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     }
 }
 
-public enum Action: String, Sendable { case read, write, infer, manageKeys = "manage_keys" }
+public enum Action: String, Sendable { case read, write, infer, manageKeys = "manage_keys", operate }
 
 /// The authenticated caller of a request.
 public struct Principal: Sendable, Equatable {
@@ -24,7 +25,16 @@ public struct Principal: Sendable, Equatable {
     public let project: String
     public let role: Role
 
+    /// The project whose admins operate the server: create projects, read server-wide metrics.
+    public static let operatorProject = "default"
+
     public func require(_ action: Action) throws {
+        if action == .operate {
+            guard role == .admin && project == Self.operatorProject else {
+                throw PlatformError.forbidden("only admin keys of the '\(Self.operatorProject)' project may operate the server (projects, server metrics)")
+            }
+            return
+        }
         guard role.allows(action) else {
             throw PlatformError.forbidden("a \(role.rawValue) key may not \(action.rawValue.replacingOccurrences(of: "_", with: " "))")
         }

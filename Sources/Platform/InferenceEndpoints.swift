@@ -1,73 +1,213 @@
 import Foundation
 
-/// Deployed endpoints and the models loaded behind them. A model loads (and is warmed up by
-/// one prediction-free load) when deployed, before it takes traffic; a redeploy swaps the
-/// endpoint's model only once the new one is loaded, so no request sees a half-swap.
+/// Deployed endpoints and the models loaded behind them.
+///
+/// - A deploy (or a redeploy, or an alias move) loads and warms the new version with one
+///   forward pass before the endpoint's route points at it; requests already queued on the
+///   old version finish there. No request sees a half-swap or a cold model.
+/// - Loaded models live under a memory budget: a model that is not loaded loads on its first
+///   request, and the least recently used are unloaded when the budget is exceeded. Unloading
+///   closes the model's batcher, which still runs what is queued, so in-flight requests finish.
+/// - A canary split sends a share of an endpoint's requests to a second version.
 public actor InferenceEndpoints {
+    /// What a request is served by.
+    public struct Target: Sendable {
+        public let batcher: InferenceBatcher
+        public let version: ModelVersion
+        public var model: LoadedModel { batcher.model }
+    }
+
+    struct Route {
+        var deployment: Deployment
+        var primary: ModelVersion
+        var canary: ModelVersion?
+    }
+
     private let store: any MetadataStore
     private let registry: ModelRegistry
     private let artifacts: any ArtifactStore
-    /// Loaded models by artifact digest (several endpoints may share one).
-    private var loaded: [String: LoadedModel] = [:]
-    /// (project, endpoint) → (deployment, artifact digest).
-    private var routes: [String: (deployment: Deployment, version: ModelVersion)] = [:]
+    private let metrics: PlatformMetrics
+    /// Bytes of model weights kept loaded; the least recently used models beyond it are unloaded.
+    public let memoryBudget: Int
+    /// Loaded models by artifact digest (endpoints serving the same artifact share one).
+    private var loaded: [String: InferenceBatcher] = [:]
+    private var lastUsed: [String: UInt64] = [:]
+    private var loading: [String: Task<InferenceBatcher, any Error>] = [:]
+    private var routes: [String: Route] = [:]
+    private var useClock: UInt64 = 0
+    private var random = SystemRandomNumberGenerator()
 
-    public init(store: any MetadataStore, registry: ModelRegistry, artifacts: any ArtifactStore) {
+    public init(store: any MetadataStore, registry: ModelRegistry, artifacts: any ArtifactStore, metrics: PlatformMetrics,
+                memoryBudget: Int = 4 << 30) {
         self.store = store
         self.registry = registry
         self.artifacts = artifacts
+        self.metrics = metrics
+        self.memoryBudget = memoryBudget
     }
 
     private static func key(_ project: String, _ name: String) -> String { "\(project)/\(name)" }
 
-    /// Restores every persisted deployment (after a restart). A deployment that no longer
-    /// loads is skipped and reported, so one broken artifact does not keep the server down.
+    /// Restores every persisted deployment after a restart, resolving versions without loading
+    /// them (models load on first request, so the server is ready at once). A deployment that
+    /// no longer resolves is skipped and reported.
     public func restore(projects: [String]) async throws -> [(deployment: Deployment, error: String)] {
         var failures: [(deployment: Deployment, error: String)] = []
         for project in projects {
             for deployment in try await store.deployments(project: project) {
-                do { _ = try await activate(deployment) } catch { failures.append((deployment, "\(error)")) }
+                do { routes[Self.key(project, deployment.name)] = try await resolve(deployment) }
+                catch { failures.append((deployment, "\(error)")) }
             }
         }
         return failures
     }
 
-    private func activate(_ deployment: Deployment) async throws -> ModelVersion {
-        let version = try await registry.resolve(project: deployment.project, reference: "\(deployment.model)@\(deployment.reference)")
-        if loaded[version.artifact] == nil {
-            let directory = try artifacts.directory(for: version.artifact)
-            loaded[version.artifact] = try LoadedModel.load(directory: directory)
+    private func resolve(_ deployment: Deployment) async throws -> Route {
+        let primary = try await registry.resolve(project: deployment.project, reference: "\(deployment.model)@\(deployment.reference)")
+        var canary: ModelVersion?
+        if let split = deployment.canary {
+            canary = try await registry.resolve(project: deployment.project, reference: "\(deployment.model)@\(split.reference)")
         }
-        routes[Self.key(deployment.project, deployment.name)] = (deployment, version)
-        return version
+        return Route(deployment: deployment, primary: primary, canary: canary)
     }
 
-    /// Deploys `reference` (`model@alias`, `model@3`, `model`) as endpoint `name`.
-    public func deploy(project: String, name: String, reference: String) async throws -> (Deployment, ModelVersion) {
+    /// Deploys (or redeploys with a warm swap) endpoint `name` serving `reference`
+    /// (`model@alias`, `model@3`, `model`), with an optional canary and batching policy.
+    public func deploy(project: String, name: String, reference: String, canary: Deployment.Canary? = nil,
+                       batching: BatchingPolicy = BatchingPolicy()) async throws -> (Deployment, ModelVersion) {
         try ModelRegistry.checkName(name, field: "name")
+        try batching.validate()
+        if let canary {
+            guard (0...100).contains(canary.percent) else { throw PlatformError.invalid(field: "canary.percent", message: "must be between 0 and 100, got \(canary.percent)") }
+        }
         let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
-        let deployment = Deployment(project: project, name: name, model: parts[0], reference: parts.count > 1 ? parts[1] : "latest", createdAt: Date())
-        let version = try await activate(deployment)
+        let deployment = Deployment(project: project, name: name, model: parts[0], reference: parts.count > 1 ? parts[1] : "latest",
+                                    canary: canary, batching: batching, createdAt: Date())
+        let route = try await resolve(deployment)
+        let previous = routes[Self.key(project, name)]
+        if previous?.deployment.batching != batching, let previous {
+            // A new policy needs new batchers: drop ones only this endpoint used (they drain first).
+            for version in [previous.primary, previous.canary].compactMap({ $0 }) { unloadIfUnused(version.artifact, except: name, project: project) }
+        }
+        _ = try await batcher(for: route.primary, policy: batching)
+        if let version = route.canary { _ = try await batcher(for: version, policy: batching) }
         try await store.upsertDeployment(deployment)
-        return (deployment, version)
+        routes[Self.key(project, name)] = route
+        if let previous { for version in [previous.primary, previous.canary].compactMap({ $0 }) { unloadIfUnused(version.artifact) } }
+        return (deployment, route.primary)
+    }
+
+    /// Re-resolves the endpoints that serve `model` (after an alias moved), warming the new
+    /// versions before switching to them.
+    public func refresh(project: String, model: String) async throws {
+        for route in routes.values where route.deployment.project == project && route.deployment.model == model {
+            let fresh = try await resolve(route.deployment)
+            guard fresh.primary.version != route.primary.version || fresh.canary?.version != route.canary?.version else { continue }
+            _ = try await batcher(for: fresh.primary, policy: route.deployment.batching)
+            if let version = fresh.canary { _ = try await batcher(for: version, policy: route.deployment.batching) }
+            routes[Self.key(project, route.deployment.name)] = fresh
+            for version in [route.primary, route.canary].compactMap({ $0 }) { unloadIfUnused(version.artifact) }
+        }
     }
 
     public func undeploy(project: String, name: String) async throws {
         guard let route = routes.removeValue(forKey: Self.key(project, name)) else { throw PlatformError.notFound(kind: "endpoint", name: name) }
         try await store.deleteDeployment(project: project, name: name)
-        // Free the model unless another endpoint still serves it.
-        if !routes.values.contains(where: { $0.version.artifact == route.version.artifact }) { loaded[route.version.artifact] = nil }
+        for version in [route.primary, route.canary].compactMap({ $0 }) { unloadIfUnused(version.artifact) }
     }
 
-    public func list(project: String) -> [(deployment: Deployment, version: ModelVersion)] {
+    public func list(project: String) -> [(deployment: Deployment, version: ModelVersion, canary: ModelVersion?)] {
         routes.values.filter { $0.deployment.project == project }.sorted { $0.deployment.name < $1.deployment.name }
+            .map { ($0.deployment, $0.primary, $0.canary) }
     }
 
-    /// The model behind an endpoint; other projects' endpoints are indistinguishable from missing ones.
-    public func model(project: String, endpoint: String) throws -> (LoadedModel, ModelVersion) {
-        guard let route = routes[Self.key(project, endpoint)], let model = loaded[route.version.artifact] else {
-            throw PlatformError.notFound(kind: "model", name: endpoint)
+    /// The model serving a request to an endpoint: the canary for its share of requests, or a
+    /// named version of the endpoint's model. Other projects' endpoints look like missing ones.
+    public func target(project: String, endpoint: String, version: Int? = nil) async throws -> Target {
+        guard let route = routes[Self.key(project, endpoint)] else { throw PlatformError.notFound(kind: "model", name: endpoint) }
+        var chosen = route.primary
+        if let version {
+            if version != route.primary.version {
+                guard let other = try await registry.versions(project: project, name: route.deployment.model).first(where: { $0.version == version }) else {
+                    throw PlatformError.notFound(kind: "version", name: "\(endpoint)/versions/\(version)")
+                }
+                chosen = other
+            }
+        } else if let canary = route.canary, let share = route.deployment.canary?.percent,
+                  Double(random.next(upperBound: UInt64(10_000))) < share * 100 {
+            chosen = canary
         }
-        return (model, route.version)
+        return Target(batcher: try await batcher(for: chosen, policy: route.deployment.batching), version: chosen)
+    }
+
+    /// Whether an endpoint exists (without loading its model).
+    public func version(project: String, endpoint: String) throws -> ModelVersion {
+        guard let route = routes[Self.key(project, endpoint)] else { throw PlatformError.notFound(kind: "model", name: endpoint) }
+        return route.primary
+    }
+
+    // MARK: Loading and eviction
+
+    private func batcher(for version: ModelVersion, policy: BatchingPolicy) async throws -> InferenceBatcher {
+        useClock += 1
+        lastUsed[version.artifact] = useClock
+        if let batcher = loaded[version.artifact] { return batcher }
+        if let pending = loading[version.artifact] { return try await pending.value }
+        let directory = try artifacts.directory(for: version.artifact)
+        let metrics = self.metrics
+        let task = Task.detached { () throws -> InferenceBatcher in
+            let model = try LoadedModel.load(directory: directory)
+            // Warm-up: one forward pass allocates buffers and touches the weights before traffic.
+            _ = try? model.predict(features: [Float](repeating: 0, count: model.inputShape.reduce(1, *)), rows: 1)
+            return InferenceBatcher(model: model, policy: policy) { rows, _ in
+                metrics.recordBatch(project: version.project, model: version.name, version: version.version, rows: rows)
+            }
+        }
+        loading[version.artifact] = task
+        defer { loading[version.artifact] = nil }
+        let batcher = try await task.value
+        loaded[version.artifact] = batcher
+        evictBeyondBudget(keeping: version.artifact)
+        updateGauges()
+        return batcher
+    }
+
+    private func evictBeyondBudget(keeping: String) {
+        var total = loaded.values.reduce(0) { $0 + $1.model.memoryBytes }
+        for (artifact, _) in lastUsed.filter({ loaded[$0.key] != nil }).sorted(by: { $0.value < $1.value }) where total > memoryBudget {
+            guard artifact != keeping, let batcher = loaded.removeValue(forKey: artifact) else { continue }
+            total -= batcher.model.memoryBytes
+            batcher.close()
+        }
+    }
+
+    private func unloadIfUnused(_ artifact: String, except endpoint: String? = nil, project: String? = nil) {
+        let used = routes.values.contains { route in
+            !(route.deployment.name == endpoint && route.deployment.project == project)
+                && (route.primary.artifact == artifact || route.canary?.artifact == artifact)
+        }
+        guard !used, let batcher = loaded.removeValue(forKey: artifact) else { return }
+        batcher.close()
+        lastUsed[artifact] = nil
+        updateGauges()
+    }
+
+    private func updateGauges() {
+        metrics.modelsLoaded.set(Double(loaded.count))
+        metrics.modelMemoryBytes.set(Double(loaded.values.reduce(0) { $0 + $1.model.memoryBytes }))
+    }
+
+    /// Queue depth per endpoint, for the metrics scrape.
+    public func publishQueueDepths() {
+        for route in routes.values {
+            let depth = [route.primary, route.canary].compactMap { $0 }.compactMap { loaded[$0.artifact]?.queueDepth }.reduce(0, +)
+            metrics.setQueueDepth(project: route.deployment.project, endpoint: route.deployment.name, depth: depth)
+        }
+        updateGauges()
+    }
+
+    /// Loaded artifacts, most recently used last (for tests and the admin view).
+    public var loadedArtifacts: [String] {
+        loaded.keys.sorted { (lastUsed[$0] ?? 0) < (lastUsed[$1] ?? 0) }
     }
 }

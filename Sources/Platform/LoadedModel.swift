@@ -31,6 +31,8 @@ public final class LoadedModel: @unchecked Sendable {
 
     public let body: Body
     public let kind: String
+    /// Bytes the artifact takes on disk: the weights, which dominate the memory a loaded model holds.
+    public private(set) var memoryBytes = 0
 
     init(body: Body, kind: String) {
         self.body = body
@@ -39,6 +41,13 @@ public final class LoadedModel: @unchecked Sendable {
 
     /// Loads any artifact kind the registry accepts for serving.
     public static func load(directory: URL) throws -> LoadedModel {
+        let model = try loadBody(directory: directory)
+        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.fileSizeKey])) ?? []
+        model.memoryBytes = files.reduce(0) { $0 + ((try? $1.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0) }
+        return model
+    }
+
+    private static func loadBody(directory: URL) throws -> LoadedModel {
         switch ArtifactDirectory.kind(of: directory.path) {
         case "classical":
             let (artifact, pipeline) = try PipelineArtifact.load(from: directory.path)
@@ -91,8 +100,9 @@ public final class LoadedModel: @unchecked Sendable {
         }
     }
 
-    /// Turns any accepted input into the feature rows the model computes on.
-    private func features(_ input: PredictionInput) throws -> (values: [Float], rows: Int) {
+    /// Turns any accepted input into the feature rows the model computes on (cheap: runs on
+    /// the request's task, so the batch thread only does the forward pass).
+    public func features(_ input: PredictionInput) throws -> (values: [Float], rows: Int) {
         switch input {
         case .rows(let values, let rows):
             if let names = inputColumns {
@@ -131,6 +141,11 @@ public final class LoadedModel: @unchecked Sendable {
 
     public func predict(_ input: PredictionInput) throws -> [Prediction] {
         let (values, rows) = try features(input)
+        return try predict(features: values, rows: rows)
+    }
+
+    /// Predictions for feature rows (the output of `features`), possibly several requests' rows.
+    public func predict(features values: [Float], rows: Int) throws -> [Prediction] {
         switch body {
         case .network(let artifact, let model):
             let output: Tensor

@@ -13,7 +13,7 @@ public struct ModelRegistry: Sendable {
         self.artifacts = artifacts
     }
 
-    static func checkName(_ name: String, field: String) throws {
+    public static func checkName(_ name: String, field: String) throws {
         guard (1...64).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }),
               name.first.map({ $0.isLetter || $0.isNumber }) == true else {
             throw PlatformError.invalid(field: field, message: "must be 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit; got '\(name)'")

@@ -21,16 +21,29 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     }
 }
 
-/// An endpoint serving `model@reference` (an alias or a version number).
+/// An endpoint serving `model@reference` (an alias or a version number), optionally sending
+/// a share of its traffic to a canary reference of the same model.
 public struct Deployment: Codable, Sendable, Equatable {
+    public struct Canary: Codable, Sendable, Equatable {
+        /// Alias or version number of the same model.
+        public var reference: String
+        /// Share of requests, 0–100.
+        public var percent: Double
+        public init(reference: String, percent: Double) { self.reference = reference; self.percent = percent }
+    }
+
     public var project: String
     public var name: String
     public var model: String
     public var reference: String
+    public var canary: Canary?
+    public var batching: BatchingPolicy
     public var createdAt: Date
 
-    public init(project: String, name: String, model: String, reference: String, createdAt: Date) {
-        self.project = project; self.name = name; self.model = model; self.reference = reference; self.createdAt = createdAt
+    public init(project: String, name: String, model: String, reference: String, canary: Canary? = nil,
+                batching: BatchingPolicy = BatchingPolicy(), createdAt: Date) {
+        self.project = project; self.name = name; self.model = model; self.reference = reference
+        self.canary = canary; self.batching = batching; self.createdAt = createdAt
     }
 }
 
@@ -73,13 +86,15 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var metrics: [String: Double]
     public var error: String?
     public var modelName: String
+    /// The API key that submitted the job (usage is metered to it).
+    public var keyID: String
     public var modelVersion: Int?
     /// CPU time spent training, for usage metering.
     public var computeSeconds: Double
 
-    public init(id: String, project: String, state: State, request: String, createdAt: Date, modelName: String) {
+    public init(id: String, project: String, state: State, request: String, createdAt: Date, modelName: String, keyID: String) {
         self.id = id; self.project = project; self.state = state; self.request = request; self.createdAt = createdAt
-        self.modelName = modelName; attempts = 0; progress = "{}"; metrics = [:]; computeSeconds = 0
+        self.modelName = modelName; self.keyID = keyID; attempts = 0; progress = "{}"; metrics = [:]; computeSeconds = 0
     }
 }
 
@@ -103,6 +118,7 @@ public struct JobEvent: Codable, Sendable, Equatable {
 public protocol MetadataStore: Sendable {
     func createProject(_ name: String) async throws
     func projectExists(_ name: String) async throws -> Bool
+    func projectNames() async throws -> [String]
     func insertKey(_ record: APIKeyRecord) async throws
     func keys() async throws -> [APIKeyRecord]
     func revokeKey(id: String, at date: Date) async throws
@@ -122,6 +138,9 @@ public protocol MetadataStore: Sendable {
     func unfinishedJobs() async throws -> [JobRecord]
     func appendJobEvent(_ event: JobEvent) async throws
     func jobEvents(jobID: String, after sequence: Int) async throws -> [JobEvent]
+    /// Adds the counts in `delta` to the key's stored usage.
+    func addUsage(_ delta: UsageRecord) async throws
+    func usage(project: String) async throws -> [UsageRecord]
 }
 
 /// Immutable model artifacts named by their SHA-256.

@@ -98,7 +98,7 @@ public actor TrainingJobs {
     // MARK: Client operations
 
     /// Validates and queues a job; the dataset (and label dataset) must exist in the project.
-    public func submit(project: String, request text: String) async throws -> JobRecord {
+    public func submit(project: String, keyID: String, request text: String) async throws -> JobRecord {
         let request = try TrainingJobRequest.parse(text)
         let data = try await datasets.record(project: project, name: request.dataset)
         if let labels = request.labels {
@@ -110,7 +110,7 @@ public actor TrainingJobs {
             throw PlatformError.invalid(field: "labels", message: "is required: '\(request.dataset)' holds \(data.format) tensors, so give a dataset of labels")
         }
         let job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, state: .queued, request: text,
-                            createdAt: Date(), modelName: request.modelName)
+                            createdAt: Date(), modelName: request.modelName, keyID: keyID)
         try await store.upsertJob(job)
         records[job.id] = job
         history[job.id] = []

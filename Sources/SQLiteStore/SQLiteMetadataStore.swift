@@ -77,6 +77,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.column("metrics", .text).notNull()
                 t.column("error", .text)
                 t.column("model_name", .text).notNull()
+                t.column("key_id", .text).notNull()
                 t.column("model_version", .integer)
                 t.column("compute_seconds", .double).notNull()
             }
@@ -89,6 +90,23 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.column("type", .text).notNull()
                 t.column("data", .text).notNull()
                 t.primaryKey(["job_id", "sequence"])
+            }
+        }
+        migrator.registerMigration("v4-deployment-options") { db in
+            try db.alter(table: "deployments") { t in
+                t.add(column: "canary_reference", .text)
+                t.add(column: "canary_percent", .double)
+                t.add(column: "batching", .text)
+            }
+        }
+        migrator.registerMigration("v5-usage") { db in
+            try db.create(table: "usage") { t in
+                t.column("project", .text).notNull()
+                t.column("key_id", .text).notNull()
+                t.column("requests", .integer).notNull()
+                t.column("rows_predicted", .integer).notNull()
+                t.column("training_seconds", .double).notNull()
+                t.primaryKey(["project", "key_id"])
             }
         }
         try migrator.migrate(pool)
@@ -167,18 +185,24 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     }
 
     public func upsertDeployment(_ d: Deployment) async throws {
+        let batching = String(decoding: try JSONEncoder().encode(d.batching), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO deployments (project, name, model, reference, created_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(project, name) DO UPDATE SET model = excluded.model, reference = excluded.reference, created_at = excluded.created_at
-                """, arguments: [d.project, d.name, d.model, d.reference, d.createdAt])
+                INSERT INTO deployments (project, name, model, reference, created_at, canary_reference, canary_percent, batching)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(project, name) DO UPDATE SET model = excluded.model, reference = excluded.reference, created_at = excluded.created_at,
+                    canary_reference = excluded.canary_reference, canary_percent = excluded.canary_percent, batching = excluded.batching
+                """, arguments: [d.project, d.name, d.model, d.reference, d.createdAt, d.canary?.reference, d.canary?.percent, batching])
         }
     }
 
     public func deployments(project: String) async throws -> [Deployment] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM deployments WHERE project = ? ORDER BY name", arguments: [project]).map { row in
-                Deployment(project: row["project"], name: row["name"], model: row["model"], reference: row["reference"], createdAt: row["created_at"])
+                let canary = (row["canary_reference"] as String?).map { Deployment.Canary(reference: $0, percent: row["canary_percent"] ?? 0) }
+                let batching = (row["batching"] as String?).flatMap { try? JSONDecoder().decode(BatchingPolicy.self, from: Data($0.utf8)) }
+                return Deployment(project: row["project"], name: row["name"], model: row["model"], reference: row["reference"],
+                                  canary: canary, batching: batching ?? BatchingPolicy(), createdAt: row["created_at"])
             }
         }
     }
@@ -222,18 +246,18 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO jobs (id, project, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
-                                  model_name, model_version, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  model_name, key_id, model_version, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                     attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                     model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
                 """, arguments: [j.id, j.project, j.state.rawValue, j.request, j.createdAt, j.startedAt, j.finishedAt, j.attempts,
-                                 j.progress, metrics, j.error, j.modelName, j.modelVersion, j.computeSeconds])
+                                 j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds])
         }
     }
 
     static func job(_ row: Row) -> JobRecord {
         var job = JobRecord(id: row["id"], project: row["project"], state: JobRecord.State(rawValue: row["state"]) ?? .failed,
-                            request: row["request"], createdAt: row["created_at"], modelName: row["model_name"])
+                            request: row["request"], createdAt: row["created_at"], modelName: row["model_name"], keyID: row["key_id"])
         job.startedAt = row["started_at"]
         job.finishedAt = row["finished_at"]
         job.attempts = row["attempts"]
@@ -269,6 +293,27 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             try Row.fetchAll(db, sql: "SELECT * FROM job_events WHERE job_id = ? AND sequence > ? ORDER BY sequence",
                              arguments: [jobID, sequence]).map { row in
                 JobEvent(jobID: row["job_id"], sequence: row["sequence"], at: row["at"], type: row["type"], data: row["data"])
+            }
+        }
+    }
+
+    // MARK: Usage
+
+    public func addUsage(_ d: UsageRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(project, key_id) DO UPDATE SET requests = requests + excluded.requests,
+                    rows_predicted = rows_predicted + excluded.rows_predicted, training_seconds = training_seconds + excluded.training_seconds
+                """, arguments: [d.project, d.keyID, d.requests, d.rowsPredicted, d.trainingSeconds])
+        }
+    }
+
+    public func usage(project: String) async throws -> [UsageRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM usage WHERE project = ? ORDER BY key_id", arguments: [project]).map { row in
+                UsageRecord(project: row["project"], keyID: row["key_id"], requests: row["requests"],
+                            rowsPredicted: row["rows_predicted"], trainingSeconds: row["training_seconds"])
             }
         }
     }

@@ -20,11 +20,13 @@ struct RunningServer {
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
-    static func start(dataDirectory: URL, adminKey: String? = nil, maximumUploadBytes: Int = 1 << 30) async throws -> (RunningServer, String?) {
+    static func start(dataDirectory: URL, adminKey: String? = nil, maximumUploadBytes: Int = 1 << 30,
+                      modelMemoryBudget: Int = 4 << 30) async throws -> (RunningServer, String?) {
         let store = try SQLiteMetadataStore(path: dataDirectory.appendingPathComponent("metadata.sqlite").path)
         let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")),
                                                   datasetRoot: dataDirectory.appendingPathComponent("datasets"),
-                                                  workRoot: dataDirectory.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes)
+                                                  workRoot: dataDirectory.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
+                                                  modelMemoryBudget: modelMemoryBudget)
         let token = try await services.keys.bootstrap(fixed: adminKey)
         let failures = try await services.endpoints.restore(projects: try await store.projectNames())
         guard failures.isEmpty else { throw PlatformError.conflict("deployments not restored: \(failures.map(\.error))") }
@@ -44,10 +46,12 @@ struct RunningServer {
         return (status, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], headers)
     }
 
-    func raw(_ method: String, _ path: String, key: String?, body: Data? = nil, timeout: TimeInterval = 300) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
+    func raw(_ method: String, _ path: String, key: String?, body: Data? = nil, headers: [String: String] = [:],
+             timeout: TimeInterval = 300) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.timeoutInterval = timeout
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
         request.httpBody = body
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -173,7 +173,7 @@ enum FashionSubset {
         _ = try await platform.datasets.upload(project: "p", name: "images", format: "idx", chunks: [Array(train.images)].async)
         _ = try await platform.datasets.upload(project: "p", name: "labels", format: "idx", chunks: [Array(train.labels)].async)
         try await platform.jobs.start()
-        let job = try await platform.jobs.submit(project: "p", request: """
+        let job = try await platform.jobs.submit(project: "p", keyID: "k", request: """
             {"name": "resumed", "dataset": "images", "labels": "labels", "spec": \(FashionSubset.cnnSpec(epochs: 40))}
             """)
         let checkpoint = root.appendingPathComponent("jobs/\(job.id)/checkpoint.safetensors").path

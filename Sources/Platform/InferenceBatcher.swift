@@ -1,0 +1,167 @@
+import Foundation
+
+/// How an endpoint groups requests into batches.
+public struct BatchingPolicy: Codable, Sendable, Equatable {
+    /// Most rows in one forward pass.
+    public var maxBatchSize: Int
+    /// How long the first request of a batch may wait for others. 0 batches greedily: a batch
+    /// is whatever queued while the previous one computed, so an idle endpoint adds no delay.
+    public var maxDelayMicroseconds: Int
+    /// Requests waiting at most; one more is refused with 429 and Retry-After.
+    public var maxQueue: Int
+
+    public init(maxBatchSize: Int = 64, maxDelayMicroseconds: Int = 0, maxQueue: Int = 512) {
+        self.maxBatchSize = maxBatchSize
+        self.maxDelayMicroseconds = maxDelayMicroseconds
+        self.maxQueue = maxQueue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxBatchSize = "max_batch_size", maxDelayMicroseconds = "max_delay_us", maxQueue = "max_queue"
+    }
+
+    public func validate() throws {
+        guard (1...65_536).contains(maxBatchSize) else { throw PlatformError.invalid(field: "batching.max_batch_size", message: "must be between 1 and 65536, got \(maxBatchSize)") }
+        guard (0...1_000_000).contains(maxDelayMicroseconds) else { throw PlatformError.invalid(field: "batching.max_delay_us", message: "must be between 0 and 1000000, got \(maxDelayMicroseconds)") }
+        guard (1...1_000_000).contains(maxQueue) else { throw PlatformError.invalid(field: "batching.max_queue", message: "must be between 1 and 1000000, got \(maxQueue)") }
+    }
+}
+
+/// What one request got back, with where its time went.
+public struct BatchedResult: Sendable {
+    public var predictions: [Prediction]
+    public var queueSeconds: Double
+    public var computeSeconds: Double
+    public var batchRows: Int
+}
+
+/// Dynamic batching for one loaded model: requests wait in a bounded queue, a dedicated
+/// thread takes up to `maxBatchSize` rows at a time, runs one forward pass and hands each
+/// request its rows. Compute never runs on the event loops or the cooperative pool.
+public final class InferenceBatcher: @unchecked Sendable {
+    struct Pending {
+        var values: [Float]
+        var rows: Int
+        var enqueued: UInt64
+        var deadline: UInt64?
+        var continuation: CheckedContinuation<BatchedResult, any Error>
+    }
+
+    public let model: LoadedModel
+    public let policy: BatchingPolicy
+    private let condition = NSCondition()
+    private var pending: [Pending] = []
+    private var head = 0
+    private var closed = false
+    /// Moving average of compute seconds per row, for Retry-After.
+    private var secondsPerRow = 0.001
+    private let onBatch: @Sendable (_ rows: Int, _ seconds: Double) -> Void
+
+    public init(model: LoadedModel, policy: BatchingPolicy, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
+        self.model = model
+        self.policy = policy
+        self.onBatch = onBatch
+        let thread = Thread { [self] in work() }
+        thread.stackSize = 8 << 20
+        thread.name = "maas-inference"
+        thread.start()
+    }
+
+    /// Requests queued and not yet taken into a batch.
+    public var queueDepth: Int { condition.withLock { pending.count - head } }
+
+    /// Queues feature rows; returns their predictions once their batch has run. A full queue
+    /// throws `overloaded` at once; a request whose deadline passes before its batch starts
+    /// throws `deadlineExceeded` without being computed.
+    public func submit(values: [Float], rows: Int, deadline: UInt64? = nil) async throws -> BatchedResult {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            if closed {
+                condition.unlock()
+                continuation.resume(throwing: PlatformError.unavailable(retryAfter: 1, "the model is being unloaded; retry"))
+                return
+            }
+            let depth = pending.count - head
+            if depth >= policy.maxQueue {
+                let wait = max(1, Int((Double(depth) * secondsPerRow).rounded(.up)))
+                condition.unlock()
+                continuation.resume(throwing: PlatformError.overloaded(retryAfter: wait, "queue is full (max_queue \(policy.maxQueue) requests)"))
+                return
+            }
+            pending.append(Pending(values: values, rows: rows, enqueued: DispatchTime.now().uptimeNanoseconds, deadline: deadline,
+                                   continuation: continuation))
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Stops taking requests; queued ones still run, then the thread ends.
+    public func close() {
+        condition.withLock {
+            closed = true
+            condition.broadcast()
+        }
+    }
+
+    private func work() {
+        while let batch = nextBatch() {
+            let started = DispatchTime.now().uptimeNanoseconds
+            var live: [Pending] = []
+            for item in batch {
+                if let deadline = item.deadline, deadline < started {
+                    item.continuation.resume(throwing: PlatformError.deadlineExceeded("the request's deadline passed while it was queued"))
+                } else {
+                    live.append(item)
+                }
+            }
+            guard !live.isEmpty else { continue }
+            let rows = live.reduce(0) { $0 + $1.rows }
+            var values: [Float] = []
+            if live.count == 1 { values = live[0].values } else {
+                values.reserveCapacity(live.reduce(0) { $0 + $1.values.count })
+                for item in live { values.append(contentsOf: item.values) }
+            }
+            let outcome = Result { try model.predict(features: values, rows: rows) }
+            let finished = DispatchTime.now().uptimeNanoseconds
+            let compute = Double(finished - started) / 1e9
+            condition.withLock { secondsPerRow = 0.9 * secondsPerRow + 0.1 * compute / Double(max(rows, 1)) }
+            onBatch(rows, compute)
+            switch outcome {
+            case .success(let predictions):
+                var offset = 0
+                for item in live {
+                    let mine = Array(predictions[offset..<(offset + item.rows)])
+                    offset += item.rows
+                    item.continuation.resume(returning: BatchedResult(predictions: mine, queueSeconds: Double(started - item.enqueued) / 1e9,
+                                                                      computeSeconds: compute, batchRows: rows))
+                }
+            case .failure(let error):
+                for item in live { item.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// Waits for work, then takes requests up to `maxBatchSize` rows (at least one request).
+    private func nextBatch() -> [Pending]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == pending.count && !closed { condition.wait() }
+        if head == pending.count { return nil }
+        if policy.maxDelayMicroseconds > 0 {
+            let until = Date(timeIntervalSinceNow: Double(policy.maxDelayMicroseconds) / 1e6
+                             - Double(DispatchTime.now().uptimeNanoseconds - pending[head].enqueued) / 1e9)
+            while !closed && pending[head...].reduce(0, { $0 + $1.rows }) < policy.maxBatchSize && condition.wait(until: until) {}
+        }
+        var batch: [Pending] = [pending[head]]
+        var rows = pending[head].rows
+        head += 1
+        while head < pending.count && rows + pending[head].rows <= policy.maxBatchSize {
+            rows += pending[head].rows
+            batch.append(pending[head])
+            head += 1
+        }
+        if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
+        else if head > 1024 { pending.removeFirst(head); head = 0 }
+        return batch
+    }
+}
