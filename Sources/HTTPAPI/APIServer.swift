@@ -127,14 +127,38 @@ public enum APIServer {
     }
 
     static func addModelRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
-        // Registers an artifact directory readable by the server (model.json + weights.safetensors).
+        // Registers an artifact (model.json + weights.safetensors): uploaded as a tar archive
+        // (Content-Type application/x-tar, as downloaded from …/artifact), or a directory the
+        // server can read ({"path": …}).
         api.route(.POST, "/v1/models/{name}/versions", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.write)
+            let name = try context.parameters.require("name")
+            if request.headers[.contentType]?.hasPrefix("application/x-tar") == true {
+                let buffer = try await request.collectBody(context)
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-import-\(UUID())")
+                defer { try? FileManager.default.removeItem(at: directory) }
+                try ArtifactArchive.untar(Array(buffer: buffer), into: directory)
+                let version = try await s.registry.importArtifact(project: caller.project, name: name, directory: directory)
+                return jsonResponse(versionJSON(version), status: .created)
+            }
             let body = try await request.json(context).fields(["path"])
-            let version = try await s.registry.importArtifact(project: caller.project, name: try context.parameters.require("name"),
+            let version = try await s.registry.importArtifact(project: caller.project, name: name,
                                                               directory: URL(fileURLWithPath: try body.requiredString("path")))
             return jsonResponse(versionJSON(version), status: .created)
+        }
+        // A version's artifact as a tar archive; the digest header names it.
+        api.route(.GET, "/v1/models/{name}/versions/{version}/artifact", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let name = try context.parameters.require("name"), number = try context.parameters.require("version")
+            guard let version = try await s.registry.versions(project: caller.project, name: name).first(where: { String($0.version) == number }) else {
+                throw PlatformError.notFound(kind: "version", name: "\(name)@\(number)")
+            }
+            let bytes = try ArtifactArchive.tar(directory: try s.artifacts.directory(for: version.artifact))
+            return Response(status: .ok, headers: [.contentType: "application/x-tar", .init("x-artifact-sha256")!: version.artifact,
+                                                   .contentDisposition: "attachment; filename=\"\(name)-\(version.version).tar\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         api.route(.GET, "/v1/models", catalog) { _, context in
             let caller = try context.caller()

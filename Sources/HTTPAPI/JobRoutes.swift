@@ -5,7 +5,7 @@ import Platform
 extension APIServer {
     static func jobJSON(_ j: JobRecord) -> String {
         let formatter = ISO8601DateFormatter()
-        var fields = ["\"id\":\(JSONWriter.quote(j.id))", "\"state\":\(JSONWriter.quote(j.state.rawValue))",
+        var fields = ["\"id\":\(JSONWriter.quote(j.id))", "\"kind\":\(JSONWriter.quote(j.kind))", "\"state\":\(JSONWriter.quote(j.state.rawValue))",
                       "\"model\":\(JSONWriter.quote(j.modelName))", "\"attempts\":\(j.attempts)",
                       "\"created_at\":\(JSONWriter.quote(formatter.string(from: j.createdAt)))",
                       "\"progress\":\(j.progress)", "\"compute_seconds\":\(JSONWriter.number(j.computeSeconds))"]
@@ -25,56 +25,89 @@ extension APIServer {
     }
 
     static func addJobRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
-        api.route(.POST, "/v1/training-jobs", catalog) { request, context in
-            let caller = try context.caller()
-            try caller.require(.write)
-            // Parsed once here so bad JSON gets the same errors as every other route.
-            let buffer = try await request.collectBody(context)
-            _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
-            let job = try await s.jobs.submit(project: caller.project, keyID: caller.keyID, request: String(buffer: buffer))
-            var response = jsonResponse(jobJSON(job), status: .created)
-            response.headers[.location] = "/v1/training-jobs/\(job.id)"
-            return response
+        for (prefix, kind) in [("/v1/training-jobs", JobRecord.training), ("/v1/batch-jobs", JobRecord.batchPrediction)] {
+            /// A job of this route's kind in the caller's project (others are not found).
+            @Sendable func job(_ caller: Principal, _ context: APIContext) async throws -> JobRecord {
+                let id = try context.parameters.require("id")
+                let job = try await s.jobs.job(project: caller.project, id: id)
+                guard job.kind == kind else { throw PlatformError.notFound(kind: "job", name: id) }
+                return job
+            }
+            api.route(.POST, prefix, catalog) { request, context in
+                let caller = try context.caller()
+                try caller.require(.write)
+                // Parsed once here so bad JSON gets the same errors as every other route.
+                let buffer = try await request.collectBody(context)
+                _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+                let text = String(buffer: buffer)
+                let job = kind == JobRecord.training
+                    ? try await s.jobs.submit(project: caller.project, keyID: caller.keyID, request: text)
+                    : try await s.jobs.submitBatchPrediction(project: caller.project, keyID: caller.keyID, request: text)
+                var response = jsonResponse(jobJSON(job), status: .created)
+                response.headers[.location] = "\(prefix)/\(job.id)"
+                return response
+            }
+            api.route(.GET, prefix, catalog) { _, context in
+                let caller = try context.caller()
+                try caller.require(.read)
+                let jobs = try await s.jobs.list(project: caller.project).filter { $0.kind == kind }
+                return jsonResponse("{\"jobs\":[" + jobs.map(jobJSON).joined(separator: ",") + "]}")
+            }
+            api.route(.GET, prefix + "/{id}", catalog) { _, context in
+                let caller = try context.caller()
+                try caller.require(.read)
+                return jsonResponse(jobJSON(try await job(caller, context)))
+            }
+            api.route(.POST, prefix + "/{id}/cancel", catalog) { _, context in
+                let caller = try context.caller()
+                try caller.require(.write)
+                return jsonResponse(jobJSON(try await s.jobs.cancel(project: caller.project, id: try await job(caller, context).id)))
+            }
+            // Stored events: state changes, epoch reports, log lines.
+            api.route(.GET, prefix + "/{id}/logs", catalog) { request, context in
+                let caller = try context.caller()
+                try caller.require(.read)
+                let events = try await s.jobs.events(project: caller.project, id: try await job(caller, context).id, after: try afterParameter(request))
+                return jsonResponse("{\"events\":[" + events.map(eventJSON).joined(separator: ",") + "]}")
+            }
+            // Server-Sent Events: history after `after` (or Last-Event-ID), then live events until the job ends.
+            api.route(.GET, prefix + "/{id}/events", catalog) { request, context in
+                let caller = try context.caller()
+                try caller.require(.read)
+                var after = try afterParameter(request)
+                if let last = request.headers[.init("last-event-id")!], let n = Int(last) { after = max(after, n) }
+                let stream = try await s.jobs.follow(project: caller.project, id: try await job(caller, context).id, after: after)
+                let body = ResponseBody { writer in
+                    for await event in stream {
+                        // Progress events carry the last stored sequence: no id, so a reconnect replays from the stored one.
+                        let id = event.type == "progress" ? "" : "id: \(event.sequence)\n"
+                        try await writer.write(ByteBuffer(string: "\(id)event: \(event.type)\ndata: \(event.data)\n\n"))
+                    }
+                    try await writer.finish(nil)
+                }
+                return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+            }
         }
-        api.route(.GET, "/v1/training-jobs", catalog) { _, context in
+        // A finished batch job's predictions, one JSON object per input row, streamed from disk.
+        api.route(.GET, "/v1/batch-jobs/{id}/output", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
-            return jsonResponse("{\"jobs\":[" + (try await s.jobs.list(project: caller.project)).map(jobJSON).joined(separator: ",") + "]}")
-        }
-        api.route(.GET, "/v1/training-jobs/{id}", catalog) { _, context in
-            let caller = try context.caller()
-            try caller.require(.read)
-            return jsonResponse(jobJSON(try await s.jobs.job(project: caller.project, id: try context.parameters.require("id"))))
-        }
-        api.route(.POST, "/v1/training-jobs/{id}/cancel", catalog) { _, context in
-            let caller = try context.caller()
-            try caller.require(.write)
-            return jsonResponse(jobJSON(try await s.jobs.cancel(project: caller.project, id: try context.parameters.require("id"))))
-        }
-        // Stored events: state changes, epoch reports, log lines.
-        api.route(.GET, "/v1/training-jobs/{id}/logs", catalog) { request, context in
-            let caller = try context.caller()
-            try caller.require(.read)
-            let after = try afterParameter(request)
-            let events = try await s.jobs.events(project: caller.project, id: try context.parameters.require("id"), after: after)
-            return jsonResponse("{\"events\":[" + events.map(eventJSON).joined(separator: ",") + "]}")
-        }
-        // Server-Sent Events: history after `after` (or Last-Event-ID), then live events until the job ends.
-        api.route(.GET, "/v1/training-jobs/{id}/events", catalog) { request, context in
-            let caller = try context.caller()
-            try caller.require(.read)
-            var after = try afterParameter(request)
-            if let last = request.headers[.init("last-event-id")!], let n = Int(last) { after = max(after, n) }
-            let stream = try await s.jobs.follow(project: caller.project, id: try context.parameters.require("id"), after: after)
-            let body = ResponseBody { writer in
-                for await event in stream {
-                    // Progress events carry the last stored sequence: no id, so a reconnect replays from the stored one.
-                    let id = event.type == "progress" ? "" : "id: \(event.sequence)\n"
-                    try await writer.write(ByteBuffer(string: "\(id)event: \(event.type)\ndata: \(event.data)\n\n"))
+            let id = try context.parameters.require("id")
+            let job = try await s.jobs.job(project: caller.project, id: id)
+            guard job.kind == JobRecord.batchPrediction else { throw PlatformError.notFound(kind: "job", name: id) }
+            guard job.state == .succeeded, let file = try? FileHandle(forReadingFrom: s.jobs.outputPath(id)) else {
+                throw PlatformError.conflict("job \(id) is \(job.state.rawValue); its output exists once it has succeeded")
+            }
+            let size = (try? file.seekToEnd()).map(Int.init)
+            try file.seek(toOffset: 0)
+            let body = ResponseBody(contentLength: size) { writer in
+                defer { try? file.close() }
+                while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try await writer.write(ByteBuffer(bytes: chunk))
                 }
                 try await writer.finish(nil)
             }
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
         }
     }
 

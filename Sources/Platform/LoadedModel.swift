@@ -12,6 +12,8 @@ public enum PredictionInput: Sendable {
     case rows(values: [Float], rowCount: Int)
     /// One raw text per row, for models with a single text column.
     case texts([String])
+    /// A table of raw columns (batch prediction over a dataset).
+    case table(DataTable)
 }
 
 /// One row's prediction: a class label with probabilities, or values.
@@ -131,6 +133,20 @@ public final class LoadedModel: @unchecked Sendable {
             } catch let error as DataError {
                 throw PlatformError.invalid(field: error.field, message: error.message)
             }
+        case .table(let table):
+            guard let preprocessor else {
+                // A tensor model over a table: every column numeric, one value per input feature.
+                var values = [Float](repeating: 0, count: table.rowCount * table.columns.count)
+                for (c, column) in table.columns.enumerated() {
+                    guard case .numeric(let numbers) = column.data else {
+                        throw PlatformError.invalid(field: "dataset", message: "column '\(column.name)' is not numeric; this model takes numeric tensors")
+                    }
+                    for r in numbers.indices { values[r * table.columns.count + c] = Float(numbers[r]) }
+                }
+                return try features(.rows(values: values, rowCount: table.rowCount))
+            }
+            let m = try invalidAsField("dataset") { try preprocessor.transform(table) }
+            return (m.values.map { Float($0) }, m.rows)
         case .texts(let texts):
             guard let names = inputColumns, names.count == 1 else {
                 throw PlatformError.invalid(field: "instances", message: "raw strings need a model with one text column; this one takes \(inputColumns?.joined(separator: ", ") ?? "a numeric tensor")")

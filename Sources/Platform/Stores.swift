@@ -71,8 +71,12 @@ public struct JobRecord: Codable, Sendable, Equatable {
         public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
     }
 
+    public static let training = "training", batchPrediction = "batch_prediction"
+
     public var id: String
     public var project: String
+    /// `training` or `batch_prediction`.
+    public var kind: String
     public var state: State
     /// The submitted request (JSON), kept verbatim so a restarted server runs the same job.
     public var request: String
@@ -92,8 +96,9 @@ public struct JobRecord: Codable, Sendable, Equatable {
     /// CPU time spent training, for usage metering.
     public var computeSeconds: Double
 
-    public init(id: String, project: String, state: State, request: String, createdAt: Date, modelName: String, keyID: String) {
-        self.id = id; self.project = project; self.state = state; self.request = request; self.createdAt = createdAt
+    public init(id: String, project: String, kind: String = JobRecord.training, state: State, request: String, createdAt: Date,
+                modelName: String, keyID: String) {
+        self.id = id; self.project = project; self.kind = kind; self.state = state; self.request = request; self.createdAt = createdAt
         self.modelName = modelName; self.keyID = keyID; attempts = 0; progress = "{}"; metrics = [:]; computeSeconds = 0
     }
 }

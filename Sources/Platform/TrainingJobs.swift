@@ -24,9 +24,9 @@ final class JobControl: @unchecked Sendable {
 /// and continues from its last checkpoint.
 public actor TrainingJobs {
     private let store: any MetadataStore
-    private let datasets: DatasetStore
-    private let registry: ModelRegistry
-    private let workRoot: URL
+    let datasets: DatasetStore
+    let registry: ModelRegistry
+    let workRoot: URL
     public let workerCount: Int
 
     /// Jobs of every project, by id (job records are small; listing reads the store).
@@ -111,6 +111,10 @@ public actor TrainingJobs {
         }
         let job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, state: .queued, request: text,
                             createdAt: Date(), modelName: request.modelName, keyID: keyID)
+        return try await enqueue(job)
+    }
+
+    func enqueue(_ job: JobRecord) async throws -> JobRecord {
         try await store.upsertJob(job)
         records[job.id] = job
         history[job.id] = []
@@ -229,26 +233,25 @@ public actor TrainingJobs {
         do {
             try await store.upsertJob(job)
             try await emit(id, "state", "{\"state\":\"running\",\"attempt\":\(job.attempts)}")
-            let request = try TrainingJobRequest.parse(job.request)
-            let dataset = try await datasets.record(project: job.project, name: request.dataset)
-            var labels: DatasetRecord?
-            if let name = request.labels { labels = try await datasets.record(project: job.project, name: name) }
-            let paths = (data: datasets.path(dataset), labels: labels.map(datasets.path))
-            let directory = workRoot.appendingPathComponent(id)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var lineage = ["job": id, "dataset": dataset.name, "dataset_sha256": dataset.sha256, "spec": request.specText,
-                           "seed": String(request.seed ?? 0)]
-            if let labels { lineage["labels_sha256"] = labels.sha256 }
-            let jobLineage = lineage
-
             let (updates, sink) = AsyncStream.makeStream(of: Update.self)
             let relay = Task { for await update in updates { await self.relay(id, update) } }
-            let outcome = try await Self.onTrainingThread {
-                try Self.train(request, dataFormat: dataset.format, paths: paths, directory: directory, lineage: jobLineage,
-                               control: control, sink: sink)
+            let directory = workRoot.appendingPathComponent(id)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let result: Result<(TrainingOutcome, TrainingJobRequest?), any Error>
+            do {
+                if job.kind == JobRecord.batchPrediction {
+                    let outcome = try await predictBatch(job, control: control, sink: sink)
+                    result = .success((outcome, nil))
+                } else {
+                    let request = try TrainingJobRequest.parse(job.request)
+                    result = .success((try await train(job, request, directory: directory, control: control, sink: sink), request))
+                }
+            } catch {
+                result = .failure(error)
             }
             sink.finish()
             await relay.value
+            let (outcome, request) = try result.get()
 
             job = records[id] ?? job
             job.computeSeconds += Date().timeIntervalSince(started)
@@ -261,13 +264,17 @@ public actor TrainingJobs {
             if outcome.cancelled {
                 job.state = .cancelled
                 try await finish(job, event: "{\"state\":\"cancelled\"}")
-            } else {
+            } else if let request {
                 let version = try await registry.importArtifact(project: job.project, name: request.modelName,
                                                                 directory: directory.appendingPathComponent("artifact"))
                 job.state = .succeeded
                 job.metrics = outcome.metrics
                 job.modelVersion = version.version
                 try await finish(job, event: "{\"state\":\"succeeded\",\"model\":\(JSONText.quote(version.name)),\"version\":\(version.version)}")
+            } else {
+                job.state = .succeeded
+                job.metrics = outcome.metrics
+                try await finish(job, event: "{\"state\":\"succeeded\",\"rows\":\(outcome.trainingRows)}")
             }
             try? FileManager.default.removeItem(at: directory)
         } catch {
@@ -280,7 +287,23 @@ public actor TrainingJobs {
         }
     }
 
-    private func relay(_ id: String, _ update: Update) async {
+    private func train(_ job: JobRecord, _ request: TrainingJobRequest, directory: URL, control: JobControl,
+                       sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
+        let dataset = try await datasets.record(project: job.project, name: request.dataset)
+        var labels: DatasetRecord?
+        if let name = request.labels { labels = try await datasets.record(project: job.project, name: name) }
+        let paths = (data: datasets.path(dataset), labels: labels.map(datasets.path))
+        var lineage = ["job": job.id, "dataset": dataset.name, "dataset_sha256": dataset.sha256, "spec": request.specText,
+                       "seed": String(request.seed ?? 0)]
+        if let labels { lineage["labels_sha256"] = labels.sha256 }
+        let jobLineage = lineage
+        return try await Self.onTrainingThread {
+            try Self.train(request, dataFormat: dataset.format, paths: paths, directory: directory, lineage: jobLineage,
+                           control: control, sink: sink)
+        }
+    }
+
+    func relay(_ id: String, _ update: Update) async {
         switch update {
         case .progress(let data): await progress(id, data)
         case .event(let type, let data): try? await emit(id, type, data)
@@ -379,3 +402,101 @@ public actor TrainingJobs {
 
 /// A JSON number, with non-finite values as null.
 func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
+
+// MARK: Batch prediction
+
+/// A batch prediction job: every row of a dataset through a registered model version, into a
+/// JSON Lines file of predictions. `{"model": "fashion@production", "dataset": "new-images"}`
+public struct BatchPredictionRequest: Sendable {
+    public var model: String
+    public var dataset: String
+
+    public static func parse(_ text: String) throws -> BatchPredictionRequest {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            throw PlatformError.invalid(field: "body", message: "expected a JSON object")
+        }
+        for key in object.keys where !["model", "dataset"].contains(key) {
+            throw PlatformError.invalid(field: key, message: "unknown field; allowed: dataset, model")
+        }
+        guard let model = object["model"] as? String, !model.isEmpty else {
+            throw PlatformError.invalid(field: "model", message: "is required: a model reference such as \"fashion@production\" or \"fashion@3\"")
+        }
+        guard let dataset = object["dataset"] as? String, !dataset.isEmpty else { throw PlatformError.invalid(field: "dataset", message: "is required (a string)") }
+        return BatchPredictionRequest(model: model, dataset: dataset)
+    }
+}
+
+extension TrainingJobs {
+    /// Where a batch job's predictions are kept (JSON Lines, one object per input row).
+    public nonisolated func outputPath(_ id: String) -> URL { workRoot.appendingPathComponent("outputs").appendingPathComponent("\(id).jsonl") }
+
+    /// Validates and queues a batch prediction job: the model reference must resolve and the dataset exist.
+    public func submitBatchPrediction(project: String, keyID: String, request text: String) async throws -> JobRecord {
+        let request = try BatchPredictionRequest.parse(text)
+        let version = try await registry.resolve(project: project, reference: request.model)
+        _ = try await datasets.record(project: project, name: request.dataset)
+        let job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, kind: JobRecord.batchPrediction, state: .queued,
+                            request: text, createdAt: Date(), modelName: version.name, keyID: keyID)
+        return try await enqueue(job)
+    }
+
+    func predictBatch(_ job: JobRecord, control: JobControl, sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
+        let request = try BatchPredictionRequest.parse(job.request)
+        let version = try await registry.resolve(project: job.project, reference: request.model)
+        let dataset = try await datasets.record(project: job.project, name: request.dataset)
+        let (model, data, output) = (try registry.artifacts.directory(for: version.artifact), datasets.path(dataset), outputPath(job.id))
+        sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("predicting \(dataset.rows) rows of '\(dataset.name)' with \(version.name)@\(version.version)"))}"))
+        return try await Self.onTrainingThread {
+            try Self.predictRows(model: model, data: data, format: dataset.format, output: output, control: control, sink: sink)
+        }
+    }
+
+    /// Reads the dataset, predicts 1024 rows at a time and writes the file atomically.
+    static func predictRows(model directory: URL, data: URL, format: String, output: URL, control: JobControl,
+                            sink: AsyncStream<Update>.Continuation) throws -> TrainingOutcome {
+        let model = try LoadedModel.load(directory: directory)
+        let rowCount: Int
+        let chunk: (Range<Int>) throws -> PredictionInput
+        switch format {
+        case "idx", "npy":
+            let tensor: Tensor
+            do { tensor = format == "idx" ? try IDXReader.read(path: data.path, scale: 1 / 255) : try NPYReader.read(path: data.path) }
+            catch let error as DatasetError { throw PlatformError.invalid(field: "dataset", message: error.description.replacingOccurrences(of: data.path, with: "the dataset")) }
+            rowCount = tensor.shape.first ?? 0
+            let width = tensor.count / max(rowCount, 1), values = tensor.scalars
+            chunk = { range in .rows(values: Array(values[(range.lowerBound * width)..<(range.upperBound * width)]), rowCount: range.count) }
+        default:
+            let table = try invalidAsField("dataset") {
+                format == "jsonl" ? try JSONLinesReader.read(path: data.path) : try CSVReader(delimiter: format == "tsv" ? "\t" : ",").read(path: data.path)
+            }
+            rowCount = table.rowCount
+            chunk = { range in .table(table.rows(Array(range))) }
+        }
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let partial = output.appendingPathExtension("partial")
+        FileManager.default.createFile(atPath: partial.path, contents: nil)
+        let file = try FileHandle(forWritingTo: partial)
+        defer { try? file.close() }
+        var start = 0
+        while start < rowCount {
+            if control.shouldStop { try? FileManager.default.removeItem(at: partial); return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: start) }
+            let range = start..<min(rowCount, start + 1024)
+            let predictions = try model.predict(chunk(range))
+            var text = ""
+            for (offset, p) in predictions.enumerated() {
+                text += "{\"row\":\(range.lowerBound + offset)"
+                if let label = p.label { text += ",\"label\":\(JSONText.quote(label))" }
+                if let probabilities = p.probabilities { text += ",\"probabilities\":[" + probabilities.map { jsonNumber($0) }.joined(separator: ",") + "]" }
+                if p.label == nil { text += ",\"values\":[" + p.values.map { jsonNumber($0) }.joined(separator: ",") + "]" }
+                text += "}\n"
+            }
+            try file.write(contentsOf: Data(text.utf8))
+            start = range.upperBound
+            sink.yield(.progress("{\"rows_done\":\(start),\"rows\":\(rowCount)}"))
+        }
+        try file.synchronize()
+        _ = try? FileManager.default.removeItem(at: output)
+        try FileManager.default.moveItem(at: partial, to: output)
+        return TrainingOutcome(metrics: ["rows": Double(rowCount)], cancelled: false, trainingRows: rowCount)
+    }
+}

@@ -67,6 +67,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             try db.create(table: "jobs") { t in
                 t.primaryKey("id", .text)
                 t.column("project", .text).notNull().references("projects")
+                t.column("kind", .text).notNull()
                 t.column("state", .text).notNull()
                 t.column("request", .text).notNull()
                 t.column("created_at", .datetime).notNull()
@@ -245,18 +246,18 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         let metrics = String(decoding: try JSONEncoder().encode(j.metrics), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO jobs (id, project, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
-                                  model_name, key_id, model_version, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO jobs (id, project, kind, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
+                                  model_name, key_id, model_version, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                     attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                     model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
-                """, arguments: [j.id, j.project, j.state.rawValue, j.request, j.createdAt, j.startedAt, j.finishedAt, j.attempts,
+                """, arguments: [j.id, j.project, j.kind, j.state.rawValue, j.request, j.createdAt, j.startedAt, j.finishedAt, j.attempts,
                                  j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds])
         }
     }
 
     static func job(_ row: Row) -> JobRecord {
-        var job = JobRecord(id: row["id"], project: row["project"], state: JobRecord.State(rawValue: row["state"]) ?? .failed,
+        var job = JobRecord(id: row["id"], project: row["project"], kind: row["kind"], state: JobRecord.State(rawValue: row["state"]) ?? .failed,
                             request: row["request"], createdAt: row["created_at"], modelName: row["model_name"], keyID: row["key_id"])
         job.startedAt = row["started_at"]
         job.finishedAt = row["finished_at"]

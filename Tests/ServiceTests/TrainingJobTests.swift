@@ -157,6 +157,49 @@ enum FashionSubset {
         await server.stop()
     }
 
+    /// A trained version downloads as a tar archive that imports back to the same artifact;
+    /// a batch prediction job writes one prediction per dataset row.
+    @Test func batchPredictionAndArtifactRoundTrip() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-batch-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        let iris = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path, encoding: .utf8)
+        _ = try await server.request("POST", "/v1/datasets/iris?format=csv", key: admin, body: iris)
+        let trained = try await server.request("POST", "/v1/training-jobs", key: admin,
+                                               body: #"{"name": "iris", "dataset": "iris", "target": "target", "spec": {"algorithm": "logistic_regression"}}"#)
+        _ = try await server.raw("GET", "/v1/training-jobs/\(try #require(trained.json["id"] as? String))/events", key: admin)
+
+        let archive = try await server.raw("GET", "/v1/models/iris/versions/1/artifact", key: admin)
+        #expect(archive.status == 200 && archive.body.count % 512 == 0)
+        let imported = try await server.raw("POST", "/v1/models/copy/versions", key: admin, body: archive.body, headers: ["Content-Type": "application/x-tar"])
+        let copy = try #require(try JSONSerialization.jsonObject(with: imported.body) as? [String: Any])
+        #expect(imported.status == 201 && copy["artifact"] as? String == archive.headers["x-artifact-sha256"] as? String)
+        var hostile = archive.body
+        hostile.replaceSubrange(0..<10, with: Data("../evil.js".utf8))
+        #expect(try await server.raw("POST", "/v1/models/evil/versions", key: admin, body: hostile, headers: ["Content-Type": "application/x-tar"]).status == 400)
+
+        let batch = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "iris@1", "dataset": "iris"}"#)
+        let id = try #require(batch.json["id"] as? String)
+        #expect(batch.status == 201 && batch.json["kind"] as? String == "batch_prediction")
+        let events = String(decoding: try await server.raw("GET", "/v1/batch-jobs/\(id)/events", key: admin).body, as: UTF8.self)
+        #expect(events.contains("\"state\":\"succeeded\""))
+        let output = String(decoding: try await server.raw("GET", "/v1/batch-jobs/\(id)/output", key: admin).body, as: UTF8.self)
+        let lines = output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 150 && lines.map { $0["row"] as? Int } == (0..<150).map { Optional($0) })
+        let truth = iris.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",").last!) }
+        let correct = zip(lines, truth).filter { ($0["label"] as? String) == $1 }.count
+        #expect(correct >= 140)
+        // Kinds do not mix; bad references are named.
+        #expect(try await server.request("GET", "/v1/training-jobs/\(id)", key: admin).status == 404)
+        let missing = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "nope@1", "dataset": "iris"}"#)
+        #expect(missing.status == 404)
+        let unknown = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "iris", "dataset": "iris", "rows": 5}"#)
+        #expect(unknown.status == 400 && (unknown.json["error"] as? [String: Any])?["field"] as? String == "rows")
+        await server.stop()
+    }
+
     /// A job interrupted mid-run (as by a crash or restart) continues from its last epoch
     /// checkpoint when the workers start again, and ends as a registered version.
     @Test func interruptedJobResumesFromCheckpoint() async throws {

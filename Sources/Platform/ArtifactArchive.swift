@@ -1,0 +1,70 @@
+import Foundation
+
+/// Artifact directories as POSIX tar archives (ustar): what `GET …/artifact` downloads and an
+/// upload import reads. Flat directories of regular files only; a name with a path
+/// separator or `..` is refused, so an archive cannot write outside its directory.
+public enum ArtifactArchive {
+    public static func tar(directory: URL) throws -> [UInt8] {
+        var out: [UInt8] = []
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix(".") }.sorted()
+        for name in names {
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            var header = [UInt8](repeating: 0, count: 512)
+            func put(_ text: String, at offset: Int, width: Int) {
+                for (i, byte) in text.utf8.prefix(width).enumerated() { header[offset + i] = byte }
+            }
+            func octal(_ value: Int, width: Int) -> String {
+                let digits = String(value, radix: 8)
+                return String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits
+            }
+            put(name, at: 0, width: 100)
+            put(octal(0o644, width: 8), at: 100, width: 8)
+            put(octal(0, width: 8), at: 108, width: 8)
+            put(octal(0, width: 8), at: 116, width: 8)
+            put(octal(data.count, width: 12), at: 124, width: 12)
+            put(octal(0, width: 12), at: 136, width: 12)
+            header[156] = UInt8(ascii: "0")
+            put("ustar", at: 257, width: 6)
+            put("00", at: 263, width: 2)
+            for i in 148..<156 { header[i] = UInt8(ascii: " ") }
+            let checksum = header.reduce(0) { $0 + Int($1) }
+            put(octal(checksum, width: 7), at: 148, width: 7)
+            header[155] = UInt8(ascii: " ")
+            out += header
+            out += data
+            out += [UInt8](repeating: 0, count: (512 - data.count % 512) % 512)
+        }
+        out += [UInt8](repeating: 0, count: 1024)
+        return out
+    }
+
+    /// Writes the archive's regular files into `directory` (created).
+    public static func untar(_ bytes: [UInt8], into directory: URL) throws {
+        func invalid(_ message: String) -> PlatformError { .invalid(field: "body", message: "not a usable artifact archive: \(message)") }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var offset = 0
+        while offset + 512 <= bytes.count {
+            let header = bytes[offset..<(offset + 512)]
+            if header.allSatisfy({ $0 == 0 }) { return }
+            func field(_ start: Int, _ width: Int) -> String {
+                let slice = header[(offset + start)..<(offset + start + width)]
+                return String(decoding: slice.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            let stored = header.enumerated().reduce(0) { sum, item in sum + ((148..<156).contains(item.offset) ? 32 : Int(item.element)) }
+            guard let checksum = Int(field(148, 8).trimmingCharacters(in: .whitespaces), radix: 8), checksum == stored else {
+                throw invalid("header at byte \(offset) has a wrong checksum")
+            }
+            guard let size = Int(field(124, 12).trimmingCharacters(in: .whitespaces), radix: 8), size >= 0,
+                  offset + 512 + size <= bytes.count else { throw invalid("entry at byte \(offset) runs past the end") }
+            let prefix = field(345, 155), name = (prefix.isEmpty ? "" : prefix + "/") + field(0, 100)
+            let type = header[offset + 156]
+            if type == UInt8(ascii: "0") || type == 0 {
+                var file = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
+                if let slash = file.lastIndex(of: "/"), file[..<slash].allSatisfy({ $0 == "." }) { file = String(file[file.index(after: slash)...]) }
+                guard !file.isEmpty, !file.contains("/"), file != "..", file != "." else { throw invalid("entry '\(name)' is not a plain file name") }
+                try Data(bytes[(offset + 512)..<(offset + 512 + size)]).write(to: directory.appendingPathComponent(file))
+            }
+            offset += 512 + (size + 511) / 512 * 512
+        }
+    }
+}
