@@ -65,5 +65,26 @@ check "errors: a bad hyperparameter names the field" "echo \"$err\" | grep -q 'C
 err=$($MAAS eval --data data/sklearn/wine.csv --target nope --model '{"algorithm": "knn"}' 2>&1)
 check "errors: an unknown target names the columns" "echo \"$err\" | grep -q \"no column named 'nope'\""
 
+# Client verbs against a running server: upload, train as a job, alias, deploy, predict.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export MAAS_URL="http://127.0.0.1:$port" MAAS_API_KEY="cli-test-admin-key"
+MAAS_ADMIN_KEY=$MAAS_API_KEY $MAAS serve --port "$port" --data-dir "$WORK/server" > "$WORK/serve.log" 2>&1 &
+server=$!
+ready() { python3 -c "import urllib.request; urllib.request.urlopen('$MAAS_URL/v2/health/ready', timeout=1)" 2>/dev/null; }
+for _ in $(seq 50); do ready && break; sleep 0.1; done
+check "serve: ready within 5 s" ready
+check "datasets upload: wine" "$MAAS datasets upload data/sklearn/wine.csv --name wine | grep -q '178 rows'"
+check "datasets list" "$MAAS datasets list | grep -q '^wine'"
+out=$($MAAS jobs submit --name wine --dataset wine --target target --spec '{"algorithm": "random_forest", "n_estimators": 30}' --validation kfold:5 --seed 1 2>&1)
+check "jobs submit: follows to a registered version with k-fold metrics" "echo \"$out\" | grep -q 'registered wine@1' && echo \"$out\" | grep -q 'cv_accuracy 0.9'"
+check "jobs status lists the job" "$MAAS jobs status | grep -q 'succeeded'"
+check "models alias + list" "$MAAS models alias wine production 1 > /dev/null && $MAAS models list | grep -q 'production→1'"
+check "deploy" "$MAAS deploy wine@production | grep -q 'deployed wine'"
+head -6 data/sklearn/wine.csv | cut -d, -f1-13 > "$WORK/wine-new.csv"
+check "predict --endpoint labels raw rows" "[ \"\$($MAAS predict --endpoint wine --input $WORK/wine-new.csv | cut -f2 | tr '\n' ' ')\" = '0 0 0 0 0 ' ]"
+err=$($MAAS jobs submit --name x --dataset nope --target t --spec '{"algorithm": "svm"}' 2>&1)
+check "errors: the server's message reaches the command line" "echo \"$err\" | grep -q \"dataset 'nope' not found\""
+kill $server; wait $server 2>/dev/null
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

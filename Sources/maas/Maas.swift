@@ -11,7 +11,8 @@ struct Maas: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
-        subcommands: [Serve.self, Train.self, Predict.self, Eval.self, Bench.self])
+        subcommands: [Serve.self, Train.self, Predict.self, Eval.self, DatasetCommands.self, JobCommands.self, ModelCommands.self,
+                      Deploy.self, Bench.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1.
@@ -93,17 +94,21 @@ struct Train: ParsableCommand {
     }
 }
 
-struct Predict: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print predictions of a saved model.")
+struct Predict: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print predictions of a saved model, or of a served endpoint with --endpoint.")
 
-    @Option(help: "Artifact directory (model.json + weights.safetensors).") var model: String
+    @Option(name: .customLong("model"), help: "Artifact directory (model.json + weights.safetensors).") var modelPath: String?
+    var model: String { modelPath ?? "" }
+    @Option(help: "A deployed endpoint on the server at MAAS_URL (key in MAAS_API_KEY).") var endpoint: String?
     @Option(help: "Input: an IDX file (images), a CSV/text file with one flattened sample per line, a table for classical models, or user ids for recommenders.") var input: String?
     @Option(help: "Print at most N predictions.") var limit: Int = 20
     @Option(help: "Forecasters: periods ahead to forecast (default: one season).") var steps: Int?
     @Option(help: "Recommenders: a user id to recommend for.") var user: String?
     @Option(help: "Recommenders: items per user.") var top: Int = 10
 
-    func run() throws {
+    func run() async throws {
+        if let endpoint { return try await predictRemotely(endpoint) }
+        guard modelPath != nil else { throw CommandFailure("give --model (an artifact directory) or --endpoint (a deployed endpoint)") }
         switch ArtifactDirectory.kind(of: model) {
         case "classical": return try predictClassical()
         case "forecaster": return try forecast()

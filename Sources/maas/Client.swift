@@ -1,0 +1,339 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NeuralNet
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Talks to a running server: `MAAS_URL` (default http://127.0.0.1:8080) and `MAAS_API_KEY`.
+struct APIClient {
+    let base: String
+    let key: String
+
+    static func fromEnvironment() throws -> APIClient {
+        let environment = ProcessInfo.processInfo.environment
+        guard let key = environment["MAAS_API_KEY"], !key.isEmpty else {
+            throw CommandFailure("MAAS_API_KEY is not set: export the key `maas serve` printed (or one from POST /v1/keys)")
+        }
+        let base = (environment["MAAS_URL"] ?? "http://127.0.0.1:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return APIClient(base: base, key: key)
+    }
+
+    /// Sends a request; a non-2xx answer becomes a failure carrying the server's message.
+    @discardableResult
+    func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> Data {
+        guard let url = URL(string: base + path) else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 3600
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        if let body { request.httpBody = body; request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
+        let (data, response): (Data, URLResponse)
+        do { (data, response) = try await URLSession.shared.data(for: request) }
+        catch { throw CommandFailure("cannot reach \(base): \(error.localizedDescription) (is `maas serve` running? set MAAS_URL)") }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            let error = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]
+            throw CommandFailure("\(method) \(path): \(status) \(error?["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+        return data
+    }
+
+    func json(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> [String: Any] {
+        let data = try await send(method, path, body: body, contentType: contentType)
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    func json(_ method: String, _ path: String, object: [String: Any]) async throws -> [String: Any] {
+        try await json(method, path, body: try JSONSerialization.data(withJSONObject: object))
+    }
+}
+
+/// Prints a JSON value indented, keys sorted.
+func printPretty(_ value: Any) {
+    guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]) else { return }
+    print(String(decoding: data, as: UTF8.self))
+}
+
+func percentEncoded(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#@:"))) ?? text
+}
+
+// MARK: datasets
+
+struct DatasetCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "datasets", abstract: "Upload, list, show and delete datasets on a server.",
+                                                    subcommands: [Upload.self, List.self, Show.self, Delete.self])
+
+    struct Upload: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Upload a CSV, TSV, JSON Lines, IDX or NPY file.")
+        @Argument(help: "The file.") var file: String
+        @Option(help: "Dataset name (default: the file name without extension).") var name: String?
+        @Option(help: "csv, tsv, jsonl, idx or npy (default: from the extension).") var format: String?
+
+        func run() async throws {
+            let url = URL(fileURLWithPath: file)
+            var ext = url.pathExtension.lowercased()
+            if ext == "gz" || ext == "ubyte" || url.lastPathComponent.contains("-idx") { ext = "idx" }
+            if ext == "ndjson" { ext = "jsonl" }
+            let format = self.format ?? ext
+            let name = self.name ?? url.deletingPathExtension().lastPathComponent
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
+            let client = try APIClient.fromEnvironment()
+            let record = try await client.json("POST", "/v1/datasets/\(percentEncoded(name))?format=\(format)", body: data, contentType: "application/octet-stream")
+            print("uploaded \(record["name"] ?? name): \(record["rows"] ?? "?") rows, \(record["bytes"] ?? "?") bytes, sha256 \(record["sha256"] ?? "?")")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List datasets.")
+        func run() async throws {
+            let datasets = try await APIClient.fromEnvironment().json("GET", "/v1/datasets")["datasets"] as? [[String: Any]] ?? []
+            for d in datasets { print("\(d["name"] ?? "")\t\(d["format"] ?? "")\t\(d["rows"] ?? "") rows\t\(d["bytes"] ?? "") bytes") }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a dataset's schema, statistics and preview.")
+        @Argument var name: String
+        func run() async throws { printPretty(try await APIClient.fromEnvironment().json("GET", "/v1/datasets/\(percentEncoded(name))")) }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a dataset.")
+        @Argument var name: String
+        func run() async throws {
+            try await APIClient.fromEnvironment().send("DELETE", "/v1/datasets/\(percentEncoded(name))")
+            print("deleted \(name)")
+        }
+    }
+}
+
+// MARK: jobs
+
+struct JobCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "jobs", abstract: "Submit and follow training jobs on a server.",
+                                                    subcommands: [Submit.self, Status.self, Logs.self, Cancel.self])
+
+    struct Submit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Submit a training job and follow it with a progress bar.")
+        @Option(help: "Model name the new version registers under.") var name: String
+        @Option(help: "Dataset name.") var dataset: String
+        @Option(help: "Label dataset, when the dataset holds images (IDX/NPY).") var labels: String?
+        @Option(help: "Target column, when the dataset is a table.") var target: String?
+        @Option(help: "Network or learner spec: a JSON/YAML file or inline JSON.") var spec: String
+        @Option(help: "Preprocessing spec: a JSON file or inline JSON.") var preprocessing: String?
+        @Option(help: "holdout:F or kfold:K (default holdout:0.2).") var validation: String?
+        @Option var seed: UInt64?
+        @Option var epochs: Int?
+        @Flag(help: "Return once queued instead of following the job.") var detach = false
+
+        func run() async throws {
+            let specText = try jsonArgument(spec)
+            var object: [String: Any] = ["name": name, "dataset": dataset]
+            if specText.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{") {
+                guard let parsed = try? JSONSerialization.jsonObject(with: Data(specText.utf8)) else { throw CommandFailure("--spec: not valid JSON") }
+                object["spec"] = parsed
+            } else {
+                // YAML: the server takes JSON, so convert through the network spec parser.
+                do { object["spec"] = try JSONSerialization.jsonObject(with: try ModelSpec.parse(specText).json(pretty: false)) }
+                catch { throw CommandFailure("--spec: \(error)") }
+            }
+            if let labels { object["labels"] = labels }
+            if let target { object["target"] = target }
+            if let preprocessing { object["preprocessing"] = try JSONSerialization.jsonObject(with: Data(try jsonArgument(preprocessing).utf8)) }
+            if let validation {
+                let parts = validation.split(separator: ":")
+                guard parts.count == 2, let value = Double(parts[1]), ["holdout", "kfold"].contains(parts[0]) else {
+                    throw CommandFailure("--validation: expected holdout:F or kfold:K, got '\(validation)'")
+                }
+                object["validation"] = [String(parts[0]): value]
+            }
+            if let seed { object["seed"] = seed }
+            if let epochs { object["epochs"] = epochs }
+            let client = try APIClient.fromEnvironment()
+            let job = try await client.json("POST", "/v1/training-jobs", object: object)
+            let id = job["id"] as? String ?? ""
+            print("submitted \(id)")
+            if !detach { try await follow(client, id) }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a job, or list jobs without an id.")
+        @Argument var id: String?
+        @Flag(help: "Follow a running job until it ends.") var follow = false
+        func run() async throws {
+            let client = try APIClient.fromEnvironment()
+            guard let id else {
+                for job in try await client.json("GET", "/v1/training-jobs")["jobs"] as? [[String: Any]] ?? [] {
+                    print("\(job["id"] ?? "")\t\(job["state"] ?? "")\t\(job["model"] ?? "")\(job["version"].map { "@\($0)" } ?? "")\t\(job["created_at"] ?? "")")
+                }
+                return
+            }
+            if follow { return try await JobCommands.follow(client, id) }
+            printPretty(try await client.json("GET", "/v1/training-jobs/\(id)"))
+        }
+    }
+
+    struct Logs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a job's stored events: states, epochs, log lines.")
+        @Argument var id: String
+        func run() async throws {
+            for event in try await APIClient.fromEnvironment().json("GET", "/v1/training-jobs/\(id)/logs")["events"] as? [[String: Any]] ?? [] {
+                print(JobCommands.describe(event))
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a job (a running one stops at its next step).")
+        @Argument var id: String
+        func run() async throws {
+            let job = try await APIClient.fromEnvironment().json("POST", "/v1/training-jobs/\(id)/cancel")
+            print("\(id): \(job["state"] ?? "?")")
+        }
+    }
+
+    static func describe(_ event: [String: Any]) -> String {
+        let data = event["data"] as? [String: Any] ?? [:]
+        switch event["type"] as? String {
+        case "log": return "\(event["at"] ?? "") \(data["message"] ?? "")"
+        case "epoch":
+            var line = "epoch \(data["epoch"] ?? "?"): loss \(format(data["loss"]))"
+            for key in ["accuracy", "val_loss", "val_accuracy"] where data[key] != nil { line += " \(key) \(format(data[key]))" }
+            return line + String(format: " (%.1fs)", (data["seconds"] as? Double) ?? 0)
+        case "metrics": return "metrics: " + data.keys.sorted().map { "\($0) \(format(data[$0]))" }.joined(separator: ", ")
+        default: return "\(event["type"] ?? "event"): " + data.keys.sorted().map { "\($0)=\(data[$0]!)" }.joined(separator: " ")
+        }
+    }
+
+    static func format(_ value: Any?) -> String { (value as? Double).map { String(format: "%.4f", $0) } ?? "\(value ?? "?")" }
+
+    /// Polls the job twice a second: new stored events as lines, step progress as a bar.
+    static func follow(_ client: APIClient, _ id: String) async throws {
+        var after = 0
+        var drewBar = false
+        while true {
+            let job = try await client.json("GET", "/v1/training-jobs/\(id)")
+            for event in try await client.json("GET", "/v1/training-jobs/\(id)/logs?after=\(after)")["events"] as? [[String: Any]] ?? [] {
+                after = max(after, event["sequence"] as? Int ?? after)
+                if drewBar { FileHandle.standardError.write("\r" + String(repeating: " ", count: 100) + "\r"); drewBar = false }
+                print(describe(event))
+            }
+            let state = job["state"] as? String ?? ""
+            if ["succeeded", "failed", "cancelled"].contains(state) {
+                if state == "failed" { throw CommandFailure("job \(id) failed: \(job["error"] ?? "")") }
+                if let version = job["version"] { print("registered \(job["model"] ?? "")@\(version)") }
+                return
+            }
+            if let p = job["progress"] as? [String: Any], let step = p["step"] as? Int, let steps = p["steps"] as? Int, steps > 0 {
+                let width = 30, filled = width * step / steps
+                let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+                FileHandle.standardError.write(String(format: "\repoch %d/%d [%@] %d/%d loss %.4f ETA %@ ", p["epoch"] as? Int ?? 0, p["epochs"] as? Int ?? 0,
+                                                      bar, step, steps, (p["loss"] as? Double) ?? 0, formatDuration((p["seconds_remaining"] as? Double) ?? .nan)))
+                drewBar = true
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+}
+
+// MARK: models and deployments
+
+struct ModelCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "models", abstract: "List and show registered models; move aliases.",
+                                                    subcommands: [List.self, Show.self, Alias.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List models with their versions and aliases.")
+        func run() async throws {
+            for model in try await APIClient.fromEnvironment().json("GET", "/v1/models")["models"] as? [[String: Any]] ?? [] {
+                let versions = (model["versions"] as? [[String: Any]] ?? []).compactMap { $0["version"] as? Int }
+                let aliases = (model["aliases"] as? [String: Any] ?? [:]).map { "\($0.key)→\($0.value)" }.sorted()
+                print("\(model["name"] ?? "")\tversions \(versions.map(String.init).joined(separator: ","))\t\(aliases.joined(separator: " "))")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a model's versions: metrics, lineage, aliases.")
+        @Argument var name: String
+        func run() async throws { printPretty(try await APIClient.fromEnvironment().json("GET", "/v1/models/\(percentEncoded(name))")) }
+    }
+
+    struct Alias: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Point an alias at a version: maas models alias fashion production 3")
+        @Argument var name: String
+        @Argument var alias: String
+        @Argument var version: Int
+        func run() async throws {
+            _ = try await APIClient.fromEnvironment().json("PUT", "/v1/models/\(percentEncoded(name))/aliases/\(percentEncoded(alias))", object: ["version": version])
+            print("\(name)@\(alias) → \(version)")
+        }
+    }
+}
+
+struct Deploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Deploy model@alias or model@version as an endpoint (a redeploy swaps warm).")
+    @Argument(help: "model, model@alias or model@version") var model: String
+    @Option(help: "Endpoint name (default: the model name).") var name: String?
+    @Option(help: "Canary: VERSION_OR_ALIAS:PERCENT, e.g. 4:10.") var canary: String?
+    @Option(help: "Rows per forward pass at most.") var maxBatchSize: Int?
+    @Option(help: "Microseconds a batch may wait to fill (0: greedy).") var maxDelayUs: Int?
+    @Option(help: "Requests queued at most before 429.") var maxQueue: Int?
+
+    func run() async throws {
+        var object: [String: Any] = ["name": name ?? String(model.split(separator: "@")[0]), "model": model]
+        if let canary {
+            let parts = canary.split(separator: ":")
+            guard parts.count == 2, let percent = Double(parts[1]) else { throw CommandFailure("--canary: expected VERSION:PERCENT, got '\(canary)'") }
+            object["canary"] = ["model": String(parts[0]), "percent": percent]
+        }
+        var batching: [String: Any] = [:]
+        if let maxBatchSize { batching["max_batch_size"] = maxBatchSize }
+        if let maxDelayUs { batching["max_delay_us"] = maxDelayUs }
+        if let maxQueue { batching["max_queue"] = maxQueue }
+        if !batching.isEmpty { object["batching"] = batching }
+        let deployment = try await APIClient.fromEnvironment().json("POST", "/v1/deployments", object: object)
+        print("deployed \(deployment["name"] ?? "") → \(deployment["model"] ?? "")@\(deployment["version"] ?? "")")
+    }
+}
+
+extension Predict {
+    /// Rows of a table (named values) or an IDX file (pixel arrays) sent to an endpoint 256 at a time.
+    func predictRemotely(_ endpoint: String) async throws {
+        guard let input else { throw CommandFailure("--input is required with --endpoint") }
+        let client = try APIClient.fromEnvironment()
+        var instances: [Any] = []
+        if let idx = try? IDXReader.read(path: input, scale: 1 / 255), idx.rank >= 2 {
+            let n = idx.shape[0], width = idx.count / max(n, 1), values = idx.scalars
+            instances = (0..<min(n, limit)).map { Array(values[($0 * width)..<(($0 + 1) * width)]).map(Double.init) }
+        } else {
+            let table = try readTable(input)
+            instances = (0..<min(table.rowCount, limit)).map { r in
+                Dictionary(uniqueKeysWithValues: table.columns.map { column -> (String, Any) in
+                    switch column.data {
+                    case .numeric(let v): return (column.name, v[r].isNaN ? NSNull() : v[r])
+                    case .text(let v): return (column.name, v[r] ?? NSNull())
+                    }
+                })
+            }
+        }
+        var row = 0
+        for start in stride(from: 0, to: instances.count, by: 256) {
+            let chunk = Array(instances[start..<min(instances.count, start + 256)])
+            let answer = try await client.json("POST", "/v1/models/\(percentEncoded(endpoint)):predict", object: ["instances": chunk])
+            for prediction in answer["predictions"] as? [Any] ?? [] {
+                if let p = prediction as? [String: Any], let label = p["label"] {
+                    let best = (p["probabilities"] as? [Double])?.max().map { String(format: "\t%.4f", $0) } ?? ""
+                    print("\(row)\t\(label)\(best)")
+                } else {
+                    print("\(row)\t\(prediction)")
+                }
+                row += 1
+            }
+        }
+    }
+}
