@@ -32,7 +32,7 @@ extension APIServer {
                 let result = try await infer(s, caller, request, endpoint: name, target, input)
                 var text = "{\"model_name\":\(JSONWriter.quote(name)),\"model_version\":\"\(target.version.version)\""
                 if let id = body["id"]?.string { text += ",\"id\":\(JSONWriter.quote(id))" }
-                return jsonResponse(text + ",\"outputs\":" + outputsJSON(result.predictions) + "}")
+                return timed(jsonResponse(text + ",\"outputs\":" + outputsJSON(result.predictions) + "}"), result)
             }
         }
         // TF-Serving style: POST /v1/models/{name}:predict with {"instances": [...]}.
@@ -43,8 +43,23 @@ extension APIServer {
             let target = try await s.endpoints.target(project: caller.project, endpoint: name)
             let body = try await request.json(context).fields(["instances", "signature_name"])
             let result = try await infer(s, caller, request, endpoint: name, target, try parseInstances(body["instances"]))
-            return jsonResponse("{\"predictions\":[" + result.predictions.map(predictionJSON).joined(separator: ",") + "]}")
+            return timed(jsonResponse("{\"predictions\":[" + result.predictions.map(predictionJSON).joined(separator: ",") + "]}"), result)
         }
+    }
+
+    /// `Server-Timing` says where a request's time went (queue wait, forward pass, batch size),
+    /// so a slow request can be diagnosed from the client without server access.
+    static func timed(_ response: Response, _ result: BatchedResult) -> Response {
+        var response = response
+        // Milliseconds with µs precision, formatted by hand (String(format:) costs microseconds).
+        func milliseconds(_ seconds: Double) -> String {
+            let us = Int((seconds * 1e6).rounded())
+            let fraction = String(us % 1000)
+            return "\(us / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        }
+        response.headers[.init("server-timing")!] = "queue;dur=\(milliseconds(result.queueSeconds)), compute;dur=\(milliseconds(result.computeSeconds)), batch;desc=\"\(result.batchRows) rows\""
+
+        return response
     }
 
     static func versionParameter(_ context: APIContext) throws -> Int? {

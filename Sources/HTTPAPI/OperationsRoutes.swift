@@ -52,7 +52,7 @@ struct RequestLog: RouterMiddleware {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = try await next(request, context)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        metrics.recordHTTP(method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        metrics.recordHTTP(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: response.status.code, seconds: seconds)
         if context.logger.logLevel <= .info {
             context.logger.info("request", metadata: ["method": "\(request.method.rawValue)", "path": "\(request.uri.path)",
                                                       "status": "\(response.status.code)", "duration_us": "\(Int(seconds * 1e6))"])

