@@ -97,7 +97,7 @@ public final class InferenceBatcher: @unchecked Sendable {
     }
 
     /// Below this estimated compute time, a request that finds the queue empty runs on its own
-    /// task (never an event loop: Hummingbird runs handlers on the cooperative pool)
+    /// task (never an event loop: Hummingbird runs handlers on the cooperative pool):
     /// handing it to the batch thread and back costs two thread wake-ups (about 30 µs measured),
     /// more than a small tabular model's forward pass. Anything larger goes through the queue.
     static let inlineSeconds = 0.000_02
