@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import HTTPAPI
 import Learners
 import Platform
 import Testing
@@ -186,4 +187,39 @@ func metricValue(_ exposition: String, _ name: String) -> Double? {
     let values = exposition.split(separator: "\n").filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
         .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
     return values.isEmpty ? nil : values.reduce(0, +)
+}
+
+@Suite struct BadInputOnEveryRoute {
+    /// Every route, with unknown ids and malformed bodies (empty, truncated, wrong type, unknown
+    /// field, hostile nesting, NaN), answers a 4xx with a JSON error, never a 500 or a hang.
+    @Test func malformedRequestsGetA4xxWithAMessage() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-fuzz-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root.appendingPathComponent("data"))
+        let admin = try #require(adminKey)
+        _ = try await IrisVersions.register(on: server, admin: admin, root: root)
+        _ = try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "iris", "model": "iris@1"}"#)
+        let bodies = ["", "{", "[]", "42", #"{"surprise": 1}"#, #"{"name": 7, "model": []}"#,
+                      String(repeating: "[", count: 5000), #"{"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [NaN, 1, 2, 3]}]}"#]
+        var checked = 0
+        for route in APIServer.registeredRoutes(services: server.services) {
+            let parts = route.split(separator: " ", maxSplits: 1)
+            let method = String(parts[0])
+            guard method != "GET" || route.contains("{") else { continue }
+            // Known endpoint and model names where the route takes one, unknown ids elsewhere.
+            let path = String(parts[1]).replacingOccurrences(of: "{name}", with: "iris").replacingOccurrences(of: "{version}", with: "1")
+                .replacingOccurrences(of: "{alias}", with: "staging").replacingOccurrences(of: "{id}", with: "no-such-id")
+            for body in (method == "GET" || method == "DELETE") ? [""] : bodies {
+                let response = try await server.raw(method, path, key: admin, body: Data(body.utf8), timeout: 30)
+                checked += 1
+                if (200..<300).contains(response.status) { continue }  // e.g. GET /v2/models/iris exists
+                let error = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["error"] as? [String: Any]
+                #expect((400..<500).contains(response.status) && !(error?["message"] as? String ?? "").isEmpty,
+                        "\(method) \(path) with \(body.prefix(40)) → \(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+            }
+        }
+        #expect(checked >= 120)
+
+        await server.stop()
+    }
 }
