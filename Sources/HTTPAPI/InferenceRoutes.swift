@@ -80,11 +80,18 @@ extension APIServer {
     /// Features on the request's task, the forward pass in the endpoint's batch; metrics and usage recorded.
     static func infer(_ s: PlatformServices, _ caller: Principal, _ request: Request, endpoint: String,
                       _ target: InferenceEndpoints.Target, _ input: PredictionInput) async throws -> BatchedResult {
-        let (values, rows) = try target.model.features(input)
         let deadline = try deadline(request)
-        let result: BatchedResult
+        let result: BatchedResult, rows: Int
         do {
-            result = try await target.batcher.submit(values: values, rows: rows, deadline: deadline)
+            if target.model.encoder != nil {
+                guard case .texts(let texts) = input else { _ = try target.model.features(input); throw PlatformError.invalid(field: "inputs", message: "send texts") }
+                rows = texts.count
+                result = try await target.batcher.submit(texts: texts, deadline: deadline)
+            } else {
+                let (values, count) = try target.model.features(input)
+                rows = count
+                result = try await target.batcher.submit(values: values, rows: count, deadline: deadline)
+            }
         } catch {
             s.metrics.recordInferenceFailure(project: caller.project, endpoint: endpoint, version: target.version.version)
             throw error
@@ -115,6 +122,11 @@ extension APIServer {
     }
 
     static func metadataJSON(_ name: String, _ model: LoadedModel, _ version: ModelVersion) -> String {
+        if let encoder = model.encoder {
+            return "{\"name\":\(JSONWriter.quote(name)),\"versions\":[\"\(version.version)\"],\"platform\":\"swiftmaas-\(model.kind)\","
+                + "\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[-1]}],"
+                + "\"outputs\":[{\"name\":\"predictions\",\"datatype\":\"FP32\",\"shape\":[-1,\(encoder.dimension)]}]}"
+        }
         let inputs: String
         if let columns = model.inputColumnTypes {
             inputs = columns.map { "{\"name\":\(JSONWriter.quote($0.name)),\"datatype\":\"\($0.datatype)\",\"shape\":[-1]}" }.joined(separator: ",")

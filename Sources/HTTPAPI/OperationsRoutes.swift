@@ -19,10 +19,11 @@ extension APIServer {
             let records = try await s.usage.usage(project: caller.project)
             let keys = records.map {
                 "{\"key_id\":\(JSONWriter.quote($0.keyID)),\"requests\":\($0.requests),\"rows_predicted\":\($0.rowsPredicted),"
-                    + "\"training_seconds\":\(JSONWriter.number($0.trainingSeconds))}"
+                    + "\"training_seconds\":\(JSONWriter.number($0.trainingSeconds)),\"prompt_tokens\":\($0.promptTokens),\"completion_tokens\":\($0.completionTokens)}"
             }
             let total = "{\"requests\":\(records.reduce(0) { $0 + $1.requests }),\"rows_predicted\":\(records.reduce(0) { $0 + $1.rowsPredicted }),"
-                + "\"training_seconds\":\(JSONWriter.number(records.reduce(0) { $0 + $1.trainingSeconds }))}"
+                + "\"training_seconds\":\(JSONWriter.number(records.reduce(0) { $0 + $1.trainingSeconds })),"
+                + "\"prompt_tokens\":\(records.reduce(0) { $0 + $1.promptTokens }),\"completion_tokens\":\(records.reduce(0) { $0 + $1.completionTokens })}"
             return jsonResponse("{\"project\":\(JSONWriter.quote(caller.project)),\"total\":\(total),\"keys\":[\(keys.joined(separator: ","))]}")
         }
         // Projects (tenants): created by operators, each with a first admin key shown once.

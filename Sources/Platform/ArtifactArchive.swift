@@ -6,7 +6,11 @@ import Foundation
 public enum ArtifactArchive {
     public static func tar(directory: URL) throws -> [UInt8] {
         var out: [UInt8] = []
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { !$0.hasPrefix(".") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { name in
+            var isDirectory: ObjCBool = false
+            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
+        }.sorted()
         for name in names {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
             var header = [UInt8](repeating: 0, count: 512)

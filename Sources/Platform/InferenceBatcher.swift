@@ -33,6 +33,8 @@ public struct BatchedResult: Sendable {
     public var queueSeconds: Double
     public var computeSeconds: Double
     public var batchRows: Int
+    /// Tokens read, for text models (prompt tokens in OpenAI's usage).
+    public var tokens: Int = 0
 }
 
 /// Dynamic batching for one loaded model: requests wait in a bounded queue, a dedicated
@@ -41,6 +43,8 @@ public struct BatchedResult: Sendable {
 public final class InferenceBatcher: @unchecked Sendable {
     struct Pending {
         var values: [Float]
+        /// Texts for a sentence encoder (then `values` is empty).
+        var texts: [String]?
         var rows: Int
         var enqueued: UInt64
         var deadline: UInt64?
@@ -75,11 +79,21 @@ public final class InferenceBatcher: @unchecked Sendable {
     /// throws `deadlineExceeded` without being computed.
     public func submit(values: [Float], rows: Int, deadline: UInt64? = nil) async throws -> BatchedResult {
         if let result = try computeInlineIfCheap(values: values, rows: rows) { return result }
+        return try await enqueue(values: values, texts: nil, rows: rows, deadline: deadline)
+    }
+
+    /// Queues texts for a sentence encoder; their embeddings come back as prediction values.
+    public func submit(texts: [String], deadline: UInt64? = nil) async throws -> BatchedResult {
+        try await enqueue(values: [], texts: texts, rows: texts.count, deadline: deadline)
+    }
+
+    private func enqueue(values: [Float], texts: [String]?, rows: Int, deadline: UInt64?) async throws -> BatchedResult {
+        if condition.withLock({ closed }) { return try computeNow(values: values, texts: texts, rows: rows) }
         return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             if closed {
                 condition.unlock()
-                continuation.resume(throwing: PlatformError.unavailable(retryAfter: 1, "the model is being unloaded; retry"))
+                continuation.resume(with: Result { try computeNow(values: values, texts: texts, rows: rows) })
                 return
             }
             let depth = pending.count - head
@@ -89,7 +103,7 @@ public final class InferenceBatcher: @unchecked Sendable {
                 continuation.resume(throwing: PlatformError.overloaded(retryAfter: wait, "queue is full (max_queue \(policy.maxQueue) requests)"))
                 return
             }
-            pending.append(Pending(values: values, rows: rows, enqueued: DispatchTime.now().uptimeNanoseconds, deadline: deadline,
+            pending.append(Pending(values: values, texts: texts, rows: rows, enqueued: DispatchTime.now().uptimeNanoseconds, deadline: deadline,
                                    continuation: continuation))
             condition.signal()
             condition.unlock()
@@ -115,6 +129,23 @@ public final class InferenceBatcher: @unchecked Sendable {
         return BatchedResult(predictions: predictions, queueSeconds: 0, computeSeconds: compute, batchRows: rows)
     }
 
+    /// The endpoint moved on (alias swap, eviction) after this request picked the model: it is
+    /// served here, on the request's task, rather than failed; the model lives while referenced.
+    private func computeNow(values: [Float], texts: [String]?, rows: Int) throws -> BatchedResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let predictions: [Prediction]
+        var tokens = 0
+        if let encoder = model.encoder, let texts {
+            let (embeddings, counts) = encoder.embed(texts)
+            predictions = embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) }
+            tokens = counts.reduce(0, +)
+        } else {
+            predictions = try model.predict(features: values, rows: rows)
+        }
+        return BatchedResult(predictions: predictions, queueSeconds: 0,
+                             computeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, batchRows: rows, tokens: tokens)
+    }
+
     /// Stops taking requests; queued ones still run, then the thread ends.
     public func close() {
         condition.withLock {
@@ -136,12 +167,20 @@ public final class InferenceBatcher: @unchecked Sendable {
             }
             guard !live.isEmpty else { continue }
             let rows = live.reduce(0) { $0 + $1.rows }
-            var values: [Float] = []
-            if live.count == 1 { values = live[0].values } else {
-                values.reserveCapacity(live.reduce(0) { $0 + $1.values.count })
-                for item in live { values.append(contentsOf: item.values) }
+            var tokenCounts: [Int] = []
+            let outcome: Result<[Prediction], any Error>
+            if let encoder = model.encoder {
+                let (embeddings, counts) = encoder.embed(live.flatMap { $0.texts ?? [] })
+                tokenCounts = counts
+                outcome = .success(embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) })
+            } else {
+                var values: [Float] = []
+                if live.count == 1 { values = live[0].values } else {
+                    values.reserveCapacity(live.reduce(0) { $0 + $1.values.count })
+                    for item in live { values.append(contentsOf: item.values) }
+                }
+                outcome = Result { try model.predict(features: values, rows: rows) }
             }
-            let outcome = Result { try model.predict(features: values, rows: rows) }
             let finished = DispatchTime.now().uptimeNanoseconds
             let compute = Double(finished - started) / 1e9
             condition.withLock { secondsPerRow = 0.9 * secondsPerRow + 0.1 * compute / Double(max(rows, 1)) }
@@ -151,9 +190,10 @@ public final class InferenceBatcher: @unchecked Sendable {
                 var offset = 0
                 for item in live {
                     let mine = Array(predictions[offset..<(offset + item.rows)])
+                    let tokens = tokenCounts.isEmpty ? 0 : tokenCounts[offset..<(offset + item.rows)].reduce(0, +)
                     offset += item.rows
                     item.continuation.resume(returning: BatchedResult(predictions: mine, queueSeconds: Double(started - item.enqueued) / 1e9,
-                                                                      computeSeconds: compute, batchRows: rows))
+                                                                      computeSeconds: compute, batchRows: rows, tokens: tokens))
                 }
             case .failure(let error):
                 for item in live { item.continuation.resume(throwing: error) }

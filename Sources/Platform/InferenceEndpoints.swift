@@ -158,7 +158,8 @@ public actor InferenceEndpoints {
         let task = Task.detached { () throws -> InferenceBatcher in
             let model = try LoadedModel.load(directory: directory)
             // Warm-up: one forward pass allocates buffers and touches the weights before traffic.
-            _ = try? model.predict(features: [Float](repeating: 0, count: model.inputShape.reduce(1, *)), rows: 1)
+            if let encoder = model.encoder { _ = encoder.embed(["warm up"]) }
+            else { _ = try? model.predict(features: [Float](repeating: 0, count: model.inputShape.reduce(1, *)), rows: 1) }
             return InferenceBatcher(model: model, policy: policy) { rows, _ in
                 metrics.recordBatch(project: version.project, model: version.name, version: version.version, rows: rows)
             }

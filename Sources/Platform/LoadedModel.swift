@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import LanguageModels
 import Learners
 import NeuralNet
 import Tensor
@@ -29,6 +30,8 @@ public final class LoadedModel: @unchecked Sendable {
     public enum Body {
         case network(ModelArtifact, Model)
         case pipeline(PipelineArtifact, TrainedPipeline)
+        /// A pretrained sentence encoder: texts in, unit-length embeddings out.
+        case encoder(SentenceEncoder)
     }
 
     public let body: Body
@@ -51,6 +54,8 @@ public final class LoadedModel: @unchecked Sendable {
 
     private static func loadBody(directory: URL) throws -> LoadedModel {
         switch ArtifactDirectory.kind(of: directory.path) {
+        case SentenceEncoderArtifact.kind:
+            return LoadedModel(body: .encoder(try SentenceEncoder(directory: directory.path)), kind: SentenceEncoderArtifact.kind)
         case "classical":
             let (artifact, pipeline) = try PipelineArtifact.load(from: directory.path)
             return LoadedModel(body: .pipeline(artifact, pipeline), kind: "classical")
@@ -67,7 +72,14 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.labels
         case .pipeline(let a, _): return a.labels
+        case .encoder: return nil
         }
+    }
+
+    /// The sentence encoder, when this model is one.
+    public var encoder: SentenceEncoder? {
+        if case .encoder(let encoder) = body { return encoder }
+        return nil
     }
 
     /// Named raw input columns when the model takes raw rows; nil when it takes a tensor.
@@ -75,6 +87,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing?.inputNames
         case .pipeline(let a, _): return a.preprocessing.inputNames
+        case .encoder: return ["text"]
         }
     }
 
@@ -92,6 +105,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing.map { [$0.width] } ?? a.spec.input.shape
         case .pipeline(let a, _): return [a.preprocessing.width]
+        case .encoder: return [1]
         }
     }
 
@@ -99,12 +113,16 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing
         case .pipeline(let a, _): return a.preprocessing
+        case .encoder: return nil
         }
     }
 
     /// Turns any accepted input into the feature rows the model computes on (cheap: runs on
     /// the request's task, so the batch thread only does the forward pass).
     public func features(_ input: PredictionInput) throws -> (values: [Float], rows: Int) {
+        if encoder != nil {
+            throw PlatformError.invalid(field: "inputs", message: "this model is a sentence encoder: send texts (a BYTES tensor, or strings as instances)")
+        }
         switch input {
         case .rows(let values, let rows):
             if let names = inputColumns {
@@ -156,6 +174,9 @@ public final class LoadedModel: @unchecked Sendable {
     }
 
     public func predict(_ input: PredictionInput) throws -> [Prediction] {
+        if let encoder, case .texts(let texts) = input {
+            return encoder.embed(texts).embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) }
+        }
         let (values, rows) = try features(input)
         return try predict(features: values, rows: rows)
     }
@@ -163,6 +184,8 @@ public final class LoadedModel: @unchecked Sendable {
     /// Predictions for feature rows (the output of `features`), possibly several requests' rows.
     public func predict(features values: [Float], rows: Int) throws -> [Prediction] {
         switch body {
+        case .encoder:
+            throw PlatformError.invalid(field: "inputs", message: "this model is a sentence encoder: send texts")
         case .network(let artifact, let model):
             let output: Tensor
             do { output = try model.predict(Tensor(shape: [rows] + artifact.spec.input.shape, scalars: values)) }
@@ -187,5 +210,30 @@ public final class LoadedModel: @unchecked Sendable {
                 return Prediction(label: labels[Int(predicted[r])], probabilities: probabilities.map { Array($0.row(r)) }, values: [predicted[r]])
             }
         }
+    }
+}
+
+/// A pretrained sentence encoder stored as the Hugging Face directory it came in (config.json,
+/// model.safetensors, vocab.txt) plus a model.json naming its kind.
+public enum SentenceEncoderArtifact {
+    public static let kind = "sentence_encoder"
+
+    /// Whether `directory` holds a BERT encoder in Hugging Face's layout.
+    public static func recognizes(_ directory: URL) -> Bool {
+        let files = ["config.json", "model.safetensors", "vocab.txt"]
+        return files.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+    }
+
+    /// A copy of the model files with a model.json descriptor, ready for the artifact store.
+    public static func stage(_ directory: URL, into staging: URL) throws {
+        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+        for name in ["config.json", "model.safetensors", "vocab.txt", "sentence_bert_config.json", "tokenizer.json", "tokenizer_config.json"] {
+            let source = directory.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: source.path) {
+                try FileManager.default.copyItem(at: source, to: staging.appendingPathComponent(name))
+            }
+        }
+        let descriptor = "{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(directory.lastPathComponent))}}"
+        try Data(descriptor.utf8).write(to: staging.appendingPathComponent("model.json"))
     }
 }

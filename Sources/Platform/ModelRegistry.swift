@@ -24,6 +24,13 @@ public struct ModelRegistry: Sendable {
     /// version of `name`. It must load: a broken artifact is refused here, not at serving time.
     public func importArtifact(project: String, name: String, directory: URL) async throws -> ModelVersion {
         try Self.checkName(name, field: "name")
+        if ArtifactDirectory.kind(of: directory.path) == nil, SentenceEncoderArtifact.recognizes(directory) {
+            // A Hugging Face encoder directory: registered with a descriptor naming its kind.
+            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maas-stage-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: staging) }
+            try SentenceEncoderArtifact.stage(directory, into: staging)
+            return try await importArtifact(project: project, name: name, directory: staging)
+        }
         _ = try LoadedModel.load(directory: directory)
         let digest = try artifacts.put(directory: directory)
         let kind = ArtifactDirectory.kind(of: directory.path) ?? "neural_network"

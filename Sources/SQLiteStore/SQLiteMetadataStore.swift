@@ -107,6 +107,8 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.column("requests", .integer).notNull()
                 t.column("rows_predicted", .integer).notNull()
                 t.column("training_seconds", .double).notNull()
+                t.column("prompt_tokens", .integer).notNull()
+                t.column("completion_tokens", .integer).notNull()
                 t.primaryKey(["project", "key_id"])
             }
         }
@@ -303,10 +305,12 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func addUsage(_ d: UsageRecord) async throws {
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds, prompt_tokens, completion_tokens)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(project, key_id) DO UPDATE SET requests = requests + excluded.requests,
-                    rows_predicted = rows_predicted + excluded.rows_predicted, training_seconds = training_seconds + excluded.training_seconds
-                """, arguments: [d.project, d.keyID, d.requests, d.rowsPredicted, d.trainingSeconds])
+                    rows_predicted = rows_predicted + excluded.rows_predicted, training_seconds = training_seconds + excluded.training_seconds,
+                    prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens
+                """, arguments: [d.project, d.keyID, d.requests, d.rowsPredicted, d.trainingSeconds, d.promptTokens, d.completionTokens])
         }
     }
 
@@ -314,7 +318,8 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM usage WHERE project = ? ORDER BY key_id", arguments: [project]).map { row in
                 UsageRecord(project: row["project"], keyID: row["key_id"], requests: row["requests"],
-                            rowsPredicted: row["rows_predicted"], trainingSeconds: row["training_seconds"])
+                            rowsPredicted: row["rows_predicted"], trainingSeconds: row["training_seconds"],
+                            promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"])
             }
         }
     }

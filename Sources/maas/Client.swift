@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import Platform
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -244,7 +245,20 @@ struct JobCommands: AsyncParsableCommand {
 
 struct ModelCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "models", abstract: "List and show registered models; move aliases.",
-                                                    subcommands: [List.self, Show.self, Alias.self])
+                                                    subcommands: [List.self, Show.self, Alias.self, Import.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a version from an artifact directory (model.json + weights, or a Hugging Face sentence-transformers directory).")
+        @Argument(help: "The directory.") var path: String
+        @Option(help: "Model name.") var name: String
+        func run() async throws {
+            let archive = try ArtifactArchive.tar(directory: URL(fileURLWithPath: path))
+            let version = try await APIClient.fromEnvironment().json("POST", "/v1/models/\(percentEncoded(name))/versions", body: Data(archive),
+                                                                     contentType: "application/x-tar")
+            print("registered \(name)@\(version["version"] ?? "?") (\(version["kind"] ?? "?"), artifact \(version["artifact"] ?? "?"))")
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List models with their versions and aliases.")

@@ -223,3 +223,39 @@ func metricValue(_ exposition: String, _ name: String) -> Double? {
         await server.stop()
     }
 }
+
+@Suite struct EmbeddingsEndpoint {
+    /// A sentence-transformers directory registers and serves `/v1/embeddings`; bad requests name the field.
+    @Test func embeddingsAndTheirErrors() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-embeddings-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root.appendingPathComponent("data"))
+        let admin = try #require(adminKey)
+        let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../models/all-minilm-l6-v2").standardized.path
+        let imported = try await server.request("POST", "/v1/models/minilm/versions", key: admin, body: "{\"path\": \"\(model)\"}")
+        #expect(imported.status == 201 && imported.json["kind"] as? String == "sentence_encoder")
+        _ = try await IrisVersions.register(on: server, admin: admin, root: root)
+        for (name, reference) in [("minilm", "minilm"), ("iris", "iris@1")] {
+            #expect(try await server.request("POST", "/v1/deployments", key: admin, body: "{\"name\": \"\(name)\", \"model\": \"\(reference)\"}").status == 201)
+        }
+        let ok = try await server.request("POST", "/v1/embeddings", key: admin, body: #"{"model": "minilm", "input": ["hello world", "good morning"]}"#)
+        let data = try #require(ok.json["data"] as? [[String: Any]])
+        let first = try #require(data.first?["embedding"] as? [Double])
+        #expect(data.count == 2 && first.count == 384 && abs(first.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        #expect((ok.json["usage"] as? [String: Any])?["prompt_tokens"] as? Int == 8)
+        // The same model answers the Open Inference Protocol with a BYTES tensor.
+        let oip = try await server.request("POST", "/v2/models/minilm/infer", key: admin,
+                                           body: #"{"inputs": [{"name": "text", "shape": [1], "datatype": "BYTES", "data": ["hello world"]}]}"#)
+        let values = try #require((oip.json["outputs"] as? [[String: Any]])?.first?["data"] as? [Double])
+        #expect(zip(values, first).allSatisfy { abs($0 - $1) < 1e-5 })
+        for (body, field) in [(#"{"model": "minilm"}"#, "input"), (#"{"model": "minilm", "input": [1, 2]}"#, "input"),
+                              (#"{"model": "minilm", "input": ["ok", ""]}"#, "input[1]"), (#"{"model": "iris", "input": "x"}"#, "model"),
+                              (#"{"model": "minilm", "input": "x", "encoding_format": "hex"}"#, "encoding_format"),
+                              (#"{"model": "minilm", "input": "x", "dimensions": 12}"#, "dimensions")] {
+            let bad = try await server.request("POST", "/v1/embeddings", key: admin, body: body)
+            #expect(bad.status == 400 && (bad.json["error"] as? [String: Any])?["field"] as? String == field, "\(body) → \(bad.json)")
+        }
+        #expect(try await server.request("POST", "/v1/embeddings", key: admin, body: #"{"model": "nope", "input": "x"}"#).status == 404)
+        await server.stop()
+    }
+}
