@@ -1,0 +1,189 @@
+import Foundation
+
+/// GPT-2-style byte-level BPE from a GGUF vocabulary (`tokenizer.ggml.model = gpt2`): digits
+/// split one by one (the `smollm`/`starcoder` pre-tokenizer), then GPT-2's pattern (contractions,
+/// letter runs, number runs, other runs, whitespace), bytes mapped to printable characters, and
+/// merges applied by rank. Special tokens (`<|im_start|>` …) are matched whole when asked.
+public final class BytePairTokenizer: @unchecked Sendable {
+    public let tokens: [String]
+    let ids: [String: Int32]
+    let ranks: [String: Int]
+    /// Control and user-defined tokens, longest first, for matching inside text.
+    let specials: [(text: [UInt8], id: Int32)]
+    let specialFirstBytes: Set<UInt8>
+    public let bos: Int32?, eos: Int32
+    let splitDigits: Bool
+    static let byteEncoder: [Character] = {
+        var printable = Array(33...126) + Array(161...172) + Array(174...255)
+        var mapped = printable
+        var extra = 0
+        for byte in 0..<256 where !printable.contains(byte) {
+            printable.append(byte)
+            mapped.append(256 + extra)
+            extra += 1
+        }
+        var table = [Character](repeating: " ", count: 256)
+        for (byte, scalar) in zip(printable, mapped) { table[byte] = Character(Unicode.Scalar(UInt32(scalar))!) }
+        return table
+    }()
+    static let byteDecoder: [Character: UInt8] = Dictionary(uniqueKeysWithValues: byteEncoder.enumerated().map { ($1, UInt8($0)) })
+    private var cache: [String: [Int32]] = [:]
+    private let cacheLock = NSLock()
+
+    public init(gguf file: GGUFFile) throws {
+        guard file.metadata["tokenizer.ggml.model"]?.string == "gpt2" else {
+            throw LanguageModelError.malformed(file.path, "tokenizer.ggml.model is \(file.metadata["tokenizer.ggml.model"]?.string ?? "missing"); byte-level BPE (gpt2) is supported")
+        }
+        guard let tokens = file.metadata["tokenizer.ggml.tokens"]?.array?.compactMap(\.string), !tokens.isEmpty,
+              let merges = file.metadata["tokenizer.ggml.merges"]?.array?.compactMap(\.string) else {
+            throw LanguageModelError.malformed(file.path, "lacks tokenizer.ggml.tokens or merges")
+        }
+        self.tokens = tokens
+        var ids: [String: Int32] = [:]
+        for (i, token) in tokens.enumerated() where ids[token] == nil { ids[token] = Int32(i) }
+        self.ids = ids
+        var ranks: [String: Int] = [:]
+        for (rank, merge) in merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
+        self.ranks = ranks
+        let types = file.metadata["tokenizer.ggml.token_type"]?.array?.compactMap(\.int) ?? []
+        specials = types.enumerated().filter { $0.element == 3 || $0.element == 4 }
+            .map { (Array(tokens[$0.offset].utf8), Int32($0.offset)) }.filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
+        specialFirstBytes = Set(specials.map { $0.text[0] })
+        bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
+        eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
+        let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "default"
+        splitDigits = ["smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva"].contains(pre)
+    }
+
+    /// Token ids of `text`; with `parseSpecial`, special-token strings become their ids.
+    public func encode(_ text: String, parseSpecial: Bool = true) -> [Int32] {
+        var out: [Int32] = []
+        let bytes = Array(text.utf8)
+        var start = 0, i = 0
+        while i < bytes.count {
+            if parseSpecial, specialFirstBytes.contains(bytes[i]),
+               let special = specials.first(where: { i + $0.text.count <= bytes.count && bytes[i..<(i + $0.text.count)].elementsEqual($0.text) }) {
+                if start < i { out += encodeOrdinary(String(decoding: bytes[start..<i], as: UTF8.self)) }
+                out.append(special.id)
+                i += special.text.count
+                start = i
+                continue
+            }
+            i += 1
+        }
+        if start < bytes.count { out += encodeOrdinary(String(decoding: bytes[start...], as: UTF8.self)) }
+        return out
+    }
+
+    func encodeOrdinary(_ text: String) -> [Int32] {
+        var out: [Int32] = []
+        for piece in preTokenize(Array(text.unicodeScalars)) {
+            let word = String(String.UnicodeScalarView(piece))
+            if let cached = cacheLock.withLock({ cache[word] }) { out += cached; continue }
+            let mapped = Array(word.utf8).map { Self.byteEncoder[Int($0)] }
+            let ids = bytePairs(mapped)
+            cacheLock.withLock { if cache.count < 100_000 { cache[word] = ids } }
+            out += ids
+        }
+        return out
+    }
+
+    /// Applies merges by rank (lowest first, leftmost on ties) until none applies.
+    func bytePairs(_ characters: [Character]) -> [Int32] {
+        var symbols = characters.map { String($0) }
+        while symbols.count > 1 {
+            var best: (rank: Int, index: Int)?
+            for i in 0..<(symbols.count - 1) {
+                if let rank = ranks[symbols[i] + " " + symbols[i + 1]], rank < (best?.rank ?? Int.max) { best = (rank, i) }
+            }
+            guard let best else { break }
+            symbols[best.index] += symbols[best.index + 1]
+            symbols.remove(at: best.index + 1)
+        }
+        // Every byte has a token in byte-level vocabularies; anything else is a malformed vocabulary.
+        return symbols.flatMap { symbol in ids[symbol].map { [$0] } ?? symbol.map { ids[String($0)] ?? 0 } }
+    }
+
+    /// Digits one by one (when the vocabulary asks), then GPT-2's pattern on each piece.
+    func preTokenize(_ scalars: [Unicode.Scalar]) -> [ArraySlice<Unicode.Scalar>] {
+        guard splitDigits else { return gpt2Pieces(scalars[...]) }
+        var pieces: [ArraySlice<Unicode.Scalar>] = []
+        var start = 0
+        for (i, s) in scalars.enumerated() where Self.isNumber(s) {
+            if start < i { pieces += gpt2Pieces(scalars[start..<i]) }
+            pieces.append(scalars[i...i])
+            start = i + 1
+        }
+        if start < scalars.count { pieces += gpt2Pieces(scalars[start...]) }
+        return pieces
+    }
+
+    /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
+    func gpt2Pieces(_ s: ArraySlice<Unicode.Scalar>) -> [ArraySlice<Unicode.Scalar>] {
+        var pieces: [ArraySlice<Unicode.Scalar>] = []
+        var i = s.startIndex
+        let end = s.endIndex
+        func run(from start: Int, while predicate: (Unicode.Scalar) -> Bool) -> Int {
+            var j = start
+            while j < end && predicate(s[j]) { j += 1 }
+            return j
+        }
+        outer: while i < end {
+            let c = s[i]
+            if c == "'" && i + 1 < end {
+                for suffix in ["s", "t", "re", "ve", "m", "ll", "d"] {
+                    let scalars = Array(suffix.unicodeScalars)
+                    if i + 1 + scalars.count <= end && Array(s[(i + 1)..<(i + 1 + scalars.count)]) == scalars {
+                        pieces.append(s[i..<(i + 1 + scalars.count)])
+                        i += 1 + scalars.count
+                        continue outer
+                    }
+                }
+            }
+            let afterSpace = c == " " && i + 1 < end ? i + 1 : i
+            for predicate in [Self.isLetter, Self.isNumber, Self.isOther] where predicate(s[afterSpace]) {
+                let j = run(from: afterSpace, while: predicate)
+                pieces.append(s[i..<j])
+                i = j
+                continue outer
+            }
+            if Self.isSpace(c) {
+                var j = run(from: i, while: Self.isSpace)
+                if j < end && j - i > 1 { j -= 1 }  // \s+(?!\S): the last space goes with the next word
+                pieces.append(s[i..<j])
+                i = j
+                continue
+            }
+            pieces.append(s[i...i])
+            i += 1
+        }
+        return pieces
+    }
+
+    static func isLetter(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+    static func isNumber(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
+        }
+    }
+    static func isSpace(_ s: Unicode.Scalar) -> Bool { s.properties.isWhitespace }
+    static func isOther(_ s: Unicode.Scalar) -> Bool { !isSpace(s) && !isLetter(s) && !isNumber(s) }
+
+    /// The bytes a token stands for (special tokens as their text).
+    public func bytes(of token: Int32) -> [UInt8] {
+        guard token >= 0 && Int(token) < tokens.count else { return [] }
+        let text = tokens[Int(token)]
+        if specials.contains(where: { $0.id == token }) { return Array(text.utf8) }
+        return text.compactMap { Self.byteDecoder[$0] }
+    }
+
+    public func decode(_ ids: [Int32]) -> String {
+        String(decoding: ids.flatMap { bytes(of: $0) }, as: UTF8.self)
+    }
+}

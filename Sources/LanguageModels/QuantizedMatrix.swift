@@ -1,0 +1,125 @@
+import Foundation
+import Tensor
+
+/// A weight matrix stored in a GGUF block format (read in place from the mapping): `rows`
+/// rows of `columns` values, each row a run of blocks. Products dequantize one block at a time
+/// into SIMD registers and never materialise the Float matrix.
+public struct QuantizedMatrix: @unchecked Sendable {
+    public let type: GGUFFile.TensorType
+    public let rows: Int, columns: Int
+    let data: UnsafeRawPointer
+    let rowBytes: Int
+
+    init(_ file: GGUFFile, _ info: GGUFFile.TensorInfo) throws {
+        guard info.dimensions.count == 2 || (info.dimensions.count == 1) else {
+            throw LanguageModelError.malformed(file.path, "\(info.name) is not a matrix: \(info.dimensions)")
+        }
+        type = info.type
+        columns = info.dimensions[0]
+        rows = info.dimensions.count == 2 ? info.dimensions[1] : 1
+        guard columns % type.block.elements == 0 else { throw LanguageModelError.malformed(file.path, "\(info.name) rows do not fill whole blocks") }
+        guard [.f32, .f16, .q4_0, .q4_1, .q8_0].contains(type) else {
+            throw LanguageModelError.malformed(file.path, "\(info.name) is \(type); products support F32, F16, Q4_0, Q4_1 and Q8_0")
+        }
+        rowBytes = columns / type.block.elements * type.block.bytes
+        data = file.data(info)
+    }
+
+    /// Values of one row as Float.
+    public func dequantizeRow(_ row: Int, into out: UnsafeMutablePointer<Float>) {
+        let base = data + row * rowBytes
+        switch type {
+        case .f32: out.update(from: base.assumingMemoryBound(to: Float.self), count: columns)
+        case .f16: for i in 0..<columns { out[i] = half(base, i * 2) }
+        case .q4_0, .q4_1:
+            let blockBytes = type.block.bytes, hasMinimum = type == .q4_1
+            for b in 0..<(columns / 32) {
+                let block = base + b * blockBytes
+                let d = half(block, 0), m = hasMinimum ? half(block, 2) : 0
+                let qs = block + (hasMinimum ? 4 : 2)
+                for j in 0..<16 {
+                    let byte = qs.load(fromByteOffset: j, as: UInt8.self)
+                    let low = Float(byte & 0x0F), high = Float(byte >> 4)
+                    out[b * 32 + j] = hasMinimum ? d * low + m : d * (low - 8)
+                    out[b * 32 + j + 16] = hasMinimum ? d * high + m : d * (high - 8)
+                }
+            }
+        case .q8_0:
+            for b in 0..<(columns / 32) {
+                let block = base + b * 34
+                let d = half(block, 0)
+                for j in 0..<32 { out[b * 32 + j] = d * Float(block.load(fromByteOffset: 2 + j, as: Int8.self)) }
+            }
+        default: break
+        }
+    }
+
+    /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
+    public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>) {
+        // Per-block sums of x let Q4_1's minimum term cost one multiply per block.
+        let blocks = columns / 32
+        var sums = [Float](repeating: 0, count: type == .q4_1 ? blocks * count : 0)
+        if type == .q4_1 {
+            for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
+        }
+        sums.withUnsafeBufferPointer { sums in
+            let work = rows * columns * count
+            parallelFor(rows, grain: work >= 1 << 17 ? 16 : rows) { range in
+                for r in range {
+                    for i in 0..<count { y[i * rows + r] = dot(row: r, x + i * columns, blockSums: type == .q4_1 ? sums.baseAddress! + i * blocks : nil) }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    func dot(row: Int, _ x: UnsafePointer<Float>, blockSums: UnsafePointer<Float>?) -> Float {
+        let base = data + row * rowBytes
+        switch type {
+        case .q4_1, .q4_0:
+            // Vector accumulators across blocks: one horizontal sum per row, not per block.
+            let blockBytes = type.block.bytes, hasMinimum = type == .q4_1
+            var accumulator = SIMD16<Float>(repeating: 0)
+            var minimumTerm: Float = 0
+            for b in 0..<(columns / 32) {
+                let block = base + b * blockBytes
+                let qs = UnsafeRawPointer(block + (hasMinimum ? 4 : 2)).loadUnaligned(as: SIMD16<UInt8>.self)
+                var low = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs & 0x0F))
+                var high = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs &>> 4))
+                if !hasMinimum { low -= 8; high -= 8 }
+                let x0 = UnsafeRawPointer(x + b * 32).loadUnaligned(as: SIMD16<Float>.self)
+                let x1 = UnsafeRawPointer(x + b * 32 + 16).loadUnaligned(as: SIMD16<Float>.self)
+                accumulator.addProduct(SIMD16<Float>(repeating: half(block, 0)), low * x0 + high * x1)
+                if hasMinimum { minimumTerm += half(block, 2) * blockSums![b] }
+            }
+            return accumulator.sum() + minimumTerm
+        case .q8_0:
+            var accumulator = SIMD16<Float>(repeating: 0)
+            for b in 0..<(columns / 32) {
+                let block = base + b * 34
+                let q0 = UnsafeRawPointer(block + 2).loadUnaligned(as: SIMD16<Int8>.self)
+                let q1 = UnsafeRawPointer(block + 18).loadUnaligned(as: SIMD16<Int8>.self)
+                let x0 = UnsafeRawPointer(x + b * 32).loadUnaligned(as: SIMD16<Float>.self)
+                let x1 = UnsafeRawPointer(x + b * 32 + 16).loadUnaligned(as: SIMD16<Float>.self)
+                let f0 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q0))
+                let f1 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q1))
+                accumulator.addProduct(SIMD16<Float>(repeating: half(block, 0)), f0 * x0 + f1 * x1)
+            }
+            return accumulator.sum()
+        case .f32:
+            let w = base.assumingMemoryBound(to: Float.self)
+            var total: Float = 0
+            for i in 0..<columns { total += w[i] * x[i] }
+            return total
+        default:
+            var total: Float = 0
+            for i in 0..<columns { total += half(base, i * 2) * x[i] }
+            return total
+        }
+    }
+}
+
+@inline(__always)
+func half(_ base: UnsafeRawPointer, _ offset: Int) -> Float {
+    Float(Float16(bitPattern: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))))
+}
