@@ -46,7 +46,7 @@ let package = Package(
         ]),
         .target(name: "SQLiteStore", dependencies: ["Platform", .product(name: "GRDB", package: "GRDB.swift")]),
         // Thin translation between HTTP and Platform calls.
-        .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", "LanguageModels", .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("openapi.json")]),
         .executableTarget(name: "maas", dependencies: [

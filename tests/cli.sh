@@ -103,6 +103,30 @@ for options in ({}, {'encoding_format': 'float'}):
     assert response.usage.prompt_tokens == sum(len(ids) for ids in fixture['token_ids'][:8])
 assert 'minilm' in [m.id for m in client.models.list().data]
 PY"
+# Chat, streaming chat and completions with SmolLM2 (GGUF) through the OpenAI Python client.
+check "models import: a GGUF language model" "$MAAS models import models/smollm2-135m-instruct-q4_1.gguf --name smollm | grep -q 'language_model'"
+check "deploy smollm" "$MAAS deploy smollm | grep -q 'deployed smollm'"
+check "openai client: chat, streaming chat with usage, completions, stop sequences" "python3 - <<'PY'
+import os
+from openai import OpenAI
+client = OpenAI(base_url=os.environ['MAAS_URL'] + '/v1', api_key=os.environ['MAAS_API_KEY'])
+question = [{'role': 'user', 'content': 'What is the capital of France?'}]
+reply = client.chat.completions.create(model='smollm', messages=question, temperature=0, max_tokens=30)
+assert 'Paris' in reply.choices[0].message.content and reply.choices[0].finish_reason == 'stop', reply
+assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens
+pieces, usage = [], None
+for chunk in client.chat.completions.create(model='smollm', messages=question, temperature=0, max_tokens=30, stream=True,
+                                             stream_options={'include_usage': True}):
+    if chunk.choices and chunk.choices[0].delta.content:
+        pieces.append(chunk.choices[0].delta.content)
+    usage = chunk.usage or usage
+assert ''.join(pieces) == reply.choices[0].message.content and usage.completion_tokens == reply.usage.completion_tokens
+text = client.completions.create(model='smollm', prompt='Once upon a time', max_tokens=8, temperature=0)
+assert text.choices[0].finish_reason == 'length' and text.usage.completion_tokens == 8
+counted = client.chat.completions.create(model='smollm', messages=[{'role': 'user', 'content': 'Count from 1 to 10.'}],
+                                         temperature=0, max_tokens=60, stop=['5'])
+assert '5' not in counted.choices[0].message.content and '4' in counted.choices[0].message.content
+PY"
 kill $server; wait $server 2>/dev/null
 
 echo "cli: $passed passed, $failed failed"

@@ -70,6 +70,7 @@ public enum APIServer {
         addJobRoutes(api, services, catalog)
         addOperationsRoutes(api, services, catalog)
         addOpenAIRoutes(api, services, catalog)
+        addChatRoutes(api, services, catalog)
         return router
     }
 

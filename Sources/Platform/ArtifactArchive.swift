@@ -5,14 +5,20 @@ import Foundation
 /// separator or `..` is refused, so an archive cannot write outside its directory.
 public enum ArtifactArchive {
     public static func tar(directory: URL) throws -> [UInt8] {
-        var out: [UInt8] = []
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { name in
             var isDirectory: ObjCBool = false
             return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path, isDirectory: &isDirectory)
                 && !isDirectory.boolValue
         }.sorted()
-        for name in names {
-            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+        return try tar(files: names.map { directory.appendingPathComponent($0) })
+    }
+
+    /// An archive of the given files, each under its own name.
+    public static func tar(files: [URL]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for file in files {
+            let name = file.lastPathComponent
+            let data = try Data(contentsOf: file, options: .mappedIfSafe)
             var header = [UInt8](repeating: 0, count: 512)
             func put(_ text: String, at offset: Int, width: Int) {
                 for (i, byte) in text.utf8.prefix(width).enumerated() { header[offset + i] = byte }

@@ -53,6 +53,8 @@ public final class InferenceBatcher: @unchecked Sendable {
 
     public let model: LoadedModel
     public let policy: BatchingPolicy
+    /// For language models: the generation queue (batches of feature rows do not apply).
+    public let generation: GenerationQueue?
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var head = 0
@@ -65,6 +67,7 @@ public final class InferenceBatcher: @unchecked Sendable {
         self.model = model
         self.policy = policy
         self.onBatch = onBatch
+        generation = model.language.map { GenerationQueue(model: $0, maxQueue: policy.maxQueue) }
         let thread = Thread { [self] in work() }
         thread.stackSize = 8 << 20
         thread.name = "maas-inference"
@@ -148,6 +151,7 @@ public final class InferenceBatcher: @unchecked Sendable {
 
     /// Stops taking requests; queued ones still run, then the thread ends.
     public func close() {
+        generation?.close()
         condition.withLock {
             closed = true
             condition.broadcast()

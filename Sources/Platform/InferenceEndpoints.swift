@@ -159,6 +159,7 @@ public actor InferenceEndpoints {
             let model = try LoadedModel.load(directory: directory)
             // Warm-up: one forward pass allocates buffers and touches the weights before traffic.
             if let encoder = model.encoder { _ = encoder.embed(["warm up"]) }
+            else if model.language != nil { /* weights are mapped; the first request faults them in */ }
             else { _ = try? model.predict(features: [Float](repeating: 0, count: model.inputShape.reduce(1, *)), rows: 1) }
             return InferenceBatcher(model: model, policy: policy) { rows, _ in
                 metrics.recordBatch(project: version.project, model: version.name, version: version.version, rows: rows)

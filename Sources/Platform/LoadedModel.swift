@@ -32,6 +32,8 @@ public final class LoadedModel: @unchecked Sendable {
         case pipeline(PipelineArtifact, TrainedPipeline)
         /// A pretrained sentence encoder: texts in, unit-length embeddings out.
         case encoder(SentenceEncoder)
+        /// A language model: prompts in, generated text out (through a GenerationQueue).
+        case language(LlamaModel)
     }
 
     public let body: Body
@@ -54,6 +56,9 @@ public final class LoadedModel: @unchecked Sendable {
 
     private static func loadBody(directory: URL) throws -> LoadedModel {
         switch ArtifactDirectory.kind(of: directory.path) {
+        case LanguageModelArtifact.kind:
+            return LoadedModel(body: .language(try LlamaModel(path: directory.appendingPathComponent(LanguageModelArtifact.fileName).path)),
+                               kind: LanguageModelArtifact.kind)
         case SentenceEncoderArtifact.kind:
             return LoadedModel(body: .encoder(try SentenceEncoder(directory: directory.path)), kind: SentenceEncoderArtifact.kind)
         case "classical":
@@ -72,8 +77,14 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.labels
         case .pipeline(let a, _): return a.labels
-        case .encoder: return nil
+        case .encoder, .language: return nil
         }
+    }
+
+    /// The language model, when this model is one.
+    public var language: LlamaModel? {
+        if case .language(let model) = body { return model }
+        return nil
     }
 
     /// The sentence encoder, when this model is one.
@@ -87,7 +98,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing?.inputNames
         case .pipeline(let a, _): return a.preprocessing.inputNames
-        case .encoder: return ["text"]
+        case .encoder, .language: return ["text"]
         }
     }
 
@@ -105,7 +116,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing.map { [$0.width] } ?? a.spec.input.shape
         case .pipeline(let a, _): return [a.preprocessing.width]
-        case .encoder: return [1]
+        case .encoder, .language: return [1]
         }
     }
 
@@ -113,7 +124,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing
         case .pipeline(let a, _): return a.preprocessing
-        case .encoder: return nil
+        case .encoder, .language: return nil
         }
     }
 
@@ -122,6 +133,9 @@ public final class LoadedModel: @unchecked Sendable {
     public func features(_ input: PredictionInput) throws -> (values: [Float], rows: Int) {
         if encoder != nil {
             throw PlatformError.invalid(field: "inputs", message: "this model is a sentence encoder: send texts (a BYTES tensor, or strings as instances)")
+        }
+        if language != nil {
+            throw PlatformError.invalid(field: "inputs", message: "this model is a language model: use /v1/chat/completions or /v1/completions")
         }
         switch input {
         case .rows(let values, let rows):
@@ -184,8 +198,8 @@ public final class LoadedModel: @unchecked Sendable {
     /// Predictions for feature rows (the output of `features`), possibly several requests' rows.
     public func predict(features values: [Float], rows: Int) throws -> [Prediction] {
         switch body {
-        case .encoder:
-            throw PlatformError.invalid(field: "inputs", message: "this model is a sentence encoder: send texts")
+        case .encoder, .language:
+            throw PlatformError.invalid(field: "inputs", message: "this \(kind) model does not take feature rows")
         case .network(let artifact, let model):
             let output: Tensor
             do { output = try model.predict(Tensor(shape: [rows] + artifact.spec.input.shape, scalars: values)) }

@@ -1,4 +1,5 @@
 import Foundation
+import LanguageModels
 import Learners
 import NeuralNet
 import Tensor
@@ -24,6 +25,14 @@ public struct ModelRegistry: Sendable {
     /// version of `name`. It must load: a broken artifact is refused here, not at serving time.
     public func importArtifact(project: String, name: String, directory: URL) async throws -> ModelVersion {
         try Self.checkName(name, field: "name")
+        if ArtifactDirectory.kind(of: directory.path) == nil, let gguf = LanguageModelArtifact.ggufFile(in: directory) {
+            // A GGUF language model (a file, or a directory holding one).
+            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maas-stage-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: staging) }
+            do { try LanguageModelArtifact.stage(gguf, into: staging) }
+            catch let error as LanguageModelError { throw PlatformError.invalid(field: "model", message: error.description) }
+            return try await importArtifact(project: project, name: name, directory: staging)
+        }
         if ArtifactDirectory.kind(of: directory.path) == nil, SentenceEncoderArtifact.recognizes(directory) {
             // A Hugging Face encoder directory: registered with a descriptor naming its kind.
             let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maas-stage-\(UUID())")

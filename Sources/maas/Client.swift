@@ -249,11 +249,14 @@ struct ModelCommands: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a version from an artifact directory (model.json + weights, or a Hugging Face sentence-transformers directory).")
-        @Argument(help: "The directory.") var path: String
+            abstract: "Register a version: an artifact directory (model.json + weights), a sentence-transformers directory, or a GGUF file.")
+        @Argument(help: "The directory or .gguf file.") var path: String
         @Option(help: "Model name.") var name: String
         func run() async throws {
-            let archive = try ArtifactArchive.tar(directory: URL(fileURLWithPath: path))
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("no such file or directory: \(path)") }
+            let url = URL(fileURLWithPath: path)
+            let archive = isDirectory.boolValue ? try ArtifactArchive.tar(directory: url) : try ArtifactArchive.tar(files: [url])
             let version = try await APIClient.fromEnvironment().json("POST", "/v1/models/\(percentEncoded(name))/versions", body: Data(archive),
                                                                      contentType: "application/x-tar")
             print("registered \(name)@\(version["version"] ?? "?") (\(version["kind"] ?? "?"), artifact \(version["artifact"] ?? "?"))")
