@@ -90,12 +90,17 @@ extension APIServer {
         @Sendable func usageJSON(_ r: GenerationResult) -> String {
             "{\"prompt_tokens\":\(r.promptTokens),\"completion_tokens\":\(r.completionTokens),\"total_tokens\":\(r.promptTokens + r.completionTokens)}"
         }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let firstPiece = FirstPieceClock()
         @Sendable func meter(_ r: GenerationResult) {
             s.usage.record(project: caller.project, keyID: caller.keyID, promptTokens: r.promptTokens, completionTokens: r.completionTokens)
+            s.metrics.recordGeneration(project: caller.project, endpoint: name, version: target.version.version, promptTokens: r.promptTokens,
+                                       completionTokens: r.completionTokens, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
+                                       firstTokenSeconds: firstPiece.seconds(since: started))
         }
 
         guard stream else {
-            let result = try await queue.submit(prompt: tokens, options: options)
+            let result = try await queue.submit(prompt: tokens, options: options) { _ in firstPiece.mark(); return true }
             meter(result)
             let choice = chat
                 ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\(JSONWriter.quote(result.text))},\"finish_reason\":\"\(result.finish.rawValue)\"}"
@@ -109,6 +114,7 @@ extension APIServer {
         let generation = Task {
             defer { sink.finish() }
             return try await queue.submit(prompt: tokens, options: options) { piece in
+                firstPiece.mark()
                 sink.yield(piece)
                 return !gone.flag
             }
@@ -153,4 +159,12 @@ final class ClientGone: @unchecked Sendable {
     private var value = false
     var flag: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// When the first piece of text was generated (time to first token).
+final class FirstPieceClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var at: UInt64?
+    func mark() { lock.withLock { if at == nil { at = DispatchTime.now().uptimeNanoseconds } } }
+    func seconds(since start: UInt64) -> Double? { lock.withLock { at.map { Double($0 - start) / 1e9 } } }
 }

@@ -12,7 +12,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Micro- and model benchmarks (see bench/run.sh for the side-by-side runs).",
-        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self])
+        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self, BenchGenerate.self])
 }
 
 struct BenchLSTM: ParsableCommand {
@@ -183,5 +183,37 @@ struct BenchEmbed: ParsableCommand {
         }
         printJSON(["peer": "swiftmaas", "sentences": lines.count, "batch": batch, "embeddings_per_s": rates.sorted()[rates.count / 2],
                    "peak_rss_mib": peakRSSMiB()])
+    }
+}
+
+struct BenchGenerate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Prompt-processing and decode tokens/s of a GGUF model (greedy), and resident memory.")
+
+    @Option var model = "models/smollm2-135m-instruct-q4_1.gguf"
+    @Option(help: "Prompt text (repeated to reach --prompt-tokens).") var prompt = "The history of the city is long and full of surprises. "
+    @Option var promptTokens = 128
+    @Option var decodeTokens = 128
+
+    func run() throws {
+        let llm = try LlamaModel(path: model)
+        var ids: [Int32] = []
+        while ids.count < promptTokens { ids += llm.tokenizer.encode(prompt) }
+        ids = Array(ids.prefix(promptTokens))
+        let session = LlamaModel.Session(model: llm, capacity: promptTokens + decodeTokens + 1)
+        var start = DispatchTime.now().uptimeNanoseconds
+        var logits = try llm.forward(ids, session: session)
+        let prefill = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<decodeTokens {
+            let next = Int32(logits.indices.max { logits[$0] < logits[$1] }!)
+            logits = try llm.forward([next], session: session)
+        }
+        let decode = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        printJSON(["peer": "swiftmaas", "prompt_tokens": promptTokens, "prompt_tokens_per_s": Double(promptTokens) / prefill,
+                   "decode_tokens": decodeTokens, "decode_tokens_per_s": Double(decodeTokens) / decode, "peak_rss_mib": peakRSSMiB(),
+                   "model_file_mib": Double(((try? FileManager.default.attributesOfItem(atPath: model)[.size]) as? Int) ?? 0) / 1_048_576,
+                   "kv_cache_mib": Double(session.bytes) / 1_048_576])
     }
 }
