@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),
         // Pretrained transformers: tokenizers, BERT sentence encoders (and language models).
-        .target(name: "LanguageModels", dependencies: ["Tensor"], swiftSettings: kernelFlags),
+        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: kernelFlags),
         // Domain services; storage sits behind protocols defined here.
         .target(name: "Platform", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels",

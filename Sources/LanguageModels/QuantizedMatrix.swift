@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import Tensor
 
@@ -56,6 +57,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
     public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>) {
+        if count >= 8 { return multiplyMany(x, count: count, into: y) }
         // Per-block sums of x let Q4_1's minimum term cost one multiply per block.
         let blocks = columns / 32
         var sums = [Float](repeating: 0, count: type == .q4_1 ? blocks * count : 0)
@@ -67,6 +69,26 @@ public struct QuantizedMatrix: @unchecked Sendable {
             parallelFor(rows, grain: work >= 1 << 17 ? 16 : rows) { range in
                 for r in range {
                     for i in 0..<count { y[i * rows + r] = dot(row: r, x + i * columns, blockSums: type == .q4_1 ? sums.baseAddress! + i * blocks : nil) }
+                }
+            }
+        }
+    }
+
+    /// Many vectors (a prompt): each thread dequantizes a band of rows once into Float and
+    /// multiplies it with all vectors in one SGEMM, instead of re-reading the row per vector.
+    func multiplyMany(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
+        ComputeThreads.prepareBLAS()  // single-threaded OpenBLAS: the bands are already split across threads
+        let band = 64
+        let bands = (rows + band - 1) / band
+        parallelFor(bands, grain: 1) { range in
+            var weights = [Float](repeating: 0, count: band * columns)
+            weights.withUnsafeMutableBufferPointer { w in
+                for b in range {
+                    let first = b * band, height = min(band, rows - first)
+                    for r in 0..<height { dequantizeRow(first + r, into: w.baseAddress! + r * columns) }
+                    // y[i, first ..< first + height] = x[i, :] · w[0 ..< height, :]ᵀ
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(count), Int32(height), Int32(columns), 1,
+                                x, Int32(columns), w.baseAddress!, Int32(columns), 0, y + first, Int32(rows))
                 }
             }
         }
