@@ -59,7 +59,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ServiceTests", dependencies: [
-            "Platform", "SQLiteStore", "HTTPAPI", "NeuralNet", "Learners", "Datasets",
+            "Platform", "SQLiteStore", "HTTPAPI", "NeuralNet", "Learners", "Datasets", "LanguageModels",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

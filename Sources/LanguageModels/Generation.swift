@@ -119,39 +119,69 @@ public struct TextStream {
     }
 }
 
+/// One sequence being generated: sampling, stop rules and the text emitted so far. Shared by
+/// single-sequence generation and the continuous-batching scheduler.
+public struct SequenceState {
+    public let promptTokens: Int
+    let options: SamplingOptions
+    var sampler: Sampler
+    var stream: TextStream
+    public private(set) var generated: [Int32] = []
+    public private(set) var finish: FinishReason?
+    let endTokens: Set<Int32>
+
+    public init(model: LlamaModel, promptTokens: Int, options: SamplingOptions) {
+        self.promptTokens = promptTokens
+        self.options = options
+        sampler = Sampler(options)
+        stream = TextStream(tokenizer: model.tokenizer, stop: options.stop)
+        endTokens = model.endTokens
+    }
+
+    /// Samples the next token from `logits` and applies the stop rules; `onPiece` gets the text
+    /// to emit and returns false to stop. Returns the token to feed next, or nil when finished.
+    public mutating func accept(_ logits: [Float], capacityLeft: Int, onPiece: (String) -> Bool) -> Int32? {
+        guard finish == nil else { return nil }
+        let token = sampler.next(logits)
+        if endTokens.contains(token) { return end(.stop, onPiece) }
+        generated.append(token)
+        let (piece, stopped) = stream.append(token)
+        if !piece.isEmpty && !onPiece(piece) { finish = .stop; return nil }
+        if stopped { finish = .stop; return nil }
+        if generated.count >= options.maxTokens || capacityLeft <= 0 { return end(.length, onPiece) }
+        return token
+    }
+
+    private mutating func end(_ reason: FinishReason, _ onPiece: (String) -> Bool) -> Int32? {
+        finish = reason
+        let rest = stream.finish()
+        if !rest.isEmpty { _ = onPiece(rest) }
+        return nil
+    }
+
+    public var text: String { stream.text }
+}
+
 extension LlamaModel {
-    /// Generates after `prompt`, reusing the session's cached prefix; `onPiece` gets each
-    /// emittable text piece and returns false to stop (a client that went away).
-    public func generate(prompt: [Int32], options: SamplingOptions, session: Session,
-                         onPiece: (String) -> Bool = { _ in true }) throws -> (text: String, tokens: [Int32], finish: FinishReason, promptTokens: Int) {
-        // Prefix reuse: keep the cached tokens the new prompt starts with.
+    /// Feeds `prompt` into `session`, reusing the cached tokens it starts with (a conversation's
+    /// history, a shared system prompt); returns the logits after the prompt.
+    public func prefill(_ prompt: [Int32], session: Session) throws -> [Float] {
         var shared = 0
         while shared < min(session.length, prompt.count - 1) && session.tokens[shared] == prompt[shared] { shared += 1 }
         session.truncate(to: shared)
-        var logits = try forward(Array(prompt[shared...]), session: session)
-        var sampler = Sampler(options)
-        var stream = TextStream(tokenizer: tokenizer, stop: options.stop)
-        var generated: [Int32] = []
-        var finish = FinishReason.length
-        while generated.count < options.maxTokens {
-            let token = sampler.next(logits)
-            if token == tokenizer.eos || isEndOfTurn(token) { finish = .stop; break }
-            generated.append(token)
-            let (piece, stopped) = stream.append(token)
-            if !piece.isEmpty && !onPiece(piece) { finish = .stop; break }
-            if stopped { finish = .stop; break }
-            if session.length + 1 > session.capacity { break }
-            logits = try forward([token], session: session)
-        }
-        let rest = stream.finish()
-        if !rest.isEmpty && finish == .length { _ = onPiece(rest) }
-        return (stream.text, generated, finish, prompt.count)
+        return try forward(Array(prompt[shared...]), session: session)
     }
 
-    /// Tokens that end an assistant turn in chat models (ChatML's `<|im_end|>`, `<|eot_id|>`).
-    func isEndOfTurn(_ token: Int32) -> Bool {
-        let text = tokenizer.tokens[Int(token)]
-        return text == "<|im_end|>" || text == "<|eot_id|>" || text == "<|end|>"
+    /// Generates after `prompt` in one session; `onPiece` gets each emittable text piece and
+    /// returns false to stop (a client that went away).
+    public func generate(prompt: [Int32], options: SamplingOptions, session: Session,
+                         onPiece: (String) -> Bool = { _ in true }) throws -> (text: String, tokens: [Int32], finish: FinishReason, promptTokens: Int) {
+        var logits = try prefill(prompt, session: session)
+        var state = SequenceState(model: self, promptTokens: prompt.count, options: options)
+        while let token = state.accept(logits, capacityLeft: session.capacity - session.length - 1, onPiece: onPiece) {
+            logits = try forward([token], session: session)
+        }
+        return (state.text, state.generated, state.finish ?? .length, prompt.count)
     }
 
     /// The prompt for chat messages: ChatML (`<|im_start|>role\ncontent<|im_end|>\n`), the

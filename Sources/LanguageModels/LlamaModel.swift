@@ -20,6 +20,8 @@ public final class LlamaModel: @unchecked Sendable {
     public let config: Config
     public let tokenizer: BytePairTokenizer
     public let chatTemplate: String?
+    /// Tokens that end generation: end of text, and the chat formats' end of turn.
+    public let endTokens: Set<Int32>
     let embedding: QuantizedMatrix, output: QuantizedMatrix
     let outputNorm: [Float]
     let layers: [Layer]
@@ -45,6 +47,8 @@ public final class LlamaModel: @unchecked Sendable {
                         ropeBase: Float(m["llama.rope.freq_base"]?.double ?? 10_000),
                         epsilon: Float(m["llama.attention.layer_norm_rms_epsilon"]?.double ?? 1e-5))
         chatTemplate = m["tokenizer.chat_template"]?.string
+        let tokenizer = self.tokenizer
+        endTokens = Set([tokenizer.eos] + tokenizer.tokens.indices.filter { ["<|im_end|>", "<|eot_id|>", "<|end|>"].contains(tokenizer.tokens[$0]) }.map(Int32.init))
         let file = self.file
         func matrix(_ name: String) throws -> QuantizedMatrix { try QuantizedMatrix(file, try file.tensor(name)) }
         func vector(_ name: String) throws -> [Float] {
@@ -82,11 +86,12 @@ public final class LlamaModel: @unchecked Sendable {
     /// Bytes of weights in the file (what serving keeps resident).
     public var weightBytes: Int { file.tensors.values.reduce(0) { $0 + $1.byteCount } }
 
-    /// One sequence's keys and values for every layer, and the tokens they came from.
+    /// One sequence's keys and values for every layer, and the tokens they came from. The cache
+    /// is allocated once and only the pages a sequence reaches become resident.
     public final class Session: @unchecked Sendable {
         public let capacity: Int
         public internal(set) var tokens: [Int32] = []
-        var keys: [[Float]], values: [[Float]]
+        let keys: [UnsafeMutablePointer<Float>], values: [UnsafeMutablePointer<Float>]
         let width: Int
 
         public init(model: LlamaModel, capacity: Int) {
@@ -94,14 +99,16 @@ public final class LlamaModel: @unchecked Sendable {
             let width = model.config.kvHeads * model.config.headDimension
             self.capacity = capacity
             self.width = width
-            keys = (0..<model.config.layers).map { _ in [Float](repeating: 0, count: capacity * width) }
-            values = keys
+            keys = (0..<model.config.layers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: capacity * width) }
+            values = (0..<model.config.layers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: capacity * width) }
         }
+
+        deinit { for pointer in keys + values { pointer.deallocate() } }
 
         public var length: Int { tokens.count }
         /// Forgets everything after the first `count` tokens (a shared prefix is kept).
         public func truncate(to count: Int) { tokens.removeLast(max(0, tokens.count - count)) }
-        /// Bytes held by the cache.
+        /// Bytes the cache can hold.
         public var bytes: Int { 2 * keys.count * capacity * width * 4 }
     }
 
@@ -111,12 +118,31 @@ public final class LlamaModel: @unchecked Sendable {
         guard session.length + tokens.count <= session.capacity else {
             throw LanguageModelError.malformed(file.path, "the sequence would be \(session.length + tokens.count) tokens; the context holds \(session.capacity)")
         }
-        let c = config, n = tokens.count, h = c.hidden, kvWidth = c.kvHeads * c.headDimension
         let start = session.length
+        return run(tokens.enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [tokens.count - 1])[0]
+    }
+
+    /// One decode step of several sequences at once (continuous batching): token i continues
+    /// sessions[i]. The weight products run over all rows together, so each weight is read once
+    /// per step instead of once per sequence. Returns each sequence's next-token logits.
+    public func step(_ tokens: [Int32], sessions: [Session]) throws -> [[Float]] {
+        precondition(tokens.count == sessions.count, "one token per session")
+        guard Set(sessions.map { ObjectIdentifier($0) }).count == sessions.count else {
+            throw LanguageModelError.malformed(file.path, "a step takes one token per sequence")
+        }
+        for session in sessions where session.length + 1 > session.capacity {
+            throw LanguageModelError.malformed(file.path, "a sequence reached its context of \(session.capacity) tokens")
+        }
+        return run(zip(tokens, sessions).map { (token: $0, session: $1, position: $1.length) }, logitsFor: Array(tokens.indices))
+    }
+
+    /// The transformer over rows that each carry a token, its sequence and its position.
+    func run(_ rows: [(token: Int32, session: Session, position: Int)], logitsFor selected: [Int]) -> [[Float]] {
+        let c = config, n = rows.count, h = c.hidden, kvWidth = c.kvHeads * c.headDimension
         var x = [Float](repeating: 0, count: n * h)
         x.withUnsafeMutableBufferPointer { x in
-            for (i, token) in tokens.enumerated() {
-                embedding.dequantizeRow(Int(min(max(token, 0), Int32(c.vocabulary - 1))), into: x.baseAddress! + i * h)
+            for (i, row) in rows.enumerated() {
+                embedding.dequantizeRow(Int(min(max(row.token, 0), Int32(c.vocabulary - 1))), into: x.baseAddress! + i * h)
             }
         }
         var normed = [Float](repeating: 0, count: n * h)
@@ -130,17 +156,13 @@ public final class LlamaModel: @unchecked Sendable {
                 k.withUnsafeMutableBufferPointer { layer.key.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
                 v.withUnsafeMutableBufferPointer { layer.value.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
             }
-            for i in 0..<n {
-                rotate(&q, row: i, width: h, heads: c.heads, position: start + i)
-                rotate(&k, row: i, width: kvWidth, heads: c.kvHeads, position: start + i)
+            for (i, row) in rows.enumerated() {
+                rotate(&q, row: i, width: h, heads: c.heads, position: row.position)
+                rotate(&k, row: i, width: kvWidth, heads: c.kvHeads, position: row.position)
+                k.withUnsafeBufferPointer { (row.session.keys[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
+                v.withUnsafeBufferPointer { (row.session.values[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
             }
-            session.keys[l].withUnsafeMutableBufferPointer { cache in
-                k.withUnsafeBufferPointer { cache.baseAddress!.advanced(by: start * kvWidth).update(from: $0.baseAddress!, count: n * kvWidth) }
-            }
-            session.values[l].withUnsafeMutableBufferPointer { cache in
-                v.withUnsafeBufferPointer { cache.baseAddress!.advanced(by: start * kvWidth).update(from: $0.baseAddress!, count: n * kvWidth) }
-            }
-            attend(q, keys: session.keys[l], values: session.values[l], into: &attended, tokens: n, start: start)
+            attend(q, rows: rows, layer: l, into: &attended)
             attended.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.output.multiply(a.baseAddress!, count: n, into: $0.baseAddress!) } }
             for i in x.indices { x[i] += projected[i] }
             rmsNorm(x, layer.feedForwardNorm, into: &normed, rows: n)
@@ -152,13 +174,15 @@ public final class LlamaModel: @unchecked Sendable {
             gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!) } }
             for i in x.indices { x[i] += projected[i] }
         }
-        // Only the last position's logits are needed to continue.
-        var last = [Float](repeating: 0, count: h)
-        rmsNorm(Array(x[((n - 1) * h)...]), outputNorm, into: &last, rows: 1)
-        var logits = [Float](repeating: 0, count: c.vocabulary)
-        last.withUnsafeBufferPointer { input in logits.withUnsafeMutableBufferPointer { output.multiply(input.baseAddress!, into: $0.baseAddress!) } }
-        session.tokens += tokens
-        return logits
+        for row in rows { row.session.tokens.append(row.token) }
+        // Only the selected rows' logits are needed (the last prompt token, or every sequence of a step).
+        var last = [Float](repeating: 0, count: selected.count * h)
+        rmsNorm(selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }, outputNorm, into: &last, rows: selected.count)
+        var logits = [Float](repeating: 0, count: selected.count * c.vocabulary)
+        last.withUnsafeBufferPointer { input in
+            logits.withUnsafeMutableBufferPointer { output.multiply(input.baseAddress!, count: selected.count, into: $0.baseAddress!) }
+        }
+        return (0..<selected.count).map { Array(logits[($0 * c.vocabulary)..<(($0 + 1) * c.vocabulary)]) }
     }
 
     func rmsNorm(_ x: [Float], _ weight: [Float], into out: inout [Float], rows: Int) {
@@ -185,35 +209,34 @@ public final class LlamaModel: @unchecked Sendable {
         }
     }
 
-    /// Causal grouped-query attention of `tokens` new queries over the cache, heads in parallel.
-    func attend(_ q: [Float], keys: [Float], values: [Float], into out: inout [Float], tokens n: Int, start: Int) {
-        let c = config, d = c.headDimension, kvWidth = c.kvHeads * d, group = c.heads / c.kvHeads
+    /// Causal grouped-query attention: each row's query over its own sequence's cache up to its
+    /// position, rows and heads in parallel.
+    func attend(_ q: [Float], rows: [(token: Int32, session: Session, position: Int)], layer l: Int, into out: inout [Float]) {
+        let c = config, d = c.headDimension, kvWidth = c.kvHeads * d, group = c.heads / c.kvHeads, n = rows.count
         let scale = 1 / Float(d).squareRoot()
+        let longest = rows.map(\.position).max()! + 1
+        let caches = rows.map { (keys: UnsafePointer($0.session.keys[l]), values: UnsafePointer($0.session.values[l]), visible: $0.position + 1) }
         q.withUnsafeBufferPointer { q in
-            keys.withUnsafeBufferPointer { keys in
-                values.withUnsafeBufferPointer { values in
-                    out.withUnsafeMutableBufferPointer { out in
-                        let (qBase, kBase, vBase, oBase) = (q.baseAddress!, keys.baseAddress!, values.baseAddress!, out.baseAddress!)
-                        parallelFor(n * c.heads, grain: n * c.heads * (start + n) >= 4096 ? 1 : n * c.heads) { range in
-                            var scores = [Float](repeating: 0, count: start + n)
-                            for item in range {
-                                let i = item / c.heads, head = item % c.heads, kvHead = head / group
-                                let visible = start + i + 1
-                                let query = qBase + i * c.hidden + head * d
-                                for t in 0..<visible {
-                                    let key = kBase + t * kvWidth + kvHead * d
-                                    var dot: Float = 0
-                                    for j in 0..<d { dot += query[j] * key[j] }
-                                    scores[t] = dot * scale
-                                }
-                                scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, visible) }
-                                let result = oBase + i * c.hidden + head * d
-                                for j in 0..<d { result[j] = 0 }
-                                for t in 0..<visible {
-                                    let value = vBase + t * kvWidth + kvHead * d, p = scores[t]
-                                    for j in 0..<d { result[j] += p * value[j] }
-                                }
-                            }
+            out.withUnsafeMutableBufferPointer { out in
+                let (qBase, oBase) = (q.baseAddress!, out.baseAddress!)
+                parallelFor(n * c.heads, grain: n * c.heads * longest >= 4096 ? 1 : n * c.heads) { range in
+                    var scores = [Float](repeating: 0, count: longest)
+                    for item in range {
+                        let i = item / c.heads, head = item % c.heads, kvHead = head / group
+                        let (kBase, vBase, visible) = caches[i]
+                        let query = qBase + i * c.hidden + head * d
+                        for t in 0..<visible {
+                            let key = kBase + t * kvWidth + kvHead * d
+                            var dot: Float = 0
+                            for j in 0..<d { dot += query[j] * key[j] }
+                            scores[t] = dot * scale
+                        }
+                        scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, visible) }
+                        let result = oBase + i * c.hidden + head * d
+                        for j in 0..<d { result[j] = 0 }
+                        for t in 0..<visible {
+                            let value = vBase + t * kvWidth + kvHead * d, p = scores[t]
+                            for j in 0..<d { result[j] += p * value[j] }
                         }
                     }
                 }

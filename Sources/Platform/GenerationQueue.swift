@@ -10,11 +10,14 @@ public struct GenerationResult: Sendable {
     public var finish: FinishReason
 }
 
-/// Generation for one loaded language model on a thread of its own: requests wait in a bounded
-/// queue (429 with Retry-After beyond it) and run one at a time, each streaming its text
-/// through `onPiece`, which returns false when the client has gone (generation then stops).
-/// The KV cache of the previous request stays, so a prompt that starts with the same tokens
-/// (a conversation's history, a shared system prompt) skips recomputing them.
+/// Generation for one loaded language model on a thread of its own, with continuous batching:
+/// up to `maxActive` sequences decode together, one token each per step, in one pass over the
+/// weights; a new request joins at the next step (after its prompt is processed) and a finished
+/// one leaves without waiting for the others. Requests beyond that wait in a bounded queue
+/// (429 with Retry-After beyond `maxQueue`). Each sequence streams its text through `onPiece`,
+/// which returns false when the client has gone: that sequence stops at once. Sessions (KV
+/// caches) are kept between requests, and a new prompt takes the one sharing the longest prefix
+/// with it (a conversation's history, a common system prompt), which it does not recompute.
 public final class GenerationQueue: @unchecked Sendable {
     struct Pending {
         var prompt: [Int32]
@@ -23,21 +26,30 @@ public final class GenerationQueue: @unchecked Sendable {
         var continuation: CheckedContinuation<GenerationResult, any Error>
     }
 
+    struct Active {
+        var request: Pending
+        var session: LlamaModel.Session
+        var state: SequenceState
+        var next: Int32?
+    }
+
     public let model: LlamaModel
     public let maxQueue: Int
+    public let maxActive: Int
     public let contextTokens: Int
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var closed = false
-    private let session: LlamaModel.Session
-    /// Seconds per generated token (moving average), for Retry-After.
-    private var secondsPerToken = 0.05
+    /// KV caches not in use, most recently used last.
+    private var idleSessions: [LlamaModel.Session] = []
+    /// Seconds per decode step (moving average), for Retry-After.
+    private var secondsPerStep = 0.05
 
-    public init(model: LlamaModel, maxQueue: Int = 64, contextTokens: Int = 4096) {
+    public init(model: LlamaModel, maxQueue: Int = 64, maxActive: Int = 8, contextTokens: Int = 2048) {
         self.model = model
         self.maxQueue = maxQueue
+        self.maxActive = max(1, maxActive)
         self.contextTokens = min(contextTokens, model.config.contextLength)
-        session = LlamaModel.Session(model: model, capacity: self.contextTokens)
         let thread = Thread { [self] in work() }
         thread.stackSize = 8 << 20
         thread.name = "maas-generation"
@@ -59,7 +71,7 @@ public final class GenerationQueue: @unchecked Sendable {
                 return
             }
             guard pending.count < maxQueue else {
-                let wait = max(1, Int((Double(pending.count * 128) * secondsPerToken).rounded(.up)))
+                let wait = max(1, Int((Double(pending.count / maxActive + 1) * 128 * secondsPerStep).rounded(.up)))
                 continuation.resume(throwing: PlatformError.overloaded(retryAfter: wait, "generation queue is full (\(maxQueue) requests)"))
                 return
             }
@@ -71,24 +83,78 @@ public final class GenerationQueue: @unchecked Sendable {
     public func close() { condition.withLock { closed = true; condition.broadcast() } }
 
     private func work() {
+        var active: [Active] = []
         while true {
             condition.lock()
-            while pending.isEmpty && !closed { condition.wait() }
-            if pending.isEmpty { condition.unlock(); return }
-            let request = pending.removeFirst()
+            while pending.isEmpty && active.isEmpty && !closed { condition.wait() }
+            if pending.isEmpty && active.isEmpty { condition.unlock(); return }
+            var admitted: [Pending] = []
+            while active.count + admitted.count < maxActive && !pending.isEmpty { admitted.append(pending.removeFirst()) }
             condition.unlock()
+
+            for request in admitted {
+                let session = takeSession(for: request.prompt)
+                do {
+                    let logits = try model.prefill(request.prompt, session: session)
+                    var entry = Active(request: request, session: session,
+                                       state: SequenceState(model: model, promptTokens: request.prompt.count, options: request.options), next: nil)
+                    entry.next = entry.state.accept(logits, capacityLeft: session.capacity - session.length - 1, onPiece: request.onPiece)
+                    active.append(entry)
+                } catch {
+                    session.truncate(to: 0)
+                    release(session)
+                    request.continuation.resume(throwing: PlatformError.invalid(field: "messages", message: "\(error)"))
+                }
+            }
+            // Finished sequences leave; the rest take one step together.
+            active.removeAll { entry in
+                guard entry.next == nil else { return false }
+                finish(entry)
+                return true
+            }
+            guard !active.isEmpty else { continue }
             let started = DispatchTime.now().uptimeNanoseconds
             do {
-                let result = try model.generate(prompt: request.prompt, options: request.options, session: session, onPiece: request.onPiece)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                condition.withLock { secondsPerToken = 0.8 * secondsPerToken + 0.2 * seconds / Double(max(result.tokens.count, 1)) }
-                request.continuation.resume(returning: GenerationResult(text: result.text, promptTokens: result.promptTokens,
-                                                                        completionTokens: result.tokens.count, finish: result.finish))
+                let logits = try model.step(active.map { $0.next! }, sessions: active.map(\.session))
+                for i in active.indices {
+                    active[i].next = active[i].state.accept(logits[i], capacityLeft: active[i].session.capacity - active[i].session.length - 1,
+                                                            onPiece: active[i].request.onPiece)
+                }
             } catch {
-                session.truncate(to: 0)
-                request.continuation.resume(throwing: PlatformError.invalid(field: "messages", message: "\(error)"))
+                for entry in active {
+                    entry.session.truncate(to: 0)
+                    release(entry.session)
+                    entry.request.continuation.resume(throwing: PlatformError.invalid(field: "messages", message: "\(error)"))
+                }
+                active.removeAll()
             }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            condition.withLock { secondsPerStep = 0.9 * secondsPerStep + 0.1 * seconds }
         }
+    }
+
+    private func finish(_ entry: Active) {
+        release(entry.session)
+        entry.request.continuation.resume(returning: GenerationResult(text: entry.state.text, promptTokens: entry.state.promptTokens,
+                                                                      completionTokens: entry.state.generated.count,
+                                                                      finish: entry.state.finish ?? .length))
+    }
+
+    /// The idle session sharing the longest prefix with `prompt`, or a new one.
+    private func takeSession(for prompt: [Int32]) -> LlamaModel.Session {
+        var best: (index: Int, shared: Int)?
+        for (index, session) in idleSessions.enumerated() {
+            var shared = 0
+            while shared < min(session.length, prompt.count) && session.tokens[shared] == prompt[shared] { shared += 1 }
+            if shared >= (best?.shared ?? 0) { best = (index, shared) }
+        }
+        if let best, best.shared > 0 || idleSessions.count >= maxActive { return idleSessions.remove(at: best.index) }
+        return LlamaModel.Session(model: model, capacity: contextTokens)
+    }
+
+    private func release(_ session: LlamaModel.Session) {
+        idleSessions.append(session)
+        if idleSessions.count > maxActive { idleSessions.removeFirst() }
     }
 }
 

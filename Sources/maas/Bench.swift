@@ -6,6 +6,7 @@ import Foundation
 import LanguageModels
 import Learners
 import NeuralNet
+import Platform
 import Tensor
 
 /// Measurements that bench/run.sh sets beside PyTorch's; each prints JSON lines.
@@ -186,7 +187,7 @@ struct BenchEmbed: ParsableCommand {
     }
 }
 
-struct BenchGenerate: ParsableCommand {
+struct BenchGenerate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Prompt-processing and decode tokens/s of a GGUF model (greedy), and resident memory.")
@@ -195,9 +196,11 @@ struct BenchGenerate: ParsableCommand {
     @Option(help: "Prompt text (repeated to reach --prompt-tokens).") var prompt = "The history of the city is long and full of surprises. "
     @Option var promptTokens = 128
     @Option var decodeTokens = 128
+    @Option(help: "Concurrent sequences through the server's continuous-batching scheduler (0: one sequence, no scheduler).") var streams = 0
 
-    func run() throws {
+    func run() async throws {
         let llm = try LlamaModel(path: model)
+        if streams > 0 { return try await runStreams(llm) }
         var ids: [Int32] = []
         while ids.count < promptTokens { ids += llm.tokenizer.encode(prompt) }
         ids = Array(ids.prefix(promptTokens))
@@ -215,5 +218,26 @@ struct BenchGenerate: ParsableCommand {
                    "decode_tokens": decodeTokens, "decode_tokens_per_s": Double(decodeTokens) / decode, "peak_rss_mib": peakRSSMiB(),
                    "model_file_mib": Double(((try? FileManager.default.attributesOfItem(atPath: model)[.size]) as? Int) ?? 0) / 1_048_576,
                    "kv_cache_mib": Double(session.bytes) / 1_048_576])
+    }
+
+    /// Aggregate decode tokens/s of `streams` concurrent greedy generations.
+    func runStreams(_ llm: LlamaModel) async throws {
+        let queue = GenerationQueue(model: llm, maxQueue: streams, maxActive: streams, contextTokens: promptTokens + decodeTokens + 8)
+        var options = SamplingOptions()
+        options.temperature = 0
+        options.maxTokens = decodeTokens
+        let topics = ["the sea", "a city", "the mountains", "a library", "the desert", "a forest", "the moon", "a river", "a market", "the sky"]
+        let prompts = (0..<streams).map { i in llm.tokenizer.encode(llm.chatPrompt([("user", "Write a long story about \(topics[i % topics.count]).")])) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let results = try await withThrowingTaskGroup(of: GenerationResult.self) { group in
+            let options = options
+            for prompt in prompts { group.addTask { try await queue.submit(prompt: prompt, options: options) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let generated = results.reduce(0) { $0 + $1.completionTokens }
+        queue.close()
+        printJSON(["peer": "swiftmaas", "streams": streams, "generated_tokens": generated, "seconds": seconds,
+                   "aggregate_tokens_per_s": Double(generated) / seconds, "peak_rss_mib": peakRSSMiB()])
     }
 }

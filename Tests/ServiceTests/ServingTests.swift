@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import HTTPAPI
+import LanguageModels
 import Learners
 import Platform
 import Testing
@@ -258,4 +259,50 @@ func metricValue(_ exposition: String, _ name: String) -> Double? {
         #expect(try await server.request("POST", "/v1/embeddings", key: admin, body: #"{"model": "nope", "input": "x"}"#).status == 404)
         await server.stop()
     }
+}
+
+@Suite struct ContinuousBatching {
+    static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../models/smollm2-135m-instruct-q4_1.gguf").standardized.path
+
+    /// Sequences decoded together get exactly the tokens each gets alone; a client that goes
+    /// away stops its own sequence only; a prompt extending a cached one reuses its prefix.
+    @Test func batchedSequencesMatchSoloRuns() async throws {
+        let llm = try LlamaModel(path: Self.modelPath)
+        var options = SamplingOptions()
+        options.temperature = 0
+        options.maxTokens = 24
+        let prompts = ["What is the capital of France?", "Name three colors.", "Write a haiku about the sea.", "Count from 1 to 5.",
+                       "Who wrote Hamlet?", "What is 2 + 2?", "Describe a cat.", "Say hello in Spanish."]
+            .map { llm.tokenizer.encode(llm.chatPrompt([("user", $0)])) }
+        let solo = try prompts.map { prompt in
+            try llm.generate(prompt: prompt, options: options, session: LlamaModel.Session(model: llm, capacity: 256)).text
+        }
+        let queue = GenerationQueue(model: llm, maxQueue: 8, maxActive: 8, contextTokens: 256)
+        let shared = options
+        let together = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for (i, prompt) in prompts.enumerated() {
+                group.addTask { (i, try await queue.submit(prompt: prompt, options: shared).text) }
+            }
+            return try await group.reduce(into: [Int: String]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(prompts.indices.map { together[$0] } == solo.map { Optional($0) })
+
+        let counter = PieceCounter()
+        let abandoned = try await queue.submit(prompt: prompts[2], options: shared) { _ in counter.increment() < 3 }
+        #expect(abandoned.completionTokens < 24 && abandoned.finish == .stop)
+
+        // A follow-up turn starts with the previous prompt: the cached prefix gives the same answer.
+        let followUp = llm.tokenizer.encode(llm.chatPrompt([("user", "What is the capital of France?"), ("assistant", solo[0]), ("user", "And of Italy?")]))
+        let reused = try await queue.submit(prompt: followUp, options: shared).text
+        let fresh = try llm.generate(prompt: followUp, options: options, session: LlamaModel.Session(model: llm, capacity: 256)).text
+        #expect(reused == fresh)
+        queue.close()
+    }
+}
+
+final class PieceCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int { lock.withLock { count += 1; return count } }
 }
