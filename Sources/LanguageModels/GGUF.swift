@@ -109,6 +109,10 @@ public final class GGUFFile: @unchecked Sendable {
         }
     }
 
+    /// Frees metadata values once they have been turned into something else (the tokenizer's
+    /// vocabulary and merges are ~100k strings each).
+    public func dropMetadata(_ keys: [String]) { for key in keys { metadata[key] = nil } }
+
     deinit { munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength) }
 
     /// The bytes of a tensor, in place.

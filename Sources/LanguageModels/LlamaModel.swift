@@ -40,6 +40,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         let hidden = try int("embedding_length"), heads = try int("attention.head_count")
         tokenizer = try BytePairTokenizer(gguf: file)
+        file.dropMetadata(["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type", "tokenizer.ggml.scores"])
         config = Config(vocabulary: tokenizer.tokens.count, hidden: hidden, layers: try int("block_count"), heads: heads,
                         kvHeads: m["llama.attention.head_count_kv"]?.int ?? heads, feedForward: try int("feed_forward_length"),
                         contextLength: try int("context_length"), headDimension: hidden / heads,
