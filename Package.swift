@@ -35,8 +35,11 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Tensor", "Datasets", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),
-        // Pretrained transformers: tokenizers, BERT sentence encoders (and language models).
-        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: kernelFlags),
+        // AVX2 dot products of quantized weight rows with Float activations (C: Swift has no
+        // portable way to emit the widening byte conversions these need).
+        .target(name: "CQuantKernels", cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c"])]),
+        // Pretrained transformers: tokenizers, BERT sentence encoders and Llama language models.
+        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS", "CQuantKernels"], swiftSettings: kernelFlags),
         // Domain services; storage sits behind protocols defined here.
         .target(name: "Platform", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels",

@@ -153,9 +153,14 @@ public final class LlamaModel: @unchecked Sendable {
         for (l, layer) in layers.enumerated() {
             rmsNorm(x, layer.attentionNorm, into: &normed, rows: n)
             normed.withUnsafeBufferPointer { input in
-                q.withUnsafeMutableBufferPointer { layer.query.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
-                k.withUnsafeMutableBufferPointer { layer.key.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
-                v.withUnsafeMutableBufferPointer { layer.value.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
+                q.withUnsafeMutableBufferPointer { q in
+                    k.withUnsafeMutableBufferPointer { k in
+                        v.withUnsafeMutableBufferPointer { v in
+                            QuantizedMatrix.multiply([(layer.query, q.baseAddress!), (layer.key, k.baseAddress!), (layer.value, v.baseAddress!)],
+                                                     input.baseAddress!, count: n)
+                        }
+                    }
+                }
             }
             for (i, row) in rows.enumerated() {
                 rotate(&q, row: i, width: h, heads: c.heads, position: row.position)
@@ -168,8 +173,11 @@ public final class LlamaModel: @unchecked Sendable {
             for i in x.indices { x[i] += projected[i] }
             rmsNorm(x, layer.feedForwardNorm, into: &normed, rows: n)
             normed.withUnsafeBufferPointer { input in
-                gate.withUnsafeMutableBufferPointer { layer.gate.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
-                up.withUnsafeMutableBufferPointer { layer.up.multiply(input.baseAddress!, count: n, into: $0.baseAddress!) }
+                gate.withUnsafeMutableBufferPointer { g in
+                    up.withUnsafeMutableBufferPointer { u in
+                        QuantizedMatrix.multiply([(layer.gate, g.baseAddress!), (layer.up, u.baseAddress!)], input.baseAddress!, count: n)
+                    }
+                }
             }
             for i in gate.indices { let g = gate[i]; gate[i] = g / (1 + fastExp(-g)) * up[i] }
             gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!) } }

@@ -1,4 +1,5 @@
 import COpenBLAS
+import CQuantKernels
 import Foundation
 import Tensor
 
@@ -74,6 +75,29 @@ public struct QuantizedMatrix: @unchecked Sendable {
         }
     }
 
+    /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
+    /// each thread hand-off costs microseconds, and a decode step would otherwise pay ~210.
+    static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>, count: Int) {
+        guard count < 8, let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
+            for job in jobs { job.matrix.multiply(x, count: count, into: job.output) }
+            return
+        }
+        let blocks = columns / 32
+        var sums = [Float](repeating: 0, count: blocks * count)
+        for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
+        let starts = jobs.reduce(into: [0]) { $0.append($0.last! + $1.matrix.rows) }
+        sums.withUnsafeBufferPointer { sums in
+            parallelFor(starts.last!, grain: 16) { range in
+                var job = starts.lastIndex { $0 <= range.lowerBound }!
+                for global in range {
+                    while global >= starts[job + 1] { job += 1 }
+                    let (matrix, output) = jobs[job], r = global - starts[job]
+                    for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: sums.baseAddress! + i * blocks) }
+                }
+            }
+        }
+    }
+
     /// Many vectors (a prompt): each thread dequantizes a band of rows once into Float and
     /// multiplies it with all vectors in one SGEMM, instead of re-reading the row per vector.
     func multiplyMany(_ x: UnsafePointer<Float>, count: Int, into y: UnsafeMutablePointer<Float>) {
@@ -98,36 +122,12 @@ public struct QuantizedMatrix: @unchecked Sendable {
     func dot(row: Int, _ x: UnsafePointer<Float>, blockSums: UnsafePointer<Float>?) -> Float {
         let base = data + row * rowBytes
         switch type {
-        case .q4_1, .q4_0:
-            // Vector accumulators across blocks: one horizontal sum per row, not per block.
-            let blockBytes = type.block.bytes, hasMinimum = type == .q4_1
-            var accumulator = SIMD16<Float>(repeating: 0)
-            var minimumTerm: Float = 0
-            for b in 0..<(columns / 32) {
-                let block = base + b * blockBytes
-                let qs = UnsafeRawPointer(block + (hasMinimum ? 4 : 2)).loadUnaligned(as: SIMD16<UInt8>.self)
-                var low = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs & 0x0F))
-                var high = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: qs &>> 4))
-                if !hasMinimum { low -= 8; high -= 8 }
-                let x0 = UnsafeRawPointer(x + b * 32).loadUnaligned(as: SIMD16<Float>.self)
-                let x1 = UnsafeRawPointer(x + b * 32 + 16).loadUnaligned(as: SIMD16<Float>.self)
-                accumulator.addProduct(SIMD16<Float>(repeating: half(block, 0)), low * x0 + high * x1)
-                if hasMinimum { minimumTerm += half(block, 2) * blockSums![b] }
-            }
-            return accumulator.sum() + minimumTerm
+        case .q4_1:
+            return maas_dot_q4_1_f32(base.assumingMemoryBound(to: UInt8.self), x, blockSums!, Int32(columns / 32))
+        case .q4_0:
+            return maas_dot_q4_0_f32(base.assumingMemoryBound(to: UInt8.self), x, Int32(columns / 32))
         case .q8_0:
-            var accumulator = SIMD16<Float>(repeating: 0)
-            for b in 0..<(columns / 32) {
-                let block = base + b * 34
-                let q0 = UnsafeRawPointer(block + 2).loadUnaligned(as: SIMD16<Int8>.self)
-                let q1 = UnsafeRawPointer(block + 18).loadUnaligned(as: SIMD16<Int8>.self)
-                let x0 = UnsafeRawPointer(x + b * 32).loadUnaligned(as: SIMD16<Float>.self)
-                let x1 = UnsafeRawPointer(x + b * 32 + 16).loadUnaligned(as: SIMD16<Float>.self)
-                let f0 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q0))
-                let f1 = SIMD16<Float>(SIMD16<Int32>(truncatingIfNeeded: q1))
-                accumulator.addProduct(SIMD16<Float>(repeating: half(block, 0)), f0 * x0 + f1 * x1)
-            }
-            return accumulator.sum()
+            return maas_dot_q8_0_f32(base.assumingMemoryBound(to: UInt8.self), x, Int32(columns / 32))
         case .f32:
             let w = base.assumingMemoryBound(to: Float.self)
             var total: Float = 0
