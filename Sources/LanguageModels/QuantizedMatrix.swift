@@ -27,38 +27,33 @@ public struct QuantizedMatrix: @unchecked Sendable {
         data = file.data(info)
     }
 
+    /// The ggml type id the multi-vector C kernel takes, for the types it handles.
+    var multiVectorKind: Int32? {
+        switch type {
+        case .q4_0: return 2
+        case .q4_1: return 3
+        case .q8_0: return 8
+        default: return nil
+        }
+    }
+
     /// Values of one row as Float.
     public func dequantizeRow(_ row: Int, into out: UnsafeMutablePointer<Float>) {
         let base = data + row * rowBytes
         switch type {
         case .f32: out.update(from: base.assumingMemoryBound(to: Float.self), count: columns)
         case .f16: for i in 0..<columns { out[i] = half(base, i * 2) }
-        case .q4_0, .q4_1:
-            let blockBytes = type.block.bytes, hasMinimum = type == .q4_1
-            for b in 0..<(columns / 32) {
-                let block = base + b * blockBytes
-                let d = half(block, 0), m = hasMinimum ? half(block, 2) : 0
-                let qs = block + (hasMinimum ? 4 : 2)
-                for j in 0..<16 {
-                    let byte = qs.load(fromByteOffset: j, as: UInt8.self)
-                    let low = Float(byte & 0x0F), high = Float(byte >> 4)
-                    out[b * 32 + j] = hasMinimum ? d * low + m : d * (low - 8)
-                    out[b * 32 + j + 16] = hasMinimum ? d * high + m : d * (high - 8)
-                }
-            }
-        case .q8_0:
-            for b in 0..<(columns / 32) {
-                let block = base + b * 34
-                let d = half(block, 0)
-                for j in 0..<32 { out[b * 32 + j] = d * Float(block.load(fromByteOffset: 2 + j, as: Int8.self)) }
-            }
+        case .q4_1: maas_dequantize_q4_1(base.assumingMemoryBound(to: UInt8.self), out, Int32(columns / 32))
+        case .q4_0: maas_dequantize_q4_0(base.assumingMemoryBound(to: UInt8.self), out, Int32(columns / 32))
+        case .q8_0: maas_dequantize_q8_0(base.assumingMemoryBound(to: UInt8.self), out, Int32(columns / 32))
         default: break
         }
     }
 
     /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
     public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>) {
-        if count >= 8 { return multiplyMany(x, count: count, into: y) }
+        if count > 16 { return multiplyMany(x, count: count, into: y) }
+        if count > 1 || multiVectorKind != nil { return Self.multiply([(self, y)], x, count: count) }
         // Per-block sums of x let Q4_1's minimum term cost one multiply per block.
         let blocks = columns / 32
         var sums = [Float](repeating: 0, count: type == .q4_1 ? blocks * count : 0)
@@ -78,7 +73,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
     /// each thread hand-off costs microseconds, and a decode step would otherwise pay ~210.
     static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>, count: Int) {
-        guard count < 8, let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
+        guard count <= 16, let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
             for job in jobs { job.matrix.multiply(x, count: count, into: job.output) }
             return
         }
@@ -92,6 +87,17 @@ public struct QuantizedMatrix: @unchecked Sendable {
                 for global in range {
                     while global >= starts[job + 1] { job += 1 }
                     let (matrix, output) = jobs[job], r = global - starts[job]
+                    if count > 1, let kind = matrix.multiVectorKind {
+                        var results = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
+                                       Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
+                        withUnsafeMutableBytes(of: &results) { raw in
+                            let values = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                            maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x, Int32(columns),
+                                                Int32(blocks), Int32(count), values)
+                            for i in 0..<count { output[i * matrix.rows + r] = values[i] }
+                        }
+                        continue
+                    }
                     for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: sums.baseAddress! + i * blocks) }
                 }
             }
