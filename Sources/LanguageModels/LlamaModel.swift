@@ -236,8 +236,16 @@ public final class LlamaModel: @unchecked Sendable {
                         let query = qBase + i * c.hidden + head * d
                         for t in 0..<visible {
                             let key = kBase + t * kvWidth + kvHead * d
-                            var dot: Float = 0
-                            for j in 0..<d { dot += query[j] * key[j] }
+                            // Vector partial sums: a scalar reduction loop does not vectorise (18% of decode at 600 tokens).
+                            var partial = SIMD8<Float>(repeating: 0)
+                            var j = 0
+                            while j + 8 <= d {
+                                partial.addProduct(UnsafeRawPointer(query + j).loadUnaligned(as: SIMD8<Float>.self),
+                                                   UnsafeRawPointer(key + j).loadUnaligned(as: SIMD8<Float>.self))
+                                j += 8
+                            }
+                            var dot = partial.sum()
+                            while j < d { dot += query[j] * key[j]; j += 1 }
                             scores[t] = dot * scale
                         }
                         scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, visible) }
