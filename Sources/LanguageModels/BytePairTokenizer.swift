@@ -11,6 +11,8 @@ public final class BytePairTokenizer: @unchecked Sendable {
     /// Control and user-defined tokens, longest first, for matching inside text.
     let specials: [(text: [UInt8], id: Int32)]
     let specialFirstBytes: Set<UInt8>
+    /// Looked up for every generated token while streaming.
+    let specialIDs: Set<Int32>
     public let bos: Int32?, eos: Int32
     let splitDigits: Bool
     static let byteEncoder: [Character] = {
@@ -49,6 +51,7 @@ public final class BytePairTokenizer: @unchecked Sendable {
         specials = types.enumerated().filter { $0.element == 3 || $0.element == 4 }
             .map { (Array(tokens[$0.offset].utf8), Int32($0.offset)) }.filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
         specialFirstBytes = Set(specials.map { $0.text[0] })
+        specialIDs = Set(specials.map(\.id))
         bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
         eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
         let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "default"
@@ -179,7 +182,7 @@ public final class BytePairTokenizer: @unchecked Sendable {
     public func bytes(of token: Int32) -> [UInt8] {
         guard token >= 0 && Int(token) < tokens.count else { return [] }
         let text = tokens[Int(token)]
-        if specials.contains(where: { $0.id == token }) { return Array(text.utf8) }
+        if specialIDs.contains(token) { return Array(text.utf8) }
         return text.compactMap { Self.byteDecoder[$0] }
     }
 

@@ -53,21 +53,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
     public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>) {
         if count > 16 { return multiplyMany(x, count: count, into: y) }
-        if count > 1 || multiVectorKind != nil { return Self.multiply([(self, y)], x, count: count) }
-        // Per-block sums of x let Q4_1's minimum term cost one multiply per block.
-        let blocks = columns / 32
-        var sums = [Float](repeating: 0, count: type == .q4_1 ? blocks * count : 0)
-        if type == .q4_1 {
-            for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
-        }
-        sums.withUnsafeBufferPointer { sums in
-            let work = rows * columns * count
-            parallelFor(rows, grain: work >= 1 << 17 ? 16 : rows) { range in
-                for r in range {
-                    for i in 0..<count { y[i * rows + r] = dot(row: r, x + i * columns, blockSums: type == .q4_1 ? sums.baseAddress! + i * blocks : nil) }
-                }
-            }
-        }
+        Self.multiply([(self, y)], x, count: count)
     }
 
     /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
@@ -77,12 +63,15 @@ public struct QuantizedMatrix: @unchecked Sendable {
             for job in jobs { job.matrix.multiply(x, count: count, into: job.output) }
             return
         }
+        // Per-block sums of x let Q4_1's minimum term cost one multiply per block.
         let blocks = columns / 32
         var sums = [Float](repeating: 0, count: blocks * count)
         for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
         let starts = jobs.reduce(into: [0]) { $0.append($0.last! + $1.matrix.rows) }
+        let total = starts.last!
         sums.withUnsafeBufferPointer { sums in
-            parallelFor(starts.last!, grain: 16) { range in
+            // Small products run inline: a thread hand-off costs more than they do.
+            parallelFor(total, grain: total * columns * count >= 1 << 17 ? 16 : total) { range in
                 var job = starts.lastIndex { $0 <= range.lowerBound }!
                 for global in range {
                     while global >= starts[job + 1] { job += 1 }

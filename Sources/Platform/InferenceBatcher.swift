@@ -136,17 +136,15 @@ public final class InferenceBatcher: @unchecked Sendable {
     /// served here, on the request's task, rather than failed; the model lives while referenced.
     private func computeNow(values: [Float], texts: [String]?, rows: Int) throws -> BatchedResult {
         let started = DispatchTime.now().uptimeNanoseconds
-        let predictions: [Prediction]
-        var tokens = 0
-        if let encoder = model.encoder, let texts {
-            let (embeddings, counts) = encoder.embed(texts)
-            predictions = embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) }
-            tokens = counts.reduce(0, +)
-        } else {
-            predictions = try model.predict(features: values, rows: rows)
-        }
-        return BatchedResult(predictions: predictions, queueSeconds: 0,
-                             computeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, batchRows: rows, tokens: tokens)
+        let (predictions, tokenCounts) = try compute(values: values, texts: texts, rows: rows)
+        return BatchedResult(predictions: predictions, queueSeconds: 0, computeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
+                             batchRows: rows, tokens: tokenCounts.reduce(0, +))
+    }
+
+    /// One forward pass: texts through a sentence encoder, or feature rows through the model.
+    private func compute(values: [Float], texts: [String]?, rows: Int) throws -> (predictions: [Prediction], tokenCounts: [Int]) {
+        if let texts, let embedded = model.embed(texts) { return embedded }
+        return (try model.predict(features: values, rows: rows), [])
     }
 
     /// Stops taking requests; queued ones still run, then the thread ends.
@@ -171,33 +169,28 @@ public final class InferenceBatcher: @unchecked Sendable {
             }
             guard !live.isEmpty else { continue }
             let rows = live.reduce(0) { $0 + $1.rows }
-            var tokenCounts: [Int] = []
-            let outcome: Result<[Prediction], any Error>
-            if let encoder = model.encoder {
-                let (embeddings, counts) = encoder.embed(live.flatMap { $0.texts ?? [] })
-                tokenCounts = counts
-                outcome = .success(embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) })
-            } else {
-                var values: [Float] = []
+            let texts = model.encoder == nil ? nil : live.flatMap { $0.texts ?? [] }
+            var values: [Float] = []
+            if texts == nil {
                 if live.count == 1 { values = live[0].values } else {
                     values.reserveCapacity(live.reduce(0) { $0 + $1.values.count })
                     for item in live { values.append(contentsOf: item.values) }
                 }
-                outcome = Result { try model.predict(features: values, rows: rows) }
             }
+            let outcome = Result { try compute(values: values, texts: texts, rows: rows) }
             let finished = DispatchTime.now().uptimeNanoseconds
-            let compute = Double(finished - started) / 1e9
-            condition.withLock { secondsPerRow = 0.9 * secondsPerRow + 0.1 * compute / Double(max(rows, 1)) }
-            onBatch(rows, compute)
+            let seconds = Double(finished - started) / 1e9
+            condition.withLock { secondsPerRow = 0.9 * secondsPerRow + 0.1 * seconds / Double(max(rows, 1)) }
+            onBatch(rows, seconds)
             switch outcome {
-            case .success(let predictions):
+            case .success(let (predictions, tokenCounts)):
                 var offset = 0
                 for item in live {
                     let mine = Array(predictions[offset..<(offset + item.rows)])
                     let tokens = tokenCounts.isEmpty ? 0 : tokenCounts[offset..<(offset + item.rows)].reduce(0, +)
                     offset += item.rows
                     item.continuation.resume(returning: BatchedResult(predictions: mine, queueSeconds: Double(started - item.enqueued) / 1e9,
-                                                                      computeSeconds: compute, batchRows: rows, tokens: tokens))
+                                                                      computeSeconds: seconds, batchRows: rows, tokens: tokens))
                 }
             case .failure(let error):
                 for item in live { item.continuation.resume(throwing: error) }

@@ -34,6 +34,8 @@ public actor InferenceEndpoints {
     private var lastUsed: [String: UInt64] = [:]
     private var loading: [String: Task<InferenceBatcher, any Error>] = [:]
     private var routes: [String: Route] = [:]
+    /// Versions reached by number (`/v2/models/{name}/versions/{v}`), by "project/model@v".
+    private var namedVersions: [String: ModelVersion] = [:]
     private var useClock: UInt64 = 0
     private var random = SystemRandomNumberGenerator()
 
@@ -127,11 +129,17 @@ public actor InferenceEndpoints {
         guard let route = routes[Self.key(project, endpoint)] else { throw PlatformError.notFound(kind: "model", name: endpoint) }
         var chosen = route.primary
         if let version {
-            if version != route.primary.version {
-                guard let other = try await registry.versions(project: project, name: route.deployment.model).first(where: { $0.version == version }) else {
-                    throw PlatformError.notFound(kind: "version", name: "\(endpoint)/versions/\(version)")
+            if version == route.canary?.version { chosen = route.canary! }
+            else if version != route.primary.version {
+                // Versions are immutable: one store read per named version, not per request.
+                let key = "\(project)/\(route.deployment.model)@\(version)"
+                if let known = namedVersions[key] { chosen = known } else {
+                    guard let other = try await registry.versions(project: project, name: route.deployment.model).first(where: { $0.version == version }) else {
+                        throw PlatformError.notFound(kind: "version", name: "\(endpoint)/versions/\(version)")
+                    }
+                    namedVersions[key] = other
+                    chosen = other
                 }
-                chosen = other
             }
         } else if let canary = route.canary, let share = route.deployment.canary?.percent,
                   Double(random.next(upperBound: UInt64(10_000))) < share * 100 {

@@ -187,10 +187,16 @@ public final class LoadedModel: @unchecked Sendable {
         }
     }
 
+    /// Embeddings of texts as prediction values, with the tokens each text took; nil unless
+    /// this model is a sentence encoder.
+    public func embed(_ texts: [String]) -> (predictions: [Prediction], tokenCounts: [Int])? {
+        guard let encoder else { return nil }
+        let (embeddings, counts) = encoder.embed(texts)
+        return (embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) }, counts)
+    }
+
     public func predict(_ input: PredictionInput) throws -> [Prediction] {
-        if let encoder, case .texts(let texts) = input {
-            return encoder.embed(texts).embeddings.map { Prediction(label: nil, probabilities: nil, values: $0.map(Double.init)) }
-        }
+        if case .texts(let texts) = input, let embedded = embed(texts) { return embedded.predictions }
         let (values, rows) = try features(input)
         return try predict(features: values, rows: rows)
     }

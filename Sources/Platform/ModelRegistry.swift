@@ -25,20 +25,19 @@ public struct ModelRegistry: Sendable {
     /// version of `name`. It must load: a broken artifact is refused here, not at serving time.
     public func importArtifact(project: String, name: String, directory: URL) async throws -> ModelVersion {
         try Self.checkName(name, field: "name")
-        if ArtifactDirectory.kind(of: directory.path) == nil, let gguf = LanguageModelArtifact.ggufFile(in: directory) {
-            // A GGUF language model (a file, or a directory holding one).
-            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maas-stage-\(UUID())")
-            defer { try? FileManager.default.removeItem(at: staging) }
-            do { try LanguageModelArtifact.stage(gguf, into: staging) }
-            catch let error as LanguageModelError { throw PlatformError.invalid(field: "model", message: error.description) }
-            return try await importArtifact(project: project, name: name, directory: staging)
-        }
-        if ArtifactDirectory.kind(of: directory.path) == nil, SentenceEncoderArtifact.recognizes(directory) {
-            // A Hugging Face encoder directory: registered with a descriptor naming its kind.
-            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maas-stage-\(UUID())")
-            defer { try? FileManager.default.removeItem(at: staging) }
-            try SentenceEncoderArtifact.stage(directory, into: staging)
-            return try await importArtifact(project: project, name: name, directory: staging)
+        if ArtifactDirectory.kind(of: directory.path) == nil {
+            // Pretrained models in their own layouts (a GGUF file, a Hugging Face encoder
+            // directory) are staged with a model.json naming their kind, then imported.
+            var stage: ((URL) throws -> Void)?
+            if let gguf = LanguageModelArtifact.ggufFile(in: directory) { stage = { try LanguageModelArtifact.stage(gguf, into: $0) } }
+            else if SentenceEncoderArtifact.recognizes(directory) { stage = { try SentenceEncoderArtifact.stage(directory, into: $0) } }
+            if let stage {
+                let staging = FileManager.default.temporaryDirectory.appendingPathComponent("maas-stage-\(UUID())")
+                defer { try? FileManager.default.removeItem(at: staging) }
+                do { try stage(staging) }
+                catch let error as LanguageModelError { throw PlatformError.invalid(field: "model", message: error.description) }
+                return try await importArtifact(project: project, name: name, directory: staging)
+            }
         }
         _ = try LoadedModel.load(directory: directory)
         let digest = try artifacts.put(directory: directory)

@@ -185,7 +185,7 @@ public actor TrainingJobs {
         let event = JobEvent(jobID: id, sequence: sequence, at: Date(), type: type, data: data)
         history[id, default: []].append(event)
         try await store.appendJobEvent(event)
-        for follower in followers[id]?.values ?? [:].values { follower.yield(event) }
+        for follower in followers[id, default: [:]].values { follower.yield(event) }
     }
 
     /// Live-only step progress; also kept as the job's latest progress (stored at most once a second).
@@ -194,7 +194,7 @@ public actor TrainingJobs {
         job.progress = data
         records[id] = job
         let event = JobEvent(jobID: id, sequence: history[id]?.last?.sequence ?? 0, at: Date(), type: "progress", data: data)
-        for follower in followers[id]?.values ?? [:].values { follower.yield(event) }
+        for follower in followers[id, default: [:]].values { follower.yield(event) }
         if Date().timeIntervalSince(lastProgressWrite[id] ?? .distantPast) >= 1 {
             lastProgressWrite[id] = Date()
             try? await store.upsertJob(job)
@@ -205,7 +205,7 @@ public actor TrainingJobs {
         records[job.id] = job
         try await store.upsertJob(job)
         try await emit(job.id, "state", event)
-        for follower in followers[job.id]?.values ?? [:].values { follower.finish() }
+        for follower in followers[job.id, default: [:]].values { follower.finish() }
         followers[job.id] = nil
         history[job.id] = nil
         lastProgressWrite[job.id] = nil
@@ -329,10 +329,7 @@ public actor TrainingJobs {
         if let labelsPath = paths.labels {
             data = .images(try loadImages(request, format: dataFormat, path: paths.data, labels: labelsPath), test: nil)
         } else {
-            let table = try invalidAsField("dataset") {
-                dataFormat == "jsonl" ? try JSONLinesReader.read(path: paths.data.path)
-                    : try CSVReader(delimiter: dataFormat == "tsv" ? "\t" : ",").read(path: paths.data.path)
-            }
+            let table = try invalidAsField("dataset") { try DatasetStore.table(path: paths.data.path, format: dataFormat) }
             data = .table(table, target: request.target!)
         }
         let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
@@ -466,9 +463,7 @@ extension TrainingJobs {
             let width = tensor.count / max(rowCount, 1), values = tensor.scalars
             chunk = { range in .rows(values: Array(values[(range.lowerBound * width)..<(range.upperBound * width)]), rowCount: range.count) }
         default:
-            let table = try invalidAsField("dataset") {
-                format == "jsonl" ? try JSONLinesReader.read(path: data.path) : try CSVReader(delimiter: format == "tsv" ? "\t" : ",").read(path: data.path)
-            }
+            let table = try invalidAsField("dataset") { try DatasetStore.table(path: data.path, format: format) }
             rowCount = table.rowCount
             chunk = { range in .table(table.rows(Array(range))) }
         }

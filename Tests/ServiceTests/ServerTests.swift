@@ -12,6 +12,11 @@ import SQLiteStore
 import ServiceLifecycle
 import Testing
 
+/// A file of this repository (data/ and models/ are fetched by `make test`).
+func repositoryPath(_ relative: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../" + relative).standardized.path
+}
+
 /// A real server on a free loopback port over a data directory, stopped with the same graceful
 /// shutdown that SIGTERM triggers.
 struct RunningServer {
@@ -71,8 +76,7 @@ struct RunningServer {
     @Test func importDeployPredictRestart() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-server-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
-        let iris = try CSVReader().read(path: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path)
+        let iris = try CSVReader().read(path: repositoryPath("data/sklearn/iris.csv"))
         let pipeline = try TrainedPipeline.fit(try LearnerSpec.parse(#"{"algorithm": "logistic_regression"}"#),
                                                preprocessing: PreprocessingSpec(), table: iris, target: "target")
         let artifactDirectory = root.appendingPathComponent("trained")

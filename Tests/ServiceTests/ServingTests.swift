@@ -12,8 +12,7 @@ struct IrisVersions {
     let rows: [[Double]]
 
     static func register(on server: RunningServer, admin: String, root: URL) async throws -> IrisVersions {
-        let iris = try CSVReader().read(path: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path)
+        let iris = try CSVReader().read(path: repositoryPath("data/sklearn/iris.csv"))
         for (i, spec) in [#"{"algorithm": "logistic_regression"}"#, #"{"algorithm": "knn", "n_neighbors": 3}"#].enumerated() {
             let pipeline = try TrainedPipeline.fit(try LearnerSpec.parse(spec), preprocessing: PreprocessingSpec(), table: iris, target: "target")
             let directory = root.appendingPathComponent("trained-\(i)")
@@ -232,7 +231,7 @@ func metricValue(_ exposition: String, _ name: String) -> Double? {
         defer { try? FileManager.default.removeItem(at: root) }
         let (server, adminKey) = try await RunningServer.start(dataDirectory: root.appendingPathComponent("data"))
         let admin = try #require(adminKey)
-        let model = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../models/all-minilm-l6-v2").standardized.path
+        let model = repositoryPath("models/all-minilm-l6-v2")
         let imported = try await server.request("POST", "/v1/models/minilm/versions", key: admin, body: "{\"path\": \"\(model)\"}")
         #expect(imported.status == 201 && imported.json["kind"] as? String == "sentence_encoder")
         _ = try await IrisVersions.register(on: server, admin: admin, root: root)
@@ -262,8 +261,7 @@ func metricValue(_ exposition: String, _ name: String) -> Double? {
 }
 
 @Suite struct ContinuousBatching {
-    static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../models/smollm2-135m-instruct-q4_1.gguf").standardized.path
+    static let modelPath = repositoryPath("models/smollm2-135m-instruct-q4_1.gguf")
 
     /// Sequences decoded together get exactly the tokens each gets alone; a client that goes
     /// away stops its own sequence only; a prompt extending a cached one reuses its prefix.

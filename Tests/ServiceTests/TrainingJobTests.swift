@@ -107,8 +107,7 @@ enum FashionSubset {
         let train = try FashionSubset.idx(split: "train", range: 0..<2000)
         _ = try await server.raw("POST", "/v1/datasets/images?format=idx", key: admin, body: train.images)
         _ = try await server.raw("POST", "/v1/datasets/labels?format=idx", key: admin, body: train.labels)
-        let iris = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path, encoding: .utf8)
+        let iris = try String(contentsOfFile: repositoryPath("data/sklearn/iris.csv"), encoding: .utf8)
         _ = try await server.request("POST", "/v1/datasets/iris?format=csv", key: admin, body: iris)
 
         for (body, status, field) in [
@@ -164,8 +163,7 @@ enum FashionSubset {
         defer { try? FileManager.default.removeItem(at: root) }
         let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
         let admin = try #require(adminKey)
-        let iris = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../data/sklearn/iris.csv").standardized.path, encoding: .utf8)
+        let iris = try String(contentsOfFile: repositoryPath("data/sklearn/iris.csv"), encoding: .utf8)
         _ = try await server.request("POST", "/v1/datasets/iris?format=csv", key: admin, body: iris)
         let trained = try await server.request("POST", "/v1/training-jobs", key: admin,
                                                body: #"{"name": "iris", "dataset": "iris", "target": "target", "spec": {"algorithm": "logistic_regression"}}"#)
