@@ -1,3 +1,4 @@
+import CQuantKernels
 import Foundation
 import Tensor
 
@@ -29,7 +30,12 @@ public final class LlamaModel: @unchecked Sendable {
     let ropeTable: [Float]
     static let ropeTableLength = 8192
 
-    public init(path: String) throws {
+    /// How decode steps multiply activations with the quantized weights (prompts of more than
+    /// 16 tokens always run in Float32, through SGEMM).
+    public let activations: QuantizedMatrix.ActivationPrecision
+
+    public init(path: String, activations: QuantizedMatrix.ActivationPrecision = .int8) throws {
+        self.activations = activations
         file = try GGUFFile(path: path)
         let m = file.metadata
         guard let architecture = m["general.architecture"]?.string else { throw LanguageModelError.malformed(path, "lacks general.architecture") }
@@ -157,7 +163,7 @@ public final class LlamaModel: @unchecked Sendable {
                     k.withUnsafeMutableBufferPointer { k in
                         v.withUnsafeMutableBufferPointer { v in
                             QuantizedMatrix.multiply([(layer.query, q.baseAddress!), (layer.key, k.baseAddress!), (layer.value, v.baseAddress!)],
-                                                     input.baseAddress!, count: n)
+                                                     input.baseAddress!, count: n, activations: activations)
                         }
                     }
                 }
@@ -169,18 +175,18 @@ public final class LlamaModel: @unchecked Sendable {
                 v.withUnsafeBufferPointer { (row.session.values[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
             }
             attend(q, rows: rows, layer: l, into: &attended)
-            attended.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.output.multiply(a.baseAddress!, count: n, into: $0.baseAddress!) } }
+            attended.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.output.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
             for i in x.indices { x[i] += projected[i] }
             rmsNorm(x, layer.feedForwardNorm, into: &normed, rows: n)
             normed.withUnsafeBufferPointer { input in
                 gate.withUnsafeMutableBufferPointer { g in
                     up.withUnsafeMutableBufferPointer { u in
-                        QuantizedMatrix.multiply([(layer.gate, g.baseAddress!), (layer.up, u.baseAddress!)], input.baseAddress!, count: n)
+                        QuantizedMatrix.multiply([(layer.gate, g.baseAddress!), (layer.up, u.baseAddress!)], input.baseAddress!, count: n, activations: activations)
                     }
                 }
             }
             for i in gate.indices { let g = gate[i]; gate[i] = g / (1 + fastExp(-g)) * up[i] }
-            gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!) } }
+            gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
             for i in x.indices { x[i] += projected[i] }
         }
         for row in rows { row.session.tokens.append(row.token) }
@@ -189,7 +195,7 @@ public final class LlamaModel: @unchecked Sendable {
         rmsNorm(selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }, outputNorm, into: &last, rows: selected.count)
         var logits = [Float](repeating: 0, count: selected.count * c.vocabulary)
         last.withUnsafeBufferPointer { input in
-            logits.withUnsafeMutableBufferPointer { output.multiply(input.baseAddress!, count: selected.count, into: $0.baseAddress!) }
+            logits.withUnsafeMutableBufferPointer { output.multiply(input.baseAddress!, count: selected.count, into: $0.baseAddress!, activations: activations) }
         }
         return (0..<selected.count).map { Array(logits[($0 * c.vocabulary)..<(($0 + 1) * c.vocabulary)]) }
     }
@@ -228,32 +234,16 @@ public final class LlamaModel: @unchecked Sendable {
         q.withUnsafeBufferPointer { q in
             out.withUnsafeMutableBufferPointer { out in
                 let (qBase, oBase) = (q.baseAddress!, out.baseAddress!)
-                parallelFor(n * c.heads, grain: n * c.heads * longest >= 4096 ? 1 : n * c.heads) { range in
-                    var scores = [Float](repeating: 0, count: longest)
-                    for item in range {
-                        let i = item / c.heads, head = item % c.heads, kvHead = head / group
-                        let (kBase, vBase, visible) = caches[i]
-                        let query = qBase + i * c.hidden + head * d
-                        for t in 0..<visible {
-                            let key = kBase + t * kvWidth + kvHead * d
-                            // Vector partial sums: a scalar reduction loop does not vectorise (18% of decode at 600 tokens).
-                            var partial = SIMD8<Float>(repeating: 0)
-                            var j = 0
-                            while j + 8 <= d {
-                                partial.addProduct(UnsafeRawPointer(query + j).loadUnaligned(as: SIMD8<Float>.self),
-                                                   UnsafeRawPointer(key + j).loadUnaligned(as: SIMD8<Float>.self))
-                                j += 8
-                            }
-                            var dot = partial.sum()
-                            while j < d { dot += query[j] * key[j]; j += 1 }
-                            scores[t] = dot * scale
-                        }
-                        scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, visible) }
-                        let result = oBase + i * c.hidden + head * d
-                        for j in 0..<d { result[j] = 0 }
-                        for t in 0..<visible {
-                            let value = vBase + t * kvWidth + kvHead * d, p = scores[t]
-                            for j in 0..<d { result[j] += p * value[j] }
+                // One item per sequence and key/value head: its query heads read the cache once.
+                let items = n * c.kvHeads, inline = items * longest < 256  // very short contexts: a hand-off costs more
+                DecodeThreads.run(inline ? 1 : items) { part in
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: group * longest) { scores in
+                        for item in inline ? 0..<items : part..<part + 1 {
+                            let i = item / c.kvHeads, kvHead = item % c.kvHeads, firstHead = kvHead * group
+                            let (keys, values, visible) = caches[i]
+                            maas_attend_group(qBase + i * c.hidden + firstHead * d, Int32(group), keys + kvHead * d, values + kvHead * d,
+                                              Int32(kvWidth), Int32(visible), Int32(d), scale, scores.baseAddress!,
+                                              oBase + i * c.hidden + firstHead * d)
                         }
                     }
                 }

@@ -7,6 +7,15 @@ import Tensor
 /// rows of `columns` values, each row a run of blocks. Products dequantize one block at a time
 /// into SIMD registers and never materialise the Float matrix.
 public struct QuantizedMatrix: @unchecked Sendable {
+    /// How activations meet the weights in products of up to 16 vectors (a decode step).
+    public enum ActivationPrecision: Sendable {
+        /// Rounded to 8 bits per block of 32, with integer multiply-adds (as llama.cpp does): the
+        /// products cost a third of the Float ones and move logits by a few hundredths.
+        case int8
+        /// Float32 times the dequantized weights: the exact arithmetic of the stored weights.
+        case float32
+    }
+
     public let type: GGUFFile.TensorType
     public let rows: Int, columns: Int
     let data: UnsafeRawPointer
@@ -51,43 +60,74 @@ public struct QuantizedMatrix: @unchecked Sendable {
     }
 
     /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
-    public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>) {
+    public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>,
+                         activations: ActivationPrecision = .int8) {
         if count > 16 { return multiplyMany(x, count: count, into: y) }
-        Self.multiply([(self, y)], x, count: count)
+        Self.multiply([(self, y)], x, count: count, activations: activations)
     }
 
     /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
-    /// each thread hand-off costs microseconds, and a decode step would otherwise pay ~210.
-    static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>, count: Int) {
+    /// each region costs a hand-off between threads, and a decode step runs ~150 of them.
+    static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>,
+                         count: Int, activations: ActivationPrecision) {
         guard count <= 16, let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
-            for job in jobs { job.matrix.multiply(x, count: count, into: job.output) }
+            for job in jobs { job.matrix.multiply(x, count: count, into: job.output, activations: activations) }
             return
         }
-        // Per-block sums of x let Q4_1's minimum term cost one multiply per block.
         let blocks = columns / 32
-        var sums = [Float](repeating: 0, count: blocks * count)
-        for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
+        let integer = activations == .int8 && jobs.allSatisfy { $0.matrix.multiVectorKind != nil }
+        // Integer products take the activations rounded to 8 bits per block; the Float ones take
+        // per-block sums of x, so that Q4_1's minimum term costs one multiply per block.
+        var quantized = [Int8](repeating: 0, count: integer ? count * columns : 0)
+        var scales = [Float](repeating: 0, count: integer ? 2 * count * blocks : 0)
+        var sums = [Float](repeating: 0, count: integer ? 0 : blocks * count)
+        if integer {
+            quantized.withUnsafeMutableBufferPointer { q in
+                scales.withUnsafeMutableBufferPointer { d in
+                    for i in 0..<count {
+                        maas_quantize_q8(x + i * columns, Int32(blocks), q.baseAddress! + i * columns, d.baseAddress! + 2 * i * blocks)
+                    }
+                }
+            }
+        } else {
+            for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
+        }
         let starts = jobs.reduce(into: [0]) { $0.append($0.last! + $1.matrix.rows) }
         let total = starts.last!
-        sums.withUnsafeBufferPointer { sums in
-            // Small products run inline: a thread hand-off costs more than they do.
-            parallelFor(total, grain: total * columns * count >= 1 << 17 ? 16 : total) { range in
-                var job = starts.lastIndex { $0 <= range.lowerBound }!
-                for global in range {
-                    while global >= starts[job + 1] { job += 1 }
-                    let (matrix, output) = jobs[job], r = global - starts[job]
-                    if count > 1, let kind = matrix.multiVectorKind {
-                        var results = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
-                                       Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
-                        withUnsafeMutableBytes(of: &results) { raw in
-                            let values = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                            maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x, Int32(columns),
-                                                Int32(blocks), Int32(count), values)
-                            for i in 0..<count { output[i * matrix.rows + r] = values[i] }
+        // Small products run inline: a thread hand-off costs more than they do. Otherwise about
+        // four items per thread: each thread streams long runs of rows, which the hardware
+        // prefetcher follows (32-row items read the weights at 15 GB/s on two cores, 256-row 20).
+        let rowsPerItem = total * columns * count >= 1 << 17 ? max(32, (total + 4 * ComputeThreads.count - 1) / (4 * ComputeThreads.count)) : total
+        quantized.withUnsafeBufferPointer { q in
+            scales.withUnsafeBufferPointer { d in
+                sums.withUnsafeBufferPointer { s in
+                    let (q, d, s) = (q.baseAddress, d.baseAddress, s.baseAddress)
+                    DecodeThreads.run((total + rowsPerItem - 1) / rowsPerItem) { item in
+                        let range = item * rowsPerItem..<min(total, (item + 1) * rowsPerItem)
+                        var job = starts.lastIndex { $0 <= range.lowerBound }!
+                        for global in range {
+                            while global >= starts[job + 1] { job += 1 }
+                            let (matrix, output) = jobs[job], r = global - starts[job]
+                            let row = (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self)
+                            if integer, count == 1 {
+                                output[r] = maas_dot_q8(matrix.multiVectorKind!, row, q, d, Int32(blocks))
+                            } else if count > 1, let kind = matrix.multiVectorKind {
+                                var results = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
+                                               Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
+                                withUnsafeMutableBytes(of: &results) { raw in
+                                    let values = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                                    if integer {
+                                        maas_dot_q8_multi(kind, row, q, d, Int32(blocks), Int32(count), values)
+                                    } else {
+                                        maas_dot_rows_multi(kind, row, x, Int32(columns), Int32(blocks), Int32(count), values)
+                                    }
+                                    for i in 0..<count { output[i * matrix.rows + r] = values[i] }
+                                }
+                            } else {
+                                for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: s! + i * blocks) }
+                            }
                         }
-                        continue
                     }
-                    for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: sums.baseAddress! + i * blocks) }
                 }
             }
         }

@@ -6,7 +6,10 @@ import Testing
 @Suite(.serialized) struct SmolLM2AgreesWithLlamaCpp {
     static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../models/smollm2-135m-instruct-q4_1.gguf").standardized.path
+    /// The serving configuration: activations rounded to 8 bits in decode, as llama.cpp does.
     nonisolated(unsafe) static let model: LlamaModel? = try? LlamaModel(path: modelPath)
+    /// Float32 activations throughout: the exact arithmetic of the stored weights.
+    nonisolated(unsafe) static let exactModel: LlamaModel? = try? LlamaModel(path: modelPath, activations: .float32)
 
     struct Fixture: Decodable {
         struct Reference: Decodable { var top_ids: [Int]; var top_logits: [Float]; var greedy: [Int32] }
@@ -35,40 +38,46 @@ import Testing
         for c in fixture.cases { #expect(model.tokenizer.encode(c.prompt) == c.prompt_ids) }
     }
 
-    /// Next-token logits equal the exact Float32 arithmetic on the GGUF's weights (transformers)
-    /// to 0.01 on its 40 largest, and llama.cpp's to 1.0: llama.cpp rounds activations to 8 bits
-    /// and keeps its KV cache in F16, which moves its logits by up to 0.76 on these prompts.
-    @Test func nextTokenLogitsMatchTheReferences() throws {
-        let model = try #require(Self.model)
+    /// With Float32 activations, next-token logits equal the exact arithmetic on the GGUF's weights
+    /// (transformers in Float32) to 0.01 on its 40 largest, and 32 greedy tokens equal its own.
+    @Test func float32ActivationsMatchTheExactReference() throws {
+        let model = try #require(Self.exactModel)
         for c in try Self.fixture().cases {
-            let session = LlamaModel.Session(model: model, capacity: 512)
-            let logits = try model.forward(c.prompt_ids, session: session)
+            let logits = try model.forward(c.prompt_ids, session: LlamaModel.Session(model: model, capacity: 512))
             let exact = zip(c.float32.top_ids, c.float32.top_logits).map { abs(logits[$0] - $1) }.max()!
             #expect(exact < 0.01, "largest difference from the Float32 reference: \(exact)")
             #expect(logits.indices.max { logits[$0] < logits[$1] } == c.float32.top_ids[0])
-            let llamaCpp = zip(c.top_ids, c.top_logits).map { abs(logits[$0] - $1) }.max()!
-            #expect(llamaCpp < 1.0, "largest difference from llama.cpp: \(llamaCpp)")
+            let generated = try Self.greedy(model, c.prompt_ids)
+            let expected = Array(c.float32.greedy.prefix { !Self.stop(model).contains($0) })
+            #expect(generated == expected, "\(model.tokenizer.decode(generated)) vs \(model.tokenizer.decode(expected))")
         }
     }
 
-    /// 32 greedy tokens equal the Float32 reference's; llama.cpp's equal them where its first
-    /// token agrees (its rounding flips the first token of the first prompt, a near tie).
-    @Test func greedyGenerationMatchesTheReferences() throws {
+    /// The serving path rounds decode activations to 8 bits, as llama.cpp does: logits stay near
+    /// both references and greedy text follows llama.cpp's. Measured: 0.12/0.47/0.08 from Float32
+    /// and 0.75/0.19/0.43 from llama.cpp (which also rounds prompt activations, where we use SGEMM);
+    /// greedy agrees with llama.cpp for 19, 32 and 17 of 32 tokens.
+    @Test func int8ActivationsStayNearBothReferences() throws {
         let model = try #require(Self.model)
         for c in try Self.fixture().cases {
-            var options = SamplingOptions()
-            options.temperature = 0
-            options.maxTokens = 32
-            let session = LlamaModel.Session(model: model, capacity: 512)
-            let result = try model.generate(prompt: c.prompt_ids, options: options, session: session)
-            let stop = Set([model.tokenizer.eos] + model.tokenizer.encode("<|im_end|>"))
-            let exact = Array(c.float32.greedy.prefix { !stop.contains($0) })
-            #expect(result.tokens == exact, "\(model.tokenizer.decode(result.tokens)) vs \(model.tokenizer.decode(exact))")
-            if c.greedy.first == exact.first {
-                let llamaCpp = Array(c.greedy.prefix { !stop.contains($0) })
-                let agreeing = zip(result.tokens, llamaCpp).prefix { $0 == $1 }.count
-                #expect(agreeing >= 16, "first \(agreeing) tokens agree with llama.cpp")
-            }
+            let logits = try model.forward(c.prompt_ids, session: LlamaModel.Session(model: model, capacity: 512))
+            let exact = zip(c.float32.top_ids, c.float32.top_logits).map { abs(logits[$0] - $1) }.max()!
+            let llamaCpp = zip(c.top_ids, c.top_logits).map { abs(logits[$0] - $1) }.max()!
+            #expect(exact < 1.0, "largest difference from the Float32 reference: \(exact)")
+            #expect(llamaCpp < 1.0, "largest difference from llama.cpp: \(llamaCpp)")
+            let generated = try Self.greedy(model, c.prompt_ids)
+            let reference = Array(c.greedy.prefix { !Self.stop(model).contains($0) })
+            let agreeing = zip(generated, reference).prefix { $0 == $1 }.count
+            #expect(agreeing >= 16, "first \(agreeing) tokens agree with llama.cpp")
         }
     }
+
+    static func greedy(_ model: LlamaModel, _ prompt: [Int32]) throws -> [Int32] {
+        var options = SamplingOptions()
+        options.temperature = 0
+        options.maxTokens = 32
+        return try model.generate(prompt: prompt, options: options, session: LlamaModel.Session(model: model, capacity: 512)).tokens
+    }
+
+    static func stop(_ model: LlamaModel) -> Set<Int32> { Set([model.tokenizer.eos] + model.tokenizer.encode("<|im_end|>")) }
 }

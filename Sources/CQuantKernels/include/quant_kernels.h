@@ -17,4 +17,22 @@ void maas_dequantize_q8_0(const uint8_t *row, float *out, int blocks);
 /// A row (ggml type 2 = Q4_0, 3 = Q4_1, 8 = Q8_0) against up to 16 vectors `stride` apart.
 void maas_dot_rows_multi(int type, const uint8_t *row, const float *x, int stride, int blocks, int count, float *out);
 
+/// Activations quantized to 8 bits per block of 32 (llama.cpp's Q8_1): q = round(x / d) with
+/// d = max|x| / 127; `scales` holds a pair per block, d and d · Σ q (Q4_1's minimum term).
+void maas_quantize_q8(const float *x, int blocks, int8_t *q, float *scales);
+
+/// A weight row (ggml type 2 = Q4_0, 3 = Q4_1, 8 = Q8_0) · 8-bit activations, with integer
+/// multiply-adds per block (AVX2 maddubs) and one Float scale per block.
+float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks);
+
+/// The same row against `count` (≤ 16) quantized vectors, vector i at q + i·blocks·32 and
+/// scales + i·2·blocks: each weight block is unpacked once for all of them.
+void maas_dot_q8_multi(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int count, float *out);
+
+/// Attention of `group` query heads (d floats apart in `queries` and `out`) that share one cached
+/// key/value head: scores = scale · query · key_t for t < visible (keys and values `stride` floats
+/// apart), softmax, out = Σ p_t · value_t. `scores` holds group × visible floats.
+void maas_attend_group(const float *queries, int group, const float *keys, const float *values, int stride, int visible, int d,
+                       float scale, float *scores, float *out);
+
 #endif

@@ -1,0 +1,117 @@
+#include "quant_kernels.h"
+#include <immintrin.h>
+
+/// exp(x) for eight lanes: the Cephes polynomial of Tensor's `fastExp` (about 2 ulp).
+static inline __m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.33654f)), _mm256_set1_ps(88.72283f));
+    __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(x, _mm256_set1_ps(1.44269504f), _mm256_set1_ps(0.5f)));
+    x = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    x = _mm256_fmadd_ps(n, _mm256_set1_ps(2.12194440e-4f), x);
+    __m256 p = _mm256_set1_ps(1.98756915e-4f);
+    p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.39819995e-3f));
+    p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(8.3334519e-3f));
+    p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(4.16657959e-2f));
+    p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.66666555e-1f));
+    p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(5.0000001e-1f));
+    __m256 y = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(x, x), x), _mm256_set1_ps(1.0f));
+    __m256i exponent = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(exponent));
+}
+
+static inline float sum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/// Softmax of `count` scores in place; returns 1 / Σ exp so the caller can fold the division in.
+static inline float exponentiate(float *scores, int count, float peak) {
+    __m256 total = _mm256_setzero_ps();
+    const __m256 shift = _mm256_set1_ps(peak);
+    int t = 0;
+    for (; t + 8 <= count; t += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(scores + t), shift));
+        _mm256_storeu_ps(scores + t, e);
+        total = _mm256_add_ps(total, e);
+    }
+    float sum = sum8(total);
+    if (t < count) {
+        float tail[8] = {0}, exps[8];
+        for (int i = t; i < count; i++) tail[i - t] = scores[i] - peak;
+        _mm256_storeu_ps(exps, exp8(_mm256_loadu_ps(tail)));
+        for (int i = t; i < count; i++) { scores[i] = exps[i - t]; sum += exps[i - t]; }
+    }
+    return 1.0f / sum;
+}
+
+/// G query heads that share one key/value head (grouped-query attention), so every cached key
+/// and value is read once for all G instead of once per head. G is a constant in each copy.
+__attribute__((always_inline)) static inline void attend_group(const int G, const float *queries, const float *keys, const float *values, int stride, int visible,
+                                int d, float scale, float *scores, float *out) {
+    float peak[4] = {-3.0e38f, -3.0e38f, -3.0e38f, -3.0e38f};
+    for (int t = 0; t < visible; t++) {
+        const float *key = keys + (long)t * stride;
+        __m256 even[4], odd[4];
+        for (int g = 0; g < G; g++) { even[g] = _mm256_setzero_ps(); odd[g] = _mm256_setzero_ps(); }
+        int j = 0;
+        for (; j + 16 <= d; j += 16) {
+            const __m256 k0 = _mm256_loadu_ps(key + j), k1 = _mm256_loadu_ps(key + j + 8);
+            for (int g = 0; g < G; g++) {
+                even[g] = _mm256_fmadd_ps(_mm256_loadu_ps(queries + g * d + j), k0, even[g]);
+                odd[g] = _mm256_fmadd_ps(_mm256_loadu_ps(queries + g * d + j + 8), k1, odd[g]);
+            }
+        }
+        for (int g = 0; g < G; g++) {
+            float dot = sum8(_mm256_add_ps(even[g], odd[g]));
+            for (int i = j; i < d; i++) dot += queries[g * d + i] * key[i];
+            const float score = dot * scale;
+            scores[g * visible + t] = score;
+            if (score > peak[g]) peak[g] = score;
+        }
+    }
+    float inverse[4];
+    for (int g = 0; g < G; g++) inverse[g] = exponentiate(scores + g * visible, visible, peak[g]);
+    // Weighted sums of values, 16 output lanes per pass held in registers for every head.
+    int j = 0;
+    for (; j + 16 <= d; j += 16) {
+        __m256 low[4], high[4];
+        for (int g = 0; g < G; g++) { low[g] = _mm256_setzero_ps(); high[g] = _mm256_setzero_ps(); }
+        for (int t = 0; t < visible; t++) {
+            const float *value = values + (long)t * stride + j;
+            const __m256 v0 = _mm256_loadu_ps(value), v1 = _mm256_loadu_ps(value + 8);
+            for (int g = 0; g < G; g++) {
+                const __m256 p = _mm256_broadcast_ss(scores + g * visible + t);
+                low[g] = _mm256_fmadd_ps(p, v0, low[g]);
+                high[g] = _mm256_fmadd_ps(p, v1, high[g]);
+            }
+        }
+        for (int g = 0; g < G; g++) {
+            const __m256 norm = _mm256_set1_ps(inverse[g]);
+            _mm256_storeu_ps(out + g * d + j, _mm256_mul_ps(low[g], norm));
+            _mm256_storeu_ps(out + g * d + j + 8, _mm256_mul_ps(high[g], norm));
+        }
+    }
+    for (; j < d; j++) {
+        for (int g = 0; g < G; g++) {
+            float acc = 0;
+            for (int t = 0; t < visible; t++) acc += scores[g * visible + t] * values[(long)t * stride + j];
+            out[g * d + j] = acc * inverse[g];
+        }
+    }
+}
+
+void maas_attend_group(const float *queries, int group, const float *keys, const float *values, int stride, int visible, int d,
+                       float scale, float *scores, float *out) {
+    switch (group) {
+    case 1: attend_group(1, queries, keys, values, stride, visible, d, scale, scores, out); break;
+    case 2: attend_group(2, queries, keys, values, stride, visible, d, scale, scores, out); break;
+    case 3: attend_group(3, queries, keys, values, stride, visible, d, scale, scores, out); break;
+    case 4: attend_group(4, queries, keys, values, stride, visible, d, scale, scores, out); break;
+    default:  // larger groups: four heads at a time
+        for (int g = 0; g < group; g += 4) {
+            const int heads = group - g < 4 ? group - g : 4;
+            maas_attend_group(queries + g * d, heads, keys, values, stride, visible, d, scale, scores, out + g * d);
+        }
+    }
+}
