@@ -26,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The command-line client's HTTP: URLSession would load FoundationNetworking, libcurl and
+        // two dozen TLS/Kerberos/LDAP libraries (6 MiB resident) into every `maas` process.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
@@ -55,6 +58,7 @@ let package = Package(
         .executableTarget(name: "maas", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModels"], resources: [.copy("Fixtures")]),

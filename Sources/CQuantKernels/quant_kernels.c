@@ -138,6 +138,13 @@ void maas_dot_rows_multi(int type, const uint8_t *row, const float *x, int strid
 }
 
 // MARK: - 8-bit activations and integer dot products
+//
+// Every product below computes the same arithmetic whatever the number of vectors, so that a
+// sequence decoded in a batch gets bit-for-bit the logits it gets alone (greedy text does not
+// change with the server's load): per block b an exact integer Σ q_w·q_x, then
+//   acc[b mod 4] = fma(float(Σ), d_w·d_x, acc[b mod 4]),  min[b mod 4] = fma(m_w, d_x·Σq_x, min[b mod 4])
+// and finally ((acc0 + acc1) + (acc2 + acc3)) + ((min0 + min1) + (min2 + min3)). One vector keeps
+// four consecutive blocks in the lanes of a register; several vectors keep one vector per lane.
 
 /// Horizontal sum of eight int32 lanes.
 static inline int horizontal_sum_i32(__m256i v) {
@@ -179,17 +186,6 @@ static inline __m256i unpack_nibbles(const uint8_t *packed) {
     return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(bytes, 4), bytes), _mm256_set1_epi8(0x0F));
 }
 
-/// Eight partial sums (as Float) of unsigned × signed byte products. No pair of products can
-/// saturate the 16-bit intermediate: |weights| ≤ 127 here and activations are in [-127, 127].
-static inline __m256 dot_u8_s8(__m256i u, __m256i s) {
-    return _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)));
-}
-
-/// Signed × signed through the unsigned instruction: |a| · (b with a's sign).
-static inline __m256 dot_s8_s8(__m256i a, __m256i b) {
-    return dot_u8_s8(_mm256_sign_epi8(a, a), _mm256_sign_epi8(b, a));
-}
-
 /// A block's scale and minimum as Float lanes 0 and 1, through a 32-bit load: a 16-bit one
 /// became `vpinsrw` into whichever register the compiler chose, an accumulator, and chained
 /// every block to the previous one (2× slower). For Q4_0/Q8_0 lane 1 holds weight bytes.
@@ -197,11 +193,6 @@ static inline __m128 block_scales(const uint8_t *block) {
     int bits;
     memcpy(&bits, block, 4);
     return _mm_cvtph_ps(_mm_cvtsi32_si128(bits));
-}
-
-/// The activation block's scale and sum as lanes 0 and 1.
-static inline __m128 activation_scales(const float *scales, long b) {
-    return _mm_castpd_ps(_mm_load_sd((const double *)(scales + 2 * b)));
 }
 
 /// 32 weights of block b as bytes ready for `maddubs`: unsigned values (Q4_1), or for the signed
@@ -226,38 +217,62 @@ static inline __m256i weight_bytes(int type, const uint8_t *row, int b, __m256i 
     return _mm256_sign_epi8(q, q);
 }
 
-/// One block's contribution: acc += d_w·d_x · Σ q_w·q_x, and (Q4_1) lane 1 of `minimums` += m·Σx.
-static inline void accumulate_block(int type, __m256i w, __m256i signs, __m128 scales, const int8_t *q, __m128 x_scales,
-                                    __m256 *acc, __m128 *minimums) {
+/// Byte products of a block as 16-bit pair sums (unsigned weights × signed activations; for
+/// signed weights, |w| × x with w's sign). No pair saturates: |w| ≤ 127, |x| ≤ 127.
+static inline __m256i pair_sums(int type, __m256i w, __m256i signs, const int8_t *q) {
     __m256i x = _mm256_loadu_si256((const __m256i *)q);
     if (type != 3) x = _mm256_sign_epi8(x, signs);
-    __m128 product = _mm_mul_ps(scales, x_scales);  // [d_w·d_x, m·s, …]
-    *acc = _mm256_fmadd_ps(_mm256_broadcastss_ps(product), dot_u8_s8(w, x), *acc);
-    if (type == 3) *minimums = _mm_add_ps(*minimums, product);
+    return _mm256_maddubs_epi16(w, x);
 }
 
-static inline float finish(int type, __m256 acc, __m128 minimums) {
-    return horizontal_sum(acc) + (type == 3 ? _mm_cvtss_f32(_mm_movehdup_ps(minimums)) : 0.0f);
+/// Four blocks' exact integer sums, one per lane, from their 16-bit pair sums. Q4_1's pairs are
+/// at most 2·15·127 = 3810, so they are added in 16 bits first (15,240 after two levels); the
+/// signed types' pairs reach 32,258 and are widened first.
+static inline __m128i reduce4(int type, __m256i m0, __m256i m1, __m256i m2, __m256i m3) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i h;
+    if (type == 3) {
+        h = _mm256_madd_epi16(_mm256_hadd_epi16(_mm256_hadd_epi16(m0, m1), _mm256_hadd_epi16(m2, m3)), ones);
+    } else {
+        h = _mm256_hadd_epi32(_mm256_hadd_epi32(_mm256_madd_epi16(m0, ones), _mm256_madd_epi16(m1, ones)),
+                              _mm256_hadd_epi32(_mm256_madd_epi16(m2, ones), _mm256_madd_epi16(m3, ones)));
+    }
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
 }
 
-/// Two accumulators: each block's multiply-add would otherwise wait on the previous one's.
+/// ((v0 + v1) + (v2 + v3)) over the lanes of one register.
+static inline float fold4(__m128 v) {
+    __m128 pairs = _mm_add_ps(v, _mm_movehdup_ps(v));  // [v0+v1, ·, v2+v3, ·]
+    return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs)));
+}
+
 __attribute__((always_inline)) static inline float dot_q8(const int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    __m128 min0 = _mm_setzero_ps(), min1 = _mm_setzero_ps();
+    __m128 acc = _mm_setzero_ps(), minimums = _mm_setzero_ps();
     __m256i signs = _mm256_setzero_si256();
-    __m128 s;
-    int b = 0;
-    for (; b + 1 < blocks; b += 2) {
-        __m256i w = weight_bytes(type, row, b, &signs, &s);
-        accumulate_block(type, w, signs, s, q + b * 32, activation_scales(scales, b), &acc0, &min0);
-        w = weight_bytes(type, row, b + 1, &signs, &s);
-        accumulate_block(type, w, signs, s, q + (b + 1) * 32, activation_scales(scales, b + 1), &acc1, &min1);
+    for (int b = 0; b < blocks; b += 4) {
+        __m256i m[4];
+        __m128 s[4];
+        for (int k = 0; k < 4; k++) {
+            if (b + k < blocks) {
+                __m256i w = weight_bytes(type, row, b + k, &signs, &s[k]);
+                m[k] = pair_sums(type, w, signs, q + (b + k) * 32);
+            } else {
+                m[k] = _mm256_setzero_si256();
+                s[k] = _mm_setzero_ps();
+            }
+        }
+        const __m128i sums = reduce4(type, m[0], m[1], m[2], m[3]);
+        // Weight scales [d0..d3] and minimums [m0..m3]; activation scales [dx0..dx3] and sums.
+        const __m128 lo = _mm_unpacklo_ps(s[0], s[1]), hi = _mm_unpacklo_ps(s[2], s[3]);
+        const __m128 d = _mm_movelh_ps(lo, hi), mw = _mm_movehl_ps(hi, lo);
+        float x_pairs[8] = {0};
+        for (int k = 0; k < 4 && b + k < blocks; k++) { x_pairs[2 * k] = scales[2 * (b + k)]; x_pairs[2 * k + 1] = scales[2 * (b + k) + 1]; }
+        const __m128 p0 = _mm_loadu_ps(x_pairs), p1 = _mm_loadu_ps(x_pairs + 4);
+        const __m128 dx = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(2, 0, 2, 0)), sx = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(3, 1, 3, 1));
+        acc = _mm_fmadd_ps(_mm_cvtepi32_ps(sums), _mm_mul_ps(d, dx), acc);
+        if (type == 3) minimums = _mm_fmadd_ps(mw, sx, minimums);
     }
-    if (b < blocks) {
-        __m256i w = weight_bytes(type, row, b, &signs, &s);
-        accumulate_block(type, w, signs, s, q + b * 32, activation_scales(scales, b), &acc0, &min0);
-    }
-    return finish(type, _mm256_add_ps(acc0, acc1), _mm_add_ps(min0, min1));
+    return fold4(acc) + fold4(minimums);
 }
 
 float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks) {
@@ -269,26 +284,66 @@ float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *sc
     }
 }
 
-__attribute__((always_inline)) static inline void dot_q8_multi(const int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int count, float *out) {
-    __m256 acc[16];
-    __m128 minimums[16];
-    for (int i = 0; i < count; i++) { acc[i] = _mm256_setzero_ps(); minimums[i] = _mm_setzero_ps(); }
+/// 4·quads vectors, one per lane: each weight block is unpacked once for all of them.
+__attribute__((always_inline)) static inline void dot_q8_quads(const int type, const uint8_t *row, const int8_t *q, const float *scales,
+                                                              int blocks, int quads, float *out) {
+    __m128 acc[4][4], minimums[4][4];  // [group][block mod 4], lanes = the group's four vectors
+    for (int g = 0; g < quads; g++) for (int k = 0; k < 4; k++) { acc[g][k] = _mm_setzero_ps(); minimums[g][k] = _mm_setzero_ps(); }
+    const long vector_stride = (long)blocks * 32, scale_stride = 4L * quads;
     __m256i signs = _mm256_setzero_si256();
     __m128 s;
     for (int b = 0; b < blocks; b++) {
-        __m256i w = weight_bytes(type, row, b, &signs, &s);
-        for (int i = 0; i < count; i++) {
-            const long v = (long)i * blocks + b;
-            accumulate_block(type, w, signs, s, q + v * 32, activation_scales(scales, v), &acc[i], &minimums[i]);
+        const __m256i w = weight_bytes(type, row, b, &signs, &s);
+        const __m128 d = _mm_broadcastss_ps(s), mw = _mm_shuffle_ps(s, s, 0x55);
+        const int8_t *qb = q + b * 32;
+        const float *sb = scales + 2 * b * scale_stride;
+        const int k = b & 3;
+        for (int g = 0; g < quads; g++) {
+            const int8_t *qg = qb + 4 * g * vector_stride;
+            const __m128i sums = reduce4(type, pair_sums(type, w, signs, qg), pair_sums(type, w, signs, qg + vector_stride),
+                                         pair_sums(type, w, signs, qg + 2 * vector_stride), pair_sums(type, w, signs, qg + 3 * vector_stride));
+            acc[g][k] = _mm_fmadd_ps(_mm_cvtepi32_ps(sums), _mm_mul_ps(d, _mm_loadu_ps(sb + 4 * g)), acc[g][k]);
+            if (type == 3) minimums[g][k] = _mm_fmadd_ps(mw, _mm_loadu_ps(sb + scale_stride + 4 * g), minimums[g][k]);
         }
     }
-    for (int i = 0; i < count; i++) out[i] = finish(type, acc[i], minimums[i]);
+    for (int g = 0; g < quads; g++) {
+        const __m128 a = _mm_add_ps(_mm_add_ps(acc[g][0], acc[g][1]), _mm_add_ps(acc[g][2], acc[g][3]));
+        const __m128 m = _mm_add_ps(_mm_add_ps(minimums[g][0], minimums[g][1]), _mm_add_ps(minimums[g][2], minimums[g][3]));
+        _mm_storeu_ps(out + 4 * g, _mm_add_ps(a, m));
+    }
 }
 
-void maas_dot_q8_multi(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int count, float *out) {
+void maas_dot_q8_quads(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int quads, float *out) {
     switch (type) {
-    case 3: dot_q8_multi(3, row, q, scales, blocks, count, out); break;
-    case 8: dot_q8_multi(8, row, q, scales, blocks, count, out); break;
-    default: dot_q8_multi(2, row, q, scales, blocks, count, out); break;
+    case 3: dot_q8_quads(3, row, q, scales, blocks, quads, out); break;
+    case 8: dot_q8_quads(8, row, q, scales, blocks, quads, out); break;
+    default: dot_q8_quads(2, row, q, scales, blocks, quads, out); break;
+    }
+}
+
+void maas_transpose_scales(const float *scales, int blocks, int count, int padded, float *out) {
+    for (int b = 0; b < blocks; b++) {
+        for (int v = 0; v < padded; v++) {
+            out[(2 * b) * padded + v] = v < count ? scales[2 * ((long)v * blocks + b)] : 0.0f;
+            out[(2 * b + 1) * padded + v] = v < count ? scales[2 * ((long)v * blocks + b) + 1] : 0.0f;
+        }
+    }
+}
+
+void maas_rows_q8(int type, const uint8_t *data, long row_bytes, int first, int last, int rows, const int8_t *q, const float *scales,
+                  int blocks, int count, float *out) {
+    float values[16];
+    for (int r = first; r < last; r++) {
+        const uint8_t *row = data + (long)r * row_bytes;
+        if (count == 1) {
+            out[r] = maas_dot_q8(type, row, q, scales, blocks);
+            continue;
+        }
+        // Chunks of 16 vectors: the row stays in L1 across them.
+        for (int chunk = 0; chunk < count; chunk += 16) {
+            const int n = count - chunk < 16 ? count - chunk : 16;
+            maas_dot_q8_quads(type, row, q + (long)chunk * blocks * 32, scales + 2L * chunk * blocks, blocks, (n + 3) / 4, values);
+            for (int v = 0; v < n; v++) out[(long)(chunk + v) * rows + r] = values[v];
+        }
     }
 }

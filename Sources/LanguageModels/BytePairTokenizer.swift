@@ -5,9 +5,15 @@ import Foundation
 /// letter runs, number runs, other runs, whitespace), bytes mapped to printable characters, and
 /// merges applied by rank. Special tokens (`<|im_start|>` …) are matched whole when asked.
 public final class BytePairTokenizer: @unchecked Sendable {
-    public let tokens: [String]
-    let ids: [String: Int32]
-    let ranks: [String: Int]
+    // Kept compact, as ids and bytes rather than Strings: a served model keeps its tokenizer
+    // resident, and string dictionaries of 49k tokens and merges took 5 MiB.
+    /// The token id of each byte's one-character token.
+    let byteTokens: [Int32]
+    /// (left id << 32 | right id) → (rank << 32 | merged id).
+    let merges: [UInt64: UInt64]
+    /// Token i stands for tokenBytes[tokenOffsets[i] ..< tokenOffsets[i + 1]] (specials: their text).
+    let tokenBytes: [UInt8]
+    let tokenOffsets: [Int32]
     /// Control and user-defined tokens, longest first, for matching inside text.
     let specials: [(text: [UInt8], id: Int32)]
     let specialFirstBytes: Set<UInt8>
@@ -29,33 +35,60 @@ public final class BytePairTokenizer: @unchecked Sendable {
         return table
     }()
     static let byteDecoder: [Character: UInt8] = Dictionary(uniqueKeysWithValues: byteEncoder.enumerated().map { ($1, UInt8($0)) })
+    /// Token ids of recent words (pre-tokenizer pieces), emptied when full.
     private var cache: [String: [Int32]] = [:]
     private let cacheLock = NSLock()
+    static let cacheLimit = 10_000
 
     public init(gguf file: GGUFFile) throws {
         guard file.metadata["tokenizer.ggml.model"]?.string == "gpt2" else {
             throw LanguageModelError.malformed(file.path, "tokenizer.ggml.model is \(file.metadata["tokenizer.ggml.model"]?.string ?? "missing"); byte-level BPE (gpt2) is supported")
         }
         guard let tokens = file.metadata["tokenizer.ggml.tokens"]?.array?.compactMap(\.string), !tokens.isEmpty,
-              let merges = file.metadata["tokenizer.ggml.merges"]?.array?.compactMap(\.string) else {
+              let mergeTexts = file.metadata["tokenizer.ggml.merges"]?.array?.compactMap(\.string) else {
             throw LanguageModelError.malformed(file.path, "lacks tokenizer.ggml.tokens or merges")
         }
-        self.tokens = tokens
-        var ids: [String: Int32] = [:]
-        for (i, token) in tokens.enumerated() where ids[token] == nil { ids[token] = Int32(i) }
-        self.ids = ids
-        var ranks: [String: Int] = [:]
-        for (rank, merge) in merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
-        self.ranks = ranks
         let types = file.metadata["tokenizer.ggml.token_type"]?.array?.compactMap(\.int) ?? []
         specials = types.enumerated().filter { $0.element == 3 || $0.element == 4 }
             .map { (Array(tokens[$0.offset].utf8), Int32($0.offset)) }.filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
         specialFirstBytes = Set(specials.map { $0.text[0] })
-        specialIDs = Set(specials.map(\.id))
+        let specialIDs = Set(specials.map(\.id))
+        self.specialIDs = specialIDs
+        var ids: [String: Int32] = [:]
+        for (i, token) in tokens.enumerated() where ids[token] == nil { ids[token] = Int32(i) }
+        // SmolLM2's vocabulary lacks a few control bytes; like the string lookup before, they map to id 0.
+        let byteTokens = (0..<256).map { ids[String(Self.byteEncoder[$0])] ?? 0 }
+        self.byteTokens = byteTokens
+        var merges: [UInt64: UInt64] = [:]
+        merges.reserveCapacity(mergeTexts.count)
+        for (rank, text) in mergeTexts.enumerated() {
+            let parts = text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let left = ids[String(parts[0])], let right = ids[String(parts[1])],
+                  let merged = ids[String(parts[0]) + String(parts[1])] else { continue }
+            let key = UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))
+            if merges[key] == nil { merges[key] = UInt64(rank) << 32 | UInt64(UInt32(merged)) }
+        }
+        self.merges = merges
+        var bytes: [UInt8] = [], offsets: [Int32] = [0]
+        for (i, token) in tokens.enumerated() {
+            bytes += specialIDs.contains(Int32(i)) ? Array(token.utf8) : token.compactMap { Self.byteDecoder[$0] }
+            offsets.append(Int32(bytes.count))
+        }
+        tokenBytes = bytes
+        tokenOffsets = offsets
         bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
         eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
         let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "default"
         splitDigits = ["smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva"].contains(pre)
+    }
+
+    public var vocabularySize: Int { tokenOffsets.count - 1 }
+
+    /// The id of a token given by its text: a special token, or text that is one token.
+    public func id(ofToken text: String) -> Int32? {
+        if let special = specials.first(where: { $0.text.elementsEqual(text.utf8) }) { return special.id }
+        let ids = encode(text, parseSpecial: false)
+        return ids.count == 1 ? ids[0] : nil
     }
 
     /// Token ids of `text`; with `parseSpecial`, special-token strings become their ids.
@@ -83,28 +116,30 @@ public final class BytePairTokenizer: @unchecked Sendable {
         for piece in preTokenize(Array(text.unicodeScalars)) {
             let word = String(String.UnicodeScalarView(piece))
             if let cached = cacheLock.withLock({ cache[word] }) { out += cached; continue }
-            let mapped = Array(word.utf8).map { Self.byteEncoder[Int($0)] }
-            let ids = bytePairs(mapped)
-            cacheLock.withLock { if cache.count < 100_000 { cache[word] = ids } }
+            let ids = bytePairs(word.utf8.map { byteTokens[Int($0)] })
+            cacheLock.withLock {
+                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache[word] = ids
+            }
             out += ids
         }
         return out
     }
 
     /// Applies merges by rank (lowest first, leftmost on ties) until none applies.
-    func bytePairs(_ characters: [Character]) -> [Int32] {
-        var symbols = characters.map { String($0) }
+    func bytePairs(_ start: [Int32]) -> [Int32] {
+        var symbols = start
         while symbols.count > 1 {
-            var best: (rank: Int, index: Int)?
+            var best: (rank: UInt64, index: Int, merged: Int32)?
             for i in 0..<(symbols.count - 1) {
-                if let rank = ranks[symbols[i] + " " + symbols[i + 1]], rank < (best?.rank ?? Int.max) { best = (rank, i) }
+                let key = UInt64(UInt32(symbols[i])) << 32 | UInt64(UInt32(symbols[i + 1]))
+                if let merge = merges[key], merge >> 32 < (best?.rank ?? .max) { best = (merge >> 32, i, Int32(truncatingIfNeeded: merge)) }
             }
             guard let best else { break }
-            symbols[best.index] += symbols[best.index + 1]
+            symbols[best.index] = best.merged
             symbols.remove(at: best.index + 1)
         }
-        // Every byte has a token in byte-level vocabularies; anything else is a malformed vocabulary.
-        return symbols.flatMap { symbol in ids[symbol].map { [$0] } ?? symbol.map { ids[String($0)] ?? 0 } }
+        return symbols
     }
 
     /// Digits one by one (when the vocabulary asks), then GPT-2's pattern on each piece.
@@ -180,10 +215,8 @@ public final class BytePairTokenizer: @unchecked Sendable {
 
     /// The bytes a token stands for (special tokens as their text).
     public func bytes(of token: Int32) -> [UInt8] {
-        guard token >= 0 && Int(token) < tokens.count else { return [] }
-        let text = tokens[Int(token)]
-        if specialIDs.contains(token) { return Array(text.utf8) }
-        return text.compactMap { Self.byteDecoder[$0] }
+        guard token >= 0 && Int(token) < vocabularySize else { return [] }
+        return Array(tokenBytes[Int(tokenOffsets[Int(token)])..<Int(tokenOffsets[Int(token) + 1])])
     }
 
     public func decode(_ ids: [Int32]) -> String {

@@ -113,6 +113,15 @@ public final class GGUFFile: @unchecked Sendable {
     /// vocabulary and merges are ~100k strings each).
     public func dropMetadata(_ keys: [String]) { for key in keys { metadata[key] = nil } }
 
+    /// Releases the mapped pages before the tensor data (the header and metadata, 1.7 MiB of
+    /// SmolLM2's vocabulary and merges) once they are parsed: nothing reads them again, and if
+    /// something did, the kernel would read them back from the file.
+    public func releaseHeaderPages() {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let length = dataStart / page * page
+        if length > 0 { madvise(UnsafeMutableRawPointer(mutating: mapping), length, MADV_DONTNEED) }
+    }
+
     deinit { munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength) }
 
     /// The bytes of a tensor, in place.

@@ -166,8 +166,7 @@ extension LlamaModel {
     /// Feeds `prompt` into `session`, reusing the cached tokens it starts with (a conversation's
     /// history, a shared system prompt); returns the logits after the prompt.
     public func prefill(_ prompt: [Int32], session: Session) throws -> [Float] {
-        var shared = 0
-        while shared < min(session.length, prompt.count - 1) && session.tokens[shared] == prompt[shared] { shared += 1 }
+        let shared = min(session.sharedPrefix(with: prompt), prompt.count - 1)
         session.truncate(to: shared)
         return try forward(Array(prompt[shared...]), session: session)
     }

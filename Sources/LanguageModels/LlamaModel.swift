@@ -26,9 +26,8 @@ public final class LlamaModel: @unchecked Sendable {
     let embedding: QuantizedMatrix, output: QuantizedMatrix
     let outputNorm: [Float]
     let layers: [Layer]
-    /// cos/sin of every position × rotary pair, computed once.
-    let ropeTable: [Float]
-    static let ropeTableLength = 8192
+    /// The rotary frequencies θ_i = base^(−2i/d), per pair.
+    let ropeFrequencies: [Double]
 
     /// How decode steps multiply activations with the quantized weights (prompts of more than
     /// 16 tokens always run in Float32, through SGEMM).
@@ -47,7 +46,7 @@ public final class LlamaModel: @unchecked Sendable {
         let hidden = try int("embedding_length"), heads = try int("attention.head_count")
         tokenizer = try BytePairTokenizer(gguf: file)
         file.dropMetadata(["tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type", "tokenizer.ggml.scores"])
-        config = Config(vocabulary: tokenizer.tokens.count, hidden: hidden, layers: try int("block_count"), heads: heads,
+        config = Config(vocabulary: tokenizer.vocabularySize, hidden: hidden, layers: try int("block_count"), heads: heads,
                         kvHeads: m["llama.attention.head_count_kv"]?.int ?? heads, feedForward: try int("feed_forward_length"),
                         contextLength: try int("context_length"), headDimension: hidden / heads,
                         ropeDimension: m["llama.rope.dimension_count"]?.int ?? hidden / heads,
@@ -55,7 +54,7 @@ public final class LlamaModel: @unchecked Sendable {
                         epsilon: Float(m["llama.attention.layer_norm_rms_epsilon"]?.double ?? 1e-5))
         chatTemplate = m["tokenizer.chat_template"]?.string
         let tokenizer = self.tokenizer
-        endTokens = Set([tokenizer.eos] + tokenizer.tokens.indices.filter { ["<|im_end|>", "<|eot_id|>", "<|end|>"].contains(tokenizer.tokens[$0]) }.map(Int32.init))
+        endTokens = Set([tokenizer.eos] + ["<|im_end|>", "<|eot_id|>", "<|end|>"].compactMap { tokenizer.id(ofToken: $0) })
         let file = self.file
         func matrix(_ name: String) throws -> QuantizedMatrix { try QuantizedMatrix(file, try file.tensor(name)) }
         func vector(_ name: String) throws -> [Float] {
@@ -78,16 +77,11 @@ public final class LlamaModel: @unchecked Sendable {
         guard embedding.columns == hidden, layers.allSatisfy({ $0.query.rows == hidden && $0.key.rows == kvWidth }) else {
             throw LanguageModelError.malformed(path, "tensor shapes do not match the metadata")
         }
-        let pairs = config.ropeDimension / 2
-        var table = [Float](repeating: 0, count: Self.ropeTableLength * pairs * 2)
-        for position in 0..<Self.ropeTableLength {
-            for i in 0..<pairs {
-                let theta = Double(position) * pow(Double(config.ropeBase), -2 * Double(i) / Double(config.ropeDimension))
-                table[(position * pairs + i) * 2] = Float(cos(theta))
-                table[(position * pairs + i) * 2 + 1] = Float(sin(theta))
-            }
-        }
-        ropeTable = table
+        let (ropeBase, ropeDimension) = (Double(config.ropeBase), Double(config.ropeDimension))
+        ropeFrequencies = (0..<config.ropeDimension / 2).map { pow(ropeBase, -2 * Double($0) / ropeDimension) }
+        // The vocabulary's mapped pages and the parser's temporaries are not needed again.
+        file.releaseHeaderPages()
+        maas_return_free_memory()
     }
 
     /// Bytes of weights in the file (what serving keeps resident).
@@ -102,7 +96,7 @@ public final class LlamaModel: @unchecked Sendable {
         let width: Int
 
         public init(model: LlamaModel, capacity: Int) {
-            let capacity = min(capacity, model.config.contextLength, LlamaModel.ropeTableLength)
+            let capacity = min(capacity, model.config.contextLength)
             let width = model.config.kvHeads * model.config.headDimension
             self.capacity = capacity
             self.width = width
@@ -115,6 +109,26 @@ public final class LlamaModel: @unchecked Sendable {
         public var length: Int { tokens.count }
         /// Forgets everything after the first `count` tokens (a shared prefix is kept).
         public func truncate(to count: Int) { tokens.removeLast(max(0, tokens.count - count)) }
+        /// Takes the first `count` cached tokens of `other` (keys, values and tokens), replacing
+        /// this session's: a prompt that shares a prefix with a sequence another request is
+        /// decoding starts from a copy of that prefix instead of recomputing it.
+        public func copyPrefix(from other: Session, count: Int) {
+            precondition(width == other.width && keys.count == other.keys.count, "sessions of different models")
+            let count = min(count, other.length, capacity)
+            for layer in keys.indices {
+                keys[layer].update(from: other.keys[layer], count: count * width)
+                values[layer].update(from: other.values[layer], count: count * width)
+            }
+            tokens = Array(other.tokens.prefix(count))
+        }
+
+        /// How many leading tokens of `prompt` this session holds already.
+        public func sharedPrefix(with prompt: [Int32]) -> Int {
+            var shared = 0
+            while shared < min(tokens.count, prompt.count) && tokens[shared] == prompt[shared] { shared += 1 }
+            return shared
+        }
+
         /// Bytes the cache can hold.
         public var bytes: Int { 2 * keys.count * capacity * width * 4 }
     }
@@ -152,6 +166,16 @@ public final class LlamaModel: @unchecked Sendable {
                 embedding.dequantizeRow(Int(min(max(row.token, 0), Int32(c.vocabulary - 1))), into: x.baseAddress! + i * h)
             }
         }
+        // cos/sin of each row's position × rotary pair (in Double, then rounded), shared by the layers.
+        let pairs = c.ropeDimension / 2
+        var rotations = [Float](repeating: 0, count: n * pairs * 2)
+        for (i, row) in rows.enumerated() {
+            for p in 0..<pairs {
+                let theta = Double(row.position) * ropeFrequencies[p]
+                rotations[(i * pairs + p) * 2] = Float(cos(theta))
+                rotations[(i * pairs + p) * 2 + 1] = Float(sin(theta))
+            }
+        }
         var normed = [Float](repeating: 0, count: n * h)
         var q = [Float](repeating: 0, count: n * h), k = [Float](repeating: 0, count: n * kvWidth), v = k
         var attended = [Float](repeating: 0, count: n * h), projected = [Float](repeating: 0, count: n * h)
@@ -169,8 +193,8 @@ public final class LlamaModel: @unchecked Sendable {
                 }
             }
             for (i, row) in rows.enumerated() {
-                rotate(&q, row: i, width: h, heads: c.heads, position: row.position)
-                rotate(&k, row: i, width: kvWidth, heads: c.kvHeads, position: row.position)
+                rotate(&q, row: i, width: h, heads: c.heads, by: rotations)
+                rotate(&k, row: i, width: kvWidth, heads: c.kvHeads, by: rotations)
                 k.withUnsafeBufferPointer { (row.session.keys[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
                 v.withUnsafeBufferPointer { (row.session.values[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
             }
@@ -211,12 +235,12 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Rotates consecutive pairs of each head's first `ropeDimension` values by the position's angles.
-    func rotate(_ values: inout [Float], row: Int, width: Int, heads: Int, position: Int) {
+    func rotate(_ values: inout [Float], row: Int, width: Int, heads: Int, by rotations: [Float]) {
         let d = config.headDimension, pairs = config.ropeDimension / 2
         for head in 0..<heads {
             let base = row * width + head * d
             for i in 0..<pairs {
-                let cosine = ropeTable[(position * pairs + i) * 2], sine = ropeTable[(position * pairs + i) * 2 + 1]
+                let cosine = rotations[(row * pairs + i) * 2], sine = rotations[(row * pairs + i) * 2 + 1]
                 let a = values[base + 2 * i], b = values[base + 2 * i + 1]
                 values[base + 2 * i] = a * cosine - b * sine
                 values[base + 2 * i + 1] = a * sine + b * cosine

@@ -62,30 +62,48 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
     public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>,
                          activations: ActivationPrecision = .int8) {
-        if count > 16 { return multiplyMany(x, count: count, into: y) }
         Self.multiply([(self, y)], x, count: count, activations: activations)
     }
 
     /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
     /// each region costs a hand-off between threads, and a decode step runs ~150 of them.
+    ///
+    /// With 8-bit activations every vector's products are computed the same way whatever the
+    /// count (a prompt, a batch of sequences, one token), so a sequence's logits do not depend on
+    /// what it was batched with, and a cached prefix equals a recomputed one. Float32 activations
+    /// take SGEMM beyond 16 vectors.
     static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>,
                          count: Int, activations: ActivationPrecision) {
-        guard count <= 16, let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
+        guard let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
             for job in jobs { job.matrix.multiply(x, count: count, into: job.output, activations: activations) }
             return
         }
         let blocks = columns / 32
         let integer = activations == .int8 && jobs.allSatisfy { $0.matrix.multiVectorKind != nil }
+        if !integer && count > 16 {
+            for job in jobs { job.matrix.multiplyMany(x, count: count, into: job.output) }
+            return
+        }
         // Integer products take the activations rounded to 8 bits per block; the Float ones take
-        // per-block sums of x, so that Q4_1's minimum term costs one multiply per block.
-        var quantized = [Int8](repeating: 0, count: integer ? count * columns : 0)
-        var scales = [Float](repeating: 0, count: integer ? 2 * count * blocks : 0)
+        // per-block sums of x, so that Q4_1's minimum term costs one multiply per block. Several
+        // vectors go through the kernel in chunks of 16, four per register: each chunk's scales
+        // are regrouped by block and padded with zero vectors to a multiple of four.
+        var quantized = [Int8](repeating: 0, count: integer ? (count + 3) / 4 * 4 * columns : 0)  // zero vectors pad the last four
+        var scales = [Float](repeating: 0, count: integer ? 2 * ((count + 15) / 16 * 16) * blocks : 0)
         var sums = [Float](repeating: 0, count: integer ? 0 : blocks * count)
         if integer {
             quantized.withUnsafeMutableBufferPointer { q in
                 scales.withUnsafeMutableBufferPointer { d in
-                    for i in 0..<count {
-                        maas_quantize_q8(x + i * columns, Int32(blocks), q.baseAddress! + i * columns, d.baseAddress! + 2 * i * blocks)
+                    var byVector = [Float](repeating: 0, count: 2 * 16 * blocks)
+                    for chunk in stride(from: 0, to: count, by: 16) {
+                        let n = min(16, count - chunk), target = d.baseAddress! + 2 * chunk * blocks
+                        for i in 0..<n {
+                            byVector.withUnsafeMutableBufferPointer { v in
+                                maas_quantize_q8(x + (chunk + i) * columns, Int32(blocks), q.baseAddress! + (chunk + i) * columns,
+                                                 (count == 1 ? target : v.baseAddress!) + 2 * i * blocks)
+                            }
+                        }
+                        if count > 1 { maas_transpose_scales(byVector, Int32(blocks), Int32(n), Int32((n + 3) / 4 * 4), target) }
                     }
                 }
             }
@@ -104,27 +122,25 @@ public struct QuantizedMatrix: @unchecked Sendable {
                     let (q, d, s) = (q.baseAddress, d.baseAddress, s.baseAddress)
                     DecodeThreads.run((total + rowsPerItem - 1) / rowsPerItem) { item in
                         let range = item * rowsPerItem..<min(total, (item + 1) * rowsPerItem)
-                        var job = starts.lastIndex { $0 <= range.lowerBound }!
-                        for global in range {
-                            while global >= starts[job + 1] { job += 1 }
-                            let (matrix, output) = jobs[job], r = global - starts[job]
-                            let row = (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self)
-                            if integer, count == 1 {
-                                output[r] = maas_dot_q8(matrix.multiVectorKind!, row, q, d, Int32(blocks))
-                            } else if count > 1, let kind = matrix.multiVectorKind {
-                                var results = (Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0),
-                                               Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0), Float(0))
-                                withUnsafeMutableBytes(of: &results) { raw in
-                                    let values = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                                    if integer {
-                                        maas_dot_q8_multi(kind, row, q, d, Int32(blocks), Int32(count), values)
-                                    } else {
-                                        maas_dot_rows_multi(kind, row, x, Int32(columns), Int32(blocks), Int32(count), values)
+                        // The item's rows, cut at matrix boundaries.
+                        for (job, (matrix, output)) in jobs.enumerated() where starts[job] < range.upperBound && range.lowerBound < starts[job + 1] {
+                            let rows = max(range.lowerBound, starts[job]) - starts[job]..<min(range.upperBound, starts[job + 1]) - starts[job]
+                            if integer {
+                                maas_rows_q8(matrix.multiVectorKind!, matrix.data.assumingMemoryBound(to: UInt8.self), matrix.rowBytes,
+                                             Int32(rows.lowerBound), Int32(rows.upperBound), Int32(matrix.rows), q, d, Int32(blocks),
+                                             Int32(count), output)
+                                continue
+                            }
+                            for r in rows {
+                                if count > 1, let kind = matrix.multiVectorKind {
+                                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { values in
+                                        maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x,
+                                                            Int32(columns), Int32(blocks), Int32(count), values.baseAddress!)
+                                        for i in 0..<count { output[i * matrix.rows + r] = values[i] }
                                     }
-                                    for i in 0..<count { output[i * matrix.rows + r] = values[i] }
+                                } else {
+                                    for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: s! + i * blocks) }
                                 }
-                            } else {
-                                for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: s! + i * blocks) }
                             }
                         }
                     }

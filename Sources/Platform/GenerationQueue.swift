@@ -17,7 +17,8 @@ public struct GenerationResult: Sendable {
 /// (429 with Retry-After beyond `maxQueue`). Each sequence streams its text through `onPiece`,
 /// which returns false when the client has gone: that sequence stops at once. Sessions (KV
 /// caches) are kept between requests, and a new prompt takes the one sharing the longest prefix
-/// with it (a conversation's history, a common system prompt), which it does not recompute.
+/// with it (a conversation's history, a common system prompt), which it does not recompute; a
+/// longer prefix held by a sequence still decoding is copied from its cache.
 public final class GenerationQueue: @unchecked Sendable {
     struct Pending {
         var prompt: [Int32]
@@ -92,14 +93,23 @@ public final class GenerationQueue: @unchecked Sendable {
             while active.count + admitted.count < maxActive && !pending.isEmpty { admitted.append(pending.removeFirst()) }
             condition.unlock()
 
+            var prefilled: [LlamaModel.Session] = []
             for request in admitted {
                 let session = takeSession(for: request.prompt)
+                // A sequence decoding now, or one admitted just before this one, may hold a longer
+                // prefix (a common system prompt): copying its cache rows costs a memcpy.
+                let held = session.sharedPrefix(with: request.prompt)
+                if let donor = (active.map(\.session) + prefilled).max(by: { $0.sharedPrefix(with: request.prompt) < $1.sharedPrefix(with: request.prompt) }),
+                   donor.sharedPrefix(with: request.prompt) > held {
+                    session.copyPrefix(from: donor, count: donor.sharedPrefix(with: request.prompt))
+                }
                 do {
                     let logits = try model.prefill(request.prompt, session: session)
                     var entry = Active(request: request, session: session,
                                        state: SequenceState(model: model, promptTokens: request.prompt.count, options: request.options), next: nil)
                     entry.next = entry.state.accept(logits, capacityLeft: session.capacity - session.length - 1, onPiece: request.onPiece)
                     active.append(entry)
+                    prefilled.append(session)
                 } catch {
                     session.truncate(to: 0)
                     release(session)
@@ -144,8 +154,7 @@ public final class GenerationQueue: @unchecked Sendable {
     private func takeSession(for prompt: [Int32]) -> LlamaModel.Session {
         var best: (index: Int, shared: Int)?
         for (index, session) in idleSessions.enumerated() {
-            var shared = 0
-            while shared < min(session.length, prompt.count) && session.tokens[shared] == prompt[shared] { shared += 1 }
+            let shared = session.sharedPrefix(with: prompt)
             if shared >= (best?.shared ?? 0) { best = (index, shared) }
         }
         if let best, best.shared > 0 || idleSessions.count >= maxActive { return idleSessions.remove(at: best.index) }

@@ -1,11 +1,11 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Datasets
 import Foundation
 import NeuralNet
+import NIOCore
+import NIOHTTP1
 import Platform
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Talks to a running server: `MAAS_URL` (default http://127.0.0.1:8080) and `MAAS_API_KEY`.
 struct APIClient {
@@ -24,16 +24,22 @@ struct APIClient {
     /// Sends a request; a non-2xx answer becomes a failure carrying the server's message.
     @discardableResult
     func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> Data {
-        guard let url = URL(string: base + path) else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = 3600
-        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-        if let body { request.httpBody = body; request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        let (data, response): (Data, URLResponse)
-        do { (data, response) = try await URLSession.shared.data(for: request) }
-        catch { throw CommandFailure("cannot reach \(base): \(error.localizedDescription) (is `maas serve` running? set MAAS_URL)") }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard URL(string: base + path)?.host != nil else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
+        var request = HTTPClientRequest(url: base + path)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        if let body {
+            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.add(name: "Content-Type", value: contentType)
+        }
+        let data: Data, status: Int
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .hours(1))
+            status = Int(response.status.code)
+            data = Data(try await response.body.collect(upTo: 1 << 31).readableBytesView)
+        } catch {
+            throw CommandFailure("cannot reach \(base): \(error) (is `maas serve` running? set MAAS_URL)")
+        }
         guard (200..<300).contains(status) else {
             let error = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]
             throw CommandFailure("\(method) \(path): \(status) \(error?["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self))")

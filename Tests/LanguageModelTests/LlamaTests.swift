@@ -53,22 +53,29 @@ import Testing
         }
     }
 
-    /// The serving path rounds decode activations to 8 bits, as llama.cpp does: logits stay near
-    /// both references and greedy text follows llama.cpp's. Measured: 0.12/0.47/0.08 from Float32
-    /// and 0.75/0.19/0.43 from llama.cpp (which also rounds prompt activations, where we use SGEMM);
-    /// greedy agrees with llama.cpp for 19, 32 and 17 of 32 tokens.
+    /// The serving path rounds activations to 8 bits, as llama.cpp does. Logits stay near both
+    /// references (measured: 1.54/0.47/0.34 from Float32, 0.95/0.18/0.25 from llama.cpp, which
+    /// itself is 0.76/0.44/0.37 from Float32), and greedy decoding follows llama.cpp's tokens
+    /// until a near tie: where they part, our top two logits are within the logit tolerance.
     @Test func int8ActivationsStayNearBothReferences() throws {
         let model = try #require(Self.model)
+        let tolerance: Float = 1.5
         for c in try Self.fixture().cases {
-            let logits = try model.forward(c.prompt_ids, session: LlamaModel.Session(model: model, capacity: 512))
+            let session = LlamaModel.Session(model: model, capacity: 512)
+            var logits = try model.forward(c.prompt_ids, session: session)
             let exact = zip(c.float32.top_ids, c.float32.top_logits).map { abs(logits[$0] - $1) }.max()!
             let llamaCpp = zip(c.top_ids, c.top_logits).map { abs(logits[$0] - $1) }.max()!
-            #expect(exact < 1.0, "largest difference from the Float32 reference: \(exact)")
-            #expect(llamaCpp < 1.0, "largest difference from llama.cpp: \(llamaCpp)")
-            let generated = try Self.greedy(model, c.prompt_ids)
-            let reference = Array(c.greedy.prefix { !Self.stop(model).contains($0) })
-            let agreeing = zip(generated, reference).prefix { $0 == $1 }.count
-            #expect(agreeing >= 16, "first \(agreeing) tokens agree with llama.cpp")
+            #expect(exact < 2 * tolerance, "largest difference from the Float32 reference: \(exact)")
+            #expect(llamaCpp < tolerance, "largest difference from llama.cpp: \(llamaCpp)")
+            for (step, expected) in c.greedy.prefix(while: { !Self.stop(model).contains($0) }).enumerated() {
+                let ranked = logits.indices.sorted { logits[$0] > logits[$1] }.prefix(2)
+                let (best, runnerUp) = (ranked.first!, ranked.last!)
+                if best != Int(expected) {
+                    #expect(logits[best] - logits[runnerUp] < tolerance, "step \(step): \(best) beats llama.cpp's \(expected) by a clear margin")
+                    break
+                }
+                logits = try model.forward([expected], session: session)
+            }
         }
     }
 
