@@ -115,3 +115,20 @@ void maas_attend_group(const float *queries, int group, const float *keys, const
         }
     }
 }
+
+void maas_swiglu(float *gate, const float *up, long count) {
+    const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gate + i);
+        const __m256 silu = _mm256_div_ps(g, _mm256_add_ps(one, exp8(_mm256_xor_ps(g, sign))));
+        _mm256_storeu_ps(gate + i, _mm256_mul_ps(silu, _mm256_loadu_ps(up + i)));
+    }
+    if (i < count) {
+        float g[8] = {0}, u[8] = {0};
+        for (long j = i; j < count; j++) { g[j - i] = gate[j]; u[j - i] = up[j]; }
+        const __m256 v = _mm256_loadu_ps(g);
+        _mm256_storeu_ps(g, _mm256_mul_ps(_mm256_div_ps(v, _mm256_add_ps(one, exp8(_mm256_xor_ps(v, sign)))), _mm256_loadu_ps(u)));
+        for (long j = i; j < count; j++) gate[j] = g[j - i];
+    }
+}

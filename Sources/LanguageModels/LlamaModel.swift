@@ -209,7 +209,7 @@ public final class LlamaModel: @unchecked Sendable {
                     }
                 }
             }
-            for i in gate.indices { let g = gate[i]; gate[i] = g / (1 + fastExp(-g)) * up[i] }
+            gate.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { maas_swiglu(g.baseAddress!, $0.baseAddress!, g.count) } }
             gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
             for i in x.indices { x[i] += projected[i] }
         }

@@ -51,4 +51,7 @@ void maas_attend_group(const float *queries, int group, const float *keys, const
 /// tens of thousands of parsed strings, which otherwise stay resident.
 void maas_return_free_memory(void);
 
+/// gate[i] = silu(gate[i]) · up[i] (SwiGLU), with the vector exp of the attention softmax.
+void maas_swiglu(float *gate, const float *up, long count);
+
 #endif
