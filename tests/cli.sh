@@ -110,7 +110,7 @@ check "openai client: chat, streaming chat with usage, completions, stop sequenc
 import os
 from openai import OpenAI
 client = OpenAI(base_url=os.environ['MAAS_URL'] + '/v1', api_key=os.environ['MAAS_API_KEY'])
-question = [{'role': 'user', 'content': 'What is the capital of France?'}]
+question = [{'role': 'user', 'content': 'What is the capital of France? Answer with the city name.'}]
 reply = client.chat.completions.create(model='smollm', messages=question, temperature=0, max_tokens=30)
 assert 'Paris' in reply.choices[0].message.content and reply.choices[0].finish_reason == 'stop', reply
 assert reply.usage.total_tokens == reply.usage.prompt_tokens + reply.usage.completion_tokens

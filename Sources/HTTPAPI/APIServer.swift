@@ -78,7 +78,7 @@ public enum APIServer {
 
     static func keyJSON(_ r: APIKeyRecord) -> String {
         "{\"id\":\(JSONWriter.quote(r.id)),\"project\":\(JSONWriter.quote(r.project)),\"role\":\(JSONWriter.quote(r.role.rawValue)),"
-            + "\"name\":\(JSONWriter.quote(r.name)),\"created_at\":\(JSONWriter.quote(ISO8601DateFormatter().string(from: r.createdAt))),"
+            + "\"name\":\(JSONWriter.quote(r.name)),\"created_at\":\(JSONWriter.quote(r.createdAt.formatted(.iso8601))),"
             + "\"revoked\":\(r.revokedAt != nil)}"
     }
 
@@ -120,7 +120,7 @@ public enum APIServer {
         let lineage = v.lineage.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.quote(v.lineage[$0]!))" }.joined(separator: ",")
         return "{\"name\":\(JSONWriter.quote(v.name)),\"version\":\(v.version),\"artifact\":\(JSONWriter.quote(v.artifact)),"
             + "\"kind\":\(JSONWriter.quote(v.kind)),\"metrics\":{\(metrics)},\"lineage\":{\(lineage)},"
-            + "\"created_at\":\(JSONWriter.quote(ISO8601DateFormatter().string(from: v.createdAt)))}"
+            + "\"created_at\":\(JSONWriter.quote(v.createdAt.formatted(.iso8601)))}"
     }
 
     static func modelJSON(_ name: String, _ versions: [ModelVersion], _ aliases: [String: Int]) -> String {

@@ -6,7 +6,7 @@ import Platform
 extension APIServer {
     static func datasetJSON(_ d: DatasetRecord) -> String {
         "{\"name\":\(JSONWriter.quote(d.name)),\"format\":\(JSONWriter.quote(d.format)),\"sha256\":\(JSONWriter.quote(d.sha256)),"
-            + "\"bytes\":\(d.bytes),\"rows\":\(d.rows),\"created_at\":\(JSONWriter.quote(ISO8601DateFormatter().string(from: d.createdAt)))}"
+            + "\"bytes\":\(d.bytes),\"rows\":\(d.rows),\"created_at\":\(JSONWriter.quote(d.createdAt.formatted(.iso8601)))}"
     }
 
     static func schemaJSON(_ schema: Schema, _ preview: [[String?]]) -> String {

@@ -4,13 +4,12 @@ import Platform
 
 extension APIServer {
     static func jobJSON(_ j: JobRecord) -> String {
-        let formatter = ISO8601DateFormatter()
         var fields = ["\"id\":\(JSONWriter.quote(j.id))", "\"kind\":\(JSONWriter.quote(j.kind))", "\"state\":\(JSONWriter.quote(j.state.rawValue))",
                       "\"model\":\(JSONWriter.quote(j.modelName))", "\"attempts\":\(j.attempts)",
-                      "\"created_at\":\(JSONWriter.quote(formatter.string(from: j.createdAt)))",
+                      "\"created_at\":\(JSONWriter.quote(j.createdAt.formatted(.iso8601)))",
                       "\"progress\":\(j.progress)", "\"compute_seconds\":\(JSONWriter.number(j.computeSeconds))"]
-        if let t = j.startedAt { fields.append("\"started_at\":\(JSONWriter.quote(formatter.string(from: t)))") }
-        if let t = j.finishedAt { fields.append("\"finished_at\":\(JSONWriter.quote(formatter.string(from: t)))") }
+        if let t = j.startedAt { fields.append("\"started_at\":\(JSONWriter.quote(t.formatted(.iso8601)))") }
+        if let t = j.finishedAt { fields.append("\"finished_at\":\(JSONWriter.quote(t.formatted(.iso8601)))") }
         if let v = j.modelVersion { fields.append("\"version\":\(v)") }
         if !j.metrics.isEmpty {
             fields.append("\"metrics\":{" + j.metrics.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.number(j.metrics[$0]!))" }.joined(separator: ",") + "}")
@@ -21,7 +20,7 @@ extension APIServer {
     }
 
     static func eventJSON(_ e: JobEvent) -> String {
-        "{\"sequence\":\(e.sequence),\"at\":\(JSONWriter.quote(ISO8601DateFormatter().string(from: e.at))),\"type\":\(JSONWriter.quote(e.type)),\"data\":\(e.data)}"
+        "{\"sequence\":\(e.sequence),\"at\":\(JSONWriter.quote(e.at.formatted(.iso8601))),\"type\":\(JSONWriter.quote(e.type)),\"data\":\(e.data)}"
     }
 
     static func addJobRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {

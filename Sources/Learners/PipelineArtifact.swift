@@ -34,7 +34,7 @@ public struct PipelineArtifact: Codable, Sendable {
         preprocessing = pipeline.preprocessor
         self.metrics = metrics
         self.lineage = lineage
-        createdAt = ISO8601DateFormatter().string(from: Date())
+        createdAt = Date().formatted(.iso8601)
     }
 
     /// Writes the artifact into `directory` atomically.

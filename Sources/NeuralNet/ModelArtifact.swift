@@ -38,7 +38,7 @@ public struct ModelArtifact: Codable, Sendable {
         self.labels = labels
         self.metrics = metrics
         self.lineage = lineage
-        createdAt = ISO8601DateFormatter().string(from: Date())
+        createdAt = Date().formatted(.iso8601)
     }
 
     /// Writes the artifact into `directory` atomically.

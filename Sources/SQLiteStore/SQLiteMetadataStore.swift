@@ -117,7 +117,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
 
     public func createProject(_ name: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)", arguments: [name, Date()])
+            try db.execute(sql: "INSERT OR IGNORE INTO projects (name, created_at) VALUES (?, ?)", arguments: [name, StoredDate(Date())])
         }
     }
 
@@ -130,7 +130,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             try db.execute(sql: """
                 INSERT INTO api_keys (id, project, role, name, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET secret_hash = excluded.secret_hash, revoked_at = NULL
-                """, arguments: [r.id, r.project, r.role.rawValue, r.name, r.secretHash, r.createdAt, r.revokedAt])
+                """, arguments: [r.id, r.project, r.role.rawValue, r.name, r.secretHash, StoredDate(r.createdAt), r.revokedAt.map(StoredDate.init)])
         }
     }
 
@@ -144,7 +144,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     }
 
     public func revokeKey(id: String, at date: Date) async throws {
-        try await pool.write { db in try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [date, id]) }
+        try await pool.write { db in try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [StoredDate(date), id]) }
     }
 
     public func insertModelVersion(_ v: ModelVersion) async throws {
@@ -153,7 +153,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO model_versions (project, name, version, artifact, kind, metrics, lineage, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [v.project, v.name, v.version, v.artifact, v.kind, metrics, lineage, v.createdAt])
+                """, arguments: [v.project, v.name, v.version, v.artifact, v.kind, metrics, lineage, StoredDate(v.createdAt)])
         }
     }
 
@@ -195,7 +195,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(project, name) DO UPDATE SET model = excluded.model, reference = excluded.reference, created_at = excluded.created_at,
                     canary_reference = excluded.canary_reference, canary_percent = excluded.canary_percent, batching = excluded.batching
-                """, arguments: [d.project, d.name, d.model, d.reference, d.createdAt, d.canary?.reference, d.canary?.percent, batching])
+                """, arguments: [d.project, d.name, d.model, d.reference, StoredDate(d.createdAt), d.canary?.reference, d.canary?.percent, batching])
         }
     }
 
@@ -220,7 +220,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 INSERT INTO datasets (project, name, format, sha256, bytes, rows, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(project, name) DO UPDATE SET format = excluded.format, sha256 = excluded.sha256, bytes = excluded.bytes,
                     rows = excluded.rows, created_at = excluded.created_at
-                """, arguments: [d.project, d.name, d.format, d.sha256, d.bytes, d.rows, d.createdAt])
+                """, arguments: [d.project, d.name, d.format, d.sha256, d.bytes, d.rows, StoredDate(d.createdAt)])
         }
     }
 
@@ -253,7 +253,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                     attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                     model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
-                """, arguments: [j.id, j.project, j.kind, j.state.rawValue, j.request, j.createdAt, j.startedAt, j.finishedAt, j.attempts,
+                """, arguments: [j.id, j.project, j.kind, j.state.rawValue, j.request, StoredDate(j.createdAt), j.startedAt.map(StoredDate.init), j.finishedAt.map(StoredDate.init), j.attempts,
                                  j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds])
         }
     }
@@ -287,7 +287,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func appendJobEvent(_ e: JobEvent) async throws {
         try await pool.write { db in
             try db.execute(sql: "INSERT INTO job_events (job_id, sequence, at, type, data) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [e.jobID, e.sequence, e.at, e.type, e.data])
+                           arguments: [e.jobID, e.sequence, StoredDate(e.at), e.type, e.data])
         }
     }
 
@@ -323,4 +323,27 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             }
         }
     }
+}
+
+/// A date as GRDB stores it ("yyyy-MM-dd HH:mm:ss.SSS", UTC), formatted by hand: GRDB's own
+/// formatter is a `DateFormatter`, whose first use loads ICU (5.5 MiB resident in every server).
+/// Reading goes through GRDB's parser, which needs no ICU.
+struct StoredDate: DatabaseValueConvertible {
+    let date: Date
+    init(_ date: Date) { self.date = date }
+
+    var databaseValue: DatabaseValue {
+        let seconds = date.timeIntervalSince1970
+        var whole = time_t(seconds.rounded(.down))
+        var millisecond = Int(((seconds - Double(whole)) * 1000).rounded())
+        if millisecond == 1000 { whole += 1; millisecond = 0 }
+        var parts = tm()
+        gmtime_r(&whole, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let ms = millisecond < 10 ? "00\(millisecond)" : millisecond < 100 ? "0\(millisecond)" : "\(millisecond)"
+        let year = String(parts.tm_year + 1900)
+        return "\(String(repeating: "0", count: max(0, 4 - year.count)) + year)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(ms)".databaseValue
+    }
+
+    static func fromDatabaseValue(_ value: DatabaseValue) -> StoredDate? { Date.fromDatabaseValue(value).map(StoredDate.init) }
 }
