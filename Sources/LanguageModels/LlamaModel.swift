@@ -139,9 +139,22 @@ public final class LlamaModel: @unchecked Sendable {
         guard session.length + tokens.count <= session.capacity else {
             throw LanguageModelError.malformed(file.path, "the sequence would be \(session.length + tokens.count) tokens; the context holds \(session.capacity)")
         }
+        // Long prompts go in chunks: the activations of a 128-token pass took 3 MiB, and with
+        // 8-bit activations a chunk's rows compute exactly what one pass would (Float32
+        // activations keep one pass, where SGEMM gains from more rows).
+        let chunk = activations == .int8 ? Self.promptChunk : tokens.count
+        var first = 0
+        while tokens.count - first > chunk {
+            let start = session.length
+            _ = run(tokens[first..<(first + chunk)].enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [])
+            first += chunk
+        }
         let start = session.length
-        return run(tokens.enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [tokens.count - 1])[0]
+        return run(tokens[first...].enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [tokens.count - first - 1])[0]
     }
+
+    /// Prompt tokens per pass (a multiple of the 16 vectors the integer kernels take at once).
+    static let promptChunk = 32
 
     /// One decode step of several sequences at once (continuous batching): token i continues
     /// sessions[i]. The weight products run over all rows together, so each weight is read once
@@ -215,6 +228,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         for row in rows { row.session.tokens.append(row.token) }
         // Only the selected rows' logits are needed (the last prompt token, or every sequence of a step).
+        guard !selected.isEmpty else { return [] }
         var last = [Float](repeating: 0, count: selected.count * h)
         rmsNorm(selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }, outputNorm, into: &last, rows: selected.count)
         var logits = [Float](repeating: 0, count: selected.count * c.vocabulary)
