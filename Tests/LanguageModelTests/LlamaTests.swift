@@ -79,6 +79,23 @@ import Testing
         }
     }
 
+    /// A decode step over several sequences gives each exactly (bit for bit) the logits it gets
+    /// alone, and a prompt run in one call equals the same prompt fed token by token: the 8-bit
+    /// products compute every vector the same way whatever it is batched with.
+    @Test func productsDoNotDependOnTheBatch() throws {
+        let model = try #require(Self.model)
+        let prompts = try Self.fixture().texts.prefix(5).map { Array(model.tokenizer.encode($0).prefix(12)) }.filter { !$0.isEmpty }
+        let alone = try prompts.map { prompt in
+            let session = LlamaModel.Session(model: model, capacity: 64)
+            _ = try model.forward(prompt, session: session)
+            return try model.forward([42], session: session)
+        }
+        let sessions = prompts.map { _ in LlamaModel.Session(model: model, capacity: 64) }
+        for (prompt, session) in zip(prompts, sessions) { for token in prompt { _ = try model.forward([token], session: session) } }
+        let together = try model.step(Array(repeating: 42, count: sessions.count), sessions: sessions)
+        #expect(together == alone)
+    }
+
     static func greedy(_ model: LlamaModel, _ prompt: [Int32]) throws -> [Int32] {
         var options = SamplingOptions()
         options.temperature = 0
