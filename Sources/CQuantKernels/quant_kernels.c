@@ -141,10 +141,10 @@ void maas_dot_rows_multi(int type, const uint8_t *row, const float *x, int strid
 //
 // Every product below computes the same arithmetic whatever the number of vectors, so that a
 // sequence decoded in a batch gets bit-for-bit the logits it gets alone (greedy text does not
-// change with the server's load): per block b an exact integer Σ q_w·q_x, then
-//   acc[b mod 4] = fma(float(Σ), d_w·d_x, acc[b mod 4]),  min[b mod 4] = fma(m_w, d_x·Σq_x, min[b mod 4])
-// and finally ((acc0 + acc1) + (acc2 + acc3)) + ((min0 + min1) + (min2 + min3)). One vector keeps
-// four consecutive blocks in the lanes of a register; several vectors keep one vector per lane.
+// change with the server's load): per block b, in block order, an exact integer Σ q_w·q_x, then
+//   acc[b mod 4] += float(Σ)·(d_w·d_x) + m_w·(d_x·Σq_x)     (the second product for Q4_1 only)
+// and finally (acc0 + acc1) + (acc2 + acc3). One vector keeps four consecutive blocks in the
+// lanes of a register; several vectors keep one vector per lane and four such registers.
 
 /// Horizontal sum of eight int32 lanes.
 static inline int horizontal_sum_i32(__m256i v) {
@@ -247,13 +247,14 @@ static inline float fold4(__m128 v) {
 }
 
 __attribute__((always_inline)) static inline float dot_q8(const int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks) {
-    __m128 acc = _mm_setzero_ps(), minimums = _mm_setzero_ps();
+    __m128 acc = _mm_setzero_ps();
     __m256i signs = _mm256_setzero_si256();
     for (int b = 0; b < blocks; b += 4) {
+        const int n = blocks - b < 4 ? blocks - b : 4;
         __m256i m[4];
         __m128 s[4];
         for (int k = 0; k < 4; k++) {
-            if (b + k < blocks) {
+            if (k < n) {
                 __m256i w = weight_bytes(type, row, b + k, &signs, &s[k]);
                 m[k] = pair_sums(type, w, signs, q + (b + k) * 32);
             } else {
@@ -261,18 +262,19 @@ __attribute__((always_inline)) static inline float dot_q8(const int type, const 
                 s[k] = _mm_setzero_ps();
             }
         }
-        const __m128i sums = reduce4(type, m[0], m[1], m[2], m[3]);
         // Weight scales [d0..d3] and minimums [m0..m3]; activation scales [dx0..dx3] and sums.
         const __m128 lo = _mm_unpacklo_ps(s[0], s[1]), hi = _mm_unpacklo_ps(s[2], s[3]);
-        const __m128 d = _mm_movelh_ps(lo, hi), mw = _mm_movehl_ps(hi, lo);
+        const __m128 d = _mm_movelh_ps(lo, hi);
+        const __m128 mw = _mm_movehl_ps(hi, lo);
         float x_pairs[8] = {0};
-        for (int k = 0; k < 4 && b + k < blocks; k++) { x_pairs[2 * k] = scales[2 * (b + k)]; x_pairs[2 * k + 1] = scales[2 * (b + k) + 1]; }
+        for (int k = 0; k < n; k++) { x_pairs[2 * k] = scales[2 * (b + k)]; x_pairs[2 * k + 1] = scales[2 * (b + k) + 1]; }
         const __m128 p0 = _mm_loadu_ps(x_pairs), p1 = _mm_loadu_ps(x_pairs + 4);
         const __m128 dx = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(2, 0, 2, 0)), sx = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(3, 1, 3, 1));
-        acc = _mm_fmadd_ps(_mm_cvtepi32_ps(sums), _mm_mul_ps(d, dx), acc);
-        if (type == 3) minimums = _mm_fmadd_ps(mw, sx, minimums);
+        __m128 terms = _mm_mul_ps(_mm_cvtepi32_ps(reduce4(type, m[0], m[1], m[2], m[3])), _mm_mul_ps(d, dx));
+        if (type == 3) terms = _mm_add_ps(terms, _mm_mul_ps(mw, sx));
+        acc = _mm_add_ps(acc, terms);  // missing blocks past the end add zeros
     }
-    return fold4(acc) + fold4(minimums);
+    return fold4(acc);
 }
 
 float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks) {
@@ -284,40 +286,50 @@ float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *sc
     }
 }
 
-/// 4·quads vectors, one per lane: each weight block is unpacked once for all of them.
+/// 4·quads vectors, one per lane: each weight block is unpacked once for all of them. The block
+/// loop is unrolled by four so that every accumulator stays in a register.
 __attribute__((always_inline)) static inline void dot_q8_quads(const int type, const uint8_t *row, const int8_t *q, const float *scales,
-                                                              int blocks, int quads, float *out) {
-    __m128 acc[4][4], minimums[4][4];  // [group][block mod 4], lanes = the group's four vectors
-    for (int g = 0; g < quads; g++) for (int k = 0; k < 4; k++) { acc[g][k] = _mm_setzero_ps(); minimums[g][k] = _mm_setzero_ps(); }
+                                                              int blocks, const int quads, float *out) {
+    __m128 acc[4][4];  // [group][block mod 4], lanes = the group's four vectors
+    for (int g = 0; g < quads; g++) for (int k = 0; k < 4; k++) acc[g][k] = _mm_setzero_ps();
     const long vector_stride = (long)blocks * 32, scale_stride = 4L * quads;
     __m256i signs = _mm256_setzero_si256();
     __m128 s;
-    for (int b = 0; b < blocks; b++) {
-        const __m256i w = weight_bytes(type, row, b, &signs, &s);
-        const __m128 d = _mm_broadcastss_ps(s), mw = _mm_shuffle_ps(s, s, 0x55);
-        const int8_t *qb = q + b * 32;
-        const float *sb = scales + 2 * b * scale_stride;
-        const int k = b & 3;
-        for (int g = 0; g < quads; g++) {
-            const int8_t *qg = qb + 4 * g * vector_stride;
-            const __m128i sums = reduce4(type, pair_sums(type, w, signs, qg), pair_sums(type, w, signs, qg + vector_stride),
-                                         pair_sums(type, w, signs, qg + 2 * vector_stride), pair_sums(type, w, signs, qg + 3 * vector_stride));
-            acc[g][k] = _mm_fmadd_ps(_mm_cvtepi32_ps(sums), _mm_mul_ps(d, _mm_loadu_ps(sb + 4 * g)), acc[g][k]);
-            if (type == 3) minimums[g][k] = _mm_fmadd_ps(mw, _mm_loadu_ps(sb + scale_stride + 4 * g), minimums[g][k]);
+    for (int b0 = 0; b0 < blocks; b0 += 4) {
+        for (int k = 0; k < 4; k++) {
+            const int b = b0 + k;
+            if (b >= blocks) break;
+            const __m256i w = weight_bytes(type, row, b, &signs, &s);
+            const __m128 d = _mm_broadcastss_ps(s), mw = _mm_shuffle_ps(s, s, 0x55);
+            const int8_t *qb = q + b * 32;
+            const float *sb = scales + 2 * b * scale_stride;
+            for (int g = 0; g < quads; g++) {
+                const int8_t *qg = qb + 4 * g * vector_stride;
+                const __m128i sums = reduce4(type, pair_sums(type, w, signs, qg), pair_sums(type, w, signs, qg + vector_stride),
+                                             pair_sums(type, w, signs, qg + 2 * vector_stride), pair_sums(type, w, signs, qg + 3 * vector_stride));
+                __m128 terms = _mm_mul_ps(_mm_cvtepi32_ps(sums), _mm_mul_ps(d, _mm_loadu_ps(sb + 4 * g)));
+                if (type == 3) terms = _mm_add_ps(terms, _mm_mul_ps(mw, _mm_loadu_ps(sb + scale_stride + 4 * g)));
+                acc[g][k] = _mm_add_ps(acc[g][k], terms);
+            }
         }
     }
-    for (int g = 0; g < quads; g++) {
-        const __m128 a = _mm_add_ps(_mm_add_ps(acc[g][0], acc[g][1]), _mm_add_ps(acc[g][2], acc[g][3]));
-        const __m128 m = _mm_add_ps(_mm_add_ps(minimums[g][0], minimums[g][1]), _mm_add_ps(minimums[g][2], minimums[g][3]));
-        _mm_storeu_ps(out + 4 * g, _mm_add_ps(a, m));
-    }
+    for (int g = 0; g < quads; g++) _mm_storeu_ps(out + 4 * g, _mm_add_ps(_mm_add_ps(acc[g][0], acc[g][1]), _mm_add_ps(acc[g][2], acc[g][3])));
 }
+
+/// One copy per type and group count, so the loops over groups unroll into registers.
+#define QUADS_FOR(TYPE) \
+    switch (quads) { \
+    case 1: dot_q8_quads(TYPE, row, q, scales, blocks, 1, out); break; \
+    case 2: dot_q8_quads(TYPE, row, q, scales, blocks, 2, out); break; \
+    case 3: dot_q8_quads(TYPE, row, q, scales, blocks, 3, out); break; \
+    default: dot_q8_quads(TYPE, row, q, scales, blocks, 4, out); break; \
+    }
 
 void maas_dot_q8_quads(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int quads, float *out) {
     switch (type) {
-    case 3: dot_q8_quads(3, row, q, scales, blocks, quads, out); break;
-    case 8: dot_q8_quads(8, row, q, scales, blocks, quads, out); break;
-    default: dot_q8_quads(2, row, q, scales, blocks, quads, out); break;
+    case 3: QUADS_FOR(3) break;
+    case 8: QUADS_FOR(8) break;
+    default: QUADS_FOR(2) break;
     }
 }
 
