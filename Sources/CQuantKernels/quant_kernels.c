@@ -141,7 +141,7 @@ void maas_dot_rows_multi(int type, const uint8_t *row, const float *x, int strid
 //
 // Every product below computes the same arithmetic whatever the number of vectors, so that a
 // sequence decoded in a batch gets bit-for-bit the logits it gets alone (greedy text does not
-// change with the server's load): per block b, in block order, an exact integer Σ q_w·q_x, then
+// change with the server's load): per block b an exact integer Σ q_w·q_x, then
 //   acc[b mod 4] += float(Σ)·(d_w·d_x) + m_w·(d_x·Σq_x)     (the second product for Q4_1 only)
 // and finally (acc0 + acc1) + (acc2 + acc3). One vector keeps four consecutive blocks in the
 // lanes of a register; several vectors keep one vector per lane and four such registers.
