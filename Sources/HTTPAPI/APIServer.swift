@@ -137,11 +137,13 @@ public enum APIServer {
             try caller.require(.write)
             let name = try context.parameters.require("name")
             if request.headers[.contentType]?.hasPrefix("application/x-tar") == true {
-                // Archives hold weights: capped like dataset uploads (--max-upload-mib), not like JSON bodies.
-                let buffer = try await request.collectBody(context, limit: s.datasets.maximumBytes)
+                // Archives hold weights: capped like dataset uploads (--max-upload-mib), not like JSON
+                // bodies, and streamed to disk (a held body cost three times the model in memory).
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-import-\(UUID())")
-                defer { try? FileManager.default.removeItem(at: directory) }
-                try ArtifactArchive.untar(Array(buffer: buffer), into: directory)
+                let archive = URL(fileURLWithPath: directory.path + ".tar")
+                defer { try? FileManager.default.removeItem(at: directory); try? FileManager.default.removeItem(at: archive) }
+                try await ArtifactArchive.write(request.body.map { Array($0.readableBytesView) }, to: archive, limit: s.datasets.maximumBytes)
+                try ArtifactArchive.untar(file: archive, into: directory)
                 let version = try await s.registry.importArtifact(project: caller.project, name: name, directory: directory)
                 return jsonResponse(versionJSON(version), status: .created)
             }

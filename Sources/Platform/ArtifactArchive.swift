@@ -50,6 +50,33 @@ public enum ArtifactArchive {
 
     /// Writes the archive's regular files into `directory` (created).
     public static func untar(_ bytes: [UInt8], into directory: URL) throws {
+        try bytes.withUnsafeBytes { try untar($0, into: directory) }
+    }
+
+    /// Unpacks an archive file, read through a memory mapping: a multi-gigabyte model is never
+    /// copied into memory.
+    public static func untar(file: URL, into directory: URL) throws {
+        let data = try Data(contentsOf: file, options: .alwaysMapped)
+        try data.withUnsafeBytes { try untar($0, into: directory) }
+    }
+
+    /// Chunks of bytes (an upload) written to `file`; more than `limit` bytes is refused.
+    public static func write<Chunks: AsyncSequence>(_ chunks: Chunks, to file: URL, limit: Int) async throws where Chunks.Element == [UInt8] {
+        FileManager.default.createFile(atPath: file.path, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: file.path) else {
+            throw PlatformError.conflict("cannot write the upload to \(file.path)")
+        }
+        defer { try? handle.close() }
+        var bytes = 0
+        for try await chunk in chunks {
+            bytes += chunk.count
+            if bytes > limit { throw PlatformError.payloadTooLarge(limit: limit) }
+            try handle.write(contentsOf: chunk)
+        }
+        guard bytes > 0 else { throw PlatformError.invalid(field: "body", message: "the archive is empty") }
+    }
+
+    static func untar(_ bytes: UnsafeRawBufferPointer, into directory: URL) throws {
         func invalid(_ message: String) -> PlatformError { .invalid(field: "body", message: "not a usable artifact archive: \(message)") }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var offset = 0
@@ -72,7 +99,9 @@ public enum ArtifactArchive {
                 var file = name.hasPrefix("./") ? String(name.dropFirst(2)) : name
                 if let slash = file.lastIndex(of: "/"), file[..<slash].allSatisfy({ $0 == "." }) { file = String(file[file.index(after: slash)...]) }
                 guard !file.isEmpty, !file.contains("/"), file != "..", file != "." else { throw invalid("entry '\(name)' is not a plain file name") }
-                try Data(bytes[(offset + 512)..<(offset + 512 + size)]).write(to: directory.appendingPathComponent(file))
+                // Written straight from the archive's bytes (no copy: they may be a mapped file).
+                let start = UnsafeMutableRawPointer(mutating: bytes.baseAddress!) + offset + 512
+                try Data(bytesNoCopy: start, count: size, deallocator: .none).write(to: directory.appendingPathComponent(file))
             }
             offset += 512 + (size + 511) / 512 * 512
         }
