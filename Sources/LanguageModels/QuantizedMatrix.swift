@@ -36,8 +36,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
         data = file.data(info)
     }
 
-    /// The ggml type id the multi-vector C kernel takes, for the types it handles.
-    var multiVectorKind: Int32? {
+    /// The ggml type id the C kernels take (integer and multi-vector products), for the types they handle.
+    var kernelKind: Int32? {
         switch type {
         case .q4_0: return 2
         case .q4_1: return 3
@@ -79,7 +79,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
             return
         }
         let blocks = columns / 32
-        let integer = activations == .int8 && jobs.allSatisfy { $0.matrix.multiVectorKind != nil }
+        let integer = activations == .int8 && jobs.allSatisfy { $0.matrix.kernelKind != nil }
         if !integer && count > 16 {
             for job in jobs { job.matrix.multiplyMany(x, count: count, into: job.output) }
             return
@@ -94,7 +94,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
         if integer {
             quantized.withUnsafeMutableBufferPointer { q in
                 scales.withUnsafeMutableBufferPointer { d in
-                    var byVector = [Float](repeating: 0, count: 2 * 16 * blocks)
+                    // Several vectors' scales are written vector by vector here, then regrouped.
+                    var byVector = [Float](repeating: 0, count: count > 1 ? 2 * 16 * blocks : 0)
                     for chunk in stride(from: 0, to: count, by: 16) {
                         let n = min(16, count - chunk), target = d.baseAddress! + 2 * chunk * blocks
                         for i in 0..<n {
@@ -126,13 +127,13 @@ public struct QuantizedMatrix: @unchecked Sendable {
                         for (job, (matrix, output)) in jobs.enumerated() where starts[job] < range.upperBound && range.lowerBound < starts[job + 1] {
                             let rows = max(range.lowerBound, starts[job]) - starts[job]..<min(range.upperBound, starts[job + 1]) - starts[job]
                             if integer {
-                                maas_rows_q8(matrix.multiVectorKind!, matrix.data.assumingMemoryBound(to: UInt8.self), matrix.rowBytes,
+                                maas_rows_q8(matrix.kernelKind!, matrix.data.assumingMemoryBound(to: UInt8.self), matrix.rowBytes,
                                              Int32(rows.lowerBound), Int32(rows.upperBound), Int32(matrix.rows), q, d, Int32(blocks),
                                              Int32(count), output)
                                 continue
                             }
                             for r in rows {
-                                if count > 1, let kind = matrix.multiVectorKind {
+                                if count > 1, let kind = matrix.kernelKind {
                                     withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { values in
                                         maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x,
                                                             Int32(columns), Int32(blocks), Int32(count), values.baseAddress!)

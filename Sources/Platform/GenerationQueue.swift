@@ -98,10 +98,9 @@ public final class GenerationQueue: @unchecked Sendable {
                 let session = takeSession(for: request.prompt)
                 // A sequence decoding now, or one admitted just before this one, may hold a longer
                 // prefix (a common system prompt): copying its cache rows costs a memcpy.
-                let held = session.sharedPrefix(with: request.prompt)
-                if let donor = (active.map(\.session) + prefilled).max(by: { $0.sharedPrefix(with: request.prompt) < $1.sharedPrefix(with: request.prompt) }),
-                   donor.sharedPrefix(with: request.prompt) > held {
-                    session.copyPrefix(from: donor, count: donor.sharedPrefix(with: request.prompt))
+                let donors = (active.map(\.session) + prefilled).map { (session: $0, shared: $0.sharedPrefix(with: request.prompt)) }
+                if let donor = donors.max(by: { $0.shared < $1.shared }), donor.shared > session.sharedPrefix(with: request.prompt) {
+                    session.copyPrefix(from: donor.session, count: donor.shared)
                 }
                 do {
                     let logits = try model.prefill(request.prompt, session: session)
