@@ -137,14 +137,18 @@ void maas_dot_rows_multi(int type, const uint8_t *row, const float *x, int strid
     for (int i = 0; i < count; i++) out[i] = horizontal_sum(acc[i]);
 }
 
-// MARK: - 8-bit activations and integer dot products
+// MARK: - 8-bit activations and integer dot products over rows interleaved by eight
 //
-// Every product below computes the same arithmetic whatever the number of vectors, so that a
-// sequence decoded in a batch gets bit-for-bit the logits it gets alone (greedy text does not
-// change with the server's load): per block b an exact integer Σ q_w·q_x, then
-//   acc[b mod 4] += float(Σ)·(d_w·d_x) + m_w·(d_x·Σq_x)     (the second product for Q4_1 only)
-// and finally (acc0 + acc1) + (acc2 + acc3). One vector keeps four consecutive blocks in the
-// lanes of a register; several vectors keep one vector per lane and four such registers.
+// For integer products a matrix is repacked once, at load, into groups of eight rows: per block,
+// one 32-byte register holds four consecutive weights of each of the eight rows, so one
+// broadcast of four activation bytes meets eight rows in one `maddubs`, and each row's sum
+// stays in its own lane (no horizontal reductions, which cost more than the products).
+//
+// Every product computes the same arithmetic whatever the number of vectors, so that a sequence
+// decoded in a batch gets bit-for-bit the logits it gets alone (greedy text does not change with
+// the server's load): per block b an exact integer Σ q_w·q_x, then, blocks in order,
+//   acc += float(Σ)·(d_w·d_x) + m_w·(d_x·Σq_x)     (the second product for the 4-bit types only)
+// with the same instructions for each vector, however many go through the kernel together.
 
 /// Horizontal sum of eight int32 lanes.
 static inline int horizontal_sum_i32(__m256i v) {
@@ -180,182 +184,173 @@ void maas_quantize_q8(const float *x, int blocks, int8_t *q, float *scales) {
     }
 }
 
-/// 32 unsigned 4-bit values of a Q4 block: low nibbles are elements 0-15, high nibbles 16-31.
-static inline __m256i unpack_nibbles(const uint8_t *packed) {
-    __m128i bytes = _mm_loadu_si128((const __m128i *)packed);
-    return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(bytes, 4), bytes), _mm256_set1_epi8(0x0F));
+/// Bytes of one block of a group of eight interleaved rows: eight F16 scales, for the 4-bit
+/// types eight F16 minimums, then the weights (see maas_interleave8).
+static inline long group_block_bytes(int kind) { return kind == 8 ? 16 + 256 : 32 + 128; }
+
+static inline uint16_t load_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+
+/// One weight's 4-bit value in a GGUF Q4 block (low nibbles elements 0-15, high 16-31).
+static inline int q4_value(const uint8_t *nibbles, int e) { return e < 16 ? nibbles[e] & 0x0F : nibbles[e - 16] >> 4; }
+
+long maas_interleaved8_bytes(int type, int rows, int blocks) {
+    return (long)(rows + 7) / 8 * blocks * group_block_bytes(type == 8 ? 8 : 3);
 }
 
-/// A block's scale and minimum as Float lanes 0 and 1, through a 32-bit load: a 16-bit one
-/// became `vpinsrw` into whichever register the compiler chose, an accumulator, and chained
-/// every block to the previous one (2× slower). For Q4_0/Q8_0 lane 1 holds weight bytes.
-static inline __m128 block_scales(const uint8_t *block) {
-    int bits;
-    memcpy(&bits, block, 4);
-    return _mm_cvtph_ps(_mm_cvtsi32_si128(bits));
-}
-
-/// 32 weights of block b as bytes ready for `maddubs`: unsigned values (Q4_1), or for the signed
-/// types their magnitudes, with `signs` holding the signed values.
-static inline __m256i weight_bytes(int type, const uint8_t *row, int b, __m256i *signs, __m128 *scales) {
-    if (type == 3) {  // Q4_1: d, m, 16 bytes; w = d·q + m
-        const uint8_t *block = row + b * 20;
-        *scales = block_scales(block);
-        return unpack_nibbles(block + 4);
-    }
-    __m256i q;
-    if (type == 2) {  // Q4_0: d, 16 bytes; w = d·(q − 8)
-        const uint8_t *block = row + b * 18;
-        *scales = block_scales(block);
-        q = _mm256_sub_epi8(unpack_nibbles(block + 2), _mm256_set1_epi8(8));
-    } else {  // Q8_0: d, 32 signed bytes
-        const uint8_t *block = row + b * 34;
-        *scales = block_scales(block);
-        q = _mm256_loadu_si256((const __m256i *)(block + 2));
-    }
-    *signs = q;
-    return _mm256_sign_epi8(q, q);
-}
-
-/// Byte products of a block as 16-bit pair sums (unsigned weights × signed activations; for
-/// signed weights, |w| × x with w's sign). No pair saturates: |w| ≤ 127, |x| ≤ 127.
-static inline __m256i pair_sums(int type, __m256i w, __m256i signs, const int8_t *q) {
-    __m256i x = _mm256_loadu_si256((const __m256i *)q);
-    if (type != 3) x = _mm256_sign_epi8(x, signs);
-    return _mm256_maddubs_epi16(w, x);
-}
-
-/// Four blocks' exact integer sums, one per lane, from their 16-bit pair sums. Q4_1's pairs are
-/// at most 2·15·127 = 3810, so they are added in 16 bits first (15,240 after two levels); the
-/// signed types' pairs reach 32,258 and are widened first.
-static inline __m128i reduce4(int type, __m256i m0, __m256i m1, __m256i m2, __m256i m3) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256i h;
-    if (type == 3) {
-        h = _mm256_madd_epi16(_mm256_hadd_epi16(_mm256_hadd_epi16(m0, m1), _mm256_hadd_epi16(m2, m3)), ones);
-    } else {
-        h = _mm256_hadd_epi32(_mm256_hadd_epi32(_mm256_madd_epi16(m0, ones), _mm256_madd_epi16(m1, ones)),
-                              _mm256_hadd_epi32(_mm256_madd_epi16(m2, ones), _mm256_madd_epi16(m3, ones)));
-    }
-    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-}
-
-/// ((v0 + v1) + (v2 + v3)) over the lanes of one register.
-static inline float fold4(__m128 v) {
-    __m128 pairs = _mm_add_ps(v, _mm_movehdup_ps(v));  // [v0+v1, ·, v2+v3, ·]
-    return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs)));
-}
-
-__attribute__((always_inline)) static inline float dot_q8(const int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks) {
-    __m128 acc = _mm_setzero_ps();
-    __m256i signs = _mm256_setzero_si256();
-    for (int b = 0; b < blocks; b += 4) {
-        const int n = blocks - b < 4 ? blocks - b : 4;
-        __m256i m[4];
-        __m128 s[4];
-        for (int k = 0; k < 4; k++) {
-            if (k < n) {
-                __m256i w = weight_bytes(type, row, b + k, &signs, &s[k]);
-                m[k] = pair_sums(type, w, signs, q + (b + k) * 32);
-            } else {
-                m[k] = _mm256_setzero_si256();
-                s[k] = _mm_setzero_ps();
-            }
-        }
-        // Weight scales [d0..d3] and minimums [m0..m3]; activation scales [dx0..dx3] and sums.
-        const __m128 lo = _mm_unpacklo_ps(s[0], s[1]), hi = _mm_unpacklo_ps(s[2], s[3]);
-        const __m128 d = _mm_movelh_ps(lo, hi);
-        const __m128 mw = _mm_movehl_ps(hi, lo);
-        float x_pairs[8] = {0};
-        for (int k = 0; k < n; k++) { x_pairs[2 * k] = scales[2 * (b + k)]; x_pairs[2 * k + 1] = scales[2 * (b + k) + 1]; }
-        const __m128 p0 = _mm_loadu_ps(x_pairs), p1 = _mm_loadu_ps(x_pairs + 4);
-        const __m128 dx = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(2, 0, 2, 0)), sx = _mm_shuffle_ps(p0, p1, _MM_SHUFFLE(3, 1, 3, 1));
-        __m128 terms = _mm_mul_ps(_mm_cvtepi32_ps(reduce4(type, m[0], m[1], m[2], m[3])), _mm_mul_ps(d, dx));
-        if (type == 3) terms = _mm_add_ps(terms, _mm_mul_ps(mw, sx));
-        acc = _mm_add_ps(acc, terms);  // missing blocks past the end add zeros
-    }
-    return fold4(acc);
-}
-
-float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks) {
-    // One copy of the loop per type, so the type tests fold away.
-    switch (type) {
-    case 3: return dot_q8(3, row, q, scales, blocks);
-    case 8: return dot_q8(8, row, q, scales, blocks);
-    default: return dot_q8(2, row, q, scales, blocks);
-    }
-}
-
-/// 4·quads vectors, one per lane: each weight block is unpacked once for all of them. The block
-/// loop is unrolled by four so that every accumulator stays in a register.
-__attribute__((always_inline)) static inline void dot_q8_quads(const int type, const uint8_t *row, const int8_t *q, const float *scales,
-                                                              int blocks, const int quads, float *out) {
-    __m128 acc[4][4];  // [group][block mod 4], lanes = the group's four vectors
-    for (int g = 0; g < quads; g++) for (int k = 0; k < 4; k++) acc[g][k] = _mm_setzero_ps();
-    const long vector_stride = (long)blocks * 32, scale_stride = 4L * quads;
-    __m256i signs = _mm256_setzero_si256();
-    __m128 s;
-    for (int b0 = 0; b0 < blocks; b0 += 4) {
-        for (int k = 0; k < 4; k++) {
-            const int b = b0 + k;
-            if (b >= blocks) break;
-            const __m256i w = weight_bytes(type, row, b, &signs, &s);
-            const __m128 d = _mm_broadcastss_ps(s), mw = _mm_shuffle_ps(s, s, 0x55);
-            const int8_t *qb = q + b * 32;
-            const float *sb = scales + 2 * b * scale_stride;
-            for (int g = 0; g < quads; g++) {
-                const int8_t *qg = qb + 4 * g * vector_stride;
-                const __m128i sums = reduce4(type, pair_sums(type, w, signs, qg), pair_sums(type, w, signs, qg + vector_stride),
-                                             pair_sums(type, w, signs, qg + 2 * vector_stride), pair_sums(type, w, signs, qg + 3 * vector_stride));
-                __m128 terms = _mm_mul_ps(_mm_cvtepi32_ps(sums), _mm_mul_ps(d, _mm_loadu_ps(sb + 4 * g)));
-                if (type == 3) terms = _mm_add_ps(terms, _mm_mul_ps(mw, _mm_loadu_ps(sb + scale_stride + 4 * g)));
-                acc[g][k] = _mm_add_ps(acc[g][k], terms);
+void maas_interleave8(int type, const uint8_t *data, long row_bytes, int rows, int blocks, uint8_t *out) {
+    const int kind = type == 8 ? 8 : 3;
+    const long bytes = group_block_bytes(kind);
+    const int groups = (rows + 7) / 8;
+    for (int g = 0; g < groups; g++) {
+        for (int b = 0; b < blocks; b++) {
+            uint8_t *o = out + ((long)g * blocks + b) * bytes;
+            memset(o, 0, bytes);
+            for (int r = 0; r < 8 && 8 * g + r < rows; r++) {
+                const uint8_t *row = data + (long)(8 * g + r) * row_bytes;
+                if (type == 8) {
+                    const uint8_t *block = row + b * 34;
+                    memcpy(o + 2 * r, block, 2);
+                    // Register j holds, per row lane, elements 4j ..< 4j + 4.
+                    for (int j = 0; j < 8; j++) memcpy(o + 16 + 32 * j + 4 * r, block + 2 + 4 * j, 4);
+                    continue;
+                }
+                const uint8_t *nibbles;
+                if (type == 3) {
+                    const uint8_t *block = row + b * 20;
+                    memcpy(o + 2 * r, block, 2);
+                    memcpy(o + 16 + 2 * r, block + 2, 2);
+                    nibbles = block + 4;
+                } else {  // Q4_0: w = d·(q − 8) = d·q + m with m = −8d (exact in F16)
+                    const uint8_t *block = row + b * 18;
+                    memcpy(o + 2 * r, block, 2);
+                    const float d = _cvtsh_ss(load_u16(block));
+                    const uint16_t m = _cvtss_sh(-8.0f * d, 0);
+                    memcpy(o + 16 + 2 * r, &m, 2);
+                    nibbles = block + 2;
+                }
+                // Register k: per row lane four bytes; low nibbles elements 8k ..< 8k + 4,
+                // high nibbles 8k + 4 ..< 8k + 8.
+                for (int k = 0; k < 4; k++) {
+                    for (int t = 0; t < 4; t++) {
+                        o[32 + 32 * k + 4 * r + t] = (uint8_t)(q4_value(nibbles, 8 * k + t) | (q4_value(nibbles, 8 * k + 4 + t) << 4));
+                    }
+                }
             }
         }
     }
-    for (int g = 0; g < quads; g++) _mm_storeu_ps(out + 4 * g, _mm_add_ps(_mm_add_ps(acc[g][0], acc[g][1]), _mm_add_ps(acc[g][2], acc[g][3])));
 }
 
-/// One copy per type and group count, so the loops over groups unroll into registers.
-#define QUADS_FOR(TYPE) \
-    switch (quads) { \
-    case 1: dot_q8_quads(TYPE, row, q, scales, blocks, 1, out); break; \
-    case 2: dot_q8_quads(TYPE, row, q, scales, blocks, 2, out); break; \
-    case 3: dot_q8_quads(TYPE, row, q, scales, blocks, 3, out); break; \
-    default: dot_q8_quads(TYPE, row, q, scales, blocks, 4, out); break; \
-    }
-
-void maas_dot_q8_quads(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int quads, float *out) {
-    switch (type) {
-    case 3: QUADS_FOR(3) break;
-    case 8: QUADS_FOR(8) break;
-    default: QUADS_FOR(2) break;
-    }
-}
-
-void maas_transpose_scales(const float *scales, int blocks, int count, int padded, float *out) {
+void maas_dequantize_interleaved8(int type, const uint8_t *data, int blocks, int row, float *out) {
+    const int kind = type == 8 ? 8 : 3;
+    const long bytes = group_block_bytes(kind);
+    const int g = row / 8, r = row % 8;
     for (int b = 0; b < blocks; b++) {
-        for (int v = 0; v < padded; v++) {
-            out[(2 * b) * padded + v] = v < count ? scales[2 * ((long)v * blocks + b)] : 0.0f;
-            out[(2 * b + 1) * padded + v] = v < count ? scales[2 * ((long)v * blocks + b) + 1] : 0.0f;
-        }
-    }
-}
-
-void maas_rows_q8(int type, const uint8_t *data, long row_bytes, int first, int last, int rows, const int8_t *q, const float *scales,
-                  int blocks, int count, float *out) {
-    float values[16];
-    for (int r = first; r < last; r++) {
-        const uint8_t *row = data + (long)r * row_bytes;
-        if (count == 1) {
-            out[r] = maas_dot_q8(type, row, q, scales, blocks);
+        const uint8_t *o = data + ((long)g * blocks + b) * bytes;
+        const float d = _cvtsh_ss(load_u16(o + 2 * r));
+        if (kind == 8) {
+            for (int e = 0; e < 32; e++) out[b * 32 + e] = d * (float)(int8_t)o[16 + 32 * (e / 4) + 4 * r + e % 4];
             continue;
         }
-        // Chunks of 16 vectors: the row stays in L1 across them.
-        for (int chunk = 0; chunk < count; chunk += 16) {
-            const int n = count - chunk < 16 ? count - chunk : 16;
-            maas_dot_q8_quads(type, row, q + (long)chunk * blocks * 32, scales + 2L * chunk * blocks, blocks, (n + 3) / 4, values);
-            for (int v = 0; v < n; v++) out[(long)(chunk + v) * rows + r] = values[v];
+        const float m = _cvtsh_ss(load_u16(o + 16 + 2 * r));
+        for (int e = 0; e < 32; e++) {
+            const int k = e / 8, t = e % 4, high = (e % 8) >= 4;
+            const uint8_t byte = o[32 + 32 * k + 4 * r + t];
+            out[b * 32 + e] = d * (float)(high ? byte >> 4 : byte & 0x0F) + m;
+        }
+    }
+}
+
+/// Eight rows × `vectors` activations. Per vector and block: an exact integer Σ q_w·q_x per row
+/// lane, then acc += float(Σ)·(d_w·d_x) + m_w·(d_x·Σq_x), blocks in order — the same
+/// instructions for each vector whatever `vectors` is, so products do not depend on the batch.
+__attribute__((always_inline)) static inline void group_q4(const uint8_t *group, const int8_t *q, const float *scales, int blocks,
+                                                          const int vectors, float *out) {
+    __m256 acc[4];
+    for (int v = 0; v < vectors; v++) acc[v] = _mm256_setzero_ps();
+    const long vector_stride = (long)blocks * 32;
+    const __m256i mask = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    for (int b = 0; b < blocks; b++) {
+        const uint8_t *block = group + (long)b * 160;
+        __m256i sums[4];
+        for (int v = 0; v < vectors; v++) sums[v] = _mm256_setzero_si256();
+        for (int k = 0; k < 4; k++) {
+            const __m256i packed = _mm256_loadu_si256((const __m256i *)(block + 32 + 32 * k));
+            const __m256i low = _mm256_and_si256(packed, mask), high = _mm256_and_si256(_mm256_srli_epi16(packed, 4), mask);
+            for (int v = 0; v < vectors; v++) {
+                const int8_t *x = q + v * vector_stride + b * 32 + 8 * k;
+                int x0, x1;
+                memcpy(&x0, x, 4);
+                memcpy(&x1, x + 4, 4);
+                // Pairs reach 2·15·127 = 3810; eight of them stay within 16 bits.
+                sums[v] = _mm256_add_epi16(sums[v], _mm256_maddubs_epi16(low, _mm256_set1_epi32(x0)));
+                sums[v] = _mm256_add_epi16(sums[v], _mm256_maddubs_epi16(high, _mm256_set1_epi32(x1)));
+            }
+        }
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)block));
+        const __m256 m = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(block + 16)));
+        for (int v = 0; v < vectors; v++) {
+            const float *s = scales + 2 * ((long)v * blocks + b);
+            const __m256 total = _mm256_cvtepi32_ps(_mm256_madd_epi16(sums[v], ones));
+            const __m256 term = _mm256_fmadd_ps(m, _mm256_broadcast_ss(s + 1), _mm256_mul_ps(total, _mm256_mul_ps(d, _mm256_broadcast_ss(s))));
+            acc[v] = _mm256_add_ps(acc[v], term);
+        }
+    }
+    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(out + 8 * v, acc[v]);
+}
+
+__attribute__((always_inline)) static inline void group_q8(const uint8_t *group, const int8_t *q, const float *scales, int blocks,
+                                                          const int vectors, float *out) {
+    __m256 acc[4];
+    for (int v = 0; v < vectors; v++) acc[v] = _mm256_setzero_ps();
+    const long vector_stride = (long)blocks * 32;
+    const __m256i ones = _mm256_set1_epi16(1);
+    for (int b = 0; b < blocks; b++) {
+        const uint8_t *block = group + (long)b * 272;
+        __m256i sums[4];
+        for (int v = 0; v < vectors; v++) sums[v] = _mm256_setzero_si256();
+        for (int j = 0; j < 8; j++) {
+            const __m256i w = _mm256_loadu_si256((const __m256i *)(block + 16 + 32 * j));
+            const __m256i magnitude = _mm256_sign_epi8(w, w);
+            for (int v = 0; v < vectors; v++) {
+                int x0;
+                memcpy(&x0, q + v * vector_stride + b * 32 + 4 * j, 4);
+                // |w| × x with w's sign; pairs reach 2·127·127, so widened to 32 bits at once.
+                const __m256i pairs = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(_mm256_set1_epi32(x0), w));
+                sums[v] = _mm256_add_epi32(sums[v], _mm256_madd_epi16(pairs, ones));
+            }
+        }
+        const __m256 d = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)block));
+        for (int v = 0; v < vectors; v++) {
+            const float *s = scales + 2 * ((long)v * blocks + b);
+            acc[v] = _mm256_add_ps(acc[v], _mm256_mul_ps(_mm256_cvtepi32_ps(sums[v]), _mm256_mul_ps(d, _mm256_broadcast_ss(s))));
+        }
+    }
+    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(out + 8 * v, acc[v]);
+}
+
+#define GROUP_FOR(KERNEL) \
+    switch (n) { \
+    case 1: KERNEL(group, qv, sv, blocks, 1, values); break; \
+    case 2: KERNEL(group, qv, sv, blocks, 2, values); break; \
+    case 3: KERNEL(group, qv, sv, blocks, 3, values); break; \
+    default: KERNEL(group, qv, sv, blocks, 4, values); break; \
+    }
+
+void maas_groups_q8(int type, const uint8_t *data, int first, int last, int rows, const int8_t *q, const float *scales, int blocks,
+                    int count, float *out) {
+    const int kind = type == 8 ? 8 : 3;
+    const long bytes = group_block_bytes(kind) * blocks;
+    float values[32];
+    for (int g = first; g < last; g++) {
+        const uint8_t *group = data + (long)g * bytes;
+        for (int v0 = 0; v0 < count; v0 += 4) {
+            const int n = count - v0 < 4 ? count - v0 : 4;
+            const int8_t *qv = q + (long)v0 * blocks * 32;
+            const float *sv = scales + 2L * v0 * blocks;
+            if (kind == 8) { GROUP_FOR(group_q8) } else { GROUP_FOR(group_q4) }
+            for (int v = 0; v < n; v++) {
+                for (int r = 0; r < 8 && 8 * g + r < rows; r++) out[(long)(v0 + v) * rows + 8 * g + r] = values[8 * v + r];
+            }
         }
     }
 }

@@ -122,6 +122,13 @@ public final class GGUFFile: @unchecked Sendable {
         if length > 0 { madvise(UnsafeMutableRawPointer(mutating: mapping), length, MADV_DONTNEED) }
     }
 
+    /// Releases the mapped pages that lie wholly inside a tensor, once a repacked copy replaces it.
+    public func releasePages(of info: TensorInfo) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (dataStart + info.offset + page - 1) / page * page, end = (dataStart + info.offset + info.byteCount) / page * page
+        if end > start { madvise(UnsafeMutableRawPointer(mutating: mapping + start), end - start, MADV_DONTNEED) }
+    }
+
     deinit { munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength) }
 
     /// The bytes of a tensor, in place.

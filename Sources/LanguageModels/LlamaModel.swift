@@ -29,8 +29,8 @@ public final class LlamaModel: @unchecked Sendable {
     /// The rotary frequencies θ_i = base^(−2i/d), per pair.
     let ropeFrequencies: [Double]
 
-    /// How decode steps multiply activations with the quantized weights (prompts of more than
-    /// 16 tokens always run in Float32, through SGEMM).
+    /// How every product (prompts and decode steps) multiplies activations with the quantized
+    /// weights. `.int8` repacks the matrices at load; `.float32` reads them in place.
     public let activations: QuantizedMatrix.ActivationPrecision
 
     public init(path: String, activations: QuantizedMatrix.ActivationPrecision = .int8) throws {
@@ -56,7 +56,15 @@ public final class LlamaModel: @unchecked Sendable {
         let tokenizer = self.tokenizer
         endTokens = Set([tokenizer.eos] + ["<|im_end|>", "<|eot_id|>", "<|end|>"].compactMap { tokenizer.id(ofToken: $0) })
         let file = self.file
-        func matrix(_ name: String) throws -> QuantizedMatrix { try QuantizedMatrix(file, try file.tensor(name)) }
+        // With 8-bit activations the matrices are repacked for the integer kernels and their
+        // mapped pages released: the weights stay resident once, in the repacked copy.
+        func matrix(_ name: String) throws -> QuantizedMatrix {
+            let info = try file.tensor(name)
+            let matrix = try QuantizedMatrix(file, info)
+            guard activations == .int8, let repacked = matrix.interleaved() else { return matrix }
+            file.releasePages(of: info)
+            return repacked
+        }
         func vector(_ name: String) throws -> [Float] {
             let q = try matrix(name)
             var out = [Float](repeating: 0, count: q.columns)

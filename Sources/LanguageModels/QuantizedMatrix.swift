@@ -9,8 +9,9 @@ import Tensor
 public struct QuantizedMatrix: @unchecked Sendable {
     /// How activations meet the weights in products of up to 16 vectors (a decode step).
     public enum ActivationPrecision: Sendable {
-        /// Rounded to 8 bits per block of 32, with integer multiply-adds (as llama.cpp does): the
-        /// products cost a third of the Float ones and move logits by a few hundredths.
+        /// Rounded to 8 bits per block of 32, with integer multiply-adds (as llama.cpp does), on
+        /// matrices repacked by `interleaved()`: the products cost a fraction of the Float ones
+        /// and move logits by a few hundredths.
         case int8
         /// Float32 times the dequantized weights: the exact arithmetic of the stored weights.
         case float32
@@ -20,6 +21,10 @@ public struct QuantizedMatrix: @unchecked Sendable {
     public let rows: Int, columns: Int
     let data: UnsafeRawPointer
     let rowBytes: Int
+    /// Whether `data` holds the rows repacked in groups of eight for the integer products
+    /// (`maas_interleave8`, owned by `repacked`) instead of GGUF's rows in the mapping.
+    public let isInterleaved: Bool
+    private let repacked: OwnedBytes?
 
     init(_ file: GGUFFile, _ info: GGUFFile.TensorInfo) throws {
         guard info.dimensions.count == 2 || (info.dimensions.count == 1) else {
@@ -34,6 +39,25 @@ public struct QuantizedMatrix: @unchecked Sendable {
         }
         rowBytes = columns / type.block.elements * type.block.bytes
         data = file.data(info)
+        isInterleaved = false
+        repacked = nil
+    }
+
+    private init(_ other: QuantizedMatrix, interleavedInto bytes: OwnedBytes) {
+        (type, rows, columns, rowBytes) = (other.type, other.rows, other.columns, other.rowBytes)
+        data = UnsafeRawPointer(bytes.pointer)
+        isInterleaved = true
+        repacked = bytes
+    }
+
+    /// The matrix repacked for products with 8-bit activations (a copy the size of the original,
+    /// so the mapped pages can be released); nil for types without integer kernels.
+    public func interleaved() -> QuantizedMatrix? {
+        guard let kind = kernelKind, !isInterleaved else { return nil }
+        let blocks = Int32(columns / 32)
+        let bytes = OwnedBytes(count: maas_interleaved8_bytes(kind, Int32(rows), blocks))
+        maas_interleave8(kind, data.assumingMemoryBound(to: UInt8.self), rowBytes, Int32(rows), blocks, bytes.pointer.assumingMemoryBound(to: UInt8.self))
+        return QuantizedMatrix(self, interleavedInto: bytes)
     }
 
     /// The ggml type id the C kernels take (integer and multi-vector products), for the types they handle.
@@ -48,6 +72,10 @@ public struct QuantizedMatrix: @unchecked Sendable {
 
     /// Values of one row as Float.
     public func dequantizeRow(_ row: Int, into out: UnsafeMutablePointer<Float>) {
+        if isInterleaved {
+            maas_dequantize_interleaved8(kernelKind!, data.assumingMemoryBound(to: UInt8.self), Int32(columns / 32), Int32(row), out)
+            return
+        }
         let base = data + row * rowBytes
         switch type {
         case .f32: out.update(from: base.assumingMemoryBound(to: Float.self), count: columns)
@@ -68,85 +96,96 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
     /// each region costs a hand-off between threads, and a decode step runs ~150 of them.
     ///
-    /// With 8-bit activations every vector's products are computed the same way whatever the
-    /// count (a prompt, a batch of sequences, one token), so a sequence's logits do not depend on
-    /// what it was batched with, and a cached prefix equals a recomputed one. Float32 activations
-    /// take SGEMM beyond 16 vectors.
+    /// With 8-bit activations (on interleaved matrices) every vector's products are computed the
+    /// same way whatever the count (a prompt, a batch of sequences, one token), so a sequence's
+    /// logits do not depend on what it was batched with, and a cached prefix equals a recomputed
+    /// one. Float32 activations take SGEMM beyond 16 vectors.
     static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>,
                          count: Int, activations: ActivationPrecision) {
         guard let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
             for job in jobs { job.matrix.multiply(x, count: count, into: job.output, activations: activations) }
             return
         }
-        let blocks = columns / 32
-        let integer = activations == .int8 && jobs.allSatisfy { $0.matrix.kernelKind != nil }
-        if !integer && count > 16 {
+        if activations == .int8 && jobs.allSatisfy(\.matrix.isInterleaved) {
+            multiplyInterleaved(jobs, x, count: count)
+            return
+        }
+        if count > 16 {
             for job in jobs { job.matrix.multiplyMany(x, count: count, into: job.output) }
             return
         }
-        // Integer products take the activations rounded to 8 bits per block; the Float ones take
-        // per-block sums of x, so that Q4_1's minimum term costs one multiply per block. Several
-        // vectors go through the kernel in chunks of 16, four per register: each chunk's scales
-        // are regrouped by block and padded with zero vectors to a multiple of four.
-        var quantized = [Int8](repeating: 0, count: integer ? (count + 3) / 4 * 4 * columns : 0)  // zero vectors pad the last four
-        var scales = [Float](repeating: 0, count: integer ? 2 * ((count + 15) / 16 * 16) * blocks : 0)
-        var sums = [Float](repeating: 0, count: integer ? 0 : blocks * count)
-        if integer {
-            quantized.withUnsafeMutableBufferPointer { q in
-                scales.withUnsafeMutableBufferPointer { d in
-                    // Several vectors' scales are written vector by vector here, then regrouped.
-                    var byVector = [Float](repeating: 0, count: count > 1 ? 2 * 16 * blocks : 0)
-                    for chunk in stride(from: 0, to: count, by: 16) {
-                        let n = min(16, count - chunk), target = d.baseAddress! + 2 * chunk * blocks
-                        for i in 0..<n {
-                            byVector.withUnsafeMutableBufferPointer { v in
-                                maas_quantize_q8(x + (chunk + i) * columns, Int32(blocks), q.baseAddress! + (chunk + i) * columns,
-                                                 (count == 1 ? target : v.baseAddress!) + 2 * i * blocks)
-                            }
-                        }
-                        if count > 1 { maas_transpose_scales(byVector, Int32(blocks), Int32(n), Int32((n + 3) / 4 * 4), target) }
-                    }
-                }
-            }
-        } else {
-            for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
-        }
+        precondition(!jobs.contains { $0.matrix.isInterleaved }, "Float32 products read GGUF's row layout; interleaved matrices take 8-bit activations")
+        let blocks = columns / 32
+        // Q4_1's minimum term takes per-block sums of x: one multiply per block.
+        var sums = [Float](repeating: 0, count: blocks * count)
+        for i in 0..<count { for b in 0..<blocks { var s: Float = 0; for j in 0..<32 { s += x[i * columns + b * 32 + j] }; sums[i * blocks + b] = s } }
         let starts = jobs.reduce(into: [0]) { $0.append($0.last! + $1.matrix.rows) }
         let total = starts.last!
-        // Small products run inline: a thread hand-off costs more than they do. Otherwise about
-        // four items per thread: each thread streams long runs of rows, which the hardware
-        // prefetcher follows (32-row items read the weights at 15 GB/s on two cores, 256-row 20).
-        let rowsPerItem = total * columns * count >= 1 << 17 ? max(32, (total + 4 * ComputeThreads.count - 1) / (4 * ComputeThreads.count)) : total
-        quantized.withUnsafeBufferPointer { q in
-            scales.withUnsafeBufferPointer { d in
-                sums.withUnsafeBufferPointer { s in
-                    let (q, d, s) = (q.baseAddress, d.baseAddress, s.baseAddress)
-                    DecodeThreads.run((total + rowsPerItem - 1) / rowsPerItem) { item in
-                        let range = item * rowsPerItem..<min(total, (item + 1) * rowsPerItem)
-                        // The item's rows, cut at matrix boundaries.
-                        for (job, (matrix, output)) in jobs.enumerated() where starts[job] < range.upperBound && range.lowerBound < starts[job + 1] {
-                            let rows = max(range.lowerBound, starts[job]) - starts[job]..<min(range.upperBound, starts[job + 1]) - starts[job]
-                            if integer {
-                                maas_rows_q8(matrix.kernelKind!, matrix.data.assumingMemoryBound(to: UInt8.self), matrix.rowBytes,
-                                             Int32(rows.lowerBound), Int32(rows.upperBound), Int32(matrix.rows), q, d, Int32(blocks),
-                                             Int32(count), output)
-                                continue
+        let rowsPerItem = itemSize(total, columns: columns, count: count, unit: 1)
+        sums.withUnsafeBufferPointer { s in
+            let s = s.baseAddress!
+            DecodeThreads.run((total + rowsPerItem - 1) / rowsPerItem) { item in
+                forEachJobRange(jobs, starts: starts, item * rowsPerItem..<min(total, (item + 1) * rowsPerItem)) { matrix, output, rows in
+                    for r in rows {
+                        if count > 1, let kind = matrix.kernelKind, !matrix.isInterleaved {
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { values in
+                                maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x,
+                                                    Int32(columns), Int32(blocks), Int32(count), values.baseAddress!)
+                                for i in 0..<count { output[i * matrix.rows + r] = values[i] }
                             }
-                            for r in rows {
-                                if count > 1, let kind = matrix.kernelKind {
-                                    withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { values in
-                                        maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x,
-                                                            Int32(columns), Int32(blocks), Int32(count), values.baseAddress!)
-                                        for i in 0..<count { output[i * matrix.rows + r] = values[i] }
-                                    }
-                                } else {
-                                    for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: s! + i * blocks) }
-                                }
-                            }
+                        } else {
+                            for i in 0..<count { output[i * matrix.rows + r] = matrix.dot(row: r, x + i * columns, blockSums: s + i * blocks) }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The integer products: activations rounded to 8 bits per block, then each item's groups of
+    /// eight rows against every vector.
+    private static func multiplyInterleaved(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)],
+                                            _ x: UnsafePointer<Float>, count: Int) {
+        let columns = jobs[0].matrix.columns, blocks = columns / 32
+        var quantized = [Int8](repeating: 0, count: count * columns)
+        var scales = [Float](repeating: 0, count: 2 * count * blocks)
+        quantized.withUnsafeMutableBufferPointer { q in
+            scales.withUnsafeMutableBufferPointer { d in
+                for i in 0..<count { maas_quantize_q8(x + i * columns, Int32(blocks), q.baseAddress! + i * columns, d.baseAddress! + 2 * i * blocks) }
+            }
+        }
+        let starts = jobs.reduce(into: [0]) { $0.append($0.last! + ($1.matrix.rows + 7) / 8) }  // in groups of eight rows
+        let total = starts.last!
+        let groupsPerItem = itemSize(total * 8, columns: columns, count: count, unit: 8) / 8
+        quantized.withUnsafeBufferPointer { q in
+            scales.withUnsafeBufferPointer { d in
+                let (q, d) = (q.baseAddress!, d.baseAddress!)
+                DecodeThreads.run((total + groupsPerItem - 1) / groupsPerItem) { item in
+                    forEachJobRange(jobs, starts: starts, item * groupsPerItem..<min(total, (item + 1) * groupsPerItem)) { matrix, output, groups in
+                        maas_groups_q8(matrix.kernelKind!, matrix.data.assumingMemoryBound(to: UInt8.self), Int32(groups.lowerBound),
+                                       Int32(groups.upperBound), Int32(matrix.rows), q, d, Int32(blocks), Int32(count), output)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Rows (a multiple of `unit`) per parallel item. Small products run inline: a thread hand-off
+    /// costs more than they do. Otherwise about four items per thread: each thread streams long
+    /// runs of rows, which the hardware prefetcher follows (32-row items read the weights at
+    /// 15 GB/s on two cores, 256-row 20).
+    private static func itemSize(_ rows: Int, columns: Int, count: Int, unit: Int) -> Int {
+        guard rows * columns * count >= 1 << 17 else { return rows }
+        let quarter = (rows + 4 * ComputeThreads.count - 1) / (4 * ComputeThreads.count)
+        return (max(32, quarter) + unit - 1) / unit * unit
+    }
+
+    /// Calls `body` with each job whose units (rows or groups, numbered across the jobs from
+    /// `starts`) meet `range`, and the part of its own units that does: an item cut at matrix boundaries.
+    private static func forEachJobRange(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], starts: [Int], _ range: Range<Int>,
+                                        _ body: (QuantizedMatrix, UnsafeMutablePointer<Float>, Range<Int>) -> Void) {
+        for (job, (matrix, output)) in jobs.enumerated() where starts[job] < range.upperBound && range.lowerBound < starts[job + 1] {
+            body(matrix, output, max(range.lowerBound, starts[job]) - starts[job]..<min(range.upperBound, starts[job + 1]) - starts[job])
         }
     }
 
@@ -196,4 +235,11 @@ public struct QuantizedMatrix: @unchecked Sendable {
 @inline(__always)
 func half(_ base: UnsafeRawPointer, _ offset: Int) -> Float {
     Float(Float16(bitPattern: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt16.self))))
+}
+
+/// Bytes a repacked matrix owns (the mapping's pages it came from are released).
+final class OwnedBytes: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(count: Int) { pointer = .allocate(byteCount: count, alignment: 64) }
+    deinit { pointer.deallocate() }
 }

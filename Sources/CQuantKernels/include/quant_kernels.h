@@ -21,25 +21,26 @@ void maas_dot_rows_multi(int type, const uint8_t *row, const float *x, int strid
 /// d = max|x| / 127; `scales` holds a pair per block, d and d · Σ q (Q4_1's minimum term).
 void maas_quantize_q8(const float *x, int blocks, int8_t *q, float *scales);
 
-/// A weight row (ggml type 2 = Q4_0, 3 = Q4_1, 8 = Q8_0) · 8-bit activations, with integer
-/// multiply-adds per block (AVX2 maddubs) and one Float scale per block. Bit-for-bit equal to
-/// the same vector's lane of `maas_dot_q8_quads` (see quant_kernels.c).
-float maas_dot_q8(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks);
+/// Bytes that `maas_interleave8` writes for a matrix of `rows` rows of `blocks` blocks (rows
+/// padded with zero rows to a multiple of eight).
+long maas_interleaved8_bytes(int type, int rows, int blocks);
 
-/// A row against 4·quads (≤ 16) quantized vectors (vector v at q + v·blocks·32, zero vectors as
-/// padding), with scales laid out by `maas_transpose_scales`.
-void maas_dot_q8_quads(int type, const uint8_t *row, const int8_t *q, const float *scales, int blocks, int quads, float *out);
+/// Repacks a GGUF matrix (ggml type 2 = Q4_0, 3 = Q4_1, 8 = Q8_0; `rows` rows of `row_bytes`)
+/// into groups of eight rows for the integer products: per group and block, the eight rows' F16
+/// scales, for the 4-bit types their F16 minimums (Q4_0's is −8·d), then the weights as eight
+/// 32-byte registers (Q8_0) or four registers of nibble pairs (4-bit), in which each row's lane
+/// holds four consecutive weights.
+void maas_interleave8(int type, const uint8_t *data, long row_bytes, int rows, int blocks, uint8_t *out);
 
-/// Scale pairs of `count` vectors (as `maas_quantize_q8` writes them, vector after vector)
-/// regrouped by block for `maas_dot_q8_quads`: out[(2b + k)·padded + v], zero for v ≥ count.
-void maas_transpose_scales(const float *scales, int blocks, int count, int padded, float *out);
+/// One row of an interleaved matrix as Float32 (a token embedding).
+void maas_dequantize_interleaved8(int type, const uint8_t *data, int blocks, int row, float *out);
 
-/// Rows first ..< last of a quantized matrix (`rows` rows of `row_bytes`) against `count`
-/// prepared vectors: out[v·rows + r]. One vector takes scales as `maas_quantize_q8` wrote them;
-/// several go in chunks of 16 (scales of chunk c at scales + 2·16·c·blocks, regrouped by
-/// `maas_transpose_scales` and padded to a multiple of four).
-void maas_rows_q8(int type, const uint8_t *data, long row_bytes, int first, int last, int rows, const int8_t *q, const float *scales,
-                  int blocks, int count, float *out);
+/// Groups first ..< last of an interleaved matrix of `rows` rows against `count` vectors
+/// quantized by `maas_quantize_q8` (vector v's bytes at q + v·blocks·32, its scale pairs at
+/// scales + 2·v·blocks): out[v·rows + r]. Each vector's products are bit-for-bit the same
+/// whatever `count` is.
+void maas_groups_q8(int type, const uint8_t *data, int first, int last, int rows, const int8_t *q, const float *scales, int blocks,
+                    int count, float *out);
 
 /// Attention of `group` query heads (d floats apart in `queries` and `out`) that share one cached
 /// key/value head: scores = scale · query · key_t for t < visible (keys and values `stride` floats
