@@ -45,18 +45,29 @@ static inline float exponentiate(float *scores, int count, float peak) {
     return 1.0f / sum;
 }
 
+/// Eight cached values from element i of a row stored as F16 (`half`) or F32.
+static inline __m256 load8(const void *row, long i, const int half) {
+    return half ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)row + i))) : _mm256_loadu_ps((const float *)row + i);
+}
+
+static inline float load1(const void *row, long i, const int half) {
+    return half ? _cvtsh_ss(((const uint16_t *)row)[i]) : ((const float *)row)[i];
+}
+
 /// G query heads that share one key/value head (grouped-query attention), so every cached key
-/// and value is read once for all G instead of once per head. G is a constant in each copy.
-__attribute__((always_inline)) static inline void attend_group(const int G, const float *queries, const float *keys, const float *values, int stride, int visible,
-                                int d, float scale, float *scores, float *out) {
+/// and value is read once for all G instead of once per head. G and the cache's precision are
+/// constants in each copy.
+__attribute__((always_inline)) static inline void attend_group(const int G, const int half, const float *queries, const void *keys,
+                                                              const void *values, int stride, int visible, int d, float scale,
+                                                              float *scores, float *out) {
     float peak[4] = {-3.0e38f, -3.0e38f, -3.0e38f, -3.0e38f};
     for (int t = 0; t < visible; t++) {
-        const float *key = keys + (long)t * stride;
+        const long key = (long)t * stride;
         __m256 even[4], odd[4];
         for (int g = 0; g < G; g++) { even[g] = _mm256_setzero_ps(); odd[g] = _mm256_setzero_ps(); }
         int j = 0;
         for (; j + 16 <= d; j += 16) {
-            const __m256 k0 = _mm256_loadu_ps(key + j), k1 = _mm256_loadu_ps(key + j + 8);
+            const __m256 k0 = load8(keys, key + j, half), k1 = load8(keys, key + j + 8, half);
             for (int g = 0; g < G; g++) {
                 even[g] = _mm256_fmadd_ps(_mm256_loadu_ps(queries + g * d + j), k0, even[g]);
                 odd[g] = _mm256_fmadd_ps(_mm256_loadu_ps(queries + g * d + j + 8), k1, odd[g]);
@@ -64,7 +75,7 @@ __attribute__((always_inline)) static inline void attend_group(const int G, cons
         }
         for (int g = 0; g < G; g++) {
             float dot = sum8(_mm256_add_ps(even[g], odd[g]));
-            for (int i = j; i < d; i++) dot += queries[g * d + i] * key[i];
+            for (int i = j; i < d; i++) dot += queries[g * d + i] * load1(keys, key + i, half);
             const float score = dot * scale;
             scores[g * visible + t] = score;
             if (score > peak[g]) peak[g] = score;
@@ -78,8 +89,8 @@ __attribute__((always_inline)) static inline void attend_group(const int G, cons
         __m256 low[4], high[4];
         for (int g = 0; g < G; g++) { low[g] = _mm256_setzero_ps(); high[g] = _mm256_setzero_ps(); }
         for (int t = 0; t < visible; t++) {
-            const float *value = values + (long)t * stride + j;
-            const __m256 v0 = _mm256_loadu_ps(value), v1 = _mm256_loadu_ps(value + 8);
+            const long value = (long)t * stride + j;
+            const __m256 v0 = load8(values, value, half), v1 = load8(values, value + 8, half);
             for (int g = 0; g < G; g++) {
                 const __m256 p = _mm256_broadcast_ss(scores + g * visible + t);
                 low[g] = _mm256_fmadd_ps(p, v0, low[g]);
@@ -95,25 +106,57 @@ __attribute__((always_inline)) static inline void attend_group(const int G, cons
     for (; j < d; j++) {
         for (int g = 0; g < G; g++) {
             float acc = 0;
-            for (int t = 0; t < visible; t++) acc += scores[g * visible + t] * values[(long)t * stride + j];
+            for (int t = 0; t < visible; t++) acc += scores[g * visible + t] * load1(values, (long)t * stride + j, half);
             out[g * d + j] = acc * inverse[g];
         }
     }
 }
 
-void maas_attend_group(const float *queries, int group, const float *keys, const float *values, int stride, int visible, int d,
+#define ATTEND_FOR(HALF) \
+    switch (group) { \
+    case 1: attend_group(1, HALF, queries, keys, values, stride, visible, d, scale, scores, out); break; \
+    case 2: attend_group(2, HALF, queries, keys, values, stride, visible, d, scale, scores, out); break; \
+    case 3: attend_group(3, HALF, queries, keys, values, stride, visible, d, scale, scores, out); break; \
+    default: attend_group(4, HALF, queries, keys, values, stride, visible, d, scale, scores, out); break; \
+    }
+
+void maas_attend_group(const float *queries, int group, const void *keys, const void *values, int half, int stride, int visible, int d,
                        float scale, float *scores, float *out) {
-    switch (group) {
-    case 1: attend_group(1, queries, keys, values, stride, visible, d, scale, scores, out); break;
-    case 2: attend_group(2, queries, keys, values, stride, visible, d, scale, scores, out); break;
-    case 3: attend_group(3, queries, keys, values, stride, visible, d, scale, scores, out); break;
-    case 4: attend_group(4, queries, keys, values, stride, visible, d, scale, scores, out); break;
-    default:  // larger groups: four heads at a time
+    if (group > 4) {  // larger groups: four heads at a time
         for (int g = 0; g < group; g += 4) {
             const int heads = group - g < 4 ? group - g : 4;
-            maas_attend_group(queries + g * d, heads, keys, values, stride, visible, d, scale, scores, out + g * d);
+            maas_attend_group(queries + g * d, heads, keys, values, half, stride, visible, d, scale, scores, out + g * d);
         }
+        return;
     }
+    if (half) { ATTEND_FOR(1) } else { ATTEND_FOR(0) }
+}
+
+float maas_exp_scaled(const float *x, float shift, float scale, float *out, long count) {
+    const __m256 offset = _mm256_set1_ps(shift), factor = _mm256_set1_ps(scale);
+    __m256 total = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 e = exp8(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i), offset), factor));
+        _mm256_storeu_ps(out + i, e);
+        total = _mm256_add_ps(total, e);
+    }
+    float sum = sum8(total);
+    for (; i < count; i++) {
+        float lanes[8] = {(x[i] - shift) * scale}, e[8];
+        _mm256_storeu_ps(e, exp8(_mm256_loadu_ps(lanes)));
+        out[i] = e[0];
+        sum += e[0];
+    }
+    return sum;
+}
+
+void maas_store_half(const float *x, uint16_t *out, long count) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        _mm_storeu_si128((__m128i *)(out + i), _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    }
+    for (; i < count; i++) out[i] = _cvtss_sh(x[i], _MM_FROUND_TO_NEAREST_INT);
 }
 
 void maas_swiglu(float *gate, const float *up, long count) {

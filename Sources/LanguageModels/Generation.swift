@@ -1,3 +1,4 @@
+import CQuantKernels
 import Foundation
 import Tensor
 
@@ -18,9 +19,15 @@ public struct SamplingOptions: Sendable {
 public enum FinishReason: String, Sendable { case stop, length }
 
 /// Picks tokens from logits: greedy, or temperature with top-k and top-p (nucleus) filtering.
+///
+/// A sampled token costs O(vocabulary): one vector pass of exponentials, then only the tokens
+/// that can be in the top k or the nucleus are sorted (a full sort of SmolLM2's 49,152 logits
+/// took milliseconds per token, and a decode step samples for every sequence it holds).
 public struct Sampler {
     let options: SamplingOptions
     var random: SeededGenerator
+    /// exp((logit − max) / temperature) per token, kept between calls.
+    private var weights: [Float] = []
 
     public init(_ options: SamplingOptions) {
         self.options = options
@@ -28,34 +35,58 @@ public struct Sampler {
         random = SeededGenerator(seed: options.seed ?? system.next())
     }
 
-    public mutating func next(_ logits: [Float]) -> Int32 {
-        if options.temperature <= 0 || options.topK == 1 {
-            var best = 0
-            for i in logits.indices where logits[i] > logits[best] { best = i }
-            return Int32(best)
-        }
-        var candidates = logits.indices.map { (id: $0, logit: logits[$0] / options.temperature) }
-        candidates.sort { $0.logit > $1.logit }
-        if options.topK > 0 && options.topK < candidates.count { candidates.removeLast(candidates.count - options.topK) }
-        let maximum = candidates[0].logit
-        var probabilities = candidates.map { expf($0.logit - maximum) }
-        let total = probabilities.reduce(0, +)
-        probabilities = probabilities.map { $0 / total }
-        var kept = probabilities.count
-        if options.topP < 1 {
-            var cumulative: Float = 0
-            for (i, p) in probabilities.enumerated() {
-                cumulative += p
-                if cumulative >= options.topP { kept = i + 1; break }
+    public mutating func next(_ logits: [Float]) -> Int32 { logits.withUnsafeBufferPointer { next($0) } }
+
+    public mutating func next(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
+        var best = 0
+        for i in logits.indices where logits[i] > logits[best] { best = i }
+        if options.temperature <= 0 || options.topK == 1 { return Int32(best) }
+        let count = logits.count
+        if weights.count != count { weights = [Float](repeating: 0, count: count) }
+        let total = weights.withUnsafeMutableBufferPointer { maas_exp_scaled(logits.baseAddress!, logits[best], 1 / options.temperature, $0.baseAddress!, count) }
+        let limited = options.topK > 0 && options.topK < count
+        if !limited && options.topP >= 1 { return weights.withUnsafeBufferPointer { draw(from: 0..<count, weights: $0, mass: total) } }
+        return weights.withUnsafeBufferPointer { weights in
+            // Candidates are the tokens whose weight (1 for the most likely) reaches a floor. The
+            // floor drops until they hold the top k, or the nucleus: every token left out is
+            // less likely than every candidate, so the answer is the full sort's.
+            for floor: Float in [1e-6, 1e-15, 0] {
+                var candidates: [Int] = []
+                for i in 0..<count where weights[i] >= floor { candidates.append(i) }
+                candidates.sort { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }
+                let complete = floor == 0 || candidates.count == count
+                var pool = total
+                if limited {
+                    guard candidates.count >= options.topK || complete else { continue }
+                    candidates.removeLast(max(0, candidates.count - options.topK))
+                    pool = candidates.reduce(0) { $0 + weights[$1] }
+                }
+                var kept = candidates.count
+                if options.topP < 1 {
+                    var cumulative: Float = 0, found = false
+                    for (i, id) in candidates.enumerated() {
+                        cumulative += weights[id]
+                        if cumulative >= options.topP * pool { kept = i + 1; found = true; break }
+                    }
+                    if !found && !limited && !complete { continue }
+                }
+                let nucleus = candidates[0..<kept]
+                return draw(from: nucleus, weights: weights, mass: nucleus.reduce(0) { $0 + weights[$1] })
             }
+            return Int32(best)  // unreachable: the last floor admits every token
         }
-        let mass = probabilities[0..<kept].reduce(0, +)
-        var draw = random.nextUniform() * mass
-        for i in 0..<kept {
-            draw -= probabilities[i]
-            if draw <= 0 { return Int32(candidates[i].id) }
+    }
+
+    /// One token from `tokens` with probability weight / mass.
+    private mutating func draw<Tokens: Collection<Int>>(from tokens: Tokens, weights: UnsafeBufferPointer<Float>, mass: Float) -> Int32 {
+        var remaining = random.nextUniform() * mass
+        var last = tokens.first!
+        for id in tokens where weights[id] > 0 {
+            remaining -= weights[id]
+            if remaining < 0 { return Int32(id) }
+            last = id
         }
-        return Int32(candidates[kept - 1].id)
+        return Int32(last)  // rounding left a little of the draw over
     }
 }
 
@@ -141,6 +172,10 @@ public struct SequenceState {
     /// Samples the next token from `logits` and applies the stop rules; `onPiece` gets the text
     /// to emit and returns false to stop. Returns the token to feed next, or nil when finished.
     public mutating func accept(_ logits: [Float], capacityLeft: Int, onPiece: (String) -> Bool) -> Int32? {
+        logits.withUnsafeBufferPointer { accept($0, capacityLeft: capacityLeft, onPiece: onPiece) }
+    }
+
+    public mutating func accept(_ logits: UnsafeBufferPointer<Float>, capacityLeft: Int, onPiece: (String) -> Bool) -> Int32? {
         guard finish == nil else { return nil }
         let token = sampler.next(logits)
         if endTokens.contains(token) { return end(.stop, onPiece) }

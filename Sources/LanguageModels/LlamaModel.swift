@@ -96,23 +96,43 @@ public final class LlamaModel: @unchecked Sendable {
     public var weightBytes: Int { file.tensors.values.reduce(0) { $0 + $1.byteCount } }
 
     /// One sequence's keys and values for every layer, and the tokens they came from. The cache
-    /// is allocated once and only the pages a sequence reaches become resident.
+    /// is allocated once and only the pages a sequence reaches become resident. Rows are F16 for
+    /// models with 8-bit activations (llama.cpp's default cache: half the bytes that each decode
+    /// step streams through attention) and F32 for the Float32 reference.
     public final class Session: @unchecked Sendable {
         public let capacity: Int
         public internal(set) var tokens: [Int32] = []
-        let keys: [UnsafeMutablePointer<Float>], values: [UnsafeMutablePointer<Float>]
+        let keys: [UnsafeMutableRawPointer], values: [UnsafeMutableRawPointer]
         let width: Int
+        let isHalf: Bool
 
         public init(model: LlamaModel, capacity: Int) {
             let capacity = min(capacity, model.config.contextLength)
             let width = model.config.kvHeads * model.config.headDimension
             self.capacity = capacity
             self.width = width
-            keys = (0..<model.config.layers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: capacity * width) }
-            values = (0..<model.config.layers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: capacity * width) }
+            isHalf = model.activations == .int8
+            let bytes = capacity * width * (isHalf ? 2 : 4)
+            keys = (0..<model.config.layers).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
+            values = (0..<model.config.layers).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
         }
 
         deinit { for pointer in keys + values { pointer.deallocate() } }
+
+        /// Bytes of one cached row (one layer's keys or values for one token).
+        var rowBytes: Int { width * (isHalf ? 2 : 4) }
+
+        /// Caches one token's keys and values for a layer.
+        func store(layer: Int, position: Int, keys key: UnsafePointer<Float>, values value: UnsafePointer<Float>) {
+            let (keyRow, valueRow) = (keys[layer] + position * rowBytes, values[layer] + position * rowBytes)
+            if isHalf {
+                maas_store_half(key, keyRow.assumingMemoryBound(to: UInt16.self), width)
+                maas_store_half(value, valueRow.assumingMemoryBound(to: UInt16.self), width)
+            } else {
+                keyRow.copyMemory(from: key, byteCount: rowBytes)
+                valueRow.copyMemory(from: value, byteCount: rowBytes)
+            }
+        }
 
         public var length: Int { tokens.count }
         /// Forgets everything after the first `count` tokens (a shared prefix is kept).
@@ -121,11 +141,11 @@ public final class LlamaModel: @unchecked Sendable {
         /// this session's: a prompt that shares a prefix with a sequence another request is
         /// decoding starts from a copy of that prefix instead of recomputing it.
         public func copyPrefix(from other: Session, count: Int) {
-            precondition(width == other.width && keys.count == other.keys.count, "sessions of different models")
+            precondition(width == other.width && keys.count == other.keys.count && isHalf == other.isHalf, "sessions of different models")
             let count = min(count, other.length, capacity)
             for layer in keys.indices {
-                keys[layer].update(from: other.keys[layer], count: count * width)
-                values[layer].update(from: other.values[layer], count: count * width)
+                keys[layer].copyMemory(from: other.keys[layer], byteCount: count * rowBytes)
+                values[layer].copyMemory(from: other.values[layer], byteCount: count * rowBytes)
             }
             tokens = Array(other.tokens.prefix(count))
         }
@@ -138,7 +158,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
 
         /// Bytes the cache can hold.
-        public var bytes: Int { 2 * keys.count * capacity * width * 4 }
+        public var bytes: Int { 2 * keys.count * capacity * rowBytes }
     }
 
     /// Feeds `tokens` after the session's cached ones; returns the logits after the last.
@@ -154,11 +174,14 @@ public final class LlamaModel: @unchecked Sendable {
         var first = 0
         while tokens.count - first > chunk {
             let start = session.length
-            _ = run(tokens[first..<(first + chunk)].enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [])
+            var none: [Float] = []
+            run(tokens[first..<(first + chunk)].enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [], into: &none)
             first += chunk
         }
         let start = session.length
-        return run(tokens[first...].enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [tokens.count - first - 1])[0]
+        var logits: [Float] = []
+        run(tokens[first...].enumerated().map { (token: $1, session: session, position: start + $0) }, logitsFor: [tokens.count - first - 1], into: &logits)
+        return logits
     }
 
     /// Prompt tokens per pass (a multiple of the 16 vectors the integer kernels take at once).
@@ -168,6 +191,15 @@ public final class LlamaModel: @unchecked Sendable {
     /// sessions[i]. The weight products run over all rows together, so each weight is read once
     /// per step instead of once per sequence. Returns each sequence's next-token logits.
     public func step(_ tokens: [Int32], sessions: [Session]) throws -> [[Float]] {
+        var logits: [Float] = []
+        try step(tokens, sessions: sessions, logits: &logits)
+        let v = config.vocabulary
+        return tokens.indices.map { Array(logits[($0 * v)..<(($0 + 1) * v)]) }
+    }
+
+    /// `step` into a caller's buffer (sequence i's logits at i · vocabulary): a server keeps one
+    /// between steps instead of faulting in fresh pages for every step's megabytes of logits.
+    public func step(_ tokens: [Int32], sessions: [Session], logits: inout [Float]) throws {
         precondition(tokens.count == sessions.count, "one token per session")
         guard Set(sessions.map { ObjectIdentifier($0) }).count == sessions.count else {
             throw LanguageModelError.malformed(file.path, "a step takes one token per sequence")
@@ -175,11 +207,12 @@ public final class LlamaModel: @unchecked Sendable {
         for session in sessions where session.length + 1 > session.capacity {
             throw LanguageModelError.malformed(file.path, "a sequence reached its context of \(session.capacity) tokens")
         }
-        return run(zip(tokens, sessions).map { (token: $0, session: $1, position: $1.length) }, logitsFor: Array(tokens.indices))
+        run(zip(tokens, sessions).map { (token: $0, session: $1, position: $1.length) }, logitsFor: Array(tokens.indices), into: &logits)
     }
 
-    /// The transformer over rows that each carry a token, its sequence and its position.
-    func run(_ rows: [(token: Int32, session: Session, position: Int)], logitsFor selected: [Int]) -> [[Float]] {
+    /// The transformer over rows that each carry a token, its sequence and its position; the
+    /// selected rows' logits go to `logits` (row after row, resized if it does not fit).
+    func run(_ rows: [(token: Int32, session: Session, position: Int)], logitsFor selected: [Int], into logits: inout [Float]) {
         let c = config, n = rows.count, h = c.hidden, kvWidth = c.kvHeads * c.headDimension
         var x = [Float](repeating: 0, count: n * h)
         x.withUnsafeMutableBufferPointer { x in
@@ -216,8 +249,11 @@ public final class LlamaModel: @unchecked Sendable {
             for (i, row) in rows.enumerated() {
                 rotate(&q, row: i, width: h, heads: c.heads, by: rotations)
                 rotate(&k, row: i, width: kvWidth, heads: c.kvHeads, by: rotations)
-                k.withUnsafeBufferPointer { (row.session.keys[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
-                v.withUnsafeBufferPointer { (row.session.values[l] + row.position * kvWidth).update(from: $0.baseAddress! + i * kvWidth, count: kvWidth) }
+                k.withUnsafeBufferPointer { k in
+                    v.withUnsafeBufferPointer { v in
+                        row.session.store(layer: l, position: row.position, keys: k.baseAddress! + i * kvWidth, values: v.baseAddress! + i * kvWidth)
+                    }
+                }
             }
             attend(q, rows: rows, layer: l, into: &attended)
             attended.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.output.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
@@ -236,14 +272,13 @@ public final class LlamaModel: @unchecked Sendable {
         }
         for row in rows { row.session.tokens.append(row.token) }
         // Only the selected rows' logits are needed (the last prompt token, or every sequence of a step).
-        guard !selected.isEmpty else { return [] }
+        guard !selected.isEmpty else { return }
         var last = [Float](repeating: 0, count: selected.count * h)
         rmsNorm(selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }, outputNorm, into: &last, rows: selected.count)
-        var logits = [Float](repeating: 0, count: selected.count * c.vocabulary)
+        if logits.count != selected.count * c.vocabulary { logits = [Float](repeating: 0, count: selected.count * c.vocabulary) }
         last.withUnsafeBufferPointer { input in
             logits.withUnsafeMutableBufferPointer { output.multiply(input.baseAddress!, count: selected.count, into: $0.baseAddress!, activations: activations) }
         }
-        return (0..<selected.count).map { Array(logits[($0 * c.vocabulary)..<(($0 + 1) * c.vocabulary)]) }
     }
 
     func rmsNorm(_ x: [Float], _ weight: [Float], into out: inout [Float], rows: Int) {
@@ -276,7 +311,8 @@ public final class LlamaModel: @unchecked Sendable {
         let c = config, d = c.headDimension, kvWidth = c.kvHeads * d, group = c.heads / c.kvHeads, n = rows.count
         let scale = 1 / Float(d).squareRoot()
         let longest = rows.map(\.position).max()! + 1
-        let caches = rows.map { (keys: UnsafePointer($0.session.keys[l]), values: UnsafePointer($0.session.values[l]), visible: $0.position + 1) }
+        let caches = rows.map { (keys: UnsafeRawPointer($0.session.keys[l]), values: UnsafeRawPointer($0.session.values[l]), visible: $0.position + 1,
+                                 half: $0.session.isHalf) }
         q.withUnsafeBufferPointer { q in
             out.withUnsafeMutableBufferPointer { out in
                 let (qBase, oBase) = (q.baseAddress!, out.baseAddress!)
@@ -286,8 +322,9 @@ public final class LlamaModel: @unchecked Sendable {
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: group * longest) { scores in
                         for item in inline ? 0..<items : part..<part + 1 {
                             let i = item / c.kvHeads, kvHead = item % c.kvHeads, firstHead = kvHead * group
-                            let (keys, values, visible) = caches[i]
-                            maas_attend_group(qBase + i * c.hidden + firstHead * d, Int32(group), keys + kvHead * d, values + kvHead * d,
+                            let (keys, values, visible, half) = caches[i]
+                            let offset = kvHead * d * (half ? 2 : 4)
+                            maas_attend_group(qBase + i * c.hidden + firstHead * d, Int32(group), keys + offset, values + offset, half ? 1 : 0,
                                               Int32(kvWidth), Int32(visible), Int32(d), scale, scores.baseAddress!,
                                               oBase + i * c.hidden + firstHead * d)
                         }

@@ -85,6 +85,7 @@ public final class GenerationQueue: @unchecked Sendable {
 
     private func work() {
         var active: [Active] = []
+        var logits: [Float] = []  // every step's, reused: fresh megabytes each step cost page faults
         while true {
             condition.lock()
             while pending.isEmpty && active.isEmpty && !closed { condition.wait() }
@@ -124,10 +125,14 @@ public final class GenerationQueue: @unchecked Sendable {
             guard !active.isEmpty else { continue }
             let started = DispatchTime.now().uptimeNanoseconds
             do {
-                let logits = try model.step(active.map { $0.next! }, sessions: active.map(\.session))
-                for i in active.indices {
-                    active[i].next = active[i].state.accept(logits[i], capacityLeft: active[i].session.capacity - active[i].session.length - 1,
-                                                            onPiece: active[i].request.onPiece)
+                try model.step(active.map { $0.next! }, sessions: active.map(\.session), logits: &logits)
+                let vocabulary = model.config.vocabulary
+                logits.withUnsafeBufferPointer { logits in
+                    for i in active.indices {
+                        let row = UnsafeBufferPointer(rebasing: logits[(i * vocabulary)..<((i + 1) * vocabulary)])
+                        active[i].next = active[i].state.accept(row, capacityLeft: active[i].session.capacity - active[i].session.length - 1,
+                                                                onPiece: active[i].request.onPiece)
+                    }
                 }
             } catch {
                 for entry in active {

@@ -43,10 +43,17 @@ void maas_groups_q8(int type, const uint8_t *data, int first, int last, int rows
                     int count, float *out);
 
 /// Attention of `group` query heads (d floats apart in `queries` and `out`) that share one cached
-/// key/value head: scores = scale · query · key_t for t < visible (keys and values `stride` floats
-/// apart), softmax, out = Σ p_t · value_t. `scores` holds group × visible floats.
-void maas_attend_group(const float *queries, int group, const float *keys, const float *values, int stride, int visible, int d,
+/// key/value head: scores = scale · query · key_t for t < visible (keys and values `stride`
+/// elements apart, F16 when `half` is non-zero, else F32), softmax, out = Σ p_t · value_t.
+/// `scores` holds group × visible floats.
+void maas_attend_group(const float *queries, int group, const void *keys, const void *values, int half, int stride, int visible, int d,
                        float scale, float *scores, float *out);
+
+/// out[i] = exp((x[i] − shift) · scale) (the vector exp of the softmax); returns Σ out.
+float maas_exp_scaled(const float *x, float shift, float scale, float *out, long count);
+
+/// F32 values rounded to F16 (to nearest even), as a cache row is stored.
+void maas_store_half(const float *x, uint16_t *out, long count);
 
 /// Gives the heap's free pages back to the system (glibc's malloc_trim): a model's loader frees
 /// tens of thousands of parsed strings, which otherwise stay resident.
