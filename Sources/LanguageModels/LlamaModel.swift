@@ -96,41 +96,47 @@ public final class LlamaModel: @unchecked Sendable {
     public var weightBytes: Int { file.tensors.values.reduce(0) { $0 + $1.byteCount } }
 
     /// One sequence's keys and values for every layer, and the tokens they came from. The cache
-    /// is allocated once and only the pages a sequence reaches become resident. Rows are F16 for
-    /// models with 8-bit activations (llama.cpp's default cache: half the bytes that each decode
-    /// step streams through attention) and F32 for the Float32 reference.
+    /// is allocated once and only the pages a sequence reaches become resident. Each key/value
+    /// head's rows are contiguous (head-major), so attention streams one run of memory per head.
+    /// Rows are F16 for models with 8-bit activations (llama.cpp's default cache: half the bytes
+    /// that each decode step streams through attention) and F32 for the Float32 reference.
     public final class Session: @unchecked Sendable {
         public let capacity: Int
         public internal(set) var tokens: [Int32] = []
         let keys: [UnsafeMutableRawPointer], values: [UnsafeMutableRawPointer]
-        let width: Int
+        let heads: Int, headDimension: Int
         let isHalf: Bool
 
         public init(model: LlamaModel, capacity: Int) {
             let capacity = min(capacity, model.config.contextLength)
-            let width = model.config.kvHeads * model.config.headDimension
             self.capacity = capacity
-            self.width = width
+            (heads, headDimension) = (model.config.kvHeads, model.config.headDimension)
             isHalf = model.activations == .int8
-            let bytes = capacity * width * (isHalf ? 2 : 4)
+            let bytes = capacity * heads * headDimension * (isHalf ? 2 : 4)
             keys = (0..<model.config.layers).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
             values = (0..<model.config.layers).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64) }
         }
 
         deinit { for pointer in keys + values { pointer.deallocate() } }
 
-        /// Bytes of one cached row (one layer's keys or values for one token).
-        var rowBytes: Int { width * (isHalf ? 2 : 4) }
+        /// Bytes of one head's cached row (one layer's keys or values for one token and head).
+        var headBytes: Int { headDimension * (isHalf ? 2 : 4) }
 
-        /// Caches one token's keys and values for a layer.
+        /// Where a head's rows start in a layer's keys or values.
+        func headOffset(_ head: Int) -> Int { head * capacity * headBytes }
+
+        /// Caches one token's keys and values for a layer (all heads, `heads · headDimension` floats each).
         func store(layer: Int, position: Int, keys key: UnsafePointer<Float>, values value: UnsafePointer<Float>) {
-            let (keyRow, valueRow) = (keys[layer] + position * rowBytes, values[layer] + position * rowBytes)
-            if isHalf {
-                maas_store_half(key, keyRow.assumingMemoryBound(to: UInt16.self), width)
-                maas_store_half(value, valueRow.assumingMemoryBound(to: UInt16.self), width)
-            } else {
-                keyRow.copyMemory(from: key, byteCount: rowBytes)
-                valueRow.copyMemory(from: value, byteCount: rowBytes)
+            for head in 0..<heads {
+                let offset = headOffset(head) + position * headBytes
+                let (k, v) = (key + head * headDimension, value + head * headDimension)
+                if isHalf {
+                    maas_store_half(k, (keys[layer] + offset).assumingMemoryBound(to: UInt16.self), headDimension)
+                    maas_store_half(v, (values[layer] + offset).assumingMemoryBound(to: UInt16.self), headDimension)
+                } else {
+                    (keys[layer] + offset).copyMemory(from: k, byteCount: headBytes)
+                    (values[layer] + offset).copyMemory(from: v, byteCount: headBytes)
+                }
             }
         }
 
@@ -141,11 +147,14 @@ public final class LlamaModel: @unchecked Sendable {
         /// this session's: a prompt that shares a prefix with a sequence another request is
         /// decoding starts from a copy of that prefix instead of recomputing it.
         public func copyPrefix(from other: Session, count: Int) {
-            precondition(width == other.width && keys.count == other.keys.count && isHalf == other.isHalf, "sessions of different models")
+            precondition(heads == other.heads && headDimension == other.headDimension && keys.count == other.keys.count && isHalf == other.isHalf,
+                         "sessions of different models")
             let count = min(count, other.length, capacity)
             for layer in keys.indices {
-                keys[layer].copyMemory(from: other.keys[layer], byteCount: count * rowBytes)
-                values[layer].copyMemory(from: other.values[layer], byteCount: count * rowBytes)
+                for head in 0..<heads {
+                    (keys[layer] + headOffset(head)).copyMemory(from: other.keys[layer] + other.headOffset(head), byteCount: count * headBytes)
+                    (values[layer] + headOffset(head)).copyMemory(from: other.values[layer] + other.headOffset(head), byteCount: count * headBytes)
+                }
             }
             tokens = Array(other.tokens.prefix(count))
         }
@@ -158,7 +167,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
 
         /// Bytes the cache can hold.
-        public var bytes: Int { 2 * keys.count * capacity * rowBytes }
+        public var bytes: Int { 2 * keys.count * capacity * heads * headBytes }
     }
 
     /// Feeds `tokens` after the session's cached ones; returns the logits after the last.
@@ -308,11 +317,10 @@ public final class LlamaModel: @unchecked Sendable {
     /// Causal grouped-query attention: each row's query over its own sequence's cache up to its
     /// position, rows and heads in parallel.
     func attend(_ q: [Float], rows: [(token: Int32, session: Session, position: Int)], layer l: Int, into out: inout [Float]) {
-        let c = config, d = c.headDimension, kvWidth = c.kvHeads * d, group = c.heads / c.kvHeads, n = rows.count
+        let c = config, d = c.headDimension, group = c.heads / c.kvHeads, n = rows.count
         let scale = 1 / Float(d).squareRoot()
         let longest = rows.map(\.position).max()! + 1
-        let caches = rows.map { (keys: UnsafeRawPointer($0.session.keys[l]), values: UnsafeRawPointer($0.session.values[l]), visible: $0.position + 1,
-                                 half: $0.session.isHalf) }
+        let caches = rows.map { (session: $0.session, visible: $0.position + 1) }
         q.withUnsafeBufferPointer { q in
             out.withUnsafeMutableBufferPointer { out in
                 let (qBase, oBase) = (q.baseAddress!, out.baseAddress!)
@@ -322,11 +330,11 @@ public final class LlamaModel: @unchecked Sendable {
                     withUnsafeTemporaryAllocation(of: Float.self, capacity: group * longest) { scores in
                         for item in inline ? 0..<items : part..<part + 1 {
                             let i = item / c.kvHeads, kvHead = item % c.kvHeads, firstHead = kvHead * group
-                            let (keys, values, visible, half) = caches[i]
-                            let offset = kvHead * d * (half ? 2 : 4)
-                            maas_attend_group(qBase + i * c.hidden + firstHead * d, Int32(group), keys + offset, values + offset, half ? 1 : 0,
-                                              Int32(kvWidth), Int32(visible), Int32(d), scale, scores.baseAddress!,
-                                              oBase + i * c.hidden + firstHead * d)
+                            let (session, visible) = caches[i]
+                            let offset = session.headOffset(kvHead)
+                            maas_attend_group(qBase + i * c.hidden + firstHead * d, Int32(group), session.keys[l] + offset,
+                                              session.values[l] + offset, session.isHalf ? 1 : 0, Int32(d), Int32(visible), Int32(d), scale,
+                                              scores.baseAddress!, oBase + i * c.hidden + firstHead * d)
                         }
                     }
                 }
