@@ -1,5 +1,6 @@
 #include "quant_kernels.h"
 #include <immintrin.h>
+#include <math.h>
 
 /// exp(x) for eight lanes: the Cephes polynomial of Tensor's `fastExp` (about 2 ulp).
 static inline __m256 exp8(__m256 x) {
@@ -130,6 +131,66 @@ void maas_attend_group(const float *queries, int group, const void *keys, const 
         return;
     }
     if (half) { ATTEND_FOR(1) } else { ATTEND_FOR(0) }
+}
+
+void maas_add_rmsnorm(float *x, const float *delta, const float *weight, float *out, int rows, int h, float epsilon) {
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (long)r * h;
+        float *normed = out + (long)r * h;
+        __m256 squares = _mm256_setzero_ps();
+        int i = 0;
+        for (; i + 8 <= h; i += 8) {
+            __m256 v = _mm256_loadu_ps(row + i);
+            if (delta) {
+                v = _mm256_add_ps(v, _mm256_loadu_ps(delta + (long)r * h + i));
+                _mm256_storeu_ps(row + i, v);
+            }
+            squares = _mm256_fmadd_ps(v, v, squares);
+        }
+        float sum = sum8(squares);
+        for (; i < h; i++) {
+            if (delta) row[i] += delta[(long)r * h + i];
+            sum += row[i] * row[i];
+        }
+        const float scale = 1.0f / sqrtf(sum / (float)h + epsilon);
+        const __m256 factor = _mm256_set1_ps(scale);
+        for (i = 0; i + 8 <= h; i += 8) {
+            _mm256_storeu_ps(normed + i, _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(row + i), factor), _mm256_loadu_ps(weight + i)));
+        }
+        for (; i < h; i++) normed[i] = row[i] * scale * weight[i];
+    }
+}
+
+void maas_add(float *x, const float *delta, long count) {
+    long i = 0;
+    for (; i + 8 <= count; i += 8) _mm256_storeu_ps(x + i, _mm256_add_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(delta + i)));
+    for (; i < count; i++) x[i] += delta[i];
+}
+
+long maas_argmax(const float *x, long count) {
+    // Eight running maxima with their first indices, then the first index of the largest.
+    __m256 best = _mm256_set1_ps(-INFINITY);
+    __m256i at = _mm256_set1_epi32(0), index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i eight = _mm256_set1_epi32(8);
+    long i = 0;
+    for (; i + 8 <= count && count < (1L << 31); i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        const __m256 greater = _mm256_cmp_ps(v, best, _CMP_GT_OQ);
+        best = _mm256_blendv_ps(best, v, greater);
+        at = _mm256_blendv_epi8(at, index, _mm256_castps_si256(greater));
+        index = _mm256_add_epi32(index, eight);
+    }
+    float values[8];
+    int indices[8];
+    _mm256_storeu_ps(values, best);
+    _mm256_storeu_si256((__m256i *)indices, at);
+    long winner = 0;
+    float top = -INFINITY;
+    for (int lane = 0; lane < 8; lane++) {
+        if (values[lane] > top || (values[lane] == top && indices[lane] < winner)) { top = values[lane]; winner = indices[lane]; }
+    }
+    for (; i < count; i++) if (x[i] > top) { top = x[i]; winner = i; }
+    return winner;
 }
 
 float maas_exp_scaled(const float *x, float shift, float scale, float *out, long count) {

@@ -38,8 +38,7 @@ public struct Sampler {
     public mutating func next(_ logits: [Float]) -> Int32 { logits.withUnsafeBufferPointer { next($0) } }
 
     public mutating func next(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
-        var best = 0
-        for i in logits.indices where logits[i] > logits[best] { best = i }
+        let best = maas_argmax(logits.baseAddress!, logits.count)
         if options.temperature <= 0 || options.topK == 1 { return Int32(best) }
         let count = logits.count
         if weights.count != count { weights = [Float](repeating: 0, count: count) }

@@ -244,7 +244,8 @@ public final class LlamaModel: @unchecked Sendable {
         var attended = [Float](repeating: 0, count: n * h), projected = [Float](repeating: 0, count: n * h)
         var gate = [Float](repeating: 0, count: n * c.feedForward), up = gate
         for (l, layer) in layers.enumerated() {
-            rmsNorm(x, layer.attentionNorm, into: &normed, rows: n)
+            // The previous layer's feed-forward output joins the residual stream here.
+            rmsNorm(&x, adding: l > 0 ? projected : nil, layer.attentionNorm, into: &normed, rows: n)
             normed.withUnsafeBufferPointer { input in
                 q.withUnsafeMutableBufferPointer { q in
                     k.withUnsafeMutableBufferPointer { k in
@@ -266,8 +267,7 @@ public final class LlamaModel: @unchecked Sendable {
             }
             attend(q, rows: rows, layer: l, into: &attended)
             attended.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.output.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
-            for i in x.indices { x[i] += projected[i] }
-            rmsNorm(x, layer.feedForwardNorm, into: &normed, rows: n)
+            rmsNorm(&x, adding: projected, layer.feedForwardNorm, into: &normed, rows: n)
             normed.withUnsafeBufferPointer { input in
                 gate.withUnsafeMutableBufferPointer { g in
                     up.withUnsafeMutableBufferPointer { u in
@@ -277,26 +277,34 @@ public final class LlamaModel: @unchecked Sendable {
             }
             gate.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { maas_swiglu(g.baseAddress!, $0.baseAddress!, g.count) } }
             gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
-            for i in x.indices { x[i] += projected[i] }
         }
+        x.withUnsafeMutableBufferPointer { x in projected.withUnsafeBufferPointer { maas_add(x.baseAddress!, $0.baseAddress!, x.count) } }
         for row in rows { row.session.tokens.append(row.token) }
         // Only the selected rows' logits are needed (the last prompt token, or every sequence of a step).
         guard !selected.isEmpty else { return }
         var last = [Float](repeating: 0, count: selected.count * h)
-        rmsNorm(selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }, outputNorm, into: &last, rows: selected.count)
+        var chosen = selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }
+        rmsNorm(&chosen, adding: nil, outputNorm, into: &last, rows: selected.count)
         if logits.count != selected.count * c.vocabulary { logits = [Float](repeating: 0, count: selected.count * c.vocabulary) }
         last.withUnsafeBufferPointer { input in
             logits.withUnsafeMutableBufferPointer { output.multiply(input.baseAddress!, count: selected.count, into: $0.baseAddress!, activations: activations) }
         }
     }
 
-    func rmsNorm(_ x: [Float], _ weight: [Float], into out: inout [Float], rows: Int) {
-        let h = config.hidden
-        for r in 0..<rows {
-            var sum: Float = 0
-            for c in 0..<h { sum += x[r * h + c] * x[r * h + c] }
-            let scale = 1 / (sum / Float(h) + config.epsilon).squareRoot()
-            for c in 0..<h { out[r * h + c] = x[r * h + c] * scale * weight[c] }
+    /// x += delta (a residual), then out = RMSNorm(x) · weight, row by row.
+    func rmsNorm(_ x: inout [Float], adding delta: [Float]?, _ weight: [Float], into out: inout [Float], rows: Int) {
+        x.withUnsafeMutableBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { out in
+                weight.withUnsafeBufferPointer { weight in
+                    if let delta {
+                        delta.withUnsafeBufferPointer {
+                            maas_add_rmsnorm(x.baseAddress!, $0.baseAddress!, weight.baseAddress!, out.baseAddress!, Int32(rows), Int32(config.hidden), config.epsilon)
+                        }
+                    } else {
+                        maas_add_rmsnorm(x.baseAddress!, nil, weight.baseAddress!, out.baseAddress!, Int32(rows), Int32(config.hidden), config.epsilon)
+                    }
+                }
+            }
         }
     }
 

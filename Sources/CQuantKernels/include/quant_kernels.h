@@ -49,6 +49,16 @@ void maas_groups_q8(int type, const uint8_t *data, int first, int last, int rows
 void maas_attend_group(const float *queries, int group, const void *keys, const void *values, int half, int stride, int visible, int d,
                        float scale, float *scores, float *out);
 
+/// For each of `rows` rows of h floats: x += delta (when delta is not NULL), then
+/// out = x / sqrt(mean(x²) + epsilon) · weight (RMSNorm after the residual add).
+void maas_add_rmsnorm(float *x, const float *delta, const float *weight, float *out, int rows, int h, float epsilon);
+
+/// x[i] += delta[i].
+void maas_add(float *x, const float *delta, long count);
+
+/// The index of the largest value (the first among equals; NaNs are never chosen).
+long maas_argmax(const float *x, long count);
+
 /// out[i] = exp((x[i] − shift) · scale) (the vector exp of the softmax); returns Σ out.
 float maas_exp_scaled(const float *x, float shift, float scale, float *out, long count);
 
