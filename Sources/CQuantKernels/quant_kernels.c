@@ -264,7 +264,7 @@ void maas_dequantize_interleaved8(int type, const uint8_t *data, int blocks, int
 /// lane, then acc += float(Σ)·(d_w·d_x) + m_w·(d_x·Σq_x), blocks in order — the same
 /// instructions for each vector whatever `vectors` is, so products do not depend on the batch.
 __attribute__((always_inline)) static inline void group_q4(const uint8_t *group, const int8_t *q, const float *scales, int blocks,
-                                                          const int vectors, float *out) {
+                                                          const int vectors, float *out, long out_stride) {
     __m256 acc[4];
     for (int v = 0; v < vectors; v++) acc[v] = _mm256_setzero_ps();
     const long vector_stride = (long)blocks * 32;
@@ -295,11 +295,11 @@ __attribute__((always_inline)) static inline void group_q4(const uint8_t *group,
             acc[v] = _mm256_add_ps(acc[v], term);
         }
     }
-    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(out + 8 * v, acc[v]);
+    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(out + v * out_stride, acc[v]);
 }
 
 __attribute__((always_inline)) static inline void group_q8(const uint8_t *group, const int8_t *q, const float *scales, int blocks,
-                                                          const int vectors, float *out) {
+                                                          const int vectors, float *out, long out_stride) {
     __m256 acc[4];
     for (int v = 0; v < vectors; v++) acc[v] = _mm256_setzero_ps();
     const long vector_stride = (long)blocks * 32;
@@ -325,15 +325,16 @@ __attribute__((always_inline)) static inline void group_q8(const uint8_t *group,
             acc[v] = _mm256_add_ps(acc[v], _mm256_mul_ps(_mm256_cvtepi32_ps(sums[v]), _mm256_mul_ps(d, _mm256_broadcast_ss(s))));
         }
     }
-    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(out + 8 * v, acc[v]);
+    for (int v = 0; v < vectors; v++) _mm256_storeu_ps(out + v * out_stride, acc[v]);
 }
 
 /// One copy per type and vector count, each its own function so that its loops unroll into
 /// registers (inlined side by side into one function, the copies ran 15% slower).
-typedef void (*group_kernel)(const uint8_t *, const int8_t *, const float *, int, float *);
+typedef void (*group_kernel)(const uint8_t *, const int8_t *, const float *, int, float *, long);
 #define KERNEL_COPY(NAME, KERNEL, V) \
-    __attribute__((noinline)) static void NAME(const uint8_t *group, const int8_t *q, const float *scales, int blocks, float *out) { \
-        KERNEL(group, q, scales, blocks, V, out); \
+    __attribute__((noinline)) static void NAME(const uint8_t *group, const int8_t *q, const float *scales, int blocks, float *out, \
+                                               long out_stride) { \
+        KERNEL(group, q, scales, blocks, V, out, out_stride); \
     }
 KERNEL_COPY(q4_1v, group_q4, 1)
 KERNEL_COPY(q4_2v, group_q4, 2)
@@ -352,13 +353,19 @@ void maas_groups_q8(int type, const uint8_t *data, int first, int last, int rows
     float values[32];
     for (int g = first; g < last; g++) {
         const uint8_t *group = data + (long)g * bytes;
+        const int whole = 8 * g + 8 <= rows;  // a last group padded with zero rows goes through `values`
         for (int v0 = 0; v0 < count; v0 += 4) {
             const int n = count - v0 < 4 ? count - v0 : 4;
             const int8_t *qv = q + (long)v0 * blocks * 32;
             const float *sv = scales + 2L * v0 * blocks;
-            group_kernels[kind == 8][n - 1](group, qv, sv, blocks, values);
+            const group_kernel kernel = group_kernels[kind == 8][n - 1];
+            if (whole) {
+                kernel(group, qv, sv, blocks, out + (long)v0 * rows + 8 * g, rows);
+                continue;
+            }
+            kernel(group, qv, sv, blocks, values, 8);
             for (int v = 0; v < n; v++) {
-                for (int r = 0; r < 8 && 8 * g + r < rows; r++) out[(long)(v0 + v) * rows + 8 * g + r] = values[8 * v + r];
+                for (int r = 0; 8 * g + r < rows; r++) out[(long)(v0 + v) * rows + 8 * g + r] = values[8 * v + r];
             }
         }
     }
