@@ -122,6 +122,11 @@ public final class GGUFFile: @unchecked Sendable {
         if length > 0 { madvise(UnsafeMutableRawPointer(mutating: mapping), length, MADV_DONTNEED) }
     }
 
+    /// Releases every mapped page; anything read later comes back from the file.
+    public func releaseAllPages() {
+        madvise(UnsafeMutableRawPointer(mutating: mapping), mappedLength, MADV_DONTNEED)
+    }
+
     /// Releases the mapped pages that lie wholly inside a tensor, once a repacked copy replaces it.
     public func releasePages(of info: TensorInfo) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))

@@ -87,8 +87,10 @@ public final class LlamaModel: @unchecked Sendable {
         }
         let (ropeBase, ropeDimension) = (Double(config.ropeBase), Double(config.ropeDimension))
         ropeFrequencies = (0..<config.ropeDimension / 2).map { pow(ropeBase, -2 * Double($0) / ropeDimension) }
-        // The vocabulary's mapped pages and the parser's temporaries are not needed again.
-        file.releaseHeaderPages()
+        // The vocabulary's mapped pages and the parser's temporaries are not needed again, nor,
+        // once every matrix is repacked, any of the mapping (the pages at tensor edges and the
+        // norm vectors, copied at load, held 1 MiB).
+        if activations == .int8 { file.releaseAllPages() } else { file.releaseHeaderPages() }
         maas_return_free_memory()
     }
 
