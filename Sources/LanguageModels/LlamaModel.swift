@@ -277,8 +277,14 @@ public final class LlamaModel: @unchecked Sendable {
                     }
                 }
             }
-            gate.withUnsafeMutableBufferPointer { g in up.withUnsafeBufferPointer { maas_swiglu(g.baseAddress!, $0.baseAddress!, g.count) } }
-            gate.withUnsafeBufferPointer { a in projected.withUnsafeMutableBufferPointer { layer.down.multiply(a.baseAddress!, count: n, into: $0.baseAddress!, activations: activations) } }
+            gate.withUnsafeMutableBufferPointer { g in
+                up.withUnsafeBufferPointer { u in
+                    projected.withUnsafeMutableBufferPointer { out in
+                        let (g, u, f) = (g.baseAddress!, u.baseAddress!, c.feedForward)
+                        layer.down.multiply(g, count: n, into: out.baseAddress!, activations: activations) { i in maas_swiglu(g + i * f, u + i * f, f) }
+                    }
+                }
+            }
         }
         x.withUnsafeMutableBufferPointer { x in projected.withUnsafeBufferPointer { maas_add(x.baseAddress!, $0.baseAddress!, x.count) } }
         for row in rows { row.session.tokens.append(row.token) }

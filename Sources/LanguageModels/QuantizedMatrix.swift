@@ -88,9 +88,11 @@ public struct QuantizedMatrix: @unchecked Sendable {
     }
 
     /// y[i·rows + r] = W[r] · x[i·columns …] for `count` input vectors, rows split across threads.
+    /// `prepare(i)`, when given, first finishes input vector i in place (an activation function):
+    /// with several vectors it runs in parallel, with their rounding to 8 bits.
     public func multiply(_ x: UnsafePointer<Float>, count: Int = 1, into y: UnsafeMutablePointer<Float>,
-                         activations: ActivationPrecision = .int8) {
-        Self.multiply([(self, y)], x, count: count, activations: activations)
+                         activations: ActivationPrecision = .int8, prepare: ((Int) -> Void)? = nil) {
+        Self.multiply([(self, y)], x, count: count, activations: activations, prepare: prepare)
     }
 
     /// Several matrices over the same inputs (query/key/value, gate/up) in one parallel region:
@@ -101,13 +103,15 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// logits do not depend on what it was batched with, and a cached prefix equals a recomputed
     /// one. Float32 activations take SGEMM beyond 16 vectors.
     static func multiply(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)], _ x: UnsafePointer<Float>,
-                         count: Int, activations: ActivationPrecision) {
-        guard let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
-            for job in jobs { job.matrix.multiply(x, count: count, into: job.output, activations: activations) }
+                         count: Int, activations: ActivationPrecision, prepare: ((Int) -> Void)? = nil) {
+        if activations == .int8, let columns = jobs.first?.matrix.columns,
+           jobs.allSatisfy({ $0.matrix.columns == columns && $0.matrix.isInterleaved }) {
+            multiplyInterleaved(jobs, x, count: count, prepare: prepare)
             return
         }
-        if activations == .int8 && jobs.allSatisfy(\.matrix.isInterleaved) {
-            multiplyInterleaved(jobs, x, count: count)
+        if let prepare { for i in 0..<count { prepare(i) } }
+        guard let columns = jobs.first?.matrix.columns, jobs.allSatisfy({ $0.matrix.columns == columns }) else {
+            for job in jobs { job.matrix.multiply(x, count: count, into: job.output, activations: activations) }
             return
         }
         if count > 16 {
@@ -145,13 +149,20 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// The integer products: activations rounded to 8 bits per block, then each item's groups of
     /// eight rows against every vector.
     private static func multiplyInterleaved(_ jobs: [(matrix: QuantizedMatrix, output: UnsafeMutablePointer<Float>)],
-                                            _ x: UnsafePointer<Float>, count: Int) {
+                                            _ x: UnsafePointer<Float>, count: Int, prepare: ((Int) -> Void)?) {
         let columns = jobs[0].matrix.columns, blocks = columns / 32
         var quantized = [Int8](repeating: 0, count: count * columns)
         var scales = [Float](repeating: 0, count: 2 * count * blocks)
         quantized.withUnsafeMutableBufferPointer { q in
             scales.withUnsafeMutableBufferPointer { d in
-                for i in 0..<count { maas_quantize_q8(x + i * columns, Int32(blocks), q.baseAddress! + i * columns, d.baseAddress! + 2 * i * blocks) }
+                let (q, d) = (q.baseAddress!, d.baseAddress!)
+                let prepareAndRound = { (i: Int) in
+                    prepare?(i)
+                    maas_quantize_q8(x + i * columns, Int32(blocks), q + i * columns, d + 2 * i * blocks)
+                }
+                // Several vectors (a batched step, a prompt) are prepared and rounded in parallel:
+                // serial, they left the other thread idle for a tenth of a step.
+                if count >= 4 { DecodeThreads.run(count, prepareAndRound) } else { for i in 0..<count { prepareAndRound(i) } }
             }
         }
         let starts = jobs.reduce(into: [0]) { $0.append($0.last! + ($1.matrix.rows + 7) / 8) }  // in groups of eight rows
