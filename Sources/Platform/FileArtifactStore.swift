@@ -18,20 +18,23 @@ public struct FileArtifactStore: ArtifactStore {
         guard names.contains("model.json") else {
             throw PlatformError.invalid(field: "path", message: "\(directory.path) holds no model.json")
         }
-        var files: [String: Data] = [:]
+        // Files are hashed in 1 MiB reads and copied by the file system: a language model's
+        // weights never sit in this process's memory (importing SmolLM2 had held all 94 MB).
         var hasher = SHA256()
         for name in names {
-            guard let data = fm.contents(atPath: directory.appendingPathComponent(name).path) else {
+            guard let handle = FileHandle(forReadingAtPath: directory.appendingPathComponent(name).path) else {
                 throw PlatformError.invalid(field: "path", message: "cannot read \(name) in \(directory.path)")
             }
-            files[name] = data
+            defer { try? handle.close() }
+            var file = SHA256()
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { file.update(data: chunk) }
             hasher.update(data: Data(name.utf8))
             hasher.update(data: Data([0]))
-            hasher.update(data: Data(SHA256.hash(data: data)))
+            hasher.update(data: Data(file.finalize()))
         }
         let digest = Digest.hex(hasher.finalize())
         let target = root.appendingPathComponent(digest)
-        if !fm.fileExists(atPath: target.path) { try ArtifactDirectory.write(files, to: target.path) }
+        if !fm.fileExists(atPath: target.path) { try ArtifactDirectory.copy(names.map { directory.appendingPathComponent($0) }, to: target.path) }
         return digest
     }
 

@@ -15,6 +15,19 @@ public enum ArtifactDirectory {
         try fm.moveItem(at: staging, to: target)
     }
 
+    /// Copies files (each under its own name) into `directory` with the same staging as `write`,
+    /// without reading them into memory: a model's weights can be hundreds of megabytes.
+    public static func copy(_ files: [URL], to directory: String) throws {
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        for file in files { try fm.copyItem(at: file, to: staging.appendingPathComponent(file.lastPathComponent)) }
+        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
+        try fm.moveItem(at: staging, to: target)
+    }
+
     /// Pretty, key-sorted JSON (stable diffs of model.json).
     public static func json<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
