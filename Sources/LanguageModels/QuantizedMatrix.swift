@@ -7,7 +7,7 @@ import Tensor
 /// rows of `columns` values, each row a run of blocks. Products dequantize one block at a time
 /// into SIMD registers and never materialise the Float matrix.
 public struct QuantizedMatrix: @unchecked Sendable {
-    /// How activations meet the weights in products of up to 16 vectors (a decode step).
+    /// How activations meet the weights in products (prompts and decode steps alike).
     public enum ActivationPrecision: Sendable {
         /// Rounded to 8 bits per block of 32, with integer multiply-adds (as llama.cpp does), on
         /// matrices repacked by `interleaved()`: the products cost a fraction of the Float ones
@@ -131,7 +131,7 @@ public struct QuantizedMatrix: @unchecked Sendable {
             DecodeThreads.run((total + rowsPerItem - 1) / rowsPerItem) { item in
                 forEachJobRange(jobs, starts: starts, item * rowsPerItem..<min(total, (item + 1) * rowsPerItem)) { matrix, output, rows in
                     for r in rows {
-                        if count > 1, let kind = matrix.kernelKind, !matrix.isInterleaved {
+                        if count > 1, let kind = matrix.kernelKind {
                             withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { values in
                                 maas_dot_rows_multi(kind, (matrix.data + r * matrix.rowBytes).assumingMemoryBound(to: UInt8.self), x,
                                                     Int32(columns), Int32(blocks), Int32(count), values.baseAddress!)
