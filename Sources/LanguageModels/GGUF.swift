@@ -117,10 +117,11 @@ public final class GGUFFile: @unchecked Sendable {
     /// SmolLM2's vocabulary and merges) once they are parsed: nothing reads them again, and if
     /// something did, the kernel would read them back from the file.
     public func releaseHeaderPages() {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let length = dataStart / page * page
+        let length = dataStart / Self.pageSize * Self.pageSize
         if length > 0 { madvise(UnsafeMutableRawPointer(mutating: mapping), length, MADV_DONTNEED) }
     }
+
+    private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     /// Releases every mapped page; anything read later comes back from the file.
     public func releaseAllPages() {
@@ -129,7 +130,7 @@ public final class GGUFFile: @unchecked Sendable {
 
     /// Releases the mapped pages that lie wholly inside a tensor, once a repacked copy replaces it.
     public func releasePages(of info: TensorInfo) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let page = Self.pageSize
         let start = (dataStart + info.offset + page - 1) / page * page, end = (dataStart + info.offset + info.byteCount) / page * page
         if end > start { madvise(UnsafeMutableRawPointer(mutating: mapping + start), end - start, MADV_DONTNEED) }
     }

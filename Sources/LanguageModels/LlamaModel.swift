@@ -91,7 +91,7 @@ public final class LlamaModel: @unchecked Sendable {
         // once every matrix is repacked, any of the mapping (the pages at tensor edges and the
         // norm vectors, copied at load, held 1 MiB).
         if activations == .int8 { file.releaseAllPages() } else { file.releaseHeaderPages() }
-        maas_return_free_memory()
+        ProcessMemory.returnFreePages()
     }
 
     /// Bytes of weights in the file (what serving keeps resident).
@@ -195,7 +195,7 @@ public final class LlamaModel: @unchecked Sendable {
         return logits
     }
 
-    /// Prompt tokens per pass (a multiple of the 16 vectors the integer kernels take at once).
+    /// Prompt tokens per pass (a multiple of the four vectors the integer kernels take at once).
     static let promptChunk = 32
 
     /// One decode step of several sequences at once (continuous batching): token i continues
@@ -286,10 +286,10 @@ public final class LlamaModel: @unchecked Sendable {
                 }
             }
         }
-        x.withUnsafeMutableBufferPointer { x in projected.withUnsafeBufferPointer { maas_add(x.baseAddress!, $0.baseAddress!, x.count) } }
         for row in rows { row.session.tokens.append(row.token) }
         // Only the selected rows' logits are needed (the last prompt token, or every sequence of a step).
         guard !selected.isEmpty else { return }
+        x.withUnsafeMutableBufferPointer { x in projected.withUnsafeBufferPointer { maas_add(x.baseAddress!, $0.baseAddress!, x.count) } }  // the last layer's output
         var last = [Float](repeating: 0, count: selected.count * h)
         var chosen = selected.flatMap { x[($0 * h)..<(($0 + 1) * h)] }
         rmsNorm(&chosen, adding: nil, outputNorm, into: &last, rows: selected.count)

@@ -5,25 +5,28 @@ import Foundation
 /// new one, never a mix.
 public enum ArtifactDirectory {
     public static func write(_ files: [String: Data], to directory: String) throws {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        for (name, data) in files { try data.write(to: staging.appendingPathComponent(name)) }
-        if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-        try fm.moveItem(at: staging, to: target)
+        try staged(directory) { staging in
+            for (name, data) in files { try data.write(to: staging.appendingPathComponent(name)) }
+        }
     }
 
     /// Copies files (each under its own name) into `directory` with the same staging as `write`,
     /// without reading them into memory: a model's weights can be hundreds of megabytes.
     public static func copy(_ files: [URL], to directory: String) throws {
+        try staged(directory) { staging in
+            for file in files { try FileManager.default.copyItem(at: file, to: staging.appendingPathComponent(file.lastPathComponent)) }
+        }
+    }
+
+    /// Fills a staging directory beside `directory`, then moves it into place, so a crash never
+    /// leaves a half-written artifact under the final name.
+    private static func staged(_ directory: String, _ fill: (URL) throws -> Void) throws {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         let staging = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())")
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        for file in files { try fm.copyItem(at: file, to: staging.appendingPathComponent(file.lastPathComponent)) }
+        try fill(staging)
         if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
         try fm.moveItem(at: staging, to: target)
     }
