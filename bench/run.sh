@@ -9,7 +9,7 @@ THREADS=${THREADS:-2}
 MODELS=${MODELS:-"cnn mlp lstm"}
 DATA=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 python3 -c "import torch" 2>/dev/null || pip install -q torch==2.13.0
-swift build -c release >/dev/null
+make -s build >/dev/null
 MAAS=.build/release/maas
 OUT=bench/out
 mkdir -p "$OUT"
