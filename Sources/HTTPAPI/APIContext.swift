@@ -19,14 +19,27 @@ public struct APIContext: RequestContext {
     }
 }
 
-/// Every route except the health checks needs a live API key.
+/// Every route except the health checks needs a live API key, and counts against the key's
+/// quota. Keys with limits get OpenAI's `x-ratelimit-*` headers on every response.
 struct Authentication: RouterMiddleware {
     let keys: KeyRing
+    let limiter: RateLimiter
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.principal = try await keys.authenticate(authorization: request.headers[.authorization])
-        return try await next(request, context)
+        let principal = try await keys.authenticate(authorization: request.headers[.authorization])
+        context.principal = principal
+        let remaining = try limiter.admit(keyID: principal.keyID, limits: principal.limits)
+        var response = try await next(request, context)
+        if let limit = remaining.limits.requestsPerMinute, let left = remaining.requests {
+            response.headers[.init("x-ratelimit-limit-requests")!] = String(limit)
+            response.headers[.init("x-ratelimit-remaining-requests")!] = String(left)
+        }
+        if let limit = remaining.limits.tokensPerMinute, let left = remaining.tokens {
+            response.headers[.init("x-ratelimit-limit-tokens")!] = String(limit)
+            response.headers[.init("x-ratelimit-remaining-tokens")!] = String(left)
+        }
+        return response
     }
 }
 
@@ -50,6 +63,7 @@ struct ErrorResponses: RouterMiddleware {
             if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
             if case PlatformError.overloaded(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
             if case PlatformError.unavailable(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
+            if case PlatformError.rateLimited(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
         }
         response.headers[.init("x-request-id")!] = requestID
         return response
@@ -66,6 +80,7 @@ struct ErrorResponses: RouterMiddleware {
             case .conflict: return (.conflict, "conflict", e.description)
             case .payloadTooLarge: return (.contentTooLarge, "too_large", e.description)
             case .overloaded: return (.tooManyRequests, "overloaded", e.description)
+            case .rateLimited: return (.tooManyRequests, "rate_limit_exceeded", e.description)
             case .unavailable: return (.serviceUnavailable, "unavailable", e.description)
             case .deadlineExceeded: return (.gatewayTimeout, "deadline_exceeded", e.description)
             }

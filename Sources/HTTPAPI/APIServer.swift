@@ -59,7 +59,7 @@ public enum APIServer {
         router.route(.GET, "/v2/health/live", catalog) { _, _ in jsonResponse("{\"live\":true}") }
         router.route(.GET, "/v2/health/ready", catalog) { _, _ in jsonResponse("{\"ready\":true}") }
 
-        let api = router.group().add(middleware: Authentication(keys: services.keys))
+        let api = router.group().add(middleware: Authentication(keys: services.keys, limiter: services.rateLimiter))
         api.route(.GET, "/openapi.json", catalog) { _, context in
             _ = try context.caller()
             return jsonResponse(openAPIDocument)
@@ -80,25 +80,63 @@ public enum APIServer {
     static func keyJSON(_ r: APIKeyRecord) -> String {
         "{\"id\":\(JSONWriter.quote(r.id)),\"project\":\(JSONWriter.quote(r.project)),\"role\":\(JSONWriter.quote(r.role.rawValue)),"
             + "\"name\":\(JSONWriter.quote(r.name)),\"created_at\":\(JSONWriter.quote(r.createdAt.formatted(.iso8601))),"
-            + "\"revoked\":\(r.revokedAt != nil)}"
+            + "\"revoked\":\(r.revokedAt != nil),\"limits\":\(limitsJSON(r.limits))}"
+    }
+
+    static func limitsJSON(_ l: RateLimits) -> String {
+        "{\"requests_per_minute\":\(l.requestsPerMinute.map(String.init) ?? "null"),\"tokens_per_minute\":\(l.tokensPerMinute.map(String.init) ?? "null")}"
+    }
+
+    /// `{"requests_per_minute": N|null, "tokens_per_minute": N|null}` over `base`: a missing
+    /// field keeps the base's value, null removes that limit.
+    static func parseLimits(_ value: WireJSON?, over base: RateLimits) throws -> RateLimits {
+        guard let value, value != .null else { return base }
+        let fields = try value.fields(["requests_per_minute", "tokens_per_minute"], at: "limits")
+        var limits = base
+        func limit(_ key: String) throws -> Int?? {
+            guard let field = fields[key] else { return .none }
+            if field == .null { return .some(nil) }
+            guard let n = field.number, n == n.rounded(), n >= 1, n <= Double(RateLimits.maximum) else {
+                throw PlatformError.invalid(field: "limits.\(key)", message: "must be an integer from 1 to \(RateLimits.maximum) (or null for no limit)")
+            }
+            return .some(Int(n))
+        }
+        if let rpm = try limit("requests_per_minute") { limits.requestsPerMinute = rpm }
+        if let tpm = try limit("tokens_per_minute") { limits.tokensPerMinute = tpm }
+        return limits
     }
 
     static func addKeyRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
         api.route(.POST, "/v1/keys", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
-            let body = try await request.json(context).fields(["role", "name"])
+            let body = try await request.json(context).fields(["role", "name", "limits"])
             let roleName = try body.requiredString("role")
             guard let role = Role(rawValue: roleName) else {
                 throw PlatformError.invalid(field: "role", message: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")); got '\(roleName)'")
             }
-            let (record, token) = try await s.keys.create(project: caller.project, role: role, name: try body.requiredString("name"))
+            let (record, token) = try await s.keys.create(project: caller.project, role: role, name: try body.requiredString("name"),
+                                                          limits: try parseLimits(body["limits"], over: .unlimited))
             return jsonResponse(String(keyJSON(record).dropLast()) + ",\"key\":\(JSONWriter.quote(token))}", status: .created)
         }
         api.route(.GET, "/v1/keys", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
             return jsonResponse("{\"keys\":[" + (await s.keys.list(project: caller.project)).map(keyJSON).joined(separator: ",") + "]}")
+        }
+        // Changes a key's quota: {"limits": {"requests_per_minute": 60, "tokens_per_minute": null}}.
+        api.route(.PATCH, "/v1/keys/{id}", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.manageKeys)
+            let id = try context.parameters.require("id")
+            let body = try await request.json(context).fields(["limits"])
+            guard body["limits"] != nil else { throw PlatformError.invalid(field: "limits", message: "is required: {requests_per_minute, tokens_per_minute}") }
+            guard let current = await s.keys.list(project: caller.project).first(where: { $0.id == id }) else {
+                throw PlatformError.notFound(kind: "key", name: id)
+            }
+            let record = try await s.keys.setLimits(id: id, project: caller.project, limits: try parseLimits(body["limits"], over: current.limits))
+            s.rateLimiter.reset(keyID: id)
+            return jsonResponse(keyJSON(record))
         }
         api.route(.DELETE, "/v1/keys/{id}", catalog) { _, context in
             let caller = try context.caller()

@@ -94,6 +94,7 @@ extension APIServer {
         let firstPiece = FirstPieceClock()
         @Sendable func meter(_ r: GenerationResult) {
             s.usage.record(project: caller.project, keyID: caller.keyID, promptTokens: r.promptTokens, completionTokens: r.completionTokens)
+            s.rateLimiter.charge(keyID: caller.keyID, limits: caller.limits, tokens: r.promptTokens + r.completionTokens)
             s.metrics.recordGeneration(project: caller.project, endpoint: name, version: target.version.version, promptTokens: r.promptTokens,
                                        completionTokens: r.completionTokens, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
                                        firstTokenSeconds: firstPiece.seconds(since: started))

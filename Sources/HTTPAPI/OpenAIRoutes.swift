@@ -38,6 +38,7 @@ extension APIServer {
             }
             let result = try await infer(s, caller, request, endpoint: name, target, .texts(texts))
             s.usage.record(project: caller.project, keyID: caller.keyID, requests: 0, promptTokens: result.tokens)
+            s.rateLimiter.charge(keyID: caller.keyID, limits: caller.limits, tokens: result.tokens)
             var data: [String] = []
             data.reserveCapacity(texts.count)
             for (index, prediction) in result.predictions.enumerated() {

@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// HTTP methods the API uses.
-enum Verb: String { case GET, POST, PUT, DELETE }
+enum Verb: String { case GET, POST, PUT, PATCH, DELETE }
 
 /// The routes a router was given, recorded as they are registered so a test can compare them
 /// with the OpenAPI document. Filled once while the router is built, before it serves.
@@ -20,6 +20,7 @@ extension RouterMethods where Context == APIContext {
         case .GET: return get("\(path)", use: handler)
         case .POST: return post("\(path)", use: handler)
         case .PUT: return put("\(path)", use: handler)
+        case .PATCH: return patch("\(path)", use: handler)
         case .DELETE: return delete("\(path)", use: handler)
         }
     }

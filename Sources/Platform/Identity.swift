@@ -24,6 +24,12 @@ public struct Principal: Sendable, Equatable {
     public let keyID: String
     public let project: String
     public let role: Role
+    /// The key's quota, checked by `RateLimiter` (copied from the key's record at authentication).
+    public var limits: RateLimits = .unlimited
+
+    public init(keyID: String, project: String, role: Role, limits: RateLimits = .unlimited) {
+        self.keyID = keyID; self.project = project; self.role = role; self.limits = limits
+    }
 
     /// The project whose admins operate the server: create projects, read server-wide metrics.
     public static let operatorProject = "default"
@@ -50,10 +56,12 @@ public struct APIKeyRecord: Codable, Sendable, Equatable {
     public var secretHash: String
     public var createdAt: Date
     public var revokedAt: Date?
+    public var limits: RateLimits
 
-    public init(id: String, project: String, role: Role, name: String, secretHash: String, createdAt: Date, revokedAt: Date? = nil) {
+    public init(id: String, project: String, role: Role, name: String, secretHash: String, createdAt: Date, revokedAt: Date? = nil,
+                limits: RateLimits = .unlimited) {
         self.id = id; self.project = project; self.role = role; self.name = name
-        self.secretHash = secretHash; self.createdAt = createdAt; self.revokedAt = revokedAt
+        self.secretHash = secretHash; self.createdAt = createdAt; self.revokedAt = revokedAt; self.limits = limits
     }
 }
 

@@ -28,7 +28,7 @@ public actor KeyRing {
               APIKeyToken.constantTimeEqual(record.secretHash, APIKeyToken.hash(secret)) else {
             throw PlatformError.unauthenticated("invalid or revoked API key")
         }
-        return Principal(keyID: record.id, project: record.project, role: record.role)
+        return Principal(keyID: record.id, project: record.project, role: record.role, limits: record.limits)
     }
 
     /// On an empty store: creates the `default` project and an admin key, returning its token
@@ -50,10 +50,11 @@ public actor KeyRing {
         return try await create(project: "default", role: .admin, name: "initial admin").token
     }
 
-    public func create(project: String, role: Role, name: String) async throws -> (record: APIKeyRecord, token: String) {
+    public func create(project: String, role: Role, name: String, limits: RateLimits = .unlimited) async throws -> (record: APIKeyRecord, token: String) {
         guard (1...64).contains(name.count) else { throw PlatformError.invalid(field: "name", message: "must be 1 to 64 characters") }
         let (id, secret, token) = APIKeyToken.generate()
-        let record = APIKeyRecord(id: id, project: project, role: role, name: name, secretHash: APIKeyToken.hash(secret), createdAt: Date())
+        let record = APIKeyRecord(id: id, project: project, role: role, name: name, secretHash: APIKeyToken.hash(secret), createdAt: Date(),
+                                  limits: try limits.validated())
         try await store.insertKey(record)
         records[id] = record
         return (record, token)
@@ -71,10 +72,19 @@ public actor KeyRing {
         records[id]?.revokedAt = now
     }
 
+    /// Replaces a live key's quota; takes effect on its next request.
+    public func setLimits(id: String, project: String, limits: RateLimits) async throws -> APIKeyRecord {
+        guard var record = records[id], record.project == project, record.revokedAt == nil else { throw PlatformError.notFound(kind: "key", name: id) }
+        record.limits = try limits.validated()
+        try await store.updateKeyLimits(id: id, limits: record.limits)
+        records[id] = record
+        return record
+    }
+
     /// A new key with the same project, role and name; the old one stops working at once.
     public func rotate(id: String, project: String) async throws -> (record: APIKeyRecord, token: String) {
         guard let old = records[id], old.project == project, old.revokedAt == nil else { throw PlatformError.notFound(kind: "key", name: id) }
-        let fresh = try await create(project: project, role: old.role, name: old.name)
+        let fresh = try await create(project: project, role: old.role, name: old.name, limits: old.limits)
         try await revoke(id: id, project: project)
         return fresh
     }

@@ -13,6 +13,8 @@ public enum PlatformError: Error, CustomStringConvertible, Equatable, Sendable {
     case payloadTooLarge(limit: Int)
     /// The endpoint's queue is full: retry after the given seconds (429).
     case overloaded(retryAfter: Int, String)
+    /// The key has used its quota (`RateLimits`) for now: retry after the given seconds (429).
+    case rateLimited(retryAfter: Int, String)
     /// Temporarily unable to serve, e.g. a model being unloaded (503).
     case unavailable(retryAfter: Int, String)
     /// The client's deadline passed before the request was computed (504).
@@ -21,7 +23,7 @@ public enum PlatformError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .unauthenticated(let m), .forbidden(let m), .conflict(let m), .deadlineExceeded(let m): return m
-        case .overloaded(let seconds, let m), .unavailable(let seconds, let m): return "\(m); retry after \(seconds) s"
+        case .overloaded(let seconds, let m), .unavailable(let seconds, let m), .rateLimited(let seconds, let m): return "\(m); retry after \(seconds) s"
         case .notFound(let kind, let name): return "\(kind) '\(name)' not found"
         case .invalid(let field, let message): return "\(field): \(message)"
         case .payloadTooLarge(let limit): return "request body exceeds the limit of \(limit) bytes"

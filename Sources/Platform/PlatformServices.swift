@@ -11,6 +11,8 @@ public struct PlatformServices: Sendable {
     public let jobs: TrainingJobs
     public let metrics: PlatformMetrics
     public let usage: UsageMeter
+    /// Per-key quotas (requests and language-model tokens per minute).
+    public let rateLimiter = RateLimiter()
 
     /// `datasetRoot` holds uploads; `maximumUploadBytes` caps each one (default 1 GiB).
     /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs.

@@ -127,6 +127,7 @@ public protocol MetadataStore: Sendable {
     func insertKey(_ record: APIKeyRecord) async throws
     func keys() async throws -> [APIKeyRecord]
     func revokeKey(id: String, at date: Date) async throws
+    func updateKeyLimits(id: String, limits: RateLimits) async throws
     func insertModelVersion(_ version: ModelVersion) async throws
     func modelVersions(project: String) async throws -> [ModelVersion]
     func setAlias(project: String, model: String, alias: String, version: Int) async throws

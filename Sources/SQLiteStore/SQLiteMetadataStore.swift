@@ -112,6 +112,12 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.primaryKey(["project", "key_id"])
             }
         }
+        migrator.registerMigration("v6-key-limits") { db in
+            try db.alter(table: "api_keys") { t in
+                t.add(column: "requests_per_minute", .integer)
+                t.add(column: "tokens_per_minute", .integer)
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -128,9 +134,11 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func insertKey(_ r: APIKeyRecord) async throws {
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO api_keys (id, project, role, name, secret_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO api_keys (id, project, role, name, secret_hash, created_at, revoked_at, requests_per_minute, tokens_per_minute)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET secret_hash = excluded.secret_hash, revoked_at = NULL
-                """, arguments: [r.id, r.project, r.role.rawValue, r.name, r.secretHash, StoredDate(r.createdAt), r.revokedAt.map(StoredDate.init)])
+                """, arguments: [r.id, r.project, r.role.rawValue, r.name, r.secretHash, StoredDate(r.createdAt), r.revokedAt.map(StoredDate.init),
+                                 r.limits.requestsPerMinute, r.limits.tokensPerMinute])
         }
     }
 
@@ -138,13 +146,21 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys").map { row in
                 APIKeyRecord(id: row["id"], project: row["project"], role: Role(rawValue: row["role"]) ?? .viewer, name: row["name"],
-                             secretHash: row["secret_hash"], createdAt: row["created_at"], revokedAt: row["revoked_at"])
+                             secretHash: row["secret_hash"], createdAt: row["created_at"], revokedAt: row["revoked_at"],
+                             limits: RateLimits(requestsPerMinute: row["requests_per_minute"], tokensPerMinute: row["tokens_per_minute"]))
             }
         }
     }
 
     public func revokeKey(id: String, at date: Date) async throws {
         try await pool.write { db in try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [StoredDate(date), id]) }
+    }
+
+    public func updateKeyLimits(id: String, limits: RateLimits) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE api_keys SET requests_per_minute = ?, tokens_per_minute = ? WHERE id = ?",
+                           arguments: [limits.requestsPerMinute, limits.tokensPerMinute, id])
+        }
     }
 
     public func insertModelVersion(_ v: ModelVersion) async throws {
