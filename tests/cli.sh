@@ -127,6 +127,37 @@ counted = client.chat.completions.create(model='smollm', messages=[{'role': 'use
                                          temperature=0, max_tokens=60, stop=['5'])
 assert '5' not in counted.choices[0].message.content and '4' in counted.choices[0].message.content
 PY"
+check "openai client: log-probabilities (chat and completions) and a key's quota (429 as RateLimitError)" "python3 - <<'PY'
+import json, math, os, urllib.request
+import openai
+from openai import OpenAI
+client = OpenAI(base_url=os.environ['MAAS_URL'] + '/v1', api_key=os.environ['MAAS_API_KEY'])
+reply = client.chat.completions.create(model='smollm', messages=[{'role': 'user', 'content': 'Name a color.'}], temperature=0,
+                                       max_tokens=12, logprobs=True, top_logprobs=3)
+entries = reply.choices[0].logprobs.content
+assert len(entries) == reply.usage.completion_tokens, (len(entries), reply.usage)
+assert b''.join(bytes(e.bytes) for e in entries) == reply.choices[0].message.content.encode()
+for e in entries:  # greedy: each token is the most likely one, and the alternatives are in order
+    assert len(e.top_logprobs) == 3 and e.top_logprobs[0].token == e.token and e.top_logprobs[0].logprob == e.logprob <= 0, e
+    assert e.top_logprobs[0].logprob >= e.top_logprobs[1].logprob >= e.top_logprobs[2].logprob
+    assert sum(math.exp(t.logprob) for t in e.top_logprobs) <= 1.0001
+text = client.completions.create(model='smollm', prompt='Once upon a time', max_tokens=6, temperature=0, logprobs=2)
+lp = text.choices[0].logprobs
+assert len(lp.tokens) == 6 and ''.join(lp.tokens) == text.choices[0].text and len(lp.top_logprobs[0]) == 2
+assert all(v <= 0 for v in lp.token_logprobs) and lp.text_offset[0] == 0
+echoed = client.completions.create(model='smollm', prompt='Once upon a time', max_tokens=6, temperature=0, echo=True)
+assert echoed.choices[0].text == 'Once upon a time' + text.choices[0].text, echoed
+request = urllib.request.Request(os.environ['MAAS_URL'] + '/v1/keys', method='POST',
+                                 data=json.dumps({'role': 'inference', 'name': 'metered', 'limits': {'requests_per_minute': 1}}).encode(),
+                                 headers={'Authorization': 'Bearer ' + os.environ['MAAS_API_KEY'], 'Content-Type': 'application/json'})
+metered = OpenAI(base_url=os.environ['MAAS_URL'] + '/v1', api_key=json.load(urllib.request.urlopen(request))['key'], max_retries=0)
+metered.completions.create(model='smollm', prompt='Hi', max_tokens=1)
+try:
+    metered.completions.create(model='smollm', prompt='Hi', max_tokens=1)
+    raise SystemExit('second request within the minute was not refused')
+except openai.RateLimitError as error:
+    assert error.body['code'] == 'rate_limit_exceeded' and int(error.response.headers['retry-after']) >= 1, error.body
+PY"
 kill $server; wait $server 2>/dev/null
 
 echo "cli: $passed passed, $failed failed"

@@ -8,8 +8,8 @@ import Platform
 /// disconnects stops its generation.
 extension APIServer {
     static let chatFields: Set<String> = ["model", "messages", "temperature", "top_p", "top_k", "max_tokens", "max_completion_tokens", "stop",
-                                          "seed", "stream", "stream_options", "n", "user", "presence_penalty", "frequency_penalty", "logprobs"]
-    static let completionFields: Set<String> = chatFields.subtracting(["messages", "max_completion_tokens"]).union(["prompt", "echo"])
+                                          "seed", "stream", "stream_options", "n", "user", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs"]
+    static let completionFields: Set<String> = chatFields.subtracting(["messages", "max_completion_tokens", "top_logprobs"]).union(["prompt", "echo"])
 
     static func addChatRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
         api.route(.POST, "/v1/chat/completions", catalog) { request, context in
@@ -18,6 +18,34 @@ extension APIServer {
         api.route(.POST, "/v1/completions", catalog) { request, context in
             try await generate(s, request, context, chat: false)
         }
+    }
+
+    /// OpenAI's shapes: chat `{"content": [{token, logprob, bytes, top_logprobs}]}`; completions
+    /// `{tokens, token_logprobs, top_logprobs: [{token: logprob}], text_offset}`.
+    static func logprobsJSON(_ entries: [TokenLogprob], tokenizer: BytePairTokenizer, chat: Bool) -> String {
+        func text(_ token: Int32) -> (json: String, bytes: [UInt8]) {
+            let bytes = tokenizer.bytes(of: token)
+            return (JSONWriter.quote(String(decoding: bytes, as: UTF8.self)), bytes)
+        }
+        if chat {
+            func item(_ token: Int32, _ logprob: Float) -> String {
+                let (json, bytes) = text(token)
+                return "\"token\":\(json),\"logprob\":\(JSONWriter.number(logprob)),\"bytes\":[\(bytes.map(String.init).joined(separator: ","))]"
+            }
+            let content = entries.map { entry in
+                "{" + item(entry.token, entry.logprob) + ",\"top_logprobs\":[" + entry.top.map { "{" + item($0.token, $0.logprob) + "}" }.joined(separator: ",") + "]}"
+            }
+            return "{\"content\":[" + content.joined(separator: ",") + "],\"refusal\":null}"
+        }
+        var offset = 0, offsets: [String] = []
+        for entry in entries {
+            offsets.append(String(offset))
+            offset += String(decoding: tokenizer.bytes(of: entry.token), as: UTF8.self).count
+        }
+        let tops = entries.map { entry in "{" + entry.top.map { "\(text($0.token).json):\(JSONWriter.number($0.logprob))" }.joined(separator: ",") + "}" }
+        return "{\"tokens\":[" + entries.map { text($0.token).json }.joined(separator: ",") + "],\"token_logprobs\":["
+            + entries.map { JSONWriter.number($0.logprob) }.joined(separator: ",") + "],\"top_logprobs\":[" + tops.joined(separator: ",")
+            + "],\"text_offset\":[" + offsets.joined(separator: ",") + "]}"
     }
 
     static func generate(_ s: PlatformServices, _ request: Request, _ context: APIContext, chat: Bool) async throws -> Response {
@@ -82,6 +110,31 @@ extension APIServer {
             options.stop = stops
         }
         let stream = body["stream"] == .bool(true)
+        // Log-probabilities: chat asks with logprobs: true and top_logprobs (0-20 alternatives),
+        // completions with logprobs: N (0-5), as OpenAI's API does.
+        if chat {
+            switch body["logprobs"] {
+            case nil, .null?, .bool(false)?: break
+            case .bool(true)?: options.logprobs = 0
+            default: throw PlatformError.invalid(field: "logprobs", message: "must be true or false")
+            }
+            if let n = try number("top_logprobs", in: 0...20) {
+                guard options.logprobs != nil else { throw PlatformError.invalid(field: "top_logprobs", message: "needs logprobs: true") }
+                guard n == n.rounded() else { throw PlatformError.invalid(field: "top_logprobs", message: "must be an integer from 0 to 20") }
+                options.logprobs = Int(n)
+            }
+        } else if let n = try number("logprobs", in: 0...5) {
+            guard n == n.rounded() else { throw PlatformError.invalid(field: "logprobs", message: "must be an integer from 0 to 5") }
+            options.logprobs = Int(n)
+        }
+        // Completions' echo: the prompt comes back in front of the generated text.
+        let echo = !chat && body["echo"] == .bool(true)
+        if echo && options.logprobs != nil {
+            throw PlatformError.invalid(field: "echo", message: "is not supported together with logprobs (the prompt's tokens get no log-probabilities)")
+        }
+        if options.logprobs != nil && stream {
+            throw PlatformError.invalid(field: "logprobs", message: "is not supported with stream: true; ask without streaming")
+        }
         let includeUsage = body["stream_options"]?["include_usage"] == .bool(true)
         let tokens = llm.tokenizer.encode(prompt)
         let id = (chat ? "chatcmpl-" : "cmpl-") + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased()
@@ -103,9 +156,10 @@ extension APIServer {
         guard stream else {
             let result = try await queue.submit(prompt: tokens, options: options) { _ in firstPiece.mark(); return true }
             meter(result)
+            let logprobs = options.logprobs == nil ? "null" : logprobsJSON(result.logprobs, tokenizer: llm.tokenizer, chat: chat)
             let choice = chat
-                ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\(JSONWriter.quote(result.text))},\"finish_reason\":\"\(result.finish.rawValue)\"}"
-                : "{\"index\":0,\"text\":\(JSONWriter.quote(result.text)),\"logprobs\":null,\"finish_reason\":\"\(result.finish.rawValue)\"}"
+                ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\(JSONWriter.quote(result.text))},\"logprobs\":\(logprobs),\"finish_reason\":\"\(result.finish.rawValue)\"}"
+                : "{\"index\":0,\"text\":\(JSONWriter.quote(echo ? prompt + result.text : result.text)),\"logprobs\":\(logprobs),\"finish_reason\":\"\(result.finish.rawValue)\"}"
             return jsonResponse("{\"id\":\"\(id)\",\"object\":\"\(object)\",\"created\":\(created),\"model\":\(JSONWriter.quote(name)),"
                                 + "\"choices\":[\(choice)],\"usage\":\(usageJSON(result))}")
         }
@@ -128,6 +182,7 @@ extension APIServer {
         let responseBody = ResponseBody { writer in
             do {
                 if chat { try await writer.write(chunk("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}")) }
+                if echo { try await writer.write(chunk("{\"index\":0,\"text\":\(JSONWriter.quote(prompt)),\"logprobs\":null,\"finish_reason\":null}")) }
                 for await piece in pieces {
                     let choice = chat ? "{\"index\":0,\"delta\":{\"content\":\(JSONWriter.quote(piece))},\"finish_reason\":null}"
                         : "{\"index\":0,\"text\":\(JSONWriter.quote(piece)),\"logprobs\":null,\"finish_reason\":null}"

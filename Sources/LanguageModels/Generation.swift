@@ -12,8 +12,18 @@ public struct SamplingOptions: Sendable {
     public var seed: UInt64?
     public var maxTokens: Int = 256
     public var stop: [String] = []
+    /// nil: no log-probabilities; n: each generated token's, with the n most likely alternatives.
+    public var logprobs: Int?
 
     public init() {}
+}
+
+/// A generated token's log-probability under the model (log-softmax of its logits, before
+/// temperature and filtering, as vLLM reports by default), with the most likely alternatives.
+public struct TokenLogprob: Sendable {
+    public var token: Int32
+    public var logprob: Float
+    public var top: [(token: Int32, logprob: Float)]
 }
 
 public enum FinishReason: String, Sendable { case stop, length }
@@ -74,6 +84,28 @@ public struct Sampler {
             }
             return Int32(best)  // unreachable: the last floor admits every token
         }
+    }
+
+    /// `token`'s log-probability in `logits` and the `alternatives` most likely tokens'
+    /// (ties: lower id first). One pass of exponentials and one of selection over the vocabulary.
+    public mutating func logprob(of token: Int32, in logits: UnsafeBufferPointer<Float>, alternatives: Int) -> TokenLogprob {
+        let count = logits.count
+        if weights.count != count { weights = [Float](repeating: 0, count: count) }
+        let best = maas_argmax(logits.baseAddress!, count)
+        let total = weights.withUnsafeMutableBufferPointer { maas_exp_scaled(logits.baseAddress!, logits[best], 1, $0.baseAddress!, count) }
+        let logTotal = logits[best] + log(total)
+        var top: [(token: Int32, logprob: Float)] = []
+        if alternatives > 0 {
+            top.reserveCapacity(alternatives + 1)
+            for i in 0..<count where top.count < alternatives || logits[i] > top[top.count - 1].logprob {
+                var at = top.count
+                while at > 0 && top[at - 1].logprob < logits[i] { at -= 1 }
+                top.insert((Int32(i), logits[i]), at: at)
+                if top.count > alternatives { top.removeLast() }
+            }
+            for i in top.indices { top[i].logprob -= logTotal }
+        }
+        return TokenLogprob(token: token, logprob: logits[Int(token)] - logTotal, top: top)
     }
 
     /// One token from `tokens` with probability weight / mass.
@@ -158,6 +190,8 @@ public struct SequenceState {
     var stream: TextStream
     public private(set) var generated: [Int32] = []
     public private(set) var finish: FinishReason?
+    /// Per generated token, when the options ask for log-probabilities.
+    public private(set) var logprobs: [TokenLogprob] = []
     let endTokens: Set<Int32>
 
     public init(model: LlamaModel, promptTokens: Int, options: SamplingOptions) {
@@ -179,6 +213,7 @@ public struct SequenceState {
         let token = sampler.next(logits)
         if endTokens.contains(token) { return end(.stop, onPiece) }
         generated.append(token)
+        if let alternatives = options.logprobs { logprobs.append(sampler.logprob(of: token, in: logits, alternatives: alternatives)) }
         let (piece, stopped) = stream.append(token)
         if !piece.isEmpty && !onPiece(piece) { finish = .stop; return nil }
         if stopped { finish = .stop; return nil }

@@ -8,6 +8,8 @@ public struct GenerationResult: Sendable {
     public var promptTokens: Int
     public var completionTokens: Int
     public var finish: FinishReason
+    /// Per generated token, when the request asked for log-probabilities.
+    public var logprobs: [TokenLogprob] = []
 }
 
 /// Generation for one loaded language model on a thread of its own, with continuous batching:
@@ -151,7 +153,7 @@ public final class GenerationQueue: @unchecked Sendable {
         release(entry.session)
         entry.request.continuation.resume(returning: GenerationResult(text: entry.state.text, promptTokens: entry.state.promptTokens,
                                                                       completionTokens: entry.state.generated.count,
-                                                                      finish: entry.state.finish ?? .length))
+                                                                      finish: entry.state.finish ?? .length, logprobs: entry.state.logprobs))
     }
 
     /// The idle session sharing the longest prefix with `prompt`, or a new one.

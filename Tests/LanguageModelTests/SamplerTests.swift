@@ -99,4 +99,23 @@ struct SamplerTests {
             }
         }
     }
+
+    /// Log-probabilities are the log-softmax of the raw logits (whatever the temperature), and the
+    /// alternatives are the most likely tokens in order, on a vocabulary the size of SmolLM2's.
+    @Test func logprobsAreTheLogSoftmax() {
+        var generator = SplitMix(state: 9)
+        var logits = (0..<49_152).map { _ in Float.random(in: -6...6, using: &generator) }
+        logits[123] = 14; logits[7] = 14  // a tie: the lower id ranks first
+        let lse = log(logits.reduce(0.0) { $0 + exp(Double($1) - 14) }) + 14
+        let order = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }
+        var sampler = Sampler(Self.options(temperature: 0.3, seed: 1))
+        for token: Int32 in [7, 500, 49_151] {
+            let entry = logits.withUnsafeBufferPointer { sampler.logprob(of: token, in: $0, alternatives: 5) }
+            #expect(entry.token == token)
+            #expect(abs(Double(entry.logprob) - (Double(logits[Int(token)]) - lse)) < 1e-4)
+            #expect(entry.top.map { Int($0.token) } == Array(order.prefix(5)))
+            for alternative in entry.top { #expect(abs(Double(alternative.logprob) - (Double(logits[Int(alternative.token)]) - lse)) < 1e-4) }
+        }
+        #expect(logits.withUnsafeBufferPointer { sampler.logprob(of: 3, in: $0, alternatives: 0) }.top.isEmpty)
+    }
 }
