@@ -127,7 +127,7 @@ counted = client.chat.completions.create(model='smollm', messages=[{'role': 'use
                                          temperature=0, max_tokens=60, stop=['5'])
 assert '5' not in counted.choices[0].message.content and '4' in counted.choices[0].message.content
 PY"
-check "openai client: log-probabilities (chat and completions) and a key's quota (429 as RateLimitError)" "python3 - <<'PY'
+check "openai client: log-probabilities (chat and completions, streamed and not), echo, and a key's quota (429 as RateLimitError)" "python3 - <<'PY'
 import json, math, os, urllib.request
 import openai
 from openai import OpenAI
@@ -141,10 +141,17 @@ for e in entries:  # greedy: each token is the most likely one, and the alternat
     assert len(e.top_logprobs) == 3 and e.top_logprobs[0].token == e.token and e.top_logprobs[0].logprob == e.logprob <= 0, e
     assert e.top_logprobs[0].logprob >= e.top_logprobs[1].logprob >= e.top_logprobs[2].logprob
     assert sum(math.exp(t.logprob) for t in e.top_logprobs) <= 1.0001
+streamed = [e for chunk in client.chat.completions.create(model='smollm', messages=[{'role': 'user', 'content': 'Name a color.'}],
+                                                          temperature=0, max_tokens=12, logprobs=True, top_logprobs=3, stream=True)
+            if chunk.choices and chunk.choices[0].logprobs for e in chunk.choices[0].logprobs.content]
+assert [(e.token, e.logprob) for e in streamed] == [(e.token, e.logprob) for e in entries], (streamed, entries)
 text = client.completions.create(model='smollm', prompt='Once upon a time', max_tokens=6, temperature=0, logprobs=2)
 lp = text.choices[0].logprobs
 assert len(lp.tokens) == 6 and ''.join(lp.tokens) == text.choices[0].text and len(lp.top_logprobs[0]) == 2
 assert all(v <= 0 for v in lp.token_logprobs) and lp.text_offset[0] == 0
+chunks = [c.choices[0].logprobs for c in client.completions.create(model='smollm', prompt='Once upon a time', max_tokens=6, temperature=0,
+                                                                    logprobs=2, stream=True) if c.choices and c.choices[0].logprobs]
+assert sum((c.tokens for c in chunks), []) == lp.tokens and sum((c.text_offset for c in chunks), []) == lp.text_offset, chunks
 echoed = client.completions.create(model='smollm', prompt='Once upon a time', max_tokens=6, temperature=0, echo=True)
 assert echoed.choices[0].text == 'Once upon a time' + text.choices[0].text, echoed
 request = urllib.request.Request(os.environ['MAAS_URL'] + '/v1/keys', method='POST',

@@ -22,7 +22,9 @@ extension APIServer {
 
     /// OpenAI's shapes: chat `{"content": [{token, logprob, bytes, top_logprobs}]}`; completions
     /// `{tokens, token_logprobs, top_logprobs: [{token: logprob}], text_offset}`.
-    static func logprobsJSON(_ entries: [TokenLogprob], tokenizer: BytePairTokenizer, chat: Bool) -> String {
+    /// `textOffset`: where the first entry's text starts in the completion (streamed chunks
+    /// continue the count).
+    static func logprobsJSON(_ entries: [TokenLogprob], tokenizer: BytePairTokenizer, chat: Bool, textOffset: Int = 0) -> String {
         func text(_ token: Int32) -> (json: String, bytes: [UInt8]) {
             let bytes = tokenizer.bytes(of: token)
             return (JSONWriter.quote(String(decoding: bytes, as: UTF8.self)), bytes)
@@ -37,7 +39,7 @@ extension APIServer {
             }
             return "{\"content\":[" + content.joined(separator: ",") + "],\"refusal\":null}"
         }
-        var offset = 0, offsets: [String] = []
+        var offset = textOffset, offsets: [String] = []
         for entry in entries {
             offsets.append(String(offset))
             offset += String(decoding: tokenizer.bytes(of: entry.token), as: UTF8.self).count
@@ -132,9 +134,6 @@ extension APIServer {
         if echo && options.logprobs != nil {
             throw PlatformError.invalid(field: "echo", message: "is not supported together with logprobs (the prompt's tokens get no log-probabilities)")
         }
-        if options.logprobs != nil && stream {
-            throw PlatformError.invalid(field: "logprobs", message: "is not supported with stream: true; ask without streaming")
-        }
         let includeUsage = body["stream_options"]?["include_usage"] == .bool(true)
         let tokens = llm.tokenizer.encode(prompt)
         let id = (chat ? "chatcmpl-" : "cmpl-") + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased()
@@ -163,35 +162,55 @@ extension APIServer {
             return jsonResponse("{\"id\":\"\(id)\",\"object\":\"\(object)\",\"created\":\(created),\"model\":\(JSONWriter.quote(name)),"
                                 + "\"choices\":[\(choice)],\"usage\":\(usageJSON(result))}")
         }
-        // Streaming: pieces flow from the generation thread through an AsyncStream to the socket.
-        let (pieces, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+        // Streaming: pieces (and log-probabilities, when asked for) flow from the generation thread
+        // through an AsyncStream to the socket; a chunk carries the log-probabilities of the
+        // tokens generated since the previous one.
+        let (events, sink) = AsyncStream.makeStream(of: StreamEvent.self, bufferingPolicy: .unbounded)
+        let sampling = options, wantsLogprobs = options.logprobs != nil
         let gone = ClientGone()
         let generation = Task {
             defer { sink.finish() }
-            return try await queue.submit(prompt: tokens, options: options) { piece in
+            return try await queue.submit(prompt: tokens, options: sampling, onPiece: { piece in
                 firstPiece.mark()
-                sink.yield(piece)
+                sink.yield(.piece(piece))
                 return !gone.flag
-            }
+            }, onLogprob: { sink.yield(.logprob($0)) })
         }
         let chunkObject = chat ? "chat.completion.chunk" : "text_completion"
         @Sendable func chunk(_ choice: String, usage: String = "null") -> ByteBuffer {
             ByteBuffer(string: "data: {\"id\":\"\(id)\",\"object\":\"\(chunkObject)\",\"created\":\(created),\"model\":\(JSONWriter.quote(name)),"
                        + "\"choices\":[\(choice)]" + (usage == "null" ? "" : ",\"usage\":\(usage)") + "}\n\n")
         }
+        let tokenizer = llm.tokenizer
         let responseBody = ResponseBody { writer in
+            var pendingLogprobs: [TokenLogprob] = [], textOffset = 0
+            /// `,"logprobs":…` for the tokens since the last chunk (chat leaves it out when not asked for).
+            func takeLogprobs() -> String {
+                guard wantsLogprobs else { return chat ? "" : ",\"logprobs\":null" }
+                defer {
+                    for entry in pendingLogprobs { textOffset += String(decoding: tokenizer.bytes(of: entry.token), as: UTF8.self).count }
+                    pendingLogprobs = []
+                }
+                return ",\"logprobs\":" + logprobsJSON(pendingLogprobs, tokenizer: tokenizer, chat: chat, textOffset: textOffset)
+            }
             do {
                 if chat { try await writer.write(chunk("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}")) }
                 if echo { try await writer.write(chunk("{\"index\":0,\"text\":\(JSONWriter.quote(prompt)),\"logprobs\":null,\"finish_reason\":null}")) }
-                for await piece in pieces {
-                    let choice = chat ? "{\"index\":0,\"delta\":{\"content\":\(JSONWriter.quote(piece))},\"finish_reason\":null}"
-                        : "{\"index\":0,\"text\":\(JSONWriter.quote(piece)),\"logprobs\":null,\"finish_reason\":null}"
+                for await event in events {
+                    guard case .piece(let piece) = event else {
+                        if case .logprob(let entry) = event { pendingLogprobs.append(entry) }
+                        continue
+                    }
+                    let choice = chat ? "{\"index\":0,\"delta\":{\"content\":\(JSONWriter.quote(piece))}\(takeLogprobs()),\"finish_reason\":null}"
+                        : "{\"index\":0,\"text\":\(JSONWriter.quote(piece))\(takeLogprobs()),\"finish_reason\":null}"
                     try await writer.write(chunk(choice))
                 }
                 let result = try await generation.value
                 meter(result)
-                let last = chat ? "{\"index\":0,\"delta\":{},\"finish_reason\":\"\(result.finish.rawValue)\"}"
-                    : "{\"index\":0,\"text\":\"\",\"logprobs\":null,\"finish_reason\":\"\(result.finish.rawValue)\"}"
+                // Tokens whose text never showed (a stop sequence cut it) keep their log-probabilities here.
+                let rest = pendingLogprobs.isEmpty ? (chat ? "" : ",\"logprobs\":null") : takeLogprobs()
+                let last = chat ? "{\"index\":0,\"delta\":{}\(rest),\"finish_reason\":\"\(result.finish.rawValue)\"}"
+                    : "{\"index\":0,\"text\":\"\"\(rest),\"finish_reason\":\"\(result.finish.rawValue)\"}"
                 try await writer.write(chunk(last))
                 if includeUsage {
                     try await writer.write(ByteBuffer(string: "data: {\"id\":\"\(id)\",\"object\":\"\(chunkObject)\",\"created\":\(created),"
@@ -207,6 +226,12 @@ extension APIServer {
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: responseBody)
     }
+}
+
+/// What the generation thread sends a streaming response.
+enum StreamEvent: Sendable {
+    case piece(String)
+    case logprob(TokenLogprob)
 }
 
 /// Set when a streaming client disconnects; read by the generation thread before each token.

@@ -203,17 +203,24 @@ public struct SequenceState {
     }
 
     /// Samples the next token from `logits` and applies the stop rules; `onPiece` gets the text
-    /// to emit and returns false to stop. Returns the token to feed next, or nil when finished.
+    /// to emit and returns false to stop; `onLogprob` gets each token's log-probability, before
+    /// the piece holding its text, when the options ask for them. Returns the token to feed
+    /// next, or nil when finished.
     public mutating func accept(_ logits: [Float], capacityLeft: Int, onPiece: (String) -> Bool) -> Int32? {
         logits.withUnsafeBufferPointer { accept($0, capacityLeft: capacityLeft, onPiece: onPiece) }
     }
 
-    public mutating func accept(_ logits: UnsafeBufferPointer<Float>, capacityLeft: Int, onPiece: (String) -> Bool) -> Int32? {
+    public mutating func accept(_ logits: UnsafeBufferPointer<Float>, capacityLeft: Int, onPiece: (String) -> Bool,
+                                onLogprob: (TokenLogprob) -> Void = { _ in }) -> Int32? {
         guard finish == nil else { return nil }
         let token = sampler.next(logits)
         if endTokens.contains(token) { return end(.stop, onPiece) }
         generated.append(token)
-        if let alternatives = options.logprobs { logprobs.append(sampler.logprob(of: token, in: logits, alternatives: alternatives)) }
+        if let alternatives = options.logprobs {
+            let entry = sampler.logprob(of: token, in: logits, alternatives: alternatives)
+            logprobs.append(entry)
+            onLogprob(entry)
+        }
         let (piece, stopped) = stream.append(token)
         if !piece.isEmpty && !onPiece(piece) { finish = .stop; return nil }
         if stopped { finish = .stop; return nil }

@@ -26,6 +26,7 @@ public final class GenerationQueue: @unchecked Sendable {
         var prompt: [Int32]
         var options: SamplingOptions
         var onPiece: @Sendable (String) -> Bool
+        var onLogprob: @Sendable (TokenLogprob) -> Void
         var continuation: CheckedContinuation<GenerationResult, any Error>
     }
 
@@ -61,7 +62,10 @@ public final class GenerationQueue: @unchecked Sendable {
 
     public var queueDepth: Int { condition.withLock { pending.count } }
 
-    public func submit(prompt: [Int32], options: SamplingOptions, onPiece: @escaping @Sendable (String) -> Bool = { _ in true }) async throws -> GenerationResult {
+    /// `onLogprob` gets each generated token's log-probability (when `options.logprobs` asks)
+    /// before the piece that holds its text.
+    public func submit(prompt: [Int32], options: SamplingOptions, onPiece: @escaping @Sendable (String) -> Bool = { _ in true },
+                       onLogprob: @escaping @Sendable (TokenLogprob) -> Void = { _ in }) async throws -> GenerationResult {
         guard !prompt.isEmpty else { throw PlatformError.invalid(field: "messages", message: "the prompt is empty") }
         guard prompt.count + options.maxTokens <= contextTokens else {
             throw PlatformError.invalid(field: "max_tokens", message: "prompt (\(prompt.count) tokens) plus max_tokens (\(options.maxTokens)) exceeds the context of \(contextTokens) tokens")
@@ -78,7 +82,7 @@ public final class GenerationQueue: @unchecked Sendable {
                 continuation.resume(throwing: PlatformError.overloaded(retryAfter: wait, "generation queue is full (\(maxQueue) requests)"))
                 return
             }
-            pending.append(Pending(prompt: prompt, options: options, onPiece: onPiece, continuation: continuation))
+            pending.append(Pending(prompt: prompt, options: options, onPiece: onPiece, onLogprob: onLogprob, continuation: continuation))
             condition.signal()
         }
     }
@@ -109,7 +113,10 @@ public final class GenerationQueue: @unchecked Sendable {
                     let logits = try model.prefill(request.prompt, session: session)
                     var entry = Active(request: request, session: session,
                                        state: SequenceState(model: model, promptTokens: request.prompt.count, options: request.options), next: nil)
-                    entry.next = entry.state.accept(logits, capacityLeft: session.capacity - session.length - 1, onPiece: request.onPiece)
+                    let next = logits.withUnsafeBufferPointer {
+                        entry.state.accept($0, capacityLeft: session.capacity - session.length - 1, onPiece: request.onPiece, onLogprob: request.onLogprob)
+                    }
+                    entry.next = next
                     active.append(entry)
                     prefilled.append(session)
                 } catch {
@@ -133,7 +140,7 @@ public final class GenerationQueue: @unchecked Sendable {
                     for i in active.indices {
                         let row = UnsafeBufferPointer(rebasing: logits[(i * vocabulary)..<((i + 1) * vocabulary)])
                         active[i].next = active[i].state.accept(row, capacityLeft: active[i].session.capacity - active[i].session.length - 1,
-                                                                onPiece: active[i].request.onPiece)
+                                                                onPiece: active[i].request.onPiece, onLogprob: active[i].request.onLogprob)
                     }
                 }
             } catch {
