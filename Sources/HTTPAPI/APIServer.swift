@@ -202,10 +202,15 @@ public enum APIServer {
             guard let version = try await s.registry.versions(project: caller.project, name: name).first(where: { String($0.version) == number }) else {
                 throw PlatformError.notFound(kind: "version", name: "\(name)@\(number)")
             }
-            let bytes = try ArtifactArchive.tar(directory: try s.artifacts.directory(for: version.artifact))
+            // Streamed from the artifact's files: a language model's gigabytes never sit in memory.
+            let archive = try ArchiveStream(files: try ArtifactArchive.files(in: try s.artifacts.directory(for: version.artifact)))
             return Response(status: .ok, headers: [.contentType: "application/x-tar", .init("x-artifact-sha256")!: version.artifact,
+                                                   .contentLength: String(archive.length),
                                                    .contentDisposition: "attachment; filename=\"\(name)-\(version.version).tar\""],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+                            body: ResponseBody { writer in
+                                for try await chunk in archive { try await writer.write(ByteBuffer(bytes: chunk)) }
+                                try await writer.finish(nil)
+                            })
         }
         api.route(.GET, "/v1/models", catalog) { _, context in
             let caller = try context.caller()

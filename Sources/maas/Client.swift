@@ -24,12 +24,23 @@ struct APIClient {
     /// Sends a request; a non-2xx answer becomes a failure carrying the server's message.
     @discardableResult
     func send(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> Data {
+        try await send(method, path, body: body.map { .bytes(ByteBuffer(bytes: $0)) }, contentType: contentType)
+    }
+
+    /// Sends an archive as it is read from disk (a model of any size holds one chunk in memory).
+    func send(_ method: String, _ path: String, archive: ArchiveStream) async throws -> [String: Any] {
+        let chunks = archive.map { @Sendable in ByteBuffer(bytes: $0) }
+        let data = try await send(method, path, body: .stream(chunks, length: .known(Int64(archive.length))), contentType: "application/x-tar")
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    private func send(_ method: String, _ path: String, body: HTTPClientRequest.Body?, contentType: String) async throws -> Data {
         guard URL(string: base + path)?.host != nil else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
         var request = HTTPClientRequest(url: base + path)
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Authorization", value: "Bearer \(key)")
         if let body {
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.body = body
             request.headers.add(name: "Content-Type", value: contentType)
         }
         let data: Data, status: Int
@@ -262,9 +273,8 @@ struct ModelCommands: AsyncParsableCommand {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("no such file or directory: \(path)") }
             let url = URL(fileURLWithPath: path)
-            let archive = isDirectory.boolValue ? try ArtifactArchive.tar(directory: url) : try ArtifactArchive.tar(files: [url])
-            let version = try await APIClient.fromEnvironment().json("POST", "/v1/models/\(percentEncoded(name))/versions", body: Data(archive),
-                                                                     contentType: "application/x-tar")
+            let archive = try ArchiveStream(files: isDirectory.boolValue ? try ArtifactArchive.files(in: url) : [url])
+            let version = try await APIClient.fromEnvironment().send("POST", "/v1/models/\(percentEncoded(name))/versions", archive: archive)
             print("registered \(name)@\(version["version"] ?? "?") (\(version["kind"] ?? "?"), artifact \(version["artifact"] ?? "?"))")
         }
     }
