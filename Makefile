@@ -28,9 +28,8 @@ data:
 	python3 -c "import openai" 2>/dev/null || python3 -m pip install --quiet openai
 
 # The product links the Swift runtime and Foundation statically: one self-contained binary that
-# runs on a Debian machine without the toolchain, starts without relocating the shared Swift
-# libraries, and keeps only the code it touches resident (a serving process measured 146 MiB
-# dynamically linked, 142 MiB static; bench/llm/serve_memory.sh).
+# runs on a Debian machine without the toolchain and starts without relocating the shared Swift
+# libraries (serving memory: bench/llm/serve_memory.sh; BENCHMARKS.md has the figures).
 PRODUCT_FLAGS := --static-swift-stdlib
 
 build: deps

@@ -61,9 +61,7 @@ struct ErrorResponses: RouterMiddleware {
             body += "},\"request_id\":\(JSONWriter.quote(requestID))}"
             response = jsonResponse(body, status: status)
             if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
-            if case PlatformError.overloaded(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
-            if case PlatformError.unavailable(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
-            if case PlatformError.rateLimited(let seconds, _) = error { response.headers[.retryAfter] = String(seconds) }
+            if let seconds = (error as? PlatformError)?.retryAfter { response.headers[.retryAfter] = String(seconds) }
         }
         response.headers[.init("x-request-id")!] = requestID
         return response

@@ -88,7 +88,8 @@ public enum APIServer {
     }
 
     /// `{"requests_per_minute": N|null, "tokens_per_minute": N|null}` over `base`: a missing
-    /// field keeps the base's value, null removes that limit.
+    /// field keeps the base's value, null removes that limit. Whole numbers only here; the range
+    /// is `RateLimits.validated`'s, which the key ring applies.
     static func parseLimits(_ value: WireJSON?, over base: RateLimits) throws -> RateLimits {
         guard let value, value != .null else { return base }
         let fields = try value.fields(["requests_per_minute", "tokens_per_minute"], at: "limits")
@@ -96,10 +97,10 @@ public enum APIServer {
         func limit(_ key: String) throws -> Int?? {
             guard let field = fields[key] else { return .none }
             if field == .null { return .some(nil) }
-            guard let n = field.number, n == n.rounded(), n >= 1, n <= Double(RateLimits.maximum) else {
+            guard let n = field.number.flatMap({ Int(exactly: $0) }) else {
                 throw PlatformError.invalid(field: "limits.\(key)", message: "must be an integer from 1 to \(RateLimits.maximum) (or null for no limit)")
             }
-            return .some(Int(n))
+            return .some(n)
         }
         if let rpm = try limit("requests_per_minute") { limits.requestsPerMinute = rpm }
         if let tpm = try limit("tokens_per_minute") { limits.tokensPerMinute = tpm }

@@ -22,9 +22,9 @@ extension APIServer {
 
     /// OpenAI's shapes: chat `{"content": [{token, logprob, bytes, top_logprobs}]}`; completions
     /// `{tokens, token_logprobs, top_logprobs: [{token: logprob}], text_offset}`.
-    /// `textOffset`: where the first entry's text starts in the completion (streamed chunks
-    /// continue the count).
-    static func logprobsJSON(_ entries: [TokenLogprob], tokenizer: BytePairTokenizer, chat: Bool, textOffset: Int = 0) -> String {
+    /// `textOffset`: where the first entry's text starts in the completion; advanced past the
+    /// entries' text, so streamed chunks continue the count.
+    static func logprobsJSON(_ entries: [TokenLogprob], tokenizer: BytePairTokenizer, chat: Bool, textOffset: inout Int) -> String {
         func text(_ token: Int32) -> (json: String, bytes: [UInt8]) {
             let bytes = tokenizer.bytes(of: token)
             return (JSONWriter.quote(String(decoding: bytes, as: UTF8.self)), bytes)
@@ -39,10 +39,10 @@ extension APIServer {
             }
             return "{\"content\":[" + content.joined(separator: ",") + "],\"refusal\":null}"
         }
-        var offset = textOffset, offsets: [String] = []
+        var offsets: [String] = []
         for entry in entries {
-            offsets.append(String(offset))
-            offset += String(decoding: tokenizer.bytes(of: entry.token), as: UTF8.self).count
+            offsets.append(String(textOffset))
+            textOffset += String(decoding: tokenizer.bytes(of: entry.token), as: UTF8.self).count
         }
         let tops = entries.map { entry in "{" + entry.top.map { "\(text($0.token).json):\(JSONWriter.number($0.logprob))" }.joined(separator: ",") + "}" }
         return "{\"tokens\":[" + entries.map { text($0.token).json }.joined(separator: ",") + "],\"token_logprobs\":["
@@ -155,7 +155,8 @@ extension APIServer {
         guard stream else {
             let result = try await queue.submit(prompt: tokens, options: options) { _ in firstPiece.mark(); return true }
             meter(result)
-            let logprobs = options.logprobs == nil ? "null" : logprobsJSON(result.logprobs, tokenizer: llm.tokenizer, chat: chat)
+            var textOffset = 0
+            let logprobs = options.logprobs == nil ? "null" : logprobsJSON(result.logprobs, tokenizer: llm.tokenizer, chat: chat, textOffset: &textOffset)
             let choice = chat
                 ? "{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\(JSONWriter.quote(result.text))},\"logprobs\":\(logprobs),\"finish_reason\":\"\(result.finish.rawValue)\"}"
                 : "{\"index\":0,\"text\":\(JSONWriter.quote(echo ? prompt + result.text : result.text)),\"logprobs\":\(logprobs),\"finish_reason\":\"\(result.finish.rawValue)\"}"
@@ -187,11 +188,8 @@ extension APIServer {
             /// `,"logprobs":…` for the tokens since the last chunk (chat leaves it out when not asked for).
             func takeLogprobs() -> String {
                 guard wantsLogprobs else { return chat ? "" : ",\"logprobs\":null" }
-                defer {
-                    for entry in pendingLogprobs { textOffset += String(decoding: tokenizer.bytes(of: entry.token), as: UTF8.self).count }
-                    pendingLogprobs = []
-                }
-                return ",\"logprobs\":" + logprobsJSON(pendingLogprobs, tokenizer: tokenizer, chat: chat, textOffset: textOffset)
+                defer { pendingLogprobs = [] }
+                return ",\"logprobs\":" + logprobsJSON(pendingLogprobs, tokenizer: tokenizer, chat: chat, textOffset: &textOffset)
             }
             do {
                 if chat { try await writer.write(chunk("{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}")) }

@@ -206,8 +206,9 @@ public struct SequenceState {
     /// to emit and returns false to stop; `onLogprob` gets each token's log-probability, before
     /// the piece holding its text, when the options ask for them. Returns the token to feed
     /// next, or nil when finished.
-    public mutating func accept(_ logits: [Float], capacityLeft: Int, onPiece: (String) -> Bool) -> Int32? {
-        logits.withUnsafeBufferPointer { accept($0, capacityLeft: capacityLeft, onPiece: onPiece) }
+    public mutating func accept(_ logits: [Float], capacityLeft: Int, onPiece: (String) -> Bool,
+                                onLogprob: (TokenLogprob) -> Void = { _ in }) -> Int32? {
+        logits.withUnsafeBufferPointer { accept($0, capacityLeft: capacityLeft, onPiece: onPiece, onLogprob: onLogprob) }
     }
 
     public mutating func accept(_ logits: UnsafeBufferPointer<Float>, capacityLeft: Int, onPiece: (String) -> Bool,

@@ -113,10 +113,8 @@ public final class GenerationQueue: @unchecked Sendable {
                     let logits = try model.prefill(request.prompt, session: session)
                     var entry = Active(request: request, session: session,
                                        state: SequenceState(model: model, promptTokens: request.prompt.count, options: request.options), next: nil)
-                    let next = logits.withUnsafeBufferPointer {
-                        entry.state.accept($0, capacityLeft: session.capacity - session.length - 1, onPiece: request.onPiece, onLogprob: request.onLogprob)
-                    }
-                    entry.next = next
+                    entry.next = entry.state.accept(logits, capacityLeft: session.capacity - session.length - 1,
+                                                    onPiece: request.onPiece, onLogprob: request.onLogprob)
                     active.append(entry)
                     prefilled.append(session)
                 } catch {

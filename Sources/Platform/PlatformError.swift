@@ -20,6 +20,15 @@ public enum PlatformError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The client's deadline passed before the request was computed (504).
     case deadlineExceeded(String)
 
+    /// Seconds a client should wait before retrying (the `Retry-After` header), for the errors
+    /// that pass with time.
+    public var retryAfter: Int? {
+        switch self {
+        case .overloaded(let seconds, _), .unavailable(let seconds, _), .rateLimited(let seconds, _): return seconds
+        default: return nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .unauthenticated(let m), .forbidden(let m), .conflict(let m), .deadlineExceeded(let m): return m

@@ -27,12 +27,6 @@ struct APIClient {
         try await send(method, path, body: body.map { .bytes(ByteBuffer(bytes: $0)) }, contentType: contentType)
     }
 
-    /// Sends an archive as it is read from disk (a model of any size holds one chunk in memory).
-    func send(_ method: String, _ path: String, archive: ArchiveStream) async throws -> [String: Any] {
-        let chunks = archive.map { @Sendable in ByteBuffer(bytes: $0) }
-        let data = try await send(method, path, body: .stream(chunks, length: .known(Int64(archive.length))), contentType: "application/x-tar")
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-    }
 
     private func send(_ method: String, _ path: String, body: HTTPClientRequest.Body?, contentType: String) async throws -> Data {
         guard URL(string: base + path)?.host != nil else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
@@ -59,8 +53,17 @@ struct APIClient {
     }
 
     func json(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> [String: Any] {
-        let data = try await send(method, path, body: body, contentType: contentType)
-        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        Self.object(try await send(method, path, body: body, contentType: contentType))
+    }
+
+    /// Sends an archive as it is read from disk (a model of any size holds one chunk in memory).
+    func json(_ method: String, _ path: String, archive: ArchiveStream) async throws -> [String: Any] {
+        let chunks = archive.map { @Sendable in ByteBuffer(bytes: $0) }
+        return Self.object(try await send(method, path, body: .stream(chunks, length: .known(Int64(archive.length))), contentType: "application/x-tar"))
+    }
+
+    private static func object(_ data: Data) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     func json(_ method: String, _ path: String, object: [String: Any]) async throws -> [String: Any] {
@@ -274,7 +277,7 @@ struct ModelCommands: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CommandFailure("no such file or directory: \(path)") }
             let url = URL(fileURLWithPath: path)
             let archive = try ArchiveStream(files: isDirectory.boolValue ? try ArtifactArchive.files(in: url) : [url])
-            let version = try await APIClient.fromEnvironment().send("POST", "/v1/models/\(percentEncoded(name))/versions", archive: archive)
+            let version = try await APIClient.fromEnvironment().json("POST", "/v1/models/\(percentEncoded(name))/versions", archive: archive)
             print("registered \(name)@\(version["version"] ?? "?") (\(version["kind"] ?? "?"), artifact \(version["artifact"] ?? "?"))")
         }
     }

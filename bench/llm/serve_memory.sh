@@ -15,7 +15,7 @@ export MAAS_ADMIN_KEY=bench-admin-key MAAS_URL=http://127.0.0.1:$PORT MAAS_API_K
 MAAS_THREADS=2 "$MAAS" serve --port "$PORT" --data-dir "$WORK" > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do curl -sf "$MAAS_URL/health" > /dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do curl -sf "$MAAS_URL/v2/health/ready" > /dev/null && break; sleep 0.1; done
 rss() { awk -v k="$1" '$1 == k":" {print $2 / 1024}' /proc/$SERVER/status; }
 echo "idle: $(rss VmRSS) MiB"
 "$MAAS" models import "$MODEL" --name smollm > /dev/null
@@ -30,7 +30,7 @@ for _ in 1 2 3; do
 done
 mkdir -p bench/out/llm && cp /proc/$SERVER/smaps bench/out/llm/serve_smaps.txt
 echo "serving: VmRSS $(rss VmRSS) MiB, VmHWM $(rss VmHWM) MiB"
-python3 - /proc/$SERVER/smaps "$MODEL" <<'PY'
+python3 - bench/out/llm/serve_smaps.txt "$MODEL" <<'PY'
 import os, re, sys
 sizes, name = {}, None
 for line in open(sys.argv[1]):
