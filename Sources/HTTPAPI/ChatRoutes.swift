@@ -135,7 +135,7 @@ extension APIServer {
             throw PlatformError.invalid(field: "echo", message: "is not supported together with logprobs (the prompt's tokens get no log-probabilities)")
         }
         let includeUsage = body["stream_options"]?["include_usage"] == .bool(true)
-        let tokens = llm.tokenizer.encode(prompt)
+        let tokens = llm.promptTokens(prompt)
         let id = (chat ? "chatcmpl-" : "cmpl-") + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(24).lowercased()
         let created = Int(Date().timeIntervalSince1970)
         let object = chat ? "chat.completion" : "text_completion"

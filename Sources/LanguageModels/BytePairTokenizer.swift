@@ -20,6 +20,8 @@ public final class BytePairTokenizer: @unchecked Sendable {
     /// Looked up for every generated token while streaming.
     let specialIDs: Set<Int32>
     public let bos: Int32?, eos: Int32
+    /// Whether a prompt starts with BOS (`tokenizer.ggml.add_bos_token`; Llama 3 sets it, SmolLM2 not).
+    public let addsBOS: Bool
     let splitDigits: Bool
     static let byteEncoder: [Character] = {
         var printable = Array(33...126) + Array(161...172) + Array(174...255)
@@ -78,6 +80,7 @@ public final class BytePairTokenizer: @unchecked Sendable {
         tokenOffsets = offsets
         bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
         eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
+        addsBOS = bos != nil && file.metadata["tokenizer.ggml.add_bos_token"]?.bool == true
         let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "default"
         splitDigits = ["smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva"].contains(pre)
     }

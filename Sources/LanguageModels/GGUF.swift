@@ -23,6 +23,7 @@ public final class GGUFFile: @unchecked Sendable {
             }
         }
         public var string: String? { if case .string(let s) = self { return s } else { return nil } }
+        public var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
         public var array: [Value]? { if case .array(let a) = self { return a } else { return nil } }
     }
 

@@ -260,15 +260,20 @@ extension LlamaModel {
         return (state.text, state.generated, state.finish ?? .length, prompt.count)
     }
 
-    /// The prompt for chat messages: ChatML (`<|im_start|>role\ncontent<|im_end|>\n`), the
-    /// format of SmolLM2 and Qwen, with the model's default system message when none is given.
+    /// The prompt for chat messages in the model's format (`chatFormat`). A ChatML template's
+    /// default system message (SmolLM2's Jinja inserts one when the conversation has none) is
+    /// kept, as rendering the Jinja would.
     public func chatPrompt(_ messages: [(role: String, content: String)]) -> String {
-        var text = ""
-        if messages.first?.role != "system", let template = chatTemplate,
+        var messages = messages
+        if chatFormat == .chatml, messages.first?.role != "system", let template = chatTemplate,
            let range = template.range(of: "<|im_start|>system\n"), let end = template[range.upperBound...].range(of: "<|im_end|>") {
-            text += "<|im_start|>system\n" + template[range.upperBound..<end.lowerBound] + "<|im_end|>\n"
+            messages.insert(("system", String(template[range.upperBound..<end.lowerBound])), at: 0)
         }
-        for message in messages { text += "<|im_start|>\(message.role)\n\(message.content)<|im_end|>\n" }
-        return text + "<|im_start|>assistant\n"
+        return chatFormat.render(messages)
+    }
+
+    /// Token ids of a prompt: BOS first where the model's tokenizer asks for it.
+    public func promptTokens(_ text: String) -> [Int32] {
+        (tokenizer.addsBOS ? [tokenizer.bos!] : []) + tokenizer.encode(text)
     }
 }

@@ -21,6 +21,10 @@ public final class LlamaModel: @unchecked Sendable {
     public let config: Config
     public let tokenizer: BytePairTokenizer
     public let chatTemplate: String?
+    /// The prompt format recognised from `chatTemplate`; ChatML when the file has none or one
+    /// this build cannot render (`chatTemplateRecognised` tells which).
+    public let chatFormat: ChatTemplate
+    public let chatTemplateRecognised: Bool
     /// Tokens that end generation: end of text, and the chat formats' end of turn.
     public let endTokens: Set<Int32>
     let embedding: QuantizedMatrix, output: QuantizedMatrix
@@ -53,8 +57,14 @@ public final class LlamaModel: @unchecked Sendable {
                         ropeBase: Float(m["llama.rope.freq_base"]?.double ?? 10_000),
                         epsilon: Float(m["llama.attention.layer_norm_rms_epsilon"]?.double ?? 1e-5))
         chatTemplate = m["tokenizer.chat_template"]?.string
+        let recognised = chatTemplate.flatMap(ChatTemplate.init(jinja:))
+        chatFormat = recognised ?? .chatml
+        chatTemplateRecognised = recognised != nil
         let tokenizer = self.tokenizer
-        endTokens = Set([tokenizer.eos] + ["<|im_end|>", "<|eot_id|>", "<|end|>"].compactMap { tokenizer.id(ofToken: $0) })
+        // End of text, and each format's end-of-turn marker where the vocabulary has it.
+        let endOfTurn = ["<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>", "<|END_OF_TURN_TOKEN|>", "<|end_of_turn|>", "<|EOT|>", "<|end_of_text|>"]
+        endTokens = Set([tokenizer.eos] + ((m["tokenizer.ggml.eot_token_id"]?.int).map { [Int32($0)] } ?? [])
+                        + endOfTurn.compactMap { tokenizer.id(ofToken: $0) })
         let file = self.file
         // With 8-bit activations the matrices are repacked for the integer kernels and their
         // mapped pages released: the weights stay resident once, in the repacked copy.

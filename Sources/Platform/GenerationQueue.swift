@@ -198,7 +198,10 @@ public enum LanguageModelArtifact {
         // Validate before registering: a broken file is refused here, not at serving time.
         let model = try LlamaModel(path: target.path)
         let descriptor = "{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(gguf.lastPathComponent)),"
-            + "\"architecture\":\"llama\",\"parameters_bytes\":\"\(model.weightBytes)\"}}"
+            + "\"architecture\":\"llama\",\"parameters_bytes\":\"\(model.weightBytes)\","
+            // Which prompt format chat requests get; "chatml (template not recognised)" warns that
+            // the file's own template is one this build does not render.
+            + "\"chat_format\":\"\(model.chatFormat.rawValue)\(model.chatTemplateRecognised || model.chatTemplate == nil ? "" : " (template not recognised)")\"}}"
         try Data(descriptor.utf8).write(to: staging.appendingPathComponent("model.json"))
     }
 }

@@ -227,7 +227,7 @@ struct BenchGenerate: AsyncParsableCommand {
         options.temperature = 0
         options.maxTokens = decodeTokens
         let topics = ["the sea", "a city", "the mountains", "a library", "the desert", "a forest", "the moon", "a river", "a market", "the sky"]
-        let prompts = (0..<streams).map { i in llm.tokenizer.encode(llm.chatPrompt([("user", "Write a long story about \(topics[i % topics.count]).")])) }
+        let prompts = (0..<streams).map { i in llm.promptTokens(llm.chatPrompt([("user", "Write a long story about \(topics[i % topics.count]).")])) }
         let start = DispatchTime.now().uptimeNanoseconds
         let results = try await withThrowingTaskGroup(of: GenerationResult.self) { group in
             let options = options

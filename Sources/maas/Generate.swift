@@ -17,7 +17,7 @@ struct Generate: ParsableCommand {
     func run() throws {
         let llm = try LlamaModel(path: model)
         let text = chat ? llm.chatPrompt([("user", prompt)]) : prompt
-        let ids = llm.tokenizer.encode(text)
+        let ids = llm.promptTokens(text)
         if tokens { print(ids.map(String.init).joined(separator: " ")); return }
         var options = SamplingOptions()
         options.maxTokens = maxTokens
