@@ -2,7 +2,8 @@
 # Resident memory of a `maas serve` process serving SmolLM2 (issue 5's target: at most 1.3x the
 # GGUF file plus the KV cache). Starts a server on a scratch data folder, imports and deploys the
 # model through the CLI, sends three 145-token-prompt completions of 128 tokens, then prints the
-# server's VmRSS, VmHWM, its largest mappings and the target.
+# server's VmRSS, VmHWM, the resident MiB of each section of the binary (bench/llm/resident_code.py),
+# its largest mappings and the target. MAAS=<binary> measures another build.
 #   bench/llm/serve_memory.sh [port=18431]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +30,7 @@ for _ in 1 2 3; do
     | python3 -c 'import json,sys; u=json.load(sys.stdin)["usage"]; print("completion:", u["prompt_tokens"], "prompt +", u["completion_tokens"], "generated tokens")'
 done
 mkdir -p bench/out/llm && cp /proc/$SERVER/smaps bench/out/llm/serve_smaps.txt
+python3 bench/llm/resident_code.py $SERVER "$MAAS" | grep -v " 0.00 MiB"
 echo "serving: VmRSS $(rss VmRSS) MiB, VmHWM $(rss VmHWM) MiB"
 python3 - bench/out/llm/serve_smaps.txt "$MODEL" <<'PY'
 import os, re, sys

@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Which parts of a running binary are resident: pages present per ELF section and, for a binary
+linked with linker/paged-text.lds, the functions that ran (the input of a linker ordering file).
+
+    resident_code.py PID BINARY              # resident MiB per section
+    resident_code.py PID BINARY --order OUT  # also append the functions that ran to OUT
+
+Reads /proc/PID/maps and /proc/PID/pagemap (root), and the section and symbol tables with readelf
+and nm. A page counts as resident when its pagemap entry has the present bit (63) set.
+
+With --order, BINARY must start every input text section on its own page (linker/paged-text.lds),
+so a resident text page belongs to one section, and the symbols on it name that section to the
+linker. Pages are only exact when nothing else maps them in: the
+caller turns read-ahead off and drops the page cache first (scripts/make_order_file.sh).
+"""
+import bisect
+import os
+import re
+import struct
+import subprocess
+import sys
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def mappings(pid, binary):
+    """(start, end, file offset) of each mapping of `binary` in the process."""
+    real = os.path.realpath(binary)
+    result = []
+    for line in open(f"/proc/{pid}/maps"):
+        parts = line.split()
+        if len(parts) >= 6 and os.path.realpath(parts[5]) == real:
+            start, end = (int(x, 16) for x in parts[0].split("-"))
+            result.append((start, end, int(parts[2], 16)))
+    return result
+
+
+def load_base(maps):
+    """PIE load address: the mapping of file offset 0 (its virtual address in the ELF is 0)."""
+    return min(start - offset for start, _, offset in maps)
+
+
+def resident_pages(pid, maps, base):
+    """Link-time addresses (relative to the ELF's virtual addresses) of present pages."""
+    present = []
+    with open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+        for start, end, _ in maps:
+            count = (end - start) // PAGE
+            pagemap.seek(start // PAGE * 8)
+            entries = struct.unpack(f"<{count}Q", pagemap.read(count * 8))
+            present += [start - base + i * PAGE for i, entry in enumerate(entries) if entry >> 63]
+    return present
+
+
+def sections(binary):
+    """(address, size, name) of allocated sections, sorted by address."""
+    out = subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True, check=True).stdout
+    result = []
+    for line in out.splitlines():
+        match = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]{16})\s+[0-9a-f]+\s+([0-9a-f]+)", line)
+        if match and int(match.group(2), 16):
+            result.append((int(match.group(2), 16), int(match.group(3), 16), match.group(1)))
+    return sorted(result)
+
+
+def functions(binary):
+    """(address, size, name) of function symbols, sorted by address."""
+    out = subprocess.run(["nm", "-S", "--defined-only", binary], capture_output=True, text=True, check=True).stdout
+    result = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in "tTwW" and int(parts[1], 16):
+            result.append((int(parts[0], 16), int(parts[1], 16), parts[3]))
+    return sorted(result)
+
+
+def main():
+    pid, binary = sys.argv[1], sys.argv[2]
+    maps = mappings(pid, binary)
+    base = load_base(maps)
+    pages = resident_pages(pid, maps, base)
+    print(f"resident: {len(pages) * PAGE / 2**20:.1f} MiB of {sum(e - s for s, e, _ in maps) / 2**20:.1f} MiB mapped")
+    for address, size, name in sections(binary):
+        first, last = address // PAGE * PAGE, address + size
+        count = sum(1 for page in pages if first <= page < last)
+        if count:
+            print(f"  {count * PAGE / 2**20:7.2f} MiB of {size / 2**20:7.2f}  {name}")
+    if "--order" in sys.argv:
+        # Every symbol on a resident text page: in the paged layout a page holds one input
+        # section, so these are the sections that ran (and, for an object compiled without
+        # function sections, everything its one text section holds).
+        text = next(section for section in sections(binary) if section[2] == ".text")
+        resident = {page for page in pages if text[0] <= page < text[0] + text[1]}
+        names = [name for address, size, name in functions(binary)
+                 if any(page in resident for page in range(address // PAGE * PAGE, address + size, PAGE))]
+        out_path = sys.argv[sys.argv.index("--order") + 1]
+        known = set(open(out_path).read().split()) if os.path.exists(out_path) else set()
+        added = [name for name in dict.fromkeys(names) if name not in known]
+        with open(out_path, "a") as out:
+            out.writelines(name + "\n" for name in added)
+        print(f"{len(resident) * PAGE / 2**20:.1f} MiB of code pages ran; {len(added)} new symbols in {out_path}")
+
+
+if __name__ == "__main__":
+    main()
