@@ -104,7 +104,7 @@ for options in ({}, {'encoding_format': 'float'}):
 assert 'minilm' in [m.id for m in client.models.list().data]
 PY"
 # Chat, streaming chat and completions with SmolLM2 (GGUF) through the OpenAI Python client.
-check "models import: a GGUF language model, its chat format recognised" "$MAAS models import models/smollm2-135m-instruct-q4_1.gguf --name smollm > $WORK/import.out && grep -q 'language_model' $WORK/import.out && grep -q '\"chat_format\": *\"chatml\"' $WORK/import.out"
+check "models import: a GGUF language model, its chat format recognised" "$MAAS models import models/smollm2-135m-instruct-q4_1.gguf --name smollm | grep -q 'language_model' && curl -sf \$MAAS_URL/v1/models/smollm -H \"Authorization: Bearer \$MAAS_API_KEY\" | grep -q '\"chat_format\":\"chatml\"'"
 check "deploy smollm" "$MAAS deploy smollm | grep -q 'deployed smollm'"
 check "openai client: chat, streaming chat with usage, completions, stop sequences" "python3 - <<'PY'
 import os
