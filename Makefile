@@ -66,8 +66,9 @@ test: deps data
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
 
-# Re-records linker/serving.order after the request path changed (root; see the script).
-order-file: build
+# Re-records linker/serving.order after the request path changed (root; see the script, which
+# builds the profiling link and then the product).
+order-file: deps
 	SWIFT_BUILD="$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas" scripts/make_order_file.sh
 
 bench: build

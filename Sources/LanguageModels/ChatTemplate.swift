@@ -185,57 +185,40 @@ public enum ChatTemplate: String, CaseIterable, Sendable {
             }
             out += "GPT4 Correct Assistant:"
         case .vicuna, .vicunaOrca:
-            for m in messages {
-                switch m.role {
-                case "system": out += self == .vicunaOrca ? "SYSTEM: \(m.content)\n" : m.content + "\n\n"
-                case "user": out += "USER: \(m.content)\n"
-                case "assistant": out += "ASSISTANT: \(m.content)</s>\n"
-                default: break
-                }
-            }
-            out += "ASSISTANT:"
+            return Self.wrapping(messages, system: self == .vicunaOrca ? ("SYSTEM: ", "\n") : ("", "\n\n"),
+                                 user: ("USER: ", "\n"), assistant: ("ASSISTANT: ", "</s>\n"), then: "ASSISTANT:")
         case .deepseek:
-            for m in messages {
-                switch m.role {
-                case "system": out += m.content
-                case "user": out += "### Instruction:\n\(m.content)\n"
-                case "assistant": out += "### Response:\n\(m.content)\n<|EOT|>\n"
-                default: break
-                }
-            }
-            out += "### Response:\n"
+            return Self.wrapping(messages, system: ("", ""), user: ("### Instruction:\n", "\n"),
+                                 assistant: ("### Response:\n", "\n<|EOT|>\n"), then: "### Response:\n")
         case .deepseek2:
-            for m in messages {
-                switch m.role {
-                case "system": out += m.content + "\n\n"
-                case "user": out += "User: \(m.content)\n\n"
-                case "assistant": out += "Assistant: \(m.content)<｜end▁of▁sentence｜>"
-                default: break
-                }
-            }
-            out += "Assistant:"
+            return Self.wrapping(messages, system: ("", "\n\n"), user: ("User: ", "\n\n"),
+                                 assistant: ("Assistant: ", "<｜end▁of▁sentence｜>"), then: "Assistant:")
         case .deepseek3:
-            for m in messages {
-                switch m.role {
-                case "system": out += m.content + "\n\n"
-                case "user": out += "<｜User｜>" + m.content
-                case "assistant": out += "<｜Assistant｜>\(m.content)<｜end▁of▁sentence｜>"
-                default: break
-                }
-            }
-            out += "<｜Assistant｜>"
+            return Self.wrapping(messages, system: ("", "\n\n"), user: ("<｜User｜>", ""),
+                                 assistant: ("<｜Assistant｜>", "<｜end▁of▁sentence｜>"), then: "<｜Assistant｜>")
         case .commandR:
-            let tokens = ["system": "<|SYSTEM_TOKEN|>", "user": "<|USER_TOKEN|>", "assistant": "<|CHATBOT_TOKEN|>"]
-            for m in messages {
-                guard let token = tokens[m.role] else { continue }
-                out += "<|START_OF_TURN_TOKEN|>\(token)\(Self.trimmed(m.content))<|END_OF_TURN_TOKEN|>"
-            }
-            out += "<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>"
+            return Self.wrapping(messages, system: ("<|START_OF_TURN_TOKEN|><|SYSTEM_TOKEN|>", "<|END_OF_TURN_TOKEN|>"),
+                                 user: ("<|START_OF_TURN_TOKEN|><|USER_TOKEN|>", "<|END_OF_TURN_TOKEN|>"),
+                                 assistant: ("<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>", "<|END_OF_TURN_TOKEN|>"),
+                                 then: "<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>", trimming: true)
         case .granite:
             for m in messages { out += "<|start_of_role|>\(m.role)<|end_of_role|>\(m.content)<|end_of_text|>\n" }
             out += "<|start_of_role|>assistant<|end_of_role|>"
         }
         return out
+    }
+
+    /// Formats that put each role's content between fixed strings, leave other roles out, and
+    /// end with `generation`, the opening of the assistant's turn.
+    private static func wrapping(_ messages: [(role: String, content: String)], system: (String, String), user: (String, String),
+                                 assistant: (String, String), then generation: String, trimming: Bool = false) -> String {
+        let parts = ["system": system, "user": user, "assistant": assistant]
+        var out = ""
+        for m in messages {
+            guard let (before, after) = parts[m.role] else { continue }
+            out += before + (trimming ? trimmed(m.content) : m.content) + after
+        }
+        return out + generation
     }
 
     /// The text without leading and trailing ASCII white space (C's `isspace`, as llama.cpp trims).

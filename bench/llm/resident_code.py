@@ -10,10 +10,9 @@ and nm. A page counts as resident when its pagemap entry has the present bit (63
 
 With --order, BINARY must start every input text section on its own page (linker/paged-text.lds),
 so a resident text page belongs to one section, and the symbols on it name that section to the
-linker. Pages are only exact when nothing else maps them in: the
-caller turns read-ahead off and drops the page cache first (scripts/make_order_file.sh).
+linker. Pages are only exact when nothing else maps them in: the caller turns read-ahead off and
+drops the page cache first (scripts/make_order_file.sh).
 """
-import bisect
 import os
 import re
 import struct
@@ -80,7 +79,8 @@ def main():
     base = load_base(maps)
     pages = resident_pages(pid, maps, base)
     print(f"resident: {len(pages) * PAGE / 2**20:.1f} MiB of {sum(e - s for s, e, _ in maps) / 2**20:.1f} MiB mapped")
-    for address, size, name in sections(binary):
+    layout = sections(binary)
+    for address, size, name in layout:
         first, last = address // PAGE * PAGE, address + size
         count = sum(1 for page in pages if first <= page < last)
         if count:
@@ -89,7 +89,7 @@ def main():
         # Every symbol on a resident text page: in the paged layout a page holds one input
         # section, so these are the sections that ran (and, for an object compiled without
         # function sections, everything its one text section holds).
-        text = next(section for section in sections(binary) if section[2] == ".text")
+        text = next(section for section in layout if section[2] == ".text")
         resident = {page for page in pages if text[0] <= page < text[0] + text[1]}
         names = [name for address, size, name in functions(binary)
                  if any(page in resident for page in range(address // PAGE * PAGE, address + size, PAGE))]
