@@ -218,6 +218,35 @@ struct RunningServer {
         await server.stop()
     }
 
+    /// Dates are stored in GRDB's text format and read back by hand (GRDB's parser loads ICU's
+    /// calendar data): every form GRDB writes parses to the same instant, and other forms still
+    /// reach GRDB's parser.
+    @Test func storedDatesRoundTripWithoutGRDBsParser() async throws {
+        #expect(StoredDate.parse("2026-11-23 03:04:05.678") == Date(timeIntervalSince1970: 1_795_403_045.678))
+        #expect(StoredDate.parse("2026-11-23T03:04:05") == Date(timeIntervalSince1970: 1_795_403_045))
+        #expect(StoredDate.parse("1999-12-31 23:59") == Date(timeIntervalSince1970: 946_684_740))
+        #expect(StoredDate.parse("2024-02-29 12:00:00.000") == Date(timeIntervalSince1970: 1_709_208_000))
+        for malformed in ["2026-11-23", "2026-13-01 00:00", "2026-11-23 03:04:05.6", "2026-11-23 03:04:05.678Z", "x026-11-23 03:04"] {
+            #expect(StoredDate.parse(malformed) == nil, "\(malformed)")
+        }
+        // A time zone is outside the hand parser; GRDB's still reads it.
+        #expect(StoredDate(text: "2026-11-23 03:04:05.678")?.date == Date(timeIntervalSince1970: 1_795_403_045.678))
+        #expect(StoredDate(text: "2026-11-23 04:04:05.678+01:00")?.date == Date(timeIntervalSince1970: 1_795_403_045.678))
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-dates-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("m.sqlite").path)
+        try await store.createProject("p")
+        let instants = [1_795_403_045.678, 0, 946_684_799.999, -86_400.5, 4_102_444_800.001]
+        for (i, seconds) in instants.enumerated() {
+            try await store.insertModelVersion(ModelVersion(project: "p", name: "m", version: i + 1, artifact: "a", kind: "k", metrics: [:],
+                                                            createdAt: Date(timeIntervalSince1970: seconds)))
+        }
+        let read = try await store.modelVersions(project: "p").sorted { $0.version < $1.version }.map(\.createdAt.timeIntervalSince1970)
+        #expect(read.count == instants.count)
+        for (stored, expected) in zip(read, instants) { #expect(abs(stored - expected) < 0.0005, "\(stored) vs \(expected)") }
+    }
+
     @Test func apiKeysAreStoredOnlyAsHashes() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-keys-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
