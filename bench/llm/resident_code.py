@@ -4,6 +4,7 @@ linked with linker/paged-text.lds, the functions that ran (the input of a linker
 
     resident_code.py PID BINARY              # resident MiB per section
     resident_code.py PID BINARY --order OUT  # also append the functions that ran to OUT
+        [--map MAP --unnamed OUT2]           # and the sections that ran without a symbol to OUT2
 
 Reads /proc/PID/maps and /proc/PID/pagemap (root), and the section and symbol tables with readelf
 and nm. A page counts as resident when its pagemap entry has the present bit (63) set.
@@ -12,6 +13,12 @@ With --order, BINARY must start every input text section on its own page (linker
 so a resident text page belongs to one section, and the symbols on it name that section to the
 linker. Pages are only exact when nothing else maps them in: the caller turns read-ahead off and
 drops the page cache first (scripts/make_order_file.sh).
+
+Some functions that run have no symbol for the ordering file to name: the compiler's private
+functions (sections `.text..L__unnamed_N`, `.text..Lobjectdestroy.N`, one set per object file).
+With --map (the profiling link's lld -Map), the input sections that ran and hold no symbol are
+appended to OUT2 as "FILE SECTION" lines, FILE as a linker-script pattern
+(`*/Module.build/file.swift.o`, `*libname.a:member.o`).
 """
 import os
 import re
@@ -73,6 +80,34 @@ def functions(binary):
     return sorted(result)
 
 
+def unnamed_sections(map_path):
+    """(address, size, file pattern, section) of the text input sections in an lld map that hold
+    no symbol."""
+    result, current = [], None
+    section_line = re.compile(r"\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+ {9}(\S.*):\((\.text[^)]*)\)$")
+    symbol_line = re.compile(r"\s*[0-9a-f]+\s+[0-9a-f]+\s+[0-9a-f]+\s+\d+ {17}\S")
+    for line in open(map_path):
+        match = section_line.match(line)
+        if match:
+            if current:
+                result.append(current)
+            current = (int(match.group(1), 16), int(match.group(2), 16), file_pattern(match.group(3)), match.group(4))
+        elif current and symbol_line.match(line):
+            current = None  # it has a symbol: the ordering file names it
+    if current:
+        result.append(current)
+    return result
+
+
+def file_pattern(path):
+    """A linker-script file pattern that matches this input file in any checkout."""
+    archive = re.match(r"(.*/)?([^/]+\.a)\((.+)\)$", path)
+    if archive:
+        return f"*{archive.group(2)}:{archive.group(3)}"
+    parts = path.split("/")
+    return "*/" + "/".join(parts[-2:]) if len(parts) > 1 and parts[-2].endswith(".build") else "*" + parts[-1]
+
+
 def main():
     pid, binary = sys.argv[1], sys.argv[2]
     maps = mappings(pid, binary)
@@ -99,6 +134,15 @@ def main():
         with open(out_path, "a") as out:
             out.writelines(name + "\n" for name in added)
         print(f"{len(resident) * PAGE / 2**20:.1f} MiB of code pages ran; {len(added)} new symbols in {out_path}")
+        if "--map" in sys.argv:
+            unnamed_path = sys.argv[sys.argv.index("--unnamed") + 1]
+            ran = [f"{pattern} {section}\n" for address, size, pattern, section in unnamed_sections(sys.argv[sys.argv.index("--map") + 1])
+                   if size and any(page in resident for page in range(address // PAGE * PAGE, address + size, PAGE))]
+            known = set(open(unnamed_path).readlines()) if os.path.exists(unnamed_path) else set()
+            added = [line for line in dict.fromkeys(ran) if line not in known]
+            with open(unnamed_path, "a") as out:
+                out.writelines(added)
+            print(f"{len(added)} new unnamed sections in {unnamed_path}")
 
 
 if __name__ == "__main__":
