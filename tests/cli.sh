@@ -75,6 +75,8 @@ for _ in $(seq 50); do ready && break; sleep 0.1; done
 check "serve: ready within 5 s" ready
 check "datasets upload: wine" "$MAAS datasets upload data/sklearn/wine.csv --name wine | grep -q '178 rows'"
 check "datasets list" "$MAAS datasets list | grep -q '^wine'"
+err=$($MAAS datasets upload "$WORK/no-such-file.csv" 2>&1 || true)
+check "errors: an unreadable upload is named before anything is sent" "echo \"$err\" | grep -q 'cannot read $WORK/no-such-file.csv'"
 out=$($MAAS jobs submit --name wine --dataset wine --target target --spec '{"algorithm": "random_forest", "n_estimators": 30}' --validation kfold:5 --seed 1 2>&1)
 check "jobs submit: follows to a registered version with k-fold metrics" "echo \"$out\" | grep -q 'registered wine@1' && echo \"$out\" | grep -q 'cv_accuracy 0.9'"
 check "jobs status lists the job" "$MAAS jobs status | grep -q 'succeeded'"

@@ -62,6 +62,14 @@ struct APIClient {
         return Self.object(try await send(method, path, body: .stream(chunks, length: .known(Int64(archive.length))), contentType: "application/x-tar"))
     }
 
+    /// Sends a file as it is read from disk, in 1 MiB chunks (a dataset of any size holds one
+    /// chunk in memory).
+    func json(_ method: String, _ path: String, file: URL, contentType: String) async throws -> [String: Any] {
+        let chunks = try FileChunks(file)
+        let body = HTTPClientRequest.Body.stream(chunks.map { @Sendable in ByteBuffer(bytes: $0) }, length: .known(Int64(chunks.length)))
+        return Self.object(try await send(method, path, body: body, contentType: contentType))
+    }
+
     private static func object(_ data: Data) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
@@ -100,9 +108,8 @@ struct DatasetCommands: AsyncParsableCommand {
             if ext == "ndjson" { ext = "jsonl" }
             let format = self.format ?? ext
             let name = self.name ?? url.deletingPathExtension().lastPathComponent
-            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
             let client = try APIClient.fromEnvironment()
-            let record = try await client.json("POST", "/v1/datasets/\(percentEncoded(name))?format=\(format)", body: data, contentType: "application/octet-stream")
+            let record = try await client.json("POST", "/v1/datasets/\(percentEncoded(name))?format=\(format)", file: url, contentType: "application/octet-stream")
             print("uploaded \(record["name"] ?? name): \(record["rows"] ?? "?") rows, \(record["bytes"] ?? "?") bytes, sha256 \(record["sha256"] ?? "?")")
         }
     }
@@ -370,6 +377,46 @@ extension Predict {
                 }
                 row += 1
             }
+        }
+    }
+}
+
+/// A file's bytes in chunks, read as they are consumed.
+struct FileChunks: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let file: URL
+    let length: Int
+    let chunkSize: Int
+
+    init(_ file: URL, chunkSize: Int = 1 << 20) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int,
+              FileManager.default.isReadableFile(atPath: file.path) else {
+            throw CommandFailure("cannot read \(file.path)")
+        }
+        (self.file, length, self.chunkSize) = (file, size, chunkSize)
+    }
+
+    func makeAsyncIterator() -> Iterator { Iterator(chunks: self) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let chunks: FileChunks
+        var handle: FileHandle?
+        var left: Int
+
+        init(chunks: FileChunks) { (self.chunks, left) = (chunks, chunks.length) }
+
+        mutating func next() async throws -> [UInt8]? {
+            guard left > 0 else {
+                try handle?.close()
+                handle = nil
+                return nil
+            }
+            if handle == nil { handle = try FileHandle(forReadingFrom: chunks.file) }
+            let chunk = try handle!.read(upToCount: Swift.min(left, chunks.chunkSize)) ?? Data()
+            // The length was promised in Content-Length: a file that changes size fails loudly.
+            guard !chunk.isEmpty else { throw CommandFailure("\(chunks.file.path) shrank while it was being sent") }
+            left -= chunk.count
+            return [UInt8](chunk)
         }
     }
 }
