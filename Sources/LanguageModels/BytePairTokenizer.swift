@@ -1,9 +1,9 @@
 import Foundation
 
-/// GPT-2-style byte-level BPE from a GGUF vocabulary (`tokenizer.ggml.model = gpt2`): digits
-/// split one by one (the `smollm`/`starcoder` pre-tokenizer), then GPT-2's pattern (contractions,
-/// letter runs, number runs, other runs, whitespace), bytes mapped to printable characters, and
-/// merges applied by rank. Special tokens (`<|im_start|>` …) are matched whole when asked.
+/// GPT-2-style byte-level BPE from a GGUF vocabulary (`tokenizer.ggml.model = gpt2`): text is
+/// split by the family's pre-tokenizer (`tokenizer.ggml.pre`: GPT-2's pattern, SmolLM's digits
+/// one by one before it, or Llama 3's and Qwen2's), bytes are mapped to printable characters,
+/// and merges are applied by rank. Special tokens (`<|im_start|>` …) are matched whole when asked.
 public final class BytePairTokenizer: @unchecked Sendable {
     // Kept compact, as ids and bytes rather than Strings: a served model keeps its tokenizer
     // resident, and string dictionaries of 49k tokens and merges took 5 MiB.
@@ -22,7 +22,37 @@ public final class BytePairTokenizer: @unchecked Sendable {
     public let bos: Int32?, eos: Int32
     /// Whether a prompt starts with BOS (`tokenizer.ggml.add_bos_token`; Llama 3 sets it, SmolLM2 not).
     public let addsBOS: Bool
-    let splitDigits: Bool
+    let preTokenizer: PreTokenizer
+
+    /// How text is cut into words before merges, as llama.cpp's pre-tokenizer types do it.
+    public enum PreTokenizer: Sendable, Equatable {
+        /// `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
+        case gpt2
+        /// Every digit alone (`\p{N}`), then GPT-2's pattern between them (SmolLM, StarCoder, Command-R).
+        case digitsThenGPT2
+        /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,n}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
+        /// with runs of up to three digits (Llama 3) or one (Qwen2).
+        case llama3(digitRun: Int)
+
+        /// The type llama.cpp gives a `tokenizer.ggml.pre` name; nil for names it treats otherwise.
+        public init?(ggufName name: String) {
+            switch name {
+            case "default", "gpt-2", "phi-2", "mpt", "olmo", "jais", "roberta-bpe", "gigachat", "jina-es", "jina-de",
+                 "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code", "trillion", "granite-docling":
+                self = .gpt2
+            case "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva":
+                self = .digitsThenGPT2
+            case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "smaug-bpe", "dbrx":
+                self = .llama3(digitRun: 3)
+            case "qwen2", "deepseek-r1-qwen", "megrez":
+                self = .llama3(digitRun: 1)
+            default:
+                return nil
+            }
+        }
+
+        static let supportedNames = "gpt-2, smollm, starcoder, command-r, llama-bpe (Llama 3), falcon3, qwen2, deepseek-r1-qwen and others of these families"
+    }
     static let byteEncoder: [Character] = {
         var printable = Array(33...126) + Array(161...172) + Array(174...255)
         var mapped = printable
@@ -42,9 +72,11 @@ public final class BytePairTokenizer: @unchecked Sendable {
     private let cacheLock = NSLock()
     static let cacheLimit = 10_000
 
-    public init(gguf file: GGUFFile) throws {
+    /// `preTokenizer` overrides the GGUF's `tokenizer.ggml.pre` (its vocabulary with another
+    /// family's splitting: the tests check each pattern against llama.cpp that way).
+    public init(gguf file: GGUFFile, preTokenizer: PreTokenizer? = nil) throws {
         guard file.metadata["tokenizer.ggml.model"]?.string == "gpt2" else {
-            throw LanguageModelError.malformed(file.path, "tokenizer.ggml.model is \(file.metadata["tokenizer.ggml.model"]?.string ?? "missing"); byte-level BPE (gpt2) is supported")
+            throw LanguageModelError.malformed(file.path, "tokenizer.ggml.model is \(file.metadata["tokenizer.ggml.model"]?.string ?? "missing"); byte-level BPE (gpt2) is supported, not yet SentencePiece (llama: Llama 2, Mistral)")
         }
         guard let tokens = file.metadata["tokenizer.ggml.tokens"]?.array?.compactMap(\.string), !tokens.isEmpty,
               let mergeTexts = file.metadata["tokenizer.ggml.merges"]?.array?.compactMap(\.string) else {
@@ -82,7 +114,10 @@ public final class BytePairTokenizer: @unchecked Sendable {
         eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
         addsBOS = bos != nil && file.metadata["tokenizer.ggml.add_bos_token"]?.bool == true
         let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "default"
-        splitDigits = ["smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva"].contains(pre)
+        guard let chosen = preTokenizer ?? PreTokenizer(ggufName: pre) else {
+            throw LanguageModelError.malformed(file.path, "tokenizer.ggml.pre is '\(pre)'; supported pre-tokenizers: \(PreTokenizer.supportedNames)")
+        }
+        self.preTokenizer = chosen
     }
 
     public var vocabularySize: Int { tokenOffsets.count - 1 }
@@ -145,9 +180,19 @@ public final class BytePairTokenizer: @unchecked Sendable {
         return symbols
     }
 
-    /// Digits one by one (when the vocabulary asks), then GPT-2's pattern on each piece.
+    /// The words `text` is cut into before merges (what a Hugging Face tokenizer's
+    /// `pre_tokenize_str` shows), special tokens not parsed.
+    public func preTokenized(_ text: String) -> [String] {
+        preTokenize(Array(text.unicodeScalars)).map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// The words merges run within, by the family's pattern.
     func preTokenize(_ scalars: [Unicode.Scalar]) -> [ArraySlice<Unicode.Scalar>] {
-        guard splitDigits else { return gpt2Pieces(scalars[...]) }
+        switch preTokenizer {
+        case .gpt2: return gpt2Pieces(scalars[...])
+        case .llama3(let digitRun): return llama3Pieces(scalars[...], digitRun: digitRun)
+        case .digitsThenGPT2: break
+        }
         var pieces: [ArraySlice<Unicode.Scalar>] = []
         var start = 0
         for (i, s) in scalars.enumerated() where Self.isNumber(s) {
@@ -197,6 +242,67 @@ public final class BytePairTokenizer: @unchecked Sendable {
             }
             pieces.append(s[i...i])
             i += 1
+        }
+        return pieces
+    }
+
+    /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,digitRun}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`,
+    /// the alternatives tried in order at each position, as the regex does.
+    func llama3Pieces(_ s: ArraySlice<Unicode.Scalar>, digitRun: Int) -> [ArraySlice<Unicode.Scalar>] {
+        var pieces: [ArraySlice<Unicode.Scalar>] = []
+        var i = s.startIndex
+        let end = s.endIndex
+        func run(from start: Int, limit: Int = .max, while predicate: (Unicode.Scalar) -> Bool) -> Int {
+            var j = start
+            while j < end && j - start < limit && predicate(s[j]) { j += 1 }
+            return j
+        }
+        func isNewline(_ c: Unicode.Scalar) -> Bool { c == "\r" || c == "\n" }
+        outer: while i < end {
+            let c = s[i]
+            if c == "'" && i + 1 < end {  // contractions, either case
+                for suffix in ["s", "t", "re", "ve", "m", "ll", "d"] {
+                    let scalars = Array(suffix.unicodeScalars)
+                    if i + 1 + scalars.count <= end
+                        && zip(s[(i + 1)..<(i + 1 + scalars.count)], scalars).allSatisfy({ $0.properties.lowercaseMapping == String($1) }) {
+                        pieces.append(s[i..<(i + 1 + scalars.count)])
+                        i += 1 + scalars.count
+                        continue outer
+                    }
+                }
+            }
+            // [^\r\n\p{L}\p{N}]?\p{L}+: a letter run, with one leading character that is no newline, letter or digit.
+            let letters = !isNewline(c) && !Self.isNumber(c) && !Self.isLetter(c) && i + 1 < end && Self.isLetter(s[i + 1]) ? i + 1 : i
+            if Self.isLetter(s[letters]) {
+                let j = run(from: letters, while: Self.isLetter)
+                pieces.append(s[i..<j])
+                i = j
+                continue
+            }
+            if Self.isNumber(c) {
+                let j = run(from: i, limit: digitRun, while: Self.isNumber)
+                pieces.append(s[i..<j])
+                i = j
+                continue
+            }
+            let afterSpace = c == " " && i + 1 < end ? i + 1 : i
+            if Self.isOther(s[afterSpace]) {  //  ?[^\s\p{L}\p{N}]+[\r\n]*
+                let j = run(from: run(from: afterSpace, while: Self.isOther), while: isNewline)
+                pieces.append(s[i..<j])
+                i = j
+                continue
+            }
+            // Whitespace: up to its last newline (\s*[\r\n]+); else all but the space before a word (\s+(?!\S)).
+            let k = run(from: i, while: Self.isSpace)
+            if let lastNewline = (i..<k).last(where: { isNewline(s[$0]) }) {
+                pieces.append(s[i...lastNewline])
+                i = lastNewline + 1
+                continue
+            }
+            var j = max(k, i + 1)
+            if j < end && j - i > 1 { j -= 1 }
+            pieces.append(s[i..<j])
+            i = j
         }
         return pieces
     }
