@@ -34,17 +34,19 @@ public final class BytePairTokenizer: @unchecked Sendable {
         /// with runs of up to three digits (Llama 3) or one (Qwen2).
         case llama3(digitRun: Int)
 
-        /// The type llama.cpp gives a `tokenizer.ggml.pre` name; nil for names it treats otherwise.
+        /// The pattern llama.cpp (src/llama-vocab.cpp) gives a `tokenizer.ggml.pre` name; nil for
+        /// names whose patterns this build lacks, and for "default" (what llama.cpp assumes when
+        /// the name is missing: punctuation runs split off first, a pattern of its own).
         public init?(ggufName name: String) {
             switch name {
-            case "default", "gpt-2", "phi-2", "mpt", "olmo", "jais", "roberta-bpe", "gigachat", "jina-es", "jina-de",
-                 "jina-v1-en", "jina-v2-es", "jina-v2-de", "jina-v2-code", "trillion", "granite-docling":
+            case "gpt-2", "phi-2", "jina-es", "jina-de", "gigachat", "jina-v2-es", "jina-v2-de", "a.x-4.0", "mellum",
+                 "jina-v1-en", "jina-v2-code", "roberta-bpe", "exaone4":
                 self = .gpt2
-            case "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva":
+            case "smollm", "starcoder", "refact", "command-r", "codeshell", "exaone", "minerva-7b":
                 self = .digitsThenGPT2
             case "llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral", "midm-2.0", "lfm2", "smaug-bpe", "dbrx":
                 self = .llama3(digitRun: 3)
-            case "qwen2", "deepseek-r1-qwen", "megrez":
+            case "qwen2", "deepseek-r1-qwen", "kormo", "megrez":
                 self = .llama3(digitRun: 1)
             default:
                 return nil
@@ -113,7 +115,7 @@ public final class BytePairTokenizer: @unchecked Sendable {
         bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
         eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
         addsBOS = bos != nil && file.metadata["tokenizer.ggml.add_bos_token"]?.bool == true
-        let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "default"
+        let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "missing"
         guard let chosen = preTokenizer ?? PreTokenizer(ggufName: pre) else {
             throw LanguageModelError.malformed(file.path, "tokenizer.ggml.pre is '\(pre)'; supported pre-tokenizers: \(PreTokenizer.supportedNames)")
         }

@@ -39,8 +39,9 @@ import Testing
         #expect(BytePairTokenizer.PreTokenizer(ggufName: "llama-bpe") == .llama3(digitRun: 3))
         #expect(BytePairTokenizer.PreTokenizer(ggufName: "qwen2") == .llama3(digitRun: 1))
         #expect(BytePairTokenizer.PreTokenizer(ggufName: "smollm") == .digitsThenGPT2)
-        #expect(BytePairTokenizer.PreTokenizer(ggufName: "default") == .gpt2)
+        #expect(BytePairTokenizer.PreTokenizer(ggufName: "gpt-2") == .gpt2)
         #expect(BytePairTokenizer.PreTokenizer(ggufName: "chameleon") == nil)
+        #expect(BytePairTokenizer.PreTokenizer(ggufName: "default") == nil)
         // SmolLM2's own name gives the tokenizer the serving path uses.
         let file = try GGUFFile(path: SmolLM2AgreesWithLlamaCpp.modelPath)
         #expect(try BytePairTokenizer(gguf: file).preTokenized("abc 123") == ["abc", " ", "1", "2", "3"])
