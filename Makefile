@@ -6,7 +6,7 @@ FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need.
 APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist
 
-.PHONY: run demo test build deps data bench fixtures clean order-file
+.PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 
 # Installs only what is missing, so a machine that has everything never calls apt-get.
 deps:
@@ -52,12 +52,13 @@ STATIC_LIBS := $(CURDIR)/.build/static-libs
 PRODUCT_FLAGS := --static-swift-stdlib -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
 	-Xlinker --symbol-ordering-file=$(ORDER_FILE) -Xlinker --no-warn-symbol-ordering -Xlinker -T -Xlinker linker/serving-unnamed.lds \
 	-Xlinker -L$(STATIC_LIBS)
-LINK_STATIC_LIBS = mkdir -p $(STATIC_LIBS) && for lib in libsqlite3.a libstdc++.a; do \
+
+static-libs: deps
+	@mkdir -p $(STATIC_LIBS) && for lib in libsqlite3.a libstdc++.a; do \
 	  path=$$($$(command -v clang || command -v cc) -print-file-name=$$lib); \
 	  if [ -f "$$path" ]; then ln -sf "$$path" $(STATIC_LIBS)/$$lib; else rm -f $(STATIC_LIBS)/$$lib; fi; done
 
-build: deps
-	@$(LINK_STATIC_LIBS)
+build: deps static-libs
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 
 # The main job: the model server on port 8080 with SQLite and artifacts under ./maas-data. The
@@ -74,16 +75,14 @@ demo: build
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
 # Swift Testing suites, then the command-line checks (tests/cli.sh) against the same release build
 # (no test uses @testable, so test and product builds share every compiled module).
-test: deps data
+test: deps data static-libs
 	FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
-	@$(LINK_STATIC_LIBS)
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
 
 # Re-records linker/serving.order after the request path changed (root; see the script, which
 # builds the profiling link and then the product).
-order-file: deps
-	@$(LINK_STATIC_LIBS)
+order-file: deps static-libs
 	SWIFT_BUILD="$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas" scripts/make_order_file.sh
 
 bench: build

@@ -211,33 +211,22 @@ public final class BytePairTokenizer: @unchecked Sendable {
         var pieces: [ArraySlice<Unicode.Scalar>] = []
         var i = s.startIndex
         let end = s.endIndex
-        func run(from start: Int, while predicate: (Unicode.Scalar) -> Bool) -> Int {
-            var j = start
-            while j < end && predicate(s[j]) { j += 1 }
-            return j
-        }
         outer: while i < end {
             let c = s[i]
-            if c == "'" && i + 1 < end {
-                for suffix in ["s", "t", "re", "ve", "m", "ll", "d"] {
-                    let scalars = Array(suffix.unicodeScalars)
-                    if i + 1 + scalars.count <= end && Array(s[(i + 1)..<(i + 1 + scalars.count)]) == scalars {
-                        pieces.append(s[i..<(i + 1 + scalars.count)])
-                        i += 1 + scalars.count
-                        continue outer
-                    }
-                }
+            if let j = Self.contractionEnd(s, at: i, ignoringCase: false) {
+                pieces.append(s[i..<j])
+                i = j
+                continue
             }
             let afterSpace = c == " " && i + 1 < end ? i + 1 : i
             for predicate in [Self.isLetter, Self.isNumber, Self.isOther] where predicate(s[afterSpace]) {
-                let j = run(from: afterSpace, while: predicate)
+                let j = Self.runEnd(s, from: afterSpace, while: predicate)
                 pieces.append(s[i..<j])
                 i = j
                 continue outer
             }
             if Self.isSpace(c) {
-                var j = run(from: i, while: Self.isSpace)
-                if j < end && j - i > 1 { j -= 1 }  // \s+(?!\S): the last space goes with the next word
+                let j = Self.spacesEnd(s, from: i, runEnd: Self.runEnd(s, from: i, while: Self.isSpace))
                 pieces.append(s[i..<j])
                 i = j
                 continue
@@ -254,59 +243,55 @@ public final class BytePairTokenizer: @unchecked Sendable {
         var pieces: [ArraySlice<Unicode.Scalar>] = []
         var i = s.startIndex
         let end = s.endIndex
-        func run(from start: Int, limit: Int = .max, while predicate: (Unicode.Scalar) -> Bool) -> Int {
-            var j = start
-            while j < end && j - start < limit && predicate(s[j]) { j += 1 }
-            return j
-        }
         func isNewline(_ c: Unicode.Scalar) -> Bool { c == "\r" || c == "\n" }
-        outer: while i < end {
+        while i < end {
             let c = s[i]
-            if c == "'" && i + 1 < end {  // contractions, either case
-                for suffix in ["s", "t", "re", "ve", "m", "ll", "d"] {
-                    let scalars = Array(suffix.unicodeScalars)
-                    if i + 1 + scalars.count <= end
-                        && zip(s[(i + 1)..<(i + 1 + scalars.count)], scalars).allSatisfy({ $0.properties.lowercaseMapping == String($1) }) {
-                        pieces.append(s[i..<(i + 1 + scalars.count)])
-                        i += 1 + scalars.count
-                        continue outer
-                    }
-                }
-            }
+            let j: Int
             // [^\r\n\p{L}\p{N}]?\p{L}+: a letter run, with one leading character that is no newline, letter or digit.
             let letters = !isNewline(c) && !Self.isNumber(c) && !Self.isLetter(c) && i + 1 < end && Self.isLetter(s[i + 1]) ? i + 1 : i
-            if Self.isLetter(s[letters]) {
-                let j = run(from: letters, while: Self.isLetter)
-                pieces.append(s[i..<j])
-                i = j
-                continue
-            }
-            if Self.isNumber(c) {
-                let j = run(from: i, limit: digitRun, while: Self.isNumber)
-                pieces.append(s[i..<j])
-                i = j
-                continue
-            }
             let afterSpace = c == " " && i + 1 < end ? i + 1 : i
-            if Self.isOther(s[afterSpace]) {  //  ?[^\s\p{L}\p{N}]+[\r\n]*
-                let j = run(from: run(from: afterSpace, while: Self.isOther), while: isNewline)
-                pieces.append(s[i..<j])
-                i = j
-                continue
+            if let contraction = Self.contractionEnd(s, at: i, ignoringCase: true) {
+                j = contraction
+            } else if Self.isLetter(s[letters]) {
+                j = Self.runEnd(s, from: letters, while: Self.isLetter)
+            } else if Self.isNumber(c) {
+                j = Self.runEnd(s, from: i, limit: digitRun, while: Self.isNumber)
+            } else if Self.isOther(s[afterSpace]) {  //  ?[^\s\p{L}\p{N}]+[\r\n]*
+                j = Self.runEnd(s, from: Self.runEnd(s, from: afterSpace, while: Self.isOther), while: isNewline)
+            } else {
+                // Whitespace: up to its last newline (\s*[\r\n]+); else as GPT-2 (\s+(?!\S)|\s+).
+                let spaces = Self.runEnd(s, from: i, while: Self.isSpace)
+                j = (i..<spaces).last(where: { isNewline(s[$0]) }).map { $0 + 1 } ?? Self.spacesEnd(s, from: i, runEnd: max(spaces, i + 1))
             }
-            // Whitespace: up to its last newline (\s*[\r\n]+); else all but the space before a word (\s+(?!\S)).
-            let k = run(from: i, while: Self.isSpace)
-            if let lastNewline = (i..<k).last(where: { isNewline(s[$0]) }) {
-                pieces.append(s[i...lastNewline])
-                i = lastNewline + 1
-                continue
-            }
-            var j = max(k, i + 1)
-            if j < end && j - i > 1 { j -= 1 }
             pieces.append(s[i..<j])
             i = j
         }
         return pieces
+    }
+
+    /// The end of the contraction ('s 't 're 've 'm 'll 'd) starting at `i`, if one does.
+    static func contractionEnd(_ s: ArraySlice<Unicode.Scalar>, at i: Int, ignoringCase: Bool) -> Int? {
+        guard s[i] == "'" else { return nil }
+        for suffix in ["s", "t", "re", "ve", "m", "ll", "d"] {
+            let scalars = Array(suffix.unicodeScalars), end = i + 1 + scalars.count
+            if end <= s.endIndex && zip(s[(i + 1)..<end], scalars).allSatisfy({ ignoringCase ? $0.properties.lowercaseMapping == String($1) : $0 == $1 }) {
+                return end
+            }
+        }
+        return nil
+    }
+
+    /// The end of the run of at most `limit` scalars from `start` that satisfy `predicate`.
+    static func runEnd(_ s: ArraySlice<Unicode.Scalar>, from start: Int, limit: Int = .max, while predicate: (Unicode.Scalar) -> Bool) -> Int {
+        var j = start
+        while j < s.endIndex && j - start < limit && predicate(s[j]) { j += 1 }
+        return j
+    }
+
+    /// `\s+(?!\S)|\s+` over the whitespace run `start ..< runEnd`: all of it, but the last space
+    /// goes with the next word when one follows and the run is longer than one.
+    static func spacesEnd(_ s: ArraySlice<Unicode.Scalar>, from start: Int, runEnd: Int) -> Int {
+        runEnd < s.endIndex && runEnd - start > 1 ? runEnd - 1 : runEnd
     }
 
     static func isLetter(_ s: Unicode.Scalar) -> Bool {

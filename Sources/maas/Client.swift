@@ -27,7 +27,6 @@ struct APIClient {
         try await send(method, path, body: body.map { .bytes(ByteBuffer(bytes: $0)) }, contentType: contentType)
     }
 
-
     private func send(_ method: String, _ path: String, body: HTTPClientRequest.Body?, contentType: String) async throws -> Data {
         guard URL(string: base + path)?.host != nil else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
         var request = HTTPClientRequest(url: base + path)
@@ -58,15 +57,20 @@ struct APIClient {
 
     /// Sends an archive as it is read from disk (a model of any size holds one chunk in memory).
     func json(_ method: String, _ path: String, archive: ArchiveStream) async throws -> [String: Any] {
-        let chunks = archive.map { @Sendable in ByteBuffer(bytes: $0) }
-        return Self.object(try await send(method, path, body: .stream(chunks, length: .known(Int64(archive.length))), contentType: "application/x-tar"))
+        try await json(method, path, chunks: archive, length: archive.length, contentType: "application/x-tar")
     }
 
     /// Sends a file as it is read from disk, in 1 MiB chunks (a dataset of any size holds one
     /// chunk in memory).
     func json(_ method: String, _ path: String, file: URL, contentType: String) async throws -> [String: Any] {
         let chunks = try FileChunks(file)
-        let body = HTTPClientRequest.Body.stream(chunks.map { @Sendable in ByteBuffer(bytes: $0) }, length: .known(Int64(chunks.length)))
+        return try await json(method, path, chunks: chunks, length: chunks.length, contentType: contentType)
+    }
+
+    /// A body of `length` bytes streamed as `chunks` yields them.
+    private func json<Chunks: AsyncSequence & Sendable>(_ method: String, _ path: String, chunks: Chunks, length: Int,
+                                                        contentType: String) async throws -> [String: Any] where Chunks.Element == [UInt8] {
+        let body = HTTPClientRequest.Body.stream(chunks.map { @Sendable in ByteBuffer(bytes: $0) }, length: .known(Int64(length)))
         return Self.object(try await send(method, path, body: body, contentType: contentType))
     }
 
