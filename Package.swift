@@ -61,7 +61,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModels", "CQuantKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),

@@ -167,7 +167,9 @@ public struct QuantizedMatrix: @unchecked Sendable {
         }
         let starts = jobs.reduce(into: [0]) { $0.append($0.last! + ($1.matrix.rows + 7) / 8) }  // in groups of eight rows
         let total = starts.last!
-        let groupsPerItem = itemSize(total * 8, columns: columns, count: count, unit: 8) / 8
+        // Items of whole pairs of groups: the AVX-512 kernels take two groups at a time, and a
+        // group left without its partner at an item's edge goes through the AVX2 kernel.
+        let groupsPerItem = itemSize(total * 8, columns: columns, count: count, unit: 16) / 8
         quantized.withUnsafeBufferPointer { q in
             scales.withUnsafeBufferPointer { d in
                 let (q, d) = (q.baseAddress!, d.baseAddress!)
@@ -241,6 +243,30 @@ public struct QuantizedMatrix: @unchecked Sendable {
             return total
         }
     }
+}
+
+/// The instruction set the integer products run on. AVX-512 VNNI, where the processor has it,
+/// multiplies two groups of eight rows per instruction (1.5x the aggregate tokens/s of eight
+/// decoding sequences, 1.5x prompt tokens/s on Zen 5; one sequence is bound by memory and
+/// keeps AVX2); results are bit-for-bit the same on either. `MAAS_KERNELS=avx2` keeps AVX2.
+public enum IntegerKernels: Int32, Sendable, CustomStringConvertible {
+    case avx2 = 0
+    case avx512VNNI = 1
+
+    /// The kernels in use.
+    public static var current: IntegerKernels { IntegerKernels(rawValue: maas_kernel_level()) ?? .avx2 }
+
+    /// Switches kernels (tests compare them); returns those in effect, AVX2 where the processor
+    /// lacks the requested ones.
+    @discardableResult
+    public static func use(_ kernels: IntegerKernels) -> IntegerKernels {
+        IntegerKernels(rawValue: maas_set_kernel_level(kernels.rawValue)) ?? .avx2
+    }
+
+    /// Whether this processor runs the AVX-512 VNNI kernels.
+    public static var vnniSupported: Bool { maas_vnni_supported() != 0 }
+
+    public var description: String { self == .avx2 ? "avx2" : "avx512-vnni" }
 }
 
 @inline(__always)

@@ -217,7 +217,7 @@ struct BenchGenerate: AsyncParsableCommand {
         printJSON(["peer": "swiftmaas", "prompt_tokens": promptTokens, "prompt_tokens_per_s": Double(promptTokens) / prefill,
                    "decode_tokens": decodeTokens, "decode_tokens_per_s": Double(decodeTokens) / decode, "peak_rss_mib": peakRSSMiB(),
                    "model_file_mib": Double(((try? FileManager.default.attributesOfItem(atPath: model)[.size]) as? Int) ?? 0) / 1_048_576,
-                   "kv_cache_mib": Double(session.bytes) / 1_048_576])
+                   "kv_cache_mib": Double(session.bytes) / 1_048_576, "kernels": "\(IntegerKernels.current)"])
     }
 
     /// Aggregate decode tokens/s of `streams` concurrent greedy generations.
@@ -238,6 +238,6 @@ struct BenchGenerate: AsyncParsableCommand {
         let generated = results.reduce(0) { $0 + $1.completionTokens }
         queue.close()
         printJSON(["peer": "swiftmaas", "streams": streams, "generated_tokens": generated, "seconds": seconds,
-                   "aggregate_tokens_per_s": Double(generated) / seconds, "peak_rss_mib": peakRSSMiB()])
+                   "aggregate_tokens_per_s": Double(generated) / seconds, "peak_rss_mib": peakRSSMiB(), "kernels": "\(IntegerKernels.current)"])
     }
 }

@@ -96,6 +96,25 @@ import Testing
         #expect(together == alone)
     }
 
+    /// Prompts and a batched step give bit for bit the same logits on the AVX-512 VNNI kernels as
+    /// on AVX2 (every 4-bit matrix and the 8-bit output head, 3 to 12 vectors at a time).
+    @Test(.enabled(if: IntegerKernels.vnniSupported, "this processor lacks AVX-512 VNNI"))
+    func vnniAndAVX2GiveTheSameLogits() throws {
+        let model = try #require(Self.model)
+        let prompts = try Self.fixture().texts.prefix(3).map { Array(model.tokenizer.encode($0).prefix(12)) }.filter { !$0.isEmpty }
+        func logits(on kernels: IntegerKernels) throws -> [[Float]] {
+            #expect(IntegerKernels.use(kernels) == kernels)
+            let sessions = prompts.map { _ in LlamaModel.Session(model: model, capacity: 64) }
+            let prompted = try zip(prompts, sessions).map { try model.forward($0, session: $1) }
+            return try prompted + model.step(Array(repeating: 42, count: sessions.count), sessions: sessions)
+        }
+        let previous = IntegerKernels.current
+        defer { IntegerKernels.use(previous) }
+        let (vnni, avx2) = (try logits(on: .avx512VNNI).joined(), try logits(on: .avx2).joined())
+        let differing = zip(vnni, avx2).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(vnni.count == avx2.count && differing == 0, "\(differing) of \(avx2.count) logits differ")
+    }
+
     static func greedy(_ model: LlamaModel, _ prompt: [Int32]) throws -> [Int32] {
         var options = SamplingOptions()
         options.temperature = 0

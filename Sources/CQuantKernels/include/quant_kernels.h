@@ -42,6 +42,15 @@ void maas_dequantize_interleaved8(int type, const uint8_t *data, int blocks, int
 void maas_groups_q8(int type, const uint8_t *data, int first, int last, int rows, const int8_t *q, const float *scales, int blocks,
                     int count, float *out);
 
+/// Which integer kernels `maas_groups_q8` runs: 1 for AVX-512 VNNI (two groups per register),
+/// where the processor has it, else 0 for AVX2. MAAS_KERNELS=avx2 in the environment keeps AVX2.
+/// Both give bit-for-bit the same results.
+int maas_kernel_level(void);
+/// Chooses the kernels (1 only where supported); returns the level in effect.
+int maas_set_kernel_level(int level);
+/// Whether the processor and the operating system run the AVX-512 VNNI kernels.
+int maas_vnni_supported(void);
+
 /// Attention of `group` query heads (d floats apart in `queries` and `out`) that share one cached
 /// key/value head: scores = scale · query · key_t for t < visible (keys and values `stride`
 /// elements apart, F16 when `half` is non-zero, else F32), softmax, out = Σ p_t · value_t.
