@@ -29,6 +29,8 @@ let package = Package(
         // The command-line client's HTTP: URLSession would load FoundationNetworking, libcurl and
         // two dozen TLS/Kerberos/LDAP libraries (6 MiB resident) into every `maas` process.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // TLS for the server (through Hummingbird) and the client's MAAS_CA_CERT; async-http-client needs it anyway.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // OpenBLAS (libopenblas-dev), loaded on first use rather than linked: see openblas_lazy.h.
@@ -53,12 +55,15 @@ let package = Package(
         .target(name: "SQLiteStore", dependencies: ["Platform", .product(name: "GRDB", package: "GRDB.swift")]),
         // Thin translation between HTTP and Platform calls.
         .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", "LanguageModels", .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                                                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("openapi.json")]),
         .executableTarget(name: "maas", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModels", "CQuantKernels"], resources: [.copy("Fixtures")]),
@@ -70,6 +75,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Datasets"], resources: [.copy("Fixtures")]),
     ]

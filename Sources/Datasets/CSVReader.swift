@@ -16,14 +16,14 @@ public struct CSVReader: Sendable {
 
     /// Calls `body` with each record's fields and its 1-based line number. Header included.
     public func forEachRecord(path: String, _ body: ([Substring], Int) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DatasetError.unreadable(path: path, reason: "no such file or no permission")
-        }
-        defer { try? handle.close() }
-        var parser = RecordParser(delimiter: delimiter, path: path)
-        while true {
-            let chunk = try handle.read(upToCount: chunkSize) ?? Data()
-            if chunk.isEmpty { break }
+        var source = try FileByteSource(path: path, chunkSize: chunkSize)
+        try forEachRecord(source: &source, body)
+    }
+
+    /// The same over any byte source.
+    public func forEachRecord(source: inout some ByteSource, _ body: ([Substring], Int) throws -> Void) throws {
+        var parser = RecordParser(delimiter: delimiter, path: source.name)
+        while let chunk = try source.nextChunk() {
             try chunk.withUnsafeBytes { try parser.consume($0.bindMemory(to: UInt8.self), emit: body) }
         }
         try parser.finish(emit: body)
@@ -33,26 +33,65 @@ public struct CSVReader: Sendable {
     /// any column with a non-numeric value is text. A record with the wrong number of fields is
     /// an error naming its line.
     public func read(path: String) throws -> DataTable {
-        var names: [String] = []
-        var builders: [ColumnBuilder] = []
-        try forEachRecord(path: path) { fields, line in
-            if names.isEmpty && builders.isEmpty {
-                if hasHeader {
-                    names = fields.enumerated().map { $1.isEmpty ? "column\($0 + 1)" : String($1) }
-                    builders = Array(repeating: ColumnBuilder(), count: fields.count)
-                    try checkUniqueNames(names, path: path)
-                    return
-                }
-                names = (1...fields.count).map { "column\($0)" }
+        var source = try FileByteSource(path: path, chunkSize: chunkSize)
+        return try read(source: &source)
+    }
+
+    public func read(source: inout some ByteSource) throws -> DataTable {
+        var parser = DelimitedTableParser(delimiter: delimiter, hasHeader: hasHeader, name: source.name)
+        while let chunk = try source.nextChunk() { try parser.consume(chunk) }
+        return try parser.finish()
+    }
+}
+
+/// Builds a table from delimited text fed a chunk at a time (a file, or an upload as it arrives).
+public struct DelimitedTableParser {
+    private var records: RecordParser
+    private let hasHeader: Bool
+    private let name: String
+    private var names: [String] = []
+    private var builders: [ColumnBuilder] = []
+
+    public init(delimiter: UInt8, hasHeader: Bool, name: String) {
+        records = RecordParser(delimiter: delimiter, path: name)
+        self.hasHeader = hasHeader
+        self.name = name
+    }
+
+    private mutating func add(_ fields: [Substring], _ line: Int) throws {
+        if names.isEmpty && builders.isEmpty {
+            if hasHeader {
+                names = fields.enumerated().map { $1.isEmpty ? "column\($0 + 1)" : String($1) }
                 builders = Array(repeating: ColumnBuilder(), count: fields.count)
+                try checkUniqueNames(names, path: name)
+                return
             }
-            if fields.count == 1 && fields[0].isEmpty { return }  // blank line
-            guard fields.count == builders.count else {
-                throw DatasetError.malformed(path: path, reason: "line \(line): \(fields.count) fields, the header has \(builders.count)")
-            }
-            for (i, field) in fields.enumerated() { builders[i].append(field) }
+            names = (1...fields.count).map { "column\($0)" }
+            builders = Array(repeating: ColumnBuilder(), count: fields.count)
         }
-        guard !names.isEmpty else { throw DatasetError.malformed(path: path, reason: "the file is empty") }
+        if fields.count == 1 && fields[0].isEmpty { return }  // blank line
+        guard fields.count == builders.count else {
+            throw DatasetError.malformed(path: name, reason: "line \(line): \(fields.count) fields, the header has \(builders.count)")
+        }
+        for (i, field) in fields.enumerated() { builders[i].append(field) }
+    }
+
+    public mutating func consume(_ chunk: Data) throws {
+        // Moved out while it runs (its callback mutates self); a swap keeps its buffers unshared.
+        var records = RecordParser(delimiter: 0, path: "")
+        swap(&records, &self.records)
+        defer { swap(&records, &self.records) }
+        try chunk.withUnsafeBytes { raw in
+            try records.consume(raw.bindMemory(to: UInt8.self)) { fields, line in try self.add(fields, line) }
+        }
+    }
+
+    public mutating func finish() throws -> DataTable {
+        var records = RecordParser(delimiter: 0, path: "")
+        swap(&records, &self.records)
+        defer { swap(&records, &self.records) }
+        try records.finish { fields, line in try self.add(fields, line) }
+        guard !names.isEmpty else { throw DatasetError.malformed(path: name, reason: "the file is empty") }
         return DataTable(columns: zip(names, builders).map { Column(name: $0, data: $1.data) })
     }
 }

@@ -22,7 +22,15 @@ public enum IDXReader {
     /// Reads the whole file as a tensor of its dimensions, values converted to Float and
     /// multiplied by `scale` on the way (pixels to [0, 1] without a second full-size copy).
     public static func read(path: String, scale: Float = 1) throws -> Tensor {
-        let bytes = try readDecompressed(path: path)
+        try parse(try readDecompressed(path: path), path: path, scale: scale)
+    }
+
+    /// An IDX file's bytes (plain or gzip), e.g. decrypted from a stored object named `name`.
+    public static func read(bytes: [UInt8], name: String, scale: Float = 1) throws -> Tensor {
+        try parse(bytes.starts(with: [0x1F, 0x8B]) ? try gunzip(bytes, name: name) : bytes, path: name, scale: scale)
+    }
+
+    static func parse(_ bytes: [UInt8], path: String, scale: Float) throws -> Tensor {
         guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
             throw DatasetError.malformed(path: path, reason: "missing the IDX magic number (two zero bytes)")
         }
@@ -65,6 +73,36 @@ public enum IDXReader {
                 }
             }
         }
+    }
+
+    /// A gzip stream inflated in memory.
+    static func gunzip(_ bytes: [UInt8], name: String) throws -> [UInt8] {
+        var stream = z_stream()
+        // 16 + MAX_WBITS: a gzip header and trailer around the deflate data.
+        guard inflateInit2_(&stream, 16 + MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw DatasetError.malformed(path: name, reason: "cannot start gzip decompression")
+        }
+        defer { inflateEnd(&stream) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 17)
+        var input = bytes
+        try input.withUnsafeMutableBufferPointer { source in
+            stream.next_in = source.baseAddress
+            stream.avail_in = UInt32(source.count)
+            while true {
+                let (status, produced) = chunk.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(out.count)
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    return (status, out.count - Int(stream.avail_out))
+                }
+                result.append(contentsOf: chunk[0..<produced])
+                if status == Z_STREAM_END { break }
+                guard status == Z_OK else { throw DatasetError.malformed(path: name, reason: "corrupt gzip stream") }
+                if produced == 0 && stream.avail_in == 0 { throw DatasetError.malformed(path: name, reason: "gzip stream ends early") }
+            }
+        }
+        return result
     }
 
     /// File contents, gunzipped when the file is gzip (zlib reads plain files through unchanged).

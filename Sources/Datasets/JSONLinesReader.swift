@@ -5,64 +5,69 @@ import Foundation
 /// their JSON text.
 public enum JSONLinesReader {
     public static func read(path: String) throws -> DataTable {
-        var names: [String] = []
-        var index: [String: Int] = [:]
-        var builders: [ColumnBuilder] = []
-        var rows = 0
-        let decoder = JSONDecoder()
-        try CSVReader(delimiter: "\u{1F}", hasHeader: false).forEachLine(path: path) { text, line in
-            if text.allSatisfy(\.isWhitespace) { return }
-            guard let object = try? decoder.decode([String: JSONValue].self, from: Data(text.utf8)) else {
-                throw DatasetError.malformed(path: path, reason: "line \(line): not a JSON object")
-            }
-            for key in object.keys.sorted() where index[key] == nil {
-                index[key] = names.count
-                names.append(key)
-                var builder = ColumnBuilder()
-                for _ in 0..<rows { builder.appendMissing() }
-                builders.append(builder)
-            }
-            for (i, name) in names.enumerated() {
-                switch object[name] {
-                case nil, .null?: builders[i].appendMissing()
-                case .bool(let b)?: builders[i].append(b ? "1" : "0")
-                case .number(let n)?: builders[i].append(Substring(formatNumber(n)))
-                case .string(let s)?: builders[i].append(Substring(s))
-                case .nested(let json)?: builders[i].append(Substring(json))
-                }
-            }
-            rows += 1
-        }
-        return DataTable(columns: zip(names, builders).map { Column(name: $0, data: $1.data) })
+        var source = try FileByteSource(path: path)
+        return try read(source: &source)
+    }
+
+    public static func read(source: inout some ByteSource) throws -> DataTable {
+        try TableFormat.jsonl.read(&source)
     }
 }
 
-extension CSVReader {
-    /// Calls `body` with each line (without its newline) and its 1-based number, reading in chunks.
-    func forEachLine(path: String, _ body: (String, Int) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DatasetError.unreadable(path: path, reason: "no such file or no permission")
+/// Builds a table from JSON Lines fed a chunk at a time.
+public struct JSONLinesTableParser {
+    private let name: String
+    private var names: [String] = []
+    private var index: [String: Int] = [:]
+    private var builders: [ColumnBuilder] = []
+    private var rows = 0
+    private var pending: [UInt8] = []
+    private var line = 0
+    private let decoder = JSONDecoder()
+
+    public init(name: String) { self.name = name }
+
+    private mutating func add(_ bytes: ArraySlice<UInt8>) throws {
+        line += 1
+        guard let text = String(validating: bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes, as: UTF8.self) else {
+            throw DatasetError.malformed(path: name, reason: "line \(line): not valid UTF-8")
         }
-        defer { try? handle.close() }
-        var pending: [UInt8] = []
-        var line = 0
-        func flush(_ bytes: ArraySlice<UInt8>) throws {
-            line += 1
-            guard let text = String(validating: bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes, as: UTF8.self) else {
-                throw DatasetError.malformed(path: path, reason: "line \(line): not valid UTF-8")
+        if text.allSatisfy(\.isWhitespace) { return }
+        guard let object = try? decoder.decode([String: JSONValue].self, from: Data(text.utf8)) else {
+            throw DatasetError.malformed(path: name, reason: "line \(line): not a JSON object")
+        }
+        for key in object.keys.sorted() where index[key] == nil {
+            index[key] = names.count
+            names.append(key)
+            var builder = ColumnBuilder()
+            for _ in 0..<rows { builder.appendMissing() }
+            builders.append(builder)
+        }
+        for (i, name) in names.enumerated() {
+            switch object[name] {
+            case nil, .null?: builders[i].appendMissing()
+            case .bool(let b)?: builders[i].append(b ? "1" : "0")
+            case .number(let n)?: builders[i].append(Substring(formatNumber(n)))
+            case .string(let s)?: builders[i].append(Substring(s))
+            case .nested(let json)?: builders[i].append(Substring(json))
             }
-            try body(text, line)
         }
-        while let chunk = try handle.read(upToCount: chunkSize), !chunk.isEmpty {
-            pending.append(contentsOf: chunk)
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                try flush(pending[start..<newline])
-                start = newline + 1
-            }
-            pending.removeSubrange(..<start)
+        rows += 1
+    }
+
+    public mutating func consume(_ chunk: Data) throws {
+        pending.append(contentsOf: chunk)
+        var start = pending.startIndex
+        while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+            try add(pending[start..<newline])
+            start = newline + 1
         }
-        if !pending.isEmpty { try flush(pending[...]) }
+        pending.removeSubrange(..<start)
+    }
+
+    public mutating func finish() throws -> DataTable {
+        if !pending.isEmpty { try add(pending[...]); pending.removeAll() }
+        return DataTable(columns: zip(names, builders).map { Column(name: $0, data: $1.data) })
     }
 }
 

@@ -8,7 +8,11 @@ public enum NPYReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DatasetError.unreadable(path: path, reason: "no such file or no permission")
         }
-        let bytes = [UInt8](data)
+        return try read(bytes: [UInt8](data), name: path)
+    }
+
+    /// An array's bytes, e.g. decrypted from a stored object named `name`.
+    public static func read(bytes: [UInt8], name path: String) throws -> Tensor {
         func fail(_ reason: String) -> DatasetError { .malformed(path: path, reason: reason) }
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw fail("missing the \\x93NUMPY magic string")

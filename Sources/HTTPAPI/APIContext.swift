@@ -24,10 +24,20 @@ public struct APIContext: RequestContext {
 struct Authentication: RouterMiddleware {
     let keys: KeyRing
     let limiter: RateLimiter
+    let audit: AuditLog
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         var context = context
-        let principal = try await keys.authenticate(authorization: request.headers[.authorization])
+        let principal: Principal
+        do {
+            principal = try await keys.authenticate(authorization: request.headers[.authorization])
+        } catch {
+            // Who was refused: the key id a token names (never the secret), else anonymous.
+            try? await audit.record(actor: KeyRing.claimedKeyID(authorization: request.headers[.authorization]) ?? "anonymous", project: "",
+                                    action: "request.denied", resource: "\(request.method.rawValue) \(request.uri.path)",
+                                    requestID: context.id, outcome: "401")
+            throw error
+        }
         context.principal = principal
         let remaining = try limiter.admit(keyID: principal.keyID, limits: principal.limits)
         var response = try await next(request, context)
@@ -43,6 +53,41 @@ struct Authentication: RouterMiddleware {
     }
 }
 
+/// Denied requests of authenticated callers (403, and 404 on resources outside the caller's
+/// project, which look the same as missing ones) go to the audit trail.
+struct AuditDenials: RouterMiddleware {
+    let audit: AuditLog
+
+    func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, _, _) = ErrorResponses.describe(error)
+            if status == .forbidden || status == .notFound, let caller = context.principal {
+                try? await audit.record(actor: caller.keyID, project: caller.project, action: "request.denied",
+                                        resource: "\(request.method.rawValue) \(request.uri.path)", requestID: context.id, outcome: String(status.code))
+            }
+            throw error
+        }
+    }
+}
+
+extension APIContext {
+    /// Records a security-relevant action of this request's caller.
+    func audit(_ s: PlatformServices, _ action: String, _ resource: String) async throws {
+        let caller = try caller()
+        try await s.audit.record(actor: caller.keyID, project: caller.project, action: action, resource: resource, requestID: id)
+    }
+}
+
+extension InferenceEndpoints {
+    /// The model serving `endpoint` for this caller: its project's, and within its key's scope.
+    func target(for caller: Principal, endpoint: String, version: Int? = nil) async throws -> Target {
+        try caller.requireEndpoint(endpoint)
+        return try await target(project: caller.project, endpoint: endpoint, version: version)
+    }
+}
+
 /// The one place where errors become HTTP responses: a status and a JSON body naming the
 /// field and the limit. Every response carries the request id that the log line shows.
 struct ErrorResponses: RouterMiddleware {
@@ -54,7 +99,10 @@ struct ErrorResponses: RouterMiddleware {
         } catch {
             let (status, code, message) = Self.describe(error)
             if status == .internalServerError {
-                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                // Our own errors name objects and fields, never values; anything else is logged by
+                // type only, since its text could quote a request body or data.
+                let text = error is SealedError || error is PlatformError ? "\(error)" : String(describing: type(of: error))
+                context.logger.error("request failed", metadata: ["error": "\(code): \(text)", "path": "\(request.uri.path)"])
             }
             var body = "{\"error\":{\"code\":\(JSONWriter.quote(code)),\"message\":\(JSONWriter.quote(message))"
             if case PlatformError.invalid(let field, _) = error { body += ",\"field\":\(JSONWriter.quote(field))" }
@@ -83,6 +131,11 @@ struct ErrorResponses: RouterMiddleware {
             case .deadlineExceeded: return (.gatewayTimeout, "deadline_exceeded", e.description)
             }
         case let e as WireJSONError: return (.badRequest, "invalid_json", e.description)
+        case let e as SealedError:
+            // Stored data that fails authentication is reported by name, never read; an erased
+            // object is gone for good.
+            if case .erased = e { return (.gone, "erased", e.description) }
+            return (.internalServerError, "integrity_error", e.description)
         case let e as HTTPError:
             return (e.status, e.status == .notFound ? "not_found" : "http_error", e.body ?? e.status.reasonPhrase)
         default: return (.internalServerError, "internal", "internal error; see the server log for this request id")

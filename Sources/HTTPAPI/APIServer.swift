@@ -12,10 +12,13 @@ public enum APIServer {
     /// Largest accepted request body.
     public static let maximumBodyBytes = 64 << 20
 
-    public static func application(services: PlatformServices, host: String, port: Int, logger: Logger,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// The server over `services`; with `tls`, HTTPS only (TLS 1.2 or later, client
+    /// certificates when the configuration asks for them).
+    public static func application(services: PlatformServices, host: String, port: Int, logger: Logger, tls: ServerTLS? = nil,
+                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = makeRouter(services, RouteCatalog())
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
+        return Application(router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1(),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
                            services: [BackgroundWork(services: services)], onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
@@ -59,7 +62,8 @@ public enum APIServer {
         router.route(.GET, "/v2/health/live", catalog) { _, _ in jsonResponse("{\"live\":true}") }
         router.route(.GET, "/v2/health/ready", catalog) { _, _ in jsonResponse("{\"ready\":true}") }
 
-        let api = router.group().add(middleware: Authentication(keys: services.keys, limiter: services.rateLimiter))
+        let api = router.group().add(middleware: Authentication(keys: services.keys, limiter: services.rateLimiter, audit: services.audit))
+            .add(middleware: AuditDenials(audit: services.audit))
         api.route(.GET, "/openapi.json", catalog) { _, context in
             _ = try context.caller()
             return jsonResponse(openAPIDocument)
@@ -72,6 +76,7 @@ public enum APIServer {
         addOperationsRoutes(api, services, catalog)
         addOpenAIRoutes(api, services, catalog)
         addChatRoutes(api, services, catalog)
+        addTrustRoutes(api, services, catalog)
         return router
     }
 
@@ -80,7 +85,32 @@ public enum APIServer {
     static func keyJSON(_ r: APIKeyRecord) -> String {
         "{\"id\":\(JSONWriter.quote(r.id)),\"project\":\(JSONWriter.quote(r.project)),\"role\":\(JSONWriter.quote(r.role.rawValue)),"
             + "\"name\":\(JSONWriter.quote(r.name)),\"created_at\":\(JSONWriter.quote(r.createdAt.formatted(.iso8601))),"
-            + "\"revoked\":\(r.revokedAt != nil),\"limits\":\(limitsJSON(r.limits))}"
+            + "\"revoked\":\(r.revokedAt != nil),\"limits\":\(limitsJSON(r.limits)),"
+            + "\"expires_at\":\(r.expiresAt.map { JSONWriter.quote($0.formatted(.iso8601)) } ?? "null"),"
+            + "\"endpoints\":\(r.endpoints.map { "[" + $0.map(JSONWriter.quote).joined(separator: ",") + "]" } ?? "null")}"
+    }
+
+    /// An RFC 3339 time (`2027-01-31T12:00:00Z`, fractional seconds and offsets allowed).
+    static func parseTime(_ value: WireJSON?, field: String) throws -> Date? {
+        guard let value, value != .null else { return nil }
+        guard let text = value.string, let date = parseRFC3339(text) else {
+            throw PlatformError.invalid(field: field, message: "must be an RFC 3339 time such as \"2027-01-31T12:00:00Z\"")
+        }
+        return date
+    }
+
+    static func parseRFC3339(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// `["fashion", "wine"]`: the endpoints a key may call.
+    static func parseEndpoints(_ value: WireJSON?) throws -> [String]? {
+        guard let value, value != .null else { return nil }
+        guard let items = value.elements, items.allSatisfy({ $0.string != nil }) else {
+            throw PlatformError.invalid(field: "endpoints", message: "must be an array of endpoint names")
+        }
+        return items.compactMap(\.string)
     }
 
     static func limitsJSON(_ l: RateLimits) -> String {
@@ -111,13 +141,16 @@ public enum APIServer {
         api.route(.POST, "/v1/keys", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
-            let body = try await request.json(context).fields(["role", "name", "limits"])
+            let body = try await request.json(context).fields(["role", "name", "limits", "expires_at", "endpoints"])
             let roleName = try body.requiredString("role")
             guard let role = Role(rawValue: roleName) else {
                 throw PlatformError.invalid(field: "role", message: "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")); got '\(roleName)'")
             }
             let (record, token) = try await s.keys.create(project: caller.project, role: role, name: try body.requiredString("name"),
-                                                          limits: try parseLimits(body["limits"], over: .unlimited))
+                                                          limits: try parseLimits(body["limits"], over: .unlimited),
+                                                          expiresAt: try parseTime(body["expires_at"], field: "expires_at"),
+                                                          endpoints: try parseEndpoints(body["endpoints"]))
+            try await context.audit(s, "key.create", "key:\(record.id)")
             return jsonResponse(String(keyJSON(record).dropLast()) + ",\"key\":\(JSONWriter.quote(token))}", status: .created)
         }
         api.route(.GET, "/v1/keys", catalog) { _, context in
@@ -137,18 +170,23 @@ public enum APIServer {
             }
             let record = try await s.keys.setLimits(id: id, project: caller.project, limits: try parseLimits(body["limits"], over: current.limits))
             s.rateLimiter.reset(keyID: id)
+            try await context.audit(s, "key.update", "key:\(id)")
             return jsonResponse(keyJSON(record))
         }
         api.route(.DELETE, "/v1/keys/{id}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
-            try await s.keys.revoke(id: try context.parameters.require("id"), project: caller.project)
+            let id = try context.parameters.require("id")
+            try await s.keys.revoke(id: id, project: caller.project)
+            try await context.audit(s, "key.revoke", "key:\(id)")
             return Response(status: .noContent)
         }
         api.route(.POST, "/v1/keys/{id}/rotate", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
-            let (record, token) = try await s.keys.rotate(id: try context.parameters.require("id"), project: caller.project)
+            let id = try context.parameters.require("id")
+            let (record, token) = try await s.keys.rotate(id: id, project: caller.project)
+            try await context.audit(s, "key.rotate", "key:\(id) -> key:\(record.id)")
             return jsonResponse(String(keyJSON(record).dropLast()) + ",\"key\":\(JSONWriter.quote(token))}", status: .created)
         }
     }
@@ -160,6 +198,7 @@ public enum APIServer {
         let lineage = v.lineage.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.quote(v.lineage[$0]!))" }.joined(separator: ",")
         return "{\"name\":\(JSONWriter.quote(v.name)),\"version\":\(v.version),\"artifact\":\(JSONWriter.quote(v.artifact)),"
             + "\"kind\":\(JSONWriter.quote(v.kind)),\"metrics\":{\(metrics)},\"lineage\":{\(lineage)},"
+            + "\"trained_on_erased_data\":\(v.trainedOnErasedData),"
             + "\"created_at\":\(JSONWriter.quote(v.createdAt.formatted(.iso8601)))}"
     }
 
@@ -178,21 +217,35 @@ public enum APIServer {
             let name = try context.parameters.require("name")
             if request.headers[.contentType]?.hasPrefix("application/x-tar") == true {
                 // Archives hold weights: capped like dataset uploads (--max-upload-mib), not like JSON
-                // bodies, and streamed to disk (a held body cost three times the model in memory).
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-import-\(UUID())")
-                let archive = URL(fileURLWithPath: directory.path + ".tar")
-                defer { try? FileManager.default.removeItem(at: directory); try? FileManager.default.removeItem(at: archive) }
-                try await ArtifactArchive.write(request.body.map { Array($0.readableBytesView) }, to: archive, limit: s.datasets.maximumBytes)
-                try ArtifactArchive.untar(file: archive, into: directory)
-                let version = try await s.registry.importArtifact(project: caller.project, name: name, directory: directory)
+                // bodies, and unpacked as they arrive, each file sealed into a staging area (the
+                // upload is never on disk in plain text, nor whole in memory).
+                try ModelRegistry.checkName(name, field: "name")
+                let staging = try await s.artifacts.stage()
+                do {
+                    var unpacker = ArchiveUnpacker(into: staging)
+                    var bytes = 0
+                    for try await buffer in request.body {
+                        bytes += buffer.readableBytes
+                        if bytes > s.datasets.maximumBytes { throw PlatformError.payloadTooLarge(limit: s.datasets.maximumBytes) }
+                        try unpacker.consume(buffer.readableBytesView)
+                    }
+                    guard bytes > 0 else { throw PlatformError.invalid(field: "body", message: "the archive is empty") }
+                    try unpacker.finish()
+                } catch {
+                    await s.artifacts.discard(staging)
+                    throw error
+                }
+                let version = try await s.registry.register(project: caller.project, name: name, staging: staging)
                 // The upload's network buffers (a model's size) were freed into the event loops'
                 // arenas, where they stayed resident: 95 MiB after importing SmolLM2.
                 ProcessMemory.returnFreePages()
+                try await context.audit(s, "model.import", "model:\(name)@\(version.version)")
                 return jsonResponse(versionJSON(version), status: .created)
             }
             let body = try await request.json(context).fields(["path"])
             let version = try await s.registry.importArtifact(project: caller.project, name: name,
                                                               directory: URL(fileURLWithPath: try body.requiredString("path")))
+            try await context.audit(s, "model.import", "model:\(name)@\(version.version)")
             return jsonResponse(versionJSON(version), status: .created)
         }
         // A version's artifact as a tar archive; the digest header names it.
@@ -203,8 +256,10 @@ public enum APIServer {
             guard let version = try await s.registry.versions(project: caller.project, name: name).first(where: { String($0.version) == number }) else {
                 throw PlatformError.notFound(kind: "version", name: "\(name)@\(number)")
             }
-            // Streamed from the artifact's files: a language model's gigabytes never sit in memory.
-            let archive = try ArchiveStream(files: try ArtifactArchive.files(in: try s.artifacts.directory(for: version.artifact)))
+            // Decrypted as it is streamed from the artifact's sealed files: a language model's
+            // gigabytes never sit in memory.
+            let archive = try ArchiveStream.artifact(version.artifact, in: s.artifacts)
+            try await context.audit(s, "model.export", "model:\(name)@\(version.version)")
             return Response(status: .ok, headers: [.contentType: "application/x-tar", .init("x-artifact-sha256")!: version.artifact,
                                                    .contentLength: String(archive.length),
                                                    .contentDisposition: "attachment; filename=\"\(name)-\(version.version).tar\""],
@@ -240,7 +295,9 @@ public enum APIServer {
                 throw PlatformError.invalid(field: "version", message: "is required: a version number of 1 or more")
             }
             let name = try context.parameters.require("name")
-            try await s.moveAlias(project: caller.project, model: name, alias: try context.parameters.require("alias"), version: Int(number))
+            let alias = try context.parameters.require("alias")
+            try await s.moveAlias(project: caller.project, model: name, alias: alias, version: Int(number))
+            try await context.audit(s, "alias.move", "model:\(name)@\(alias) -> \(Int(number))")
             return jsonResponse(modelJSON(name, try await s.registry.versions(project: caller.project, name: name),
                                           try await s.registry.aliases(project: caller.project, model: name)))
         }
@@ -252,6 +309,7 @@ public enum APIServer {
                                                                      reference: try body.requiredString("model"),
                                                                      canary: try parseCanary(body["canary"]), batching: try parseBatching(body["batching"]))
             let canary = try await s.endpoints.list(project: caller.project).first { $0.deployment.name == deployment.name }?.canary
+            try await context.audit(s, "deploy", "endpoint:\(deployment.name) -> model:\(version.name)@\(version.version)")
             return jsonResponse(deploymentJSON(deployment, version, canary), status: .created)
         }
         api.route(.GET, "/v1/deployments", catalog) { _, context in
@@ -262,7 +320,9 @@ public enum APIServer {
         api.route(.DELETE, "/v1/deployments/{name}", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.write)
-            try await s.endpoints.undeploy(project: caller.project, name: try context.parameters.require("name"))
+            let name = try context.parameters.require("name")
+            try await s.endpoints.undeploy(project: caller.project, name: name)
+            try await context.audit(s, "undeploy", "endpoint:\(name)")
             return Response(status: .noContent)
         }
     }

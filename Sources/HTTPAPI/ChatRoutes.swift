@@ -55,7 +55,7 @@ extension APIServer {
         try caller.require(.infer)
         let body = try await request.json(context).fields(chat ? chatFields : completionFields)
         let name = try body.requiredString("model")
-        let target = try await s.endpoints.target(project: caller.project, endpoint: name)
+        let target = try await s.endpoints.target(for: caller, endpoint: name)
         guard let llm = target.model.language, let queue = target.batcher.generation else {
             throw PlatformError.invalid(field: "model", message: "'\(name)' serves a \(target.model.kind) model, not a language model")
         }

@@ -12,12 +12,12 @@ extension APIServer {
             api.route(.GET, base, catalog) { _, context in
                 let caller = try context.caller()
                 let name = try context.parameters.require("name")
-                let target = try await s.endpoints.target(project: caller.project, endpoint: name, version: try versionParameter(context))
+                let target = try await s.endpoints.target(for: caller, endpoint: name, version: try versionParameter(context))
                 return jsonResponse(metadataJSON(name, target.model, target.version))
             }
             api.route(.GET, base + "/ready", catalog) { _, context in
                 let caller = try context.caller()
-                _ = try await s.endpoints.target(project: caller.project, endpoint: try context.parameters.require("name"),
+                _ = try await s.endpoints.target(for: caller, endpoint: try context.parameters.require("name"),
                                                  version: try versionParameter(context))
                 return jsonResponse("{\"ready\":true}")
             }
@@ -26,7 +26,7 @@ extension APIServer {
                 try caller.require(.infer)
                 let name = try context.parameters.require("name")
                 // Resolve first: a caller outside the project gets 404 whatever it sends.
-                let target = try await s.endpoints.target(project: caller.project, endpoint: name, version: try versionParameter(context))
+                let target = try await s.endpoints.target(for: caller, endpoint: name, version: try versionParameter(context))
                 let buffer = try await request.collectBody(context)
                 let (body, input) = try parseInferenceRequest(buffer, headers: request.headers)
                 let result = try await infer(s, caller, request, endpoint: name, target, input)
@@ -40,7 +40,7 @@ extension APIServer {
             let caller = try context.caller()
             try caller.require(.infer)
             let name = try context.parameters.require("name")
-            let target = try await s.endpoints.target(project: caller.project, endpoint: name)
+            let target = try await s.endpoints.target(for: caller, endpoint: name)
             let body = try await request.json(context).fields(["instances", "signature_name"])
             let result = try await infer(s, caller, request, endpoint: name, target, try parseInstances(body["instances"]))
             return timed(jsonResponse("{\"predictions\":[" + result.predictions.map(predictionJSON).joined(separator: ",") + "]}"), result)

@@ -87,23 +87,13 @@ extension APIServer {
                 return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
             }
         }
-        // A finished batch job's predictions, one JSON object per input row, streamed from disk.
+        // A finished batch job's predictions, one JSON object per input row, decrypted as streamed.
         api.route(.GET, "/v1/batch-jobs/{id}/output", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
-            let id = try context.parameters.require("id")
-            let job = try await s.jobs.job(project: caller.project, id: id)
-            guard job.kind == JobRecord.batchPrediction else { throw PlatformError.notFound(kind: "job", name: id) }
-            guard job.state == .succeeded, let file = try? FileHandle(forReadingFrom: s.jobs.outputPath(id)) else {
-                throw PlatformError.conflict("job \(id) is \(job.state.rawValue); its output exists once it has succeeded")
-            }
-            let size = (try? file.seekToEnd()).map(Int.init)
-            try file.seek(toOffset: 0)
-            let body = ResponseBody(contentLength: size) { writer in
-                defer { try? file.close() }
-                while let chunk = try file.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    try await writer.write(ByteBuffer(bytes: chunk))
-                }
+            let reader = try await s.jobs.output(project: caller.project, id: try context.parameters.require("id"))
+            let body = ResponseBody(contentLength: reader.plaintextSize) { writer in
+                while let chunk = try reader.next() { try await writer.write(ByteBuffer(bytes: chunk)) }
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)

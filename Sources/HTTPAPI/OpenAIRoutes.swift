@@ -29,7 +29,7 @@ extension APIServer {
             guard format == "float" || format == "base64" else {
                 throw PlatformError.invalid(field: "encoding_format", message: "must be float or base64, got '\(format)'")
             }
-            let target = try await s.endpoints.target(project: caller.project, endpoint: name)
+            let target = try await s.endpoints.target(for: caller, endpoint: name)
             guard let encoder = target.model.encoder else {
                 throw PlatformError.invalid(field: "model", message: "'\(name)' serves a \(target.model.kind) model, not an embedding model")
             }

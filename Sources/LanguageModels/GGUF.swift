@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A GGUF file (v2/v3): metadata and a tensor index over the memory-mapped file, so weights
 /// are read in place (the page cache holds them once, however many models share the file).
@@ -62,19 +63,33 @@ public final class GGUFFile: @unchecked Sendable {
     let mapping: UnsafeRawPointer
     let mappedLength: Int
     private(set) var dataStart = 0
+    /// The decrypted pages this file reads from, when it was not mapped from disk.
+    private let owner: FileBuffer?
 
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw LanguageModelError.unreadable(path, "cannot open the file") }
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0, status.st_size > 24 else { throw LanguageModelError.malformed(path, "too short to be GGUF") }
-        mappedLength = Int(status.st_size)
-        guard let pointer = mmap(nil, mappedLength, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
+        guard let pointer = mmap(nil, Int(status.st_size), PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
             throw LanguageModelError.unreadable(path, "cannot map the file")
         }
-        mapping = UnsafeRawPointer(pointer)
+        try self.init(mapping: UnsafeRawPointer(pointer), length: Int(status.st_size), path: path, owner: nil)
+    }
+
+    /// A GGUF file's bytes in memory (decrypted from a stored artifact named `name`). Released
+    /// pages are gone for good here, so nothing may read a tensor after `releasePages(of:)`.
+    public convenience init(buffer: FileBuffer, name: String) throws {
+        guard buffer.count > 24 else { throw LanguageModelError.malformed(name, "too short to be GGUF") }
+        try self.init(mapping: UnsafeRawPointer(buffer.base), length: buffer.count, path: name, owner: buffer)
+    }
+
+    private init(mapping: UnsafeRawPointer, length: Int, path: String, owner: FileBuffer?) throws {
+        self.path = path
+        self.mapping = mapping
+        mappedLength = length
+        self.owner = owner
         var reader = Reader(base: mapping, length: mappedLength, path: path)
         guard try reader.u32() == 0x4655_4747 else { throw LanguageModelError.malformed(path, "not a GGUF file (bad magic)") }
         version = Int(try reader.u32())
@@ -136,7 +151,7 @@ public final class GGUFFile: @unchecked Sendable {
         if end > start { madvise(UnsafeMutableRawPointer(mutating: mapping + start), end - start, MADV_DONTNEED) }
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength) }
+    deinit { if owner == nil { munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength) } }
 
     /// The bytes of a tensor, in place.
     public func data(_ info: TensorInfo) -> UnsafeRawPointer { mapping + dataStart + info.offset }

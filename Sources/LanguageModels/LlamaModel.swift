@@ -37,9 +37,14 @@ public final class LlamaModel: @unchecked Sendable {
     /// weights. `.int8` repacks the matrices at load; `.float32` reads them in place.
     public let activations: QuantizedMatrix.ActivationPrecision
 
-    public init(path: String, activations: QuantizedMatrix.ActivationPrecision = .int8) throws {
+    public convenience init(path: String, activations: QuantizedMatrix.ActivationPrecision = .int8) throws {
+        try self.init(file: try GGUFFile(path: path), activations: activations)
+    }
+
+    public init(file: GGUFFile, activations: QuantizedMatrix.ActivationPrecision = .int8) throws {
         self.activations = activations
-        file = try GGUFFile(path: path)
+        self.file = file
+        let path = file.path
         let m = file.metadata
         guard let architecture = m["general.architecture"]?.string else { throw LanguageModelError.malformed(path, "lacks general.architecture") }
         guard architecture == "llama" else { throw LanguageModelError.malformed(path, "architecture \(architecture); this build runs llama") }

@@ -29,10 +29,14 @@ public final class SentenceEncoder: @unchecked Sendable {
 
     public var dimension: Int { config.hidden }
 
-    public init(directory: String) throws {
-        let url = URL(fileURLWithPath: directory)
-        let configPath = url.appendingPathComponent("config.json").path
-        guard let data = FileManager.default.contents(atPath: configPath),
+    public convenience init(directory: String) throws {
+        try self.init(files: ArtifactFiles(directory: directory))
+    }
+
+    /// From a Hugging Face directory's files (on disk, or decrypted in memory).
+    public init(files: ArtifactFiles) throws {
+        let configPath = files.describe("config.json")
+        guard let data = files.data("config.json"),
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw LanguageModelError.unreadable(configPath, "cannot read the model config")
         }
@@ -46,13 +50,16 @@ public final class SentenceEncoder: @unchecked Sendable {
         config = Config(hidden: try int("hidden_size"), layers: try int("num_hidden_layers"), heads: try int("num_attention_heads"),
                         intermediate: try int("intermediate_size"), maxPositions: try int("max_position_embeddings"),
                         epsilon: Float((json["layer_norm_eps"] as? NSNumber)?.doubleValue ?? 1e-12))
-        let sentenceConfig = (FileManager.default.contents(atPath: url.appendingPathComponent("sentence_bert_config.json").path))
+        let sentenceConfig = files.data("sentence_bert_config.json")
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
         maximumSequenceLength = min(config.maxPositions, (sentenceConfig?["max_seq_length"] as? NSNumber)?.intValue ?? config.maxPositions)
-        tokenizer = try WordPieceTokenizer(vocabularyFile: url.appendingPathComponent("vocab.txt").path)
+        guard let vocabulary = files.data("vocab.txt") else {
+            throw LanguageModelError.unreadable(files.describe("vocab.txt"), "cannot read the WordPiece vocabulary")
+        }
+        tokenizer = try WordPieceTokenizer(vocabulary: String(decoding: vocabulary, as: UTF8.self), name: files.describe("vocab.txt"))
 
-        let weightsPath = url.appendingPathComponent("model.safetensors").path
-        let (entries, _) = try Safetensors.readEntries(path: weightsPath)
+        let weightsPath = files.describe("model.safetensors")
+        let (entries, _) = try Safetensors.readEntries("model.safetensors", in: files)
         func tensor(_ name: String, _ count: Int) throws -> [Float] {
             // Some exports prefix every name with the architecture ("bert.").
             guard let entry = entries[name] ?? entries["bert." + name] else { throw LanguageModelError.malformed(weightsPath, "lacks \(name)") }

@@ -14,6 +14,11 @@ public struct WordPieceTokenizer: Sendable {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw LanguageModelError.unreadable(path, "cannot read the WordPiece vocabulary")
         }
+        try self.init(vocabulary: text, name: path, lowercase: lowercase)
+    }
+
+    /// From `vocab.txt`'s text (one token per line); `name` is what errors call it.
+    public init(vocabulary text: String, name path: String, lowercase: Bool = true) throws {
         var vocabulary: [String: Int32] = [:]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let token = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)

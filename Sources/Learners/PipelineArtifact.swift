@@ -39,16 +39,22 @@ public struct PipelineArtifact: Codable, Sendable {
 
     /// Writes the artifact into `directory` atomically.
     public func save(_ pipeline: TrainedPipeline, to directory: String) throws {
-        try ArtifactDirectory.write(["model.json": try ArtifactDirectory.json(self),
-                                     "weights.safetensors": Data(Safetensors.encode(entries: pipeline.learner.state,
-                                                                                    metadata: ["format": "swiftmaas-learner"]))],
-                                    to: directory)
+        try ArtifactDirectory.write(try files(pipeline), to: directory)
+    }
+
+    /// The artifact's files by name, in memory (for a store that seals them).
+    public func files(_ pipeline: TrainedPipeline) throws -> [String: Data] {
+        ["model.json": try ArtifactDirectory.json(self),
+         "weights.safetensors": Data(Safetensors.encode(entries: pipeline.learner.state, metadata: ["format": "swiftmaas-learner"]))]
     }
 
     public static func load(from directory: String) throws -> (artifact: PipelineArtifact, pipeline: TrainedPipeline) {
-        let url = URL(fileURLWithPath: directory)
-        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("model.json").path) else {
-            throw DataError(directory, "cannot read model.json")
+        try load(from: ArtifactFiles(directory: directory))
+    }
+
+    public static func load(from files: ArtifactFiles) throws -> (artifact: PipelineArtifact, pipeline: TrainedPipeline) {
+        guard let data = files.data("model.json") else {
+            throw DataError(files.location, "cannot read model.json")
         }
         let artifact = try JSONDecoder().decode(PipelineArtifact.self, from: data)
         guard artifact.formatVersion <= formatVersion else {
@@ -57,7 +63,7 @@ public struct PipelineArtifact: Codable, Sendable {
         let labels = artifact.labels.map(LabelEncoding.init(classes:))
         let task: LearningTask = labels.map { .classification(classes: $0.classes.count) } ?? .regression
         var learner = try makeLearner(artifact.learner, task: task)
-        try learner.restore(try Safetensors.readEntries(path: url.appendingPathComponent("weights.safetensors").path).entries)
+        try learner.restore(try Safetensors.readEntries("weights.safetensors", in: files).entries)
         return (artifact, TrainedPipeline(spec: artifact.learner, preprocessor: artifact.preprocessing, labels: labels,
                                           learner: learner, target: artifact.target))
     }

@@ -43,17 +43,24 @@ public struct ModelArtifact: Codable, Sendable {
 
     /// Writes the artifact into `directory` atomically.
     public func save(model: Model, to directory: String) throws {
-        try ArtifactDirectory.write([Self.descriptorFile: try ArtifactDirectory.json(self),
-                                     Self.weightsFile: Data(Safetensors.encode(model.stateDictionary, metadata: ["format": "pt"]))],
-                                    to: directory)
+        try ArtifactDirectory.write(try files(model: model), to: directory)
+    }
+
+    /// The artifact's files by name, in memory (for a store that seals them).
+    public func files(model: Model) throws -> [String: Data] {
+        [Self.descriptorFile: try ArtifactDirectory.json(self),
+         Self.weightsFile: Data(Safetensors.encode(model.stateDictionary, metadata: ["format": "pt"]))]
     }
 
     /// Reads an artifact directory and rebuilds the model with its weights.
     public static func load(from directory: String) throws -> (artifact: ModelArtifact, model: Model) {
-        let url = URL(fileURLWithPath: directory)
-        let descriptor = url.appendingPathComponent(descriptorFile)
-        guard let data = FileManager.default.contents(atPath: descriptor.path) else {
-            throw SpecError(descriptor.path, "cannot read the model descriptor")
+        try load(from: ArtifactFiles(directory: directory))
+    }
+
+    /// Rebuilds the model from an artifact's files (on disk or decrypted in memory).
+    public static func load(from files: ArtifactFiles) throws -> (artifact: ModelArtifact, model: Model) {
+        guard let data = files.data(descriptorFile) else {
+            throw SpecError(files.describe(descriptorFile), "cannot read the model descriptor")
         }
         let artifact: ModelArtifact
         do {
@@ -64,7 +71,7 @@ public struct ModelArtifact: Codable, Sendable {
         try require(artifact.formatVersion <= formatVersion, "format_version",
                     "artifact format \(artifact.formatVersion) is newer than this build reads (\(formatVersion))")
         let model = try Model(spec: artifact.spec)
-        let (tensors, _) = try Safetensors.read(path: url.appendingPathComponent(weightsFile).path)
+        let (tensors, _) = try Safetensors.read(weightsFile, in: files)
         try model.load(stateDictionary: tensors)
         return (artifact, model)
     }

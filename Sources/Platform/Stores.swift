@@ -13,11 +13,23 @@ public struct ModelVersion: Codable, Sendable, Equatable {
     /// Where the version came from: dataset checksum, spec, seed, job (from the artifact).
     public var lineage: [String: String]
     public var createdAt: Date
+    /// Set when a dataset this version was trained on later had records erased (or was
+    /// erased): the team should retrain without them.
+    public var trainedOnErasedData: Bool
+    /// Set when the version itself was erased (its artifact crypto-shredded); erased versions
+    /// keep their number but are neither listed nor served.
+    public var erasedAt: Date?
 
     public init(project: String, name: String, version: Int, artifact: String, kind: String, metrics: [String: Double],
-                lineage: [String: String] = [:], createdAt: Date) {
+                lineage: [String: String] = [:], createdAt: Date, trainedOnErasedData: Bool = false, erasedAt: Date? = nil) {
         self.project = project; self.name = name; self.version = version; self.artifact = artifact
         self.kind = kind; self.metrics = metrics; self.lineage = lineage; self.createdAt = createdAt
+        self.trainedOnErasedData = trainedOnErasedData; self.erasedAt = erasedAt
+    }
+
+    /// Whether this version's lineage names a dataset version by its checksum.
+    public func trained(onDatasetSHA256 sha256: String) -> Bool {
+        lineage["dataset_sha256"] == sha256 || lineage["labels_sha256"] == sha256
     }
 }
 
@@ -47,7 +59,8 @@ public struct Deployment: Codable, Sendable, Equatable {
     }
 }
 
-/// An uploaded data file: stored once under its SHA-256, validated by parsing it on upload.
+/// An uploaded data file (its current version), sealed, with its SHA-256 and the column
+/// policies applied before its values reach training, previews or outputs.
 public struct DatasetRecord: Codable, Sendable, Equatable {
     public var project: String
     public var name: String
@@ -57,11 +70,77 @@ public struct DatasetRecord: Codable, Sendable, Equatable {
     public var bytes: Int
     public var rows: Int
     public var createdAt: Date
+    /// 1 for the first upload; each replacement or record erasure writes the next.
+    public var version: Int
+    /// Column name to policy text (`drop`, `mask`, `hash`, `generalize[:width]`).
+    public var policies: [String: String]
 
-    public init(project: String, name: String, format: String, sha256: String, bytes: Int, rows: Int, createdAt: Date) {
+    public init(project: String, name: String, format: String, sha256: String, bytes: Int, rows: Int, createdAt: Date,
+                version: Int = 1, policies: [String: String] = [:]) {
         self.project = project; self.name = name; self.format = format; self.sha256 = sha256
-        self.bytes = bytes; self.rows = rows; self.createdAt = createdAt
+        self.bytes = bytes; self.rows = rows; self.createdAt = createdAt; self.version = version; self.policies = policies
     }
+}
+
+/// What remains of an erased dataset version: who erased it, when, why, and its checksum
+/// (to match lineage), never its data.
+public struct DatasetTombstone: Codable, Sendable, Equatable {
+    public var project: String
+    public var name: String
+    public var version: Int
+    public var format: String
+    public var sha256: String
+    public var rows: Int
+    /// The key id that erased it.
+    public var erasedBy: String
+    public var erasedAt: Date
+    public var reason: String
+    /// Rows removed, for a record erasure.
+    public var rowsErased: Int?
+
+    public init(project: String, name: String, version: Int, format: String, sha256: String, rows: Int, erasedBy: String, erasedAt: Date,
+                reason: String, rowsErased: Int? = nil) {
+        self.project = project; self.name = name; self.version = version; self.format = format; self.sha256 = sha256; self.rows = rows
+        self.erasedBy = erasedBy; self.erasedAt = erasedAt; self.reason = reason; self.rowsErased = rowsErased
+    }
+}
+
+/// One entry of the append-only audit log. `hash` is the SHA-256 of the previous entry's hash
+/// and this entry's fields; `seal` is an HMAC of `hash` under a key the master key protects, so
+/// an entry cannot be edited, removed or forged without it showing.
+public struct AuditEntry: Codable, Sendable, Equatable {
+    public var sequence: Int
+    public var at: Date
+    /// The key id that acted ("anonymous" when no valid key was given).
+    public var actor: String
+    public var project: String
+    /// e.g. `key.create`, `dataset.upload`, `request.denied`, `master_key.rotate`.
+    public var action: String
+    /// What it acted on: `dataset:wine`, `model:wine@2`, `endpoint:wine`, `key:abc`, or a path.
+    public var resource: String
+    public var requestID: String
+    /// `ok`, or the status of a denied request (`401`, `403`, `404`).
+    public var outcome: String
+    public var previousHash: String
+    public var hash: String
+    public var seal: String
+
+    public init(sequence: Int, at: Date, actor: String, project: String, action: String, resource: String, requestID: String,
+                outcome: String, previousHash: String = "", hash: String = "", seal: String = "") {
+        self.sequence = sequence; self.at = at; self.actor = actor; self.project = project; self.action = action
+        self.resource = resource; self.requestID = requestID; self.outcome = outcome
+        self.previousHash = previousHash; self.hash = hash; self.seal = seal
+    }
+}
+
+/// Where audit entries live: appended in order, never updated.
+public protocol AuditLogStore: Sendable {
+    /// Appends entries (consecutive sequence numbers) and records the new head in the same transaction.
+    func appendAuditEntries(_ entries: [AuditEntry], head: String) async throws
+    /// Entries with sequence > `after`, in order, at most `limit`.
+    func auditEntries(after sequence: Int, limit: Int) async throws -> [AuditEntry]
+    /// The recorded head: "sequence:hash:seal" of the last entry.
+    func auditHead() async throws -> String?
 }
 
 /// A training job: its request, where it stands, and what it produced.
@@ -118,9 +197,9 @@ public struct JobEvent: Codable, Sendable, Equatable {
     }
 }
 
-/// Durable metadata: projects, keys, model versions, aliases, deployments. Platform owns this
-/// protocol; SQLite (default) and PostgreSQL adapters implement it.
-public protocol MetadataStore: Sendable {
+/// Durable metadata: projects, keys, model versions, aliases, deployments, wrapped data keys and
+/// the audit log. Platform owns this protocol; SQLite (default) and PostgreSQL adapters implement it.
+public protocol MetadataStore: DataKeyStore, AuditLogStore {
     func createProject(_ name: String) async throws
     func projectExists(_ name: String) async throws -> Bool
     func projectNames() async throws -> [String]
@@ -128,8 +207,12 @@ public protocol MetadataStore: Sendable {
     func keys() async throws -> [APIKeyRecord]
     func revokeKey(id: String, at date: Date) async throws
     func updateKeyLimits(id: String, limits: RateLimits) async throws
+    func updateKeyExpiry(id: String, expiresAt: Date?) async throws
     func insertModelVersion(_ version: ModelVersion) async throws
+    /// Every version of the project, erased ones included (callers filter).
     func modelVersions(project: String) async throws -> [ModelVersion]
+    func flagModelVersion(project: String, name: String, version: Int, trainedOnErasedData: Bool) async throws
+    func markModelVersionErased(project: String, name: String, version: Int, at date: Date) async throws
     func setAlias(project: String, model: String, alias: String, version: Int) async throws
     func aliases(project: String, model: String) async throws -> [String: Int]
     func upsertDeployment(_ deployment: Deployment) async throws
@@ -138,6 +221,8 @@ public protocol MetadataStore: Sendable {
     func upsertDataset(_ dataset: DatasetRecord) async throws
     func datasets(project: String) async throws -> [DatasetRecord]
     func deleteDataset(project: String, name: String) async throws
+    func insertTombstone(_ tombstone: DatasetTombstone) async throws
+    func tombstones(project: String) async throws -> [DatasetTombstone]
     func upsertJob(_ job: JobRecord) async throws
     func jobs(project: String) async throws -> [JobRecord]
     /// Jobs queued or running in any project: the work a starting server picks up again.
@@ -149,10 +234,4 @@ public protocol MetadataStore: Sendable {
     func usage(project: String) async throws -> [UsageRecord]
 }
 
-/// Immutable model artifacts named by their SHA-256.
-public protocol ArtifactStore: Sendable {
-    /// Copies an artifact directory into the store; returns its digest.
-    func put(directory: URL) throws -> String
-    /// A local directory holding the artifact's files.
-    func directory(for digest: String) throws -> URL
-}
+

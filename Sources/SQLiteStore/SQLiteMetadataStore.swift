@@ -9,7 +9,11 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
 
     public init(path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        pool = try DatabasePool(path: path)
+        var configuration = Configuration()
+        // Deleted rows are overwritten, not left in free pages: a destroyed data key must not
+        // survive in the database file (see destroyDataKey for the WAL).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        pool = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.create(table: "projects") { t in
@@ -118,6 +122,57 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.add(column: "tokens_per_minute", .integer)
             }
         }
+        migrator.registerMigration("v7-privacy") { db in
+            try db.alter(table: "datasets") { t in
+                t.add(column: "version", .integer).notNull().defaults(to: 1)
+                t.add(column: "policies", .text).notNull().defaults(to: "{}")
+            }
+            try db.create(table: "dataset_tombstones") { t in
+                t.column("project", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("format", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("rows", .integer).notNull()
+                t.column("erased_by", .text).notNull()
+                t.column("erased_at", .datetime).notNull()
+                t.column("reason", .text).notNull()
+                t.column("rows_erased", .integer)
+                t.primaryKey(["project", "name", "version"])
+            }
+            try db.alter(table: "model_versions") { t in
+                t.add(column: "trained_on_erased_data", .boolean).notNull().defaults(to: false)
+                t.add(column: "erased_at", .datetime)
+            }
+            try db.alter(table: "api_keys") { t in
+                t.add(column: "expires_at", .datetime)
+                t.add(column: "endpoints", .text)
+            }
+            try db.create(table: "data_keys") { t in
+                t.primaryKey("id", .text)
+                t.column("wrapped", .blob).notNull()
+                t.column("master_key_id", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "data_keys_by_master", on: "data_keys", columns: ["master_key_id"])
+            try db.create(table: "settings") { t in
+                t.primaryKey("name", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "audit_log") { t in
+                t.primaryKey("sequence", .integer)
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("project", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("resource", .text).notNull()
+                t.column("request_id", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("previous_hash", .text).notNull()
+                t.column("hash", .text).notNull()
+                t.column("seal", .text).notNull()
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -133,12 +188,14 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
 
     public func insertKey(_ r: APIKeyRecord) async throws {
         try await pool.write { db in
+            let endpoints = try r.endpoints.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
             try db.execute(sql: """
-                INSERT INTO api_keys (id, project, role, name, secret_hash, created_at, revoked_at, requests_per_minute, tokens_per_minute)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO api_keys (id, project, role, name, secret_hash, created_at, revoked_at, requests_per_minute, tokens_per_minute,
+                                      expires_at, endpoints)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET secret_hash = excluded.secret_hash, revoked_at = NULL
                 """, arguments: [r.id, r.project, r.role.rawValue, r.name, r.secretHash, StoredDate(r.createdAt), r.revokedAt.map(StoredDate.init),
-                                 r.limits.requestsPerMinute, r.limits.tokensPerMinute])
+                                 r.limits.requestsPerMinute, r.limits.tokensPerMinute, r.expiresAt.map(StoredDate.init), endpoints])
         }
     }
 
@@ -147,7 +204,9 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             try Row.fetchAll(db, sql: "SELECT * FROM api_keys").map { row in
                 APIKeyRecord(id: row["id"], project: row["project"], role: Role(rawValue: row["role"]) ?? .viewer, name: row["name"],
                              secretHash: row["secret_hash"], createdAt: row.date("created_at"), revokedAt: row.date("revoked_at"),
-                             limits: RateLimits(requestsPerMinute: row["requests_per_minute"], tokensPerMinute: row["tokens_per_minute"]))
+                             limits: RateLimits(requestsPerMinute: row["requests_per_minute"], tokensPerMinute: row["tokens_per_minute"]),
+                             expiresAt: row.date("expires_at"),
+                             endpoints: (row["endpoints"] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) })
             }
         }
     }
@@ -160,6 +219,12 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: "UPDATE api_keys SET requests_per_minute = ?, tokens_per_minute = ? WHERE id = ?",
                            arguments: [limits.requestsPerMinute, limits.tokensPerMinute, id])
+        }
+    }
+
+    public func updateKeyExpiry(id: String, expiresAt: Date?) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE api_keys SET expires_at = ? WHERE id = ?", arguments: [expiresAt.map(StoredDate.init), id])
         }
     }
 
@@ -179,8 +244,23 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 let metrics = (try? JSONDecoder().decode([String: Double].self, from: Data((row["metrics"] as String).utf8))) ?? [:]
                 let lineage = (try? JSONDecoder().decode([String: String].self, from: Data((row["lineage"] as String).utf8))) ?? [:]
                 return ModelVersion(project: row["project"], name: row["name"], version: row["version"], artifact: row["artifact"],
-                                    kind: row["kind"], metrics: metrics, lineage: lineage, createdAt: row.date("created_at"))
+                                    kind: row["kind"], metrics: metrics, lineage: lineage, createdAt: row.date("created_at"),
+                                    trainedOnErasedData: row["trained_on_erased_data"], erasedAt: row.date("erased_at"))
             }
+        }
+    }
+
+    public func flagModelVersion(project: String, name: String, version: Int, trainedOnErasedData: Bool) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE model_versions SET trained_on_erased_data = ? WHERE project = ? AND name = ? AND version = ?",
+                           arguments: [trainedOnErasedData, project, name, version])
+        }
+    }
+
+    public func markModelVersionErased(project: String, name: String, version: Int, at date: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE model_versions SET erased_at = ? WHERE project = ? AND name = ? AND version = ?",
+                           arguments: [StoredDate(date), project, name, version])
         }
     }
 
@@ -231,12 +311,13 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     }
 
     public func upsertDataset(_ d: DatasetRecord) async throws {
+        let policies = String(decoding: try JSONEncoder().encode(d.policies), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO datasets (project, name, format, sha256, bytes, rows, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO datasets (project, name, format, sha256, bytes, rows, created_at, version, policies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(project, name) DO UPDATE SET format = excluded.format, sha256 = excluded.sha256, bytes = excluded.bytes,
-                    rows = excluded.rows, created_at = excluded.created_at
-                """, arguments: [d.project, d.name, d.format, d.sha256, d.bytes, d.rows, StoredDate(d.createdAt)])
+                    rows = excluded.rows, created_at = excluded.created_at, version = excluded.version, policies = excluded.policies
+                """, arguments: [d.project, d.name, d.format, d.sha256, d.bytes, d.rows, StoredDate(d.createdAt), d.version, policies])
         }
     }
 
@@ -244,7 +325,27 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM datasets WHERE project = ? ORDER BY name", arguments: [project]).map { row in
                 DatasetRecord(project: row["project"], name: row["name"], format: row["format"], sha256: row["sha256"],
-                              bytes: row["bytes"], rows: row["rows"], createdAt: row.date("created_at"))
+                              bytes: row["bytes"], rows: row["rows"], createdAt: row.date("created_at"), version: row["version"],
+                              policies: (try? JSONDecoder().decode([String: String].self, from: Data((row["policies"] as String).utf8))) ?? [:])
+            }
+        }
+    }
+
+    public func insertTombstone(_ t: DatasetTombstone) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO dataset_tombstones (project, name, version, format, sha256, rows, erased_by, erased_at, reason, rows_erased)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [t.project, t.name, t.version, t.format, t.sha256, t.rows, t.erasedBy, StoredDate(t.erasedAt), t.reason, t.rowsErased])
+        }
+    }
+
+    public func tombstones(project: String) async throws -> [DatasetTombstone] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM dataset_tombstones WHERE project = ? ORDER BY name, version", arguments: [project]).map { row in
+                DatasetTombstone(project: row["project"], name: row["name"], version: row["version"], format: row["format"], sha256: row["sha256"],
+                                 rows: row["rows"], erasedBy: row["erased_by"], erasedAt: row.date("erased_at"), reason: row["reason"],
+                                 rowsErased: row["rows_erased"])
             }
         }
     }
@@ -315,6 +416,94 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             }
         }
     }
+
+    // MARK: Data keys
+
+    public func insertDataKey(_ k: WrappedDataKey) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO data_keys (id, wrapped, master_key_id, created_at) VALUES (?, ?, ?, ?)",
+                           arguments: [k.id, Data(k.wrapped), k.masterKeyID, StoredDate(k.createdAt)])
+        }
+    }
+
+    static func dataKey(_ row: Row) -> WrappedDataKey {
+        WrappedDataKey(id: row["id"], wrapped: [UInt8](row["wrapped"] as Data), masterKeyID: row["master_key_id"], createdAt: row.date("created_at"))
+    }
+
+    public func dataKey(id: String) async throws -> WrappedDataKey? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM data_keys WHERE id = ?", arguments: [id]).map(Self.dataKey) }
+    }
+
+    public func destroyDataKey(id: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM data_keys WHERE id = ?", arguments: [id]) }
+        // secure_delete zeroes the row in the page written to the WAL; a checkpoint copies that
+        // page over the database file's old one and truncates the WAL, whose earlier frames held
+        // the key. A reader holding an old snapshot can delay it; then the next one does it.
+        try? await pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    public func dataKeys(notWrappedBy masterKeyID: String, limit: Int) async throws -> [WrappedDataKey] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM data_keys WHERE master_key_id != ? ORDER BY id LIMIT ?", arguments: [masterKeyID, limit]).map(Self.dataKey)
+        }
+    }
+
+    public func updateDataKeys(_ keys: [WrappedDataKey]) async throws {
+        try await pool.write { db in
+            for k in keys {
+                try db.execute(sql: "UPDATE data_keys SET wrapped = ?, master_key_id = ? WHERE id = ?", arguments: [Data(k.wrapped), k.masterKeyID, k.id])
+            }
+        }
+    }
+
+    public func masterKeyUsage() async throws -> [String: Int] {
+        try await pool.read { db in
+            var usage: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT master_key_id, COUNT(*) AS n FROM data_keys GROUP BY master_key_id") {
+                usage[row["master_key_id"]] = row["n"]
+            }
+            return usage
+        }
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE name = ?", arguments: [name]) }
+    }
+
+    public func setSetting(_ name: String, _ value: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                           arguments: [name, value])
+        }
+    }
+
+    // MARK: Audit log
+
+    public func appendAuditEntries(_ entries: [AuditEntry], head: String) async throws {
+        try await pool.write { db in
+            for e in entries {
+                try db.execute(sql: """
+                    INSERT INTO audit_log (sequence, at, actor, project, action, resource, request_id, outcome, previous_hash, hash, seal)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [e.sequence, StoredDate(e.at), e.actor, e.project, e.action, e.resource, e.requestID, e.outcome,
+                                     e.previousHash, e.hash, e.seal])
+            }
+            try db.execute(sql: "INSERT INTO settings (name, value) VALUES ('audit_head', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                           arguments: [head])
+        }
+    }
+
+    public func auditEntries(after sequence: Int, limit: Int) async throws -> [AuditEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE sequence > ? ORDER BY sequence LIMIT ?", arguments: [sequence, limit]).map { row in
+                AuditEntry(sequence: row["sequence"], at: row.date("at"), actor: row["actor"], project: row["project"], action: row["action"],
+                           resource: row["resource"], requestID: row["request_id"], outcome: row["outcome"],
+                           previousHash: row["previous_hash"], hash: row["hash"], seal: row["seal"])
+            }
+        }
+    }
+
+    public func auditHead() async throws -> String? { try await setting("audit_head") }
 
     // MARK: Usage
 

@@ -39,8 +39,10 @@ public enum ArtifactDirectory {
     }
 
     /// The `kind` field of a directory's model.json, if readable.
-    public static func kind(of directory: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: directory + "/model.json"),
+    public static func kind(of directory: String) -> String? { kind(of: ArtifactFiles(directory: directory)) }
+
+    public static func kind(of files: ArtifactFiles) -> String? {
+        guard let data = files.data("model.json"),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
         return object["kind"] as? String
     }

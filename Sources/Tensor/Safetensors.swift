@@ -130,6 +130,17 @@ public enum Safetensors {
         return try decodeEntries([UInt8](data), path: path)
     }
 
+    /// A file of an artifact (on disk or in memory).
+    public static func readEntries(_ name: String, in files: ArtifactFiles) throws -> (entries: [String: Entry], metadata: [String: String]) {
+        guard let data = files.data(name) else { throw SafetensorsError(path: files.describe(name), reason: "cannot read the file") }
+        return try decodeEntries([UInt8](data), path: files.describe(name))
+    }
+
+    public static func read(_ name: String, in files: ArtifactFiles) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let (entries, metadata) = try readEntries(name, in: files)
+        return (entries.mapValues(\.tensor), metadata)
+    }
+
     public static func decode(_ bytes: [UInt8], path: String = "<memory>") throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let (entries, metadata) = try decodeEntries(bytes, path: path)
         return (entries.mapValues(\.tensor), metadata)

@@ -5,6 +5,7 @@ import Foundation
 import NeuralNet
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Platform
 
 /// Talks to a running server: `MAAS_URL` (default http://127.0.0.1:8080) and `MAAS_API_KEY`.
@@ -20,6 +21,25 @@ struct APIClient {
         let base = (environment["MAAS_URL"] ?? "http://127.0.0.1:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         return APIClient(base: base, key: key)
     }
+
+    /// The HTTP client: the shared one, or one trusting `MAAS_CA_CERT` (a PEM bundle, for a
+    /// server with a private CA) and presenting `MAAS_CLIENT_CERT`/`MAAS_CLIENT_KEY` when the
+    /// server asks for client certificates. Lives for the whole process.
+    static let http: HTTPClient = {
+        let environment = ProcessInfo.processInfo.environment
+        let ca = environment["MAAS_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        let certificate = environment["MAAS_CLIENT_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        guard ca != nil || certificate != nil else { return .shared }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let ca { tls.trustRoots = .file(ca) }
+        if let certificate, let key = environment["MAAS_CLIENT_KEY"],
+           let chain = try? NIOSSLCertificate.fromPEMFile(certificate), let privateKey = try? NIOSSLPrivateKey(file: key, format: .pem) {
+            tls.certificateChain = chain.map { .certificate($0) }
+            tls.privateKey = .privateKey(privateKey)
+        }
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+    }()
 
     /// Sends a request; a non-2xx answer becomes a failure carrying the server's message.
     @discardableResult
@@ -38,7 +58,7 @@ struct APIClient {
         }
         let data: Data, status: Int
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .hours(1))
+            let response = try await Self.http.execute(request, timeout: .hours(1))
             status = Int(response.status.code)
             data = Data(try await response.body.collect(upTo: 1 << 31).readableBytesView)
         } catch {
@@ -97,13 +117,14 @@ func percentEncoded(_ text: String) -> String {
 
 struct DatasetCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "datasets", abstract: "Upload, list, show and delete datasets on a server.",
-                                                    subcommands: [Upload.self, List.self, Show.self, Delete.self])
+                                                    subcommands: [Upload.self, List.self, Show.self, Delete.self, Policies.self, EraseRecords.self])
 
     struct Upload: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Upload a CSV, TSV, JSON Lines, IDX or NPY file.")
         @Argument(help: "The file.") var file: String
         @Option(help: "Dataset name (default: the file name without extension).") var name: String?
         @Option(help: "csv, tsv, jsonl, idx or npy (default: from the extension).") var format: String?
+        @Option(name: .customLong("policy"), help: "A column policy, COLUMN=drop|mask|hash|generalize[:WIDTH] (repeatable).") var policies: [String] = []
 
         func run() async throws {
             let url = URL(fileURLWithPath: file)
@@ -113,8 +134,15 @@ struct DatasetCommands: AsyncParsableCommand {
             let format = self.format ?? ext
             let name = self.name ?? url.deletingPathExtension().lastPathComponent
             let client = try APIClient.fromEnvironment()
-            let record = try await client.json("POST", "/v1/datasets/\(percentEncoded(name))?format=\(format)", file: url, contentType: "application/octet-stream")
-            print("uploaded \(record["name"] ?? name): \(record["rows"] ?? "?") rows, \(record["bytes"] ?? "?") bytes, sha256 \(record["sha256"] ?? "?")")
+            var query = "?format=\(format)"
+            for policy in policies {
+                let parts = policy.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw CommandFailure("--policy: expected COLUMN=POLICY, got '\(policy)'") }
+                query += "&policy.\(percentEncoded(parts[0]))=\(percentEncoded(parts[1]))"
+            }
+            let record = try await client.json("POST", "/v1/datasets/\(percentEncoded(name))\(query)", file: url, contentType: "application/octet-stream")
+            print("uploaded \(record["name"] ?? name) version \(record["version"] ?? "?"): \(record["rows"] ?? "?") rows, \(record["bytes"] ?? "?") bytes, sha256 \(record["sha256"] ?? "?")")
+            if let replaced = record["replaced"] as? [String: Any] { print("erased the previous version \(replaced["version"] ?? "?")") }
         }
     }
 
@@ -133,11 +161,104 @@ struct DatasetCommands: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a dataset.")
+        static let configuration = CommandConfiguration(abstract: "Erase a dataset: its data key is destroyed (every copy unreadable), a tombstone stays.")
         @Argument var name: String
+        @Flag(help: "Erase the model versions trained on it too.") var eraseDerived = false
+        @Flag(help: "With --erase-derived: undeploy the endpoints serving them first.") var force = false
         func run() async throws {
-            try await APIClient.fromEnvironment().send("DELETE", "/v1/datasets/\(percentEncoded(name))")
-            print("deleted \(name)")
+            let answer = try await APIClient.fromEnvironment().json("DELETE", "/v1/datasets/\(percentEncoded(name))?erase_derived=\(eraseDerived)&force=\(force)")
+            print("erased \(name)")
+            func list(_ key: String) -> [String] { (answer[key] as? [[String: Any]] ?? []).map { "\($0["model"] ?? "")@\($0["version"] ?? "")" } }
+            if !list("erased_versions").isEmpty { print("erased model versions: \(list("erased_versions").joined(separator: ", "))") }
+            else if !list("derived_versions").isEmpty { print("model versions trained on it (flagged trained_on_erased_data): \(list("derived_versions").joined(separator: ", "))") }
+            if let undeployed = answer["undeployed"] as? [String], !undeployed.isEmpty { print("undeployed: \(undeployed.joined(separator: ", "))") }
+        }
+    }
+
+    struct Policies: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "policy", abstract: "Set a dataset's column policies: maas datasets policy customers email=hash notes=drop")
+        @Argument var name: String
+        @Argument(help: "COLUMN=drop|mask|hash|generalize[:WIDTH]; none clears them.") var policies: [String] = []
+        func run() async throws {
+            var object: [String: String] = [:]
+            for policy in policies {
+                let parts = policy.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw CommandFailure("expected COLUMN=POLICY, got '\(policy)'") }
+                object[parts[0]] = parts[1]
+            }
+            let record = try await APIClient.fromEnvironment().json("PATCH", "/v1/datasets/\(percentEncoded(name))", object: ["policies": object])
+            print("\(name): policies \(record["policies"] ?? [:])")
+        }
+    }
+
+    struct EraseRecords: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Erase the rows whose column holds one of the values (a new version; the old one is shredded).")
+        @Argument var name: String
+        @Option(help: "The column to match.") var column: String
+        @Argument(help: "Values whose rows to erase.") var values: [String]
+        func run() async throws {
+            let answer = try await APIClient.fromEnvironment().json("POST", "/v1/datasets/\(percentEncoded(name))/erasures", object: ["column": column, "values": values])
+            let dataset = answer["dataset"] as? [String: Any] ?? [:]
+            print("erased \(answer["rows_erased"] ?? 0) rows of \(name): now version \(dataset["version"] ?? "?") with \(dataset["rows"] ?? "?") rows")
+            let flagged = (answer["trained_on_erased_data"] as? [[String: Any]] ?? []).map { "\($0["model"] ?? "")@\($0["version"] ?? "")" }
+            if !flagged.isEmpty { print("trained on erased data, retrain: \(flagged.joined(separator: ", "))") }
+        }
+    }
+}
+
+// MARK: administration
+
+struct AdminCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "admin", abstract: "Operator tasks: master keys.",
+                                                    subcommands: [RotateMasterKey.self, NewMasterKey.self])
+
+    struct RotateMasterKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-wrap every data key under a new master key, without stopping the server.")
+        @Option(help: "With MAAS_MASTER_KEY: a file (on the server) holding the new key; set MAAS_MASTER_KEY to it before the next start.")
+        var newMasterKeyFile: String?
+        func run() async throws {
+            let body: [String: Any] = newMasterKeyFile.map { ["new_master_key_file": $0] } ?? [:]
+            let answer = try await APIClient.fromEnvironment().json("POST", "/v1/admin/master-key/rotate", object: body)
+            print("master key rotated to \(answer["master_key_id"] ?? "?"): \(answer["rewrapped_data_keys"] ?? 0) data keys re-wrapped")
+        }
+    }
+
+    struct NewMasterKey: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a new random master key (base64), for MAAS_MASTER_KEY or a key file.")
+        func run() { print(MasterKey.generate(source: "new").base64) }
+    }
+}
+
+struct AuditCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail: list entries, verify the chain.",
+                                                    subcommands: [List.self, Verify.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit entries (admins: their project's; the operator: every project's).")
+        @Option var action: String?
+        @Option(help: "A key id.") var actor: String?
+        @Option(help: "RFC 3339 time.") var since: String?
+        @Option var limit: Int = 100
+        func run() async throws {
+            var query = "?limit=\(limit)"
+            for (key, value) in [("action", action), ("actor", actor), ("since", since)] { if let value { query += "&\(key)=\(percentEncoded(value))" } }
+            for e in try await APIClient.fromEnvironment().json("GET", "/v1/audit" + query)["entries"] as? [[String: Any]] ?? [] {
+                print("\(e["sequence"] ?? "")\t\(e["at"] ?? "")\t\(e["actor"] ?? "")\t\(e["project"] ?? "")\t\(e["action"] ?? "")\t\(e["resource"] ?? "")\t\(e["outcome"] ?? "")")
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Verify the whole hash chain; names any edited, deleted or forged entry (exit 1).")
+        func run() async throws {
+            let answer = try await APIClient.fromEnvironment().json("GET", "/v1/audit/verify")
+            let problems = answer["problems"] as? [String] ?? []
+            if problems.isEmpty {
+                print("audit log intact: \(answer["entries"] ?? 0) entries verified")
+                return
+            }
+            for problem in problems { print(problem) }
+            throw CommandFailure("audit log verification failed: \(problems.count) problems in \(answer["entries"] ?? 0) entries")
         }
     }
 }

@@ -12,7 +12,7 @@ struct Maas: AsyncParsableCommand {
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
         subcommands: [Serve.self, Train.self, Predict.self, Eval.self, DatasetCommands.self, JobCommands.self, ModelCommands.self,
-                      Deploy.self, Generate.self, Bench.self])
+                      Deploy.self, Generate.self, Bench.self, AdminCommands.self, AuditCommands.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1.
@@ -86,7 +86,8 @@ struct Train: ParsableCommand {
         let outcome: TrainingOutcome
         do {
             outcome = try ModelTraining.run(recipe, data: data, preprocessing: prep, scheme: .holdout(testFraction), seed: seed,
-                                            epochs: epochs, lineage: ["data": self.data, "seed": seedText], hooks: hooks, output: output)
+                                            epochs: epochs, lineage: ["data": self.data, "seed": seedText], hooks: hooks,
+                                            output: { [output] in try ArtifactDirectory.write($0, to: output) })
         } catch let error as PlatformError { throw CommandFailure("\(error)") }
         print("held-out metrics:")
         for name in outcome.metrics.keys.sorted() { print("  \(name): \(String(format: "%.4f", outcome.metrics[name]!))") }

@@ -7,7 +7,7 @@ import Platform
 import SQLiteStore
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the model server (SQLite metadata and artifacts under --data-dir).")
+    static let configuration = CommandConfiguration(abstract: "Run the model server (SQLite metadata and sealed artifacts under --data-dir).")
 
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Address to bind.") var host = "127.0.0.1"
@@ -15,20 +15,45 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest dataset upload in MiB.") var maxUploadMib = 1024
     @Option(help: "Training jobs run at once (each uses the compute threads, MAAS_THREADS).") var trainingWorkers = 1
     @Option(help: "MiB of model weights kept loaded; least recently used models beyond it are unloaded.") var modelMemoryMib = 4096
+    @Option(help: "File holding the master key (base64 of 32 bytes). Default: MAAS_MASTER_KEY, else <data-dir>/master.key (generated, single machine only).")
+    var masterKeyFile: String?
+    @Option(help: "The master key before an interrupted rotation (or MAAS_PREVIOUS_MASTER_KEY): its data keys are re-wrapped at start.")
+    var previousMasterKeyFile: String?
+    @Option(help: "PEM certificate chain: serve HTTPS only (TLS 1.2 or later).") var tlsCert: String?
+    @Option(help: "PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(help: "PEM CA bundle: require client certificates it signed (mutual TLS).") var tlsClientCa: String?
 
     func run() async throws {
         var logger = Logger(label: "maas")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let root = URL(fileURLWithPath: dataDir).standardizedFileURL
-        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
         guard (1...1 << 24).contains(modelMemoryMib) else { throw ValidationError("--model-memory-mib must be between 1 and 16777216") }
         guard (1...64).contains(trainingWorkers) else { throw ValidationError("--training-workers must be between 1 and 64") }
         guard (1...1 << 20).contains(maxUploadMib) else { throw ValidationError("--max-upload-mib must be between 1 and 1048576") }
-        let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: root.appendingPathComponent("artifacts")),
-                                                  datasetRoot: root.appendingPathComponent("datasets"), workRoot: root.appendingPathComponent("jobs"),
-                                                  maximumUploadBytes: maxUploadMib << 20, trainingWorkers: trainingWorkers,
-                                                  modelMemoryBudget: modelMemoryMib << 20)
-        if let token = try await services.keys.bootstrap(fixed: ProcessInfo.processInfo.environment["MAAS_ADMIN_KEY"]) {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard tlsClientCa == nil || tlsCert != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+        let tls: ServerTLS?
+        do { tls = try tlsCert.map { try ServerTLS(certificateFile: $0, keyFile: tlsKey!, clientCAFile: tlsClientCa) } }
+        catch let error as PlatformError { throw CommandFailure("\(error)") }
+        let root = URL(fileURLWithPath: dataDir).standardizedFileURL
+        let environment = ProcessInfo.processInfo.environment
+        var masterKey = MasterKeyConfiguration(source: .dataFolder(root.appendingPathComponent("master.key")))
+        if let text = environment["MAAS_MASTER_KEY"], !text.isEmpty { masterKey.source = .environment(text) }
+        else if let file = masterKeyFile { masterKey.source = .file(URL(fileURLWithPath: file)) }
+        do {
+            if let file = previousMasterKeyFile { masterKey.previous = try MasterKey(file: URL(fileURLWithPath: file), source: "--previous-master-key-file \(file)") }
+            else if let text = environment["MAAS_PREVIOUS_MASTER_KEY"], !text.isEmpty { masterKey.previous = try MasterKey(base64: text, source: "MAAS_PREVIOUS_MASTER_KEY") }
+        } catch let error as PlatformError { throw CommandFailure("\(error)") }
+        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
+        let services: PlatformServices
+        do {
+            services = try await PlatformServices.open(dataDirectory: root, store: store, masterKey: masterKey, maximumUploadBytes: maxUploadMib << 20,
+                                                       trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryMib << 20,
+                                                       log: { logger.notice("\($0)") })
+        } catch let error as PlatformError {
+            // A wrong or missing master key: say which source, and do not start.
+            throw CommandFailure("cannot start: \(error)")
+        }
+        if let token = try await services.keys.bootstrap(fixed: environment["MAAS_ADMIN_KEY"]) {
             // Shown once; only its hash is stored.
             FileHandle.standardOutput.write("admin API key (shown once, store it now): \(token)\n")
         }
@@ -36,8 +61,12 @@ struct Serve: AsyncParsableCommand {
             logger.error("deployment not restored", metadata: ["project": "\(failure.deployment.project)",
                                                                "endpoint": "\(failure.deployment.name)", "error": "\(failure.error)"])
         }
-        let app = APIServer.application(services: services, host: host, port: port, logger: logger) { port in
-            FileHandle.standardOutput.write("maas serving on http://\(host):\(port)\n")
+        if tls == nil && !["127.0.0.1", "localhost", "::1"].contains(host) {
+            logger.warning("serving plain HTTP on \(host), which is not a loopback address: API keys and data cross the network unencrypted; give --tls-cert and --tls-key")
+        }
+        let scheme = tls == nil ? "http" : "https"
+        let app = try APIServer.application(services: services, host: host, port: port, logger: logger, tls: tls) { port in
+            FileHandle.standardOutput.write("maas serving on \(scheme)://\(host):\(port)\n")
         }
         try await app.runService()
     }

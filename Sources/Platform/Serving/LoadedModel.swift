@@ -38,38 +38,72 @@ public final class LoadedModel: @unchecked Sendable {
 
     public let body: Body
     public let kind: String
-    /// Bytes the artifact takes on disk: the weights, which dominate the memory a loaded model holds.
+    /// Bytes the artifact's files take: the weights, which dominate the memory a loaded model holds.
     public private(set) var memoryBytes = 0
+    /// The column policies its training data had (`policies.json`): raw inputs get the same
+    /// treatment, so a served model sees values as it was trained on them.
+    public private(set) var inputPolicies = ColumnPolicies()
+    private var pseudonyms: Pseudonyms?
 
     init(body: Body, kind: String) {
         self.body = body
         self.kind = kind
     }
 
-    /// Loads any artifact kind the registry accepts for serving.
-    public static func load(directory: URL) throws -> LoadedModel {
-        let model = try loadBody(directory: directory)
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.fileSizeKey])) ?? []
-        model.memoryBytes = files.reduce(0) { $0 + ((try? $1.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0) }
+    /// The name of the artifact file that records the training data's column policies.
+    public static let policiesFile = "policies.json"
+
+    /// Loads any artifact kind the registry accepts for serving, from its files (decrypted in
+    /// memory, or a folder). `pseudonyms` is the project's, for `hash` policies.
+    public static func load(files: ArtifactFiles, pseudonyms: Pseudonyms? = nil) throws -> LoadedModel {
+        let model = try loadBody(files: files)
+        model.memoryBytes = files.totalBytes
+        if let data = files.data(policiesFile) {
+            guard let texts = try? JSONDecoder().decode([String: String].self, from: data) else {
+                throw SealedError.integrity(files.describe(policiesFile), "not a JSON object of column policies")
+            }
+            model.inputPolicies = try invalidAsField("policies") { try ColumnPolicies(texts: texts) }
+            if model.inputPolicies.byColumn.values.contains(.hash) && pseudonyms == nil {
+                throw PlatformError.conflict("this model's training data had hashed columns; it loads only with its project's pseudonym key")
+            }
+            model.pseudonyms = pseudonyms
+        }
         return model
     }
 
-    private static func loadBody(directory: URL) throws -> LoadedModel {
-        switch ArtifactDirectory.kind(of: directory.path) {
+    public static func load(directory: URL) throws -> LoadedModel { try load(files: ArtifactFiles(directory: directory.path)) }
+
+    private static func loadBody(files: ArtifactFiles) throws -> LoadedModel {
+        switch ArtifactDirectory.kind(of: files) {
         case LanguageModelArtifact.kind:
-            return LoadedModel(body: .language(try LlamaModel(path: directory.appendingPathComponent(LanguageModelArtifact.fileName).path)),
-                               kind: LanguageModelArtifact.kind)
+            let name = LanguageModelArtifact.fileName
+            let gguf: GGUFFile
+            if let buffer = files.buffer(name) { gguf = try GGUFFile(buffer: buffer, name: files.describe(name)) }
+            else if let path = files.path(name) { gguf = try GGUFFile(path: path) }
+            else { throw PlatformError.invalid(field: "artifact", message: "\(files.location) holds no \(name)") }
+            return LoadedModel(body: .language(try LlamaModel(file: gguf)), kind: LanguageModelArtifact.kind)
         case SentenceEncoderArtifact.kind:
-            return LoadedModel(body: .encoder(try SentenceEncoder(directory: directory.path)), kind: SentenceEncoderArtifact.kind)
+            return LoadedModel(body: .encoder(try SentenceEncoder(files: files)), kind: SentenceEncoderArtifact.kind)
         case "classical":
-            let (artifact, pipeline) = try PipelineArtifact.load(from: directory.path)
+            let (artifact, pipeline) = try PipelineArtifact.load(from: files)
             return LoadedModel(body: .pipeline(artifact, pipeline), kind: "classical")
         case "neural_network", nil:
-            let (artifact, model) = try ModelArtifact.load(from: directory.path)
+            let (artifact, model) = try ModelArtifact.load(from: files)
             return LoadedModel(body: .network(artifact, model), kind: "neural_network")
         case let other?:
             throw PlatformError.invalid(field: "kind", message: "\(other) models are not served by prediction endpoints yet; use maas predict")
         }
+    }
+
+    /// Records and tables under the training data's policies.
+    func applyingPolicies(_ records: [[String: CellValue]]) -> [[String: CellValue]] {
+        guard !inputPolicies.isEmpty else { return records }
+        return inputPolicies.apply(to: records, pseudonym: { self.pseudonyms?($0) ?? $0 })
+    }
+
+    func applyingPolicies(_ table: DataTable) -> DataTable {
+        guard !inputPolicies.isEmpty else { return table }
+        return inputPolicies.apply(to: table, pseudonym: { self.pseudonyms?($0) ?? $0 })
     }
 
     /// Class labels for classifiers.
@@ -160,12 +194,13 @@ public final class LoadedModel: @unchecked Sendable {
                 throw PlatformError.invalid(field: "instances", message: "this model takes numeric tensors of shape \(inputShape), not named values")
             }
             do {
-                let m = try preprocessor.transform(records: records)
+                let m = try preprocessor.transform(records: applyingPolicies(records))
                 return (m.values.map { Float($0) }, m.rows)
             } catch let error as DataError {
                 throw PlatformError.invalid(field: error.field, message: error.message)
             }
-        case .table(let table):
+        case .table(let raw):
+            let table = applyingPolicies(raw)
             guard let preprocessor else {
                 // A tensor model over a table: every column numeric, one value per input feature.
                 var values = [Float](repeating: 0, count: table.rowCount * table.columns.count)
@@ -238,22 +273,23 @@ public final class LoadedModel: @unchecked Sendable {
 public enum SentenceEncoderArtifact {
     public static let kind = "sentence_encoder"
 
+    static let requiredFiles = ["config.json", "model.safetensors", "vocab.txt"]
+
     /// Whether `directory` holds a BERT encoder in Hugging Face's layout.
     public static func recognizes(_ directory: URL) -> Bool {
-        let files = ["config.json", "model.safetensors", "vocab.txt"]
-        return files.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+        requiredFiles.allSatisfy { FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
     }
 
-    /// A copy of the model files with a model.json descriptor, ready for the artifact store.
-    public static func stage(_ directory: URL, into staging: URL) throws {
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+    static func descriptor(source: String) -> Data {
+        Data("{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(source))}}".utf8)
+    }
+
+    /// The model files sealed into a staging area with a model.json descriptor.
+    public static func stage(_ directory: URL, into staging: ArtifactStaging) throws {
         for name in ["config.json", "model.safetensors", "vocab.txt", "sentence_bert_config.json", "tokenizer.json", "tokenizer_config.json"] {
             let source = directory.appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: source.path) {
-                try FileManager.default.copyItem(at: source, to: staging.appendingPathComponent(name))
-            }
+            if FileManager.default.fileExists(atPath: source.path) { try staging.copy(source, as: name) }
         }
-        let descriptor = "{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(directory.lastPathComponent))}}"
-        try Data(descriptor.utf8).write(to: staging.appendingPathComponent("model.json"))
+        try staging.write(descriptor(source: directory.lastPathComponent), as: "model.json")
     }
 }

@@ -190,18 +190,28 @@ public enum LanguageModelArtifact {
         return names.first { $0.lowercased().hasSuffix(".gguf") }.map { location.appendingPathComponent($0) }
     }
 
-    /// The GGUF file (linked, not copied, when the file system allows) with a model.json.
-    public static func stage(_ gguf: URL, into staging: URL) throws {
-        try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-        let target = staging.appendingPathComponent(fileName)
-        do { try FileManager.default.linkItem(at: gguf, to: target) } catch { try FileManager.default.copyItem(at: gguf, to: target) }
-        // Validate before registering: a broken file is refused here, not at serving time.
-        let model = try LlamaModel(path: target.path)
-        let descriptor = "{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(gguf.lastPathComponent)),"
+    /// The GGUF file sealed into a staging area, with a model.json naming its chat format.
+    public static func stage(_ gguf: URL, into staging: ArtifactStaging) throws {
+        // Validated before it is sealed: a broken file is refused here, not at serving time.
+        let model = try LlamaModel(path: gguf.path)
+        try staging.copy(gguf, as: fileName)
+        try staging.write(descriptor(model, source: gguf.lastPathComponent), as: "model.json")
+    }
+
+    /// A staged GGUF file (an uploaded archive's) given its place and a model.json.
+    static func describe(staged name: String, in staging: ArtifactStaging) throws {
+        if name != fileName { try staging.rename(name, to: fileName) }
+        let files = try staging.files()
+        let model = try LlamaModel(file: try GGUFFile(buffer: files.buffer(fileName)!, name: files.describe(fileName)))
+        try staging.write(descriptor(model, source: name), as: "model.json")
+    }
+
+    static func descriptor(_ model: LlamaModel, source: String) -> Data {
+        let descriptor = "{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(source)),"
             + "\"architecture\":\"llama\",\"parameters_bytes\":\"\(model.weightBytes)\","
             // Which prompt format chat requests get; "chatml (template not recognised)" warns that
             // the file's own template is one this build does not render.
             + "\"chat_format\":\"\(model.chatFormat.rawValue)\(model.chatTemplateRecognised || model.chatTemplate == nil ? "" : " (template not recognised)")\"}}"
-        try Data(descriptor.utf8).write(to: staging.appendingPathComponent("model.json"))
+        return Data(descriptor.utf8)
     }
 }

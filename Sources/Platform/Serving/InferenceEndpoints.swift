@@ -26,6 +26,7 @@ public actor InferenceEndpoints {
     private let store: any MetadataStore
     private let registry: ModelRegistry
     private let artifacts: any ArtifactStore
+    private let vault: KeyVault
     private let metrics: PlatformMetrics
     /// Bytes of model weights kept loaded; the least recently used models beyond it are unloaded.
     public let memoryBudget: Int
@@ -39,11 +40,12 @@ public actor InferenceEndpoints {
     private var useClock: UInt64 = 0
     private var random = SystemRandomNumberGenerator()
 
-    public init(store: any MetadataStore, registry: ModelRegistry, artifacts: any ArtifactStore, metrics: PlatformMetrics,
+    public init(store: any MetadataStore, registry: ModelRegistry, artifacts: any ArtifactStore, vault: KeyVault, metrics: PlatformMetrics,
                 memoryBudget: Int = 4 << 30) {
         self.store = store
         self.registry = registry
         self.artifacts = artifacts
+        self.vault = vault
         self.metrics = metrics
         self.memoryBudget = memoryBudget
     }
@@ -148,6 +150,14 @@ public actor InferenceEndpoints {
         return Target(batcher: try await batcher(for: chosen, policy: route.deployment.batching), version: chosen)
     }
 
+    /// Endpoints of the version's project that serve it (as primary or canary).
+    public func endpoints(serving version: ModelVersion) -> [String] {
+        routes.values.filter { route in
+            route.deployment.project == version.project
+                && [route.primary, route.canary].contains { $0?.name == version.name && $0?.version == version.version }
+        }.map(\.deployment.name).sorted()
+    }
+
     /// Whether an endpoint exists (without loading its model).
     public func version(project: String, endpoint: String) throws -> ModelVersion {
         guard let route = routes[Self.key(project, endpoint)] else { throw PlatformError.notFound(kind: "model", name: endpoint) }
@@ -161,10 +171,12 @@ public actor InferenceEndpoints {
         lastUsed[version.artifact] = useClock
         if let batcher = loaded[version.artifact] { return batcher }
         if let pending = loading[version.artifact] { return try await pending.value }
-        let directory = try artifacts.directory(for: version.artifact)
-        let metrics = self.metrics
+        let (metrics, artifacts, vault) = (self.metrics, self.artifacts, self.vault)
         let task = Task.detached { () throws -> InferenceBatcher in
-            let model = try LoadedModel.load(directory: directory)
+            // Decrypted once, here: the model's files are in memory from now on, and no request
+            // does any cryptography.
+            let files = try await artifacts.open(version.artifact)
+            let model = try LoadedModel.load(files: files, pseudonyms: try await Pseudonyms.of(project: version.project, vault: vault))
             // Warm-up: one forward pass allocates buffers and touches the weights before traffic.
             if let encoder = model.encoder { _ = encoder.embed(["warm up"]) }
             else if model.language != nil { /* weights are mapped; the first request faults them in */ }

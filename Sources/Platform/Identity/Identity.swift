@@ -26,10 +26,22 @@ public struct Principal: Sendable, Equatable {
     public let role: Role
     /// The key's quota, checked by `RateLimiter` (copied from the key's record at authentication).
     public var limits: RateLimits = .unlimited
+    /// Endpoints this key may call for inference; nil for all of its project's.
+    public var endpoints: Set<String>?
 
-    public init(keyID: String, project: String, role: Role, limits: RateLimits = .unlimited) {
-        self.keyID = keyID; self.project = project; self.role = role; self.limits = limits
+    public init(keyID: String, project: String, role: Role, limits: RateLimits = .unlimited, endpoints: Set<String>? = nil) {
+        self.keyID = keyID; self.project = project; self.role = role; self.limits = limits; self.endpoints = endpoints
     }
+
+    /// Refuses inference on an endpoint outside the key's scope.
+    public func requireEndpoint(_ name: String) throws {
+        if let endpoints, !endpoints.contains(name) {
+            throw PlatformError.forbidden("this key may call only the endpoints \(endpoints.sorted().joined(separator: ", ")); not '\(name)'")
+        }
+    }
+
+    /// Whether the key may see raw data values (previews, downloads): developers and admins.
+    public var seesRawValues: Bool { role == .admin || role == .developer }
 
     /// The project whose admins operate the server: create projects, read server-wide metrics.
     public static let operatorProject = "default"
@@ -57,11 +69,16 @@ public struct APIKeyRecord: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var revokedAt: Date?
     public var limits: RateLimits
+    /// After this instant the key is refused (nil: never expires).
+    public var expiresAt: Date?
+    /// Endpoints the key may call for inference (nil: every endpoint of its project).
+    public var endpoints: [String]?
 
     public init(id: String, project: String, role: Role, name: String, secretHash: String, createdAt: Date, revokedAt: Date? = nil,
-                limits: RateLimits = .unlimited) {
+                limits: RateLimits = .unlimited, expiresAt: Date? = nil, endpoints: [String]? = nil) {
         self.id = id; self.project = project; self.role = role; self.name = name
         self.secretHash = secretHash; self.createdAt = createdAt; self.revokedAt = revokedAt; self.limits = limits
+        self.expiresAt = expiresAt; self.endpoints = endpoints
     }
 }
 

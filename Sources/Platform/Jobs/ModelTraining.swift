@@ -45,19 +45,23 @@ public struct TrainingHooks {
     public init() {}
 }
 
+/// Where a run's artifact files go: a folder (`maas train`), or a store that seals them.
+public typealias ArtifactOutput = ([String: Data]) throws -> Void
+
 public struct TrainingOutcome: Sendable {
     public var metrics: [String: Double]
     public var cancelled: Bool
     public var trainingRows: Int
 }
 
-/// One training run from data to a saved artifact, shared by `maas train` and training jobs:
-/// preprocessing fitted on training rows only, held-out metrics, then the artifact written
-/// atomically to `output` (model.json + weights.safetensors).
+/// One training run from data to an artifact, shared by `maas train` and training jobs:
+/// preprocessing fitted on training rows only, held-out metrics, then the artifact's files
+/// (model.json + weights.safetensors) handed to `output`: a folder for `maas train`, the sealed
+/// artifact store for jobs.
 public enum ModelTraining {
     public static func run(_ recipe: ModelRecipe, data: TrainingData, preprocessing: PreprocessingSpec = PreprocessingSpec(),
                            scheme: HeldOutScheme = .holdout(0.2), seed: UInt64? = nil, epochs: Int? = nil,
-                           lineage: [String: String] = [:], hooks: TrainingHooks = TrainingHooks(), output: String) throws -> TrainingOutcome {
+                           lineage: [String: String] = [:], hooks: TrainingHooks = TrainingHooks(), output: ArtifactOutput) throws -> TrainingOutcome {
         switch scheme {
         case .holdout(let f) where !(f > 0 && f < 1):
             throw PlatformError.invalid(field: "validation.holdout", message: "must be a fraction in (0, 1), got \(f)")
@@ -84,7 +88,7 @@ public enum ModelTraining {
 
     static func trainLearner(_ spec: LearnerSpec, table: DataTable, target: String, preprocessing: PreprocessingSpec,
                              scheme: HeldOutScheme, seed: UInt64, lineage: [String: String], hooks: TrainingHooks,
-                             output: String) throws -> TrainingOutcome {
+                             output: ArtifactOutput) throws -> TrainingOutcome {
         if spec.algorithm == .holtWinters || spec.algorithm == .matrixFactorization {
             throw PlatformError.invalid(field: "spec.algorithm", message: "\(spec.algorithm.rawValue) trains with `maas train`; jobs train classifiers, regressors and networks")
         }
@@ -109,7 +113,7 @@ public enum ModelTraining {
             pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table, target: target, labels: labels)
         }
         hooks.log(String(format: "fitted in %.3f s", Date().timeIntervalSince(start)))
-        try PipelineArtifact(pipeline, metrics: scores, lineage: lineage).save(pipeline, to: output)
+        try output(try PipelineArtifact(pipeline, metrics: scores, lineage: lineage).files(pipeline))
         return TrainingOutcome(metrics: scores, cancelled: false, trainingRows: table.rowCount)
     }
 
@@ -119,7 +123,7 @@ public enum ModelTraining {
     /// (text becomes token-id sequences when the network starts with an embedding).
     static func trainNetworkOnTable(_ spec: ModelSpec, table: DataTable, target: String, preprocessing: PreprocessingSpec,
                                     scheme: HeldOutScheme, seed: UInt64?, epochs: Int?, lineage: [String: String],
-                                    hooks: TrainingHooks, output: String) throws -> TrainingOutcome {
+                                    hooks: TrainingHooks, output: ArtifactOutput) throws -> TrainingOutcome {
         let targetColumn = try column(table, target)
         var prep = preprocessing
         if let first = spec.layers.first, first.type == .embedding {
@@ -163,20 +167,20 @@ public enum ModelTraining {
             let preprocessor = try fitPreprocessor(rows)
             return (try examples(rows, preprocessor), { try examples($0, preprocessor) }, preprocessor)
         } save: { model, metrics, preprocessor in
-            try ModelArtifact(spec: spec, labels: labels?.classes, metrics: metrics, lineage: lineage,
-                              preprocessing: preprocessor, target: target).save(model: model, to: output)
+            try output(try ModelArtifact(spec: spec, labels: labels?.classes, metrics: metrics, lineage: lineage,
+                              preprocessing: preprocessor, target: target).files(model: model))
         }
     }
 
     static func trainNetworkOnImages(_ spec: ModelSpec, images: LabelledData, test: LabelledData?, scheme: HeldOutScheme,
                                      seed: UInt64?, epochs: Int?, lineage: [String: String], hooks: TrainingHooks,
-                                     output: String) throws -> TrainingOutcome {
+                                     output: ArtifactOutput) throws -> TrainingOutcome {
         guard Array(images.inputs.shape.dropFirst()) == spec.input.shape else {
             throw PlatformError.invalid(field: "spec.input.shape", message: "is \(spec.input.shape) but the images are \(Array(images.inputs.shape.dropFirst()))")
         }
         let labelNames = (0..<(spec.layers.last?.units ?? 1)).map(String.init)
         func save(_ model: Model, _ metrics: [String: Double], _: FittedPreprocessor?) throws {
-            try ModelArtifact(spec: spec, labels: labelNames, metrics: metrics, lineage: lineage).save(model: model, to: output)
+            try output(try ModelArtifact(spec: spec, labels: labelNames, metrics: metrics, lineage: lineage).files(model: model))
         }
         let all = Array(0..<images.count)
         if let test {

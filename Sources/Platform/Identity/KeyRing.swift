@@ -28,7 +28,17 @@ public actor KeyRing {
               APIKeyToken.constantTimeEqual(record.secretHash, APIKeyToken.hash(secret)) else {
             throw PlatformError.unauthenticated("invalid or revoked API key")
         }
-        return Principal(keyID: record.id, project: record.project, role: record.role, limits: record.limits)
+        if let expiry = record.expiresAt, expiry <= Date() {
+            throw PlatformError.unauthenticated("API key \(record.id) expired at \(expiry.formatted(.iso8601))")
+        }
+        return Principal(keyID: record.id, project: record.project, role: record.role, limits: record.limits,
+                         endpoints: record.endpoints.map(Set.init))
+    }
+
+    /// The key id a token names, whether or not it is valid (to say who was refused).
+    public nonisolated static func claimedKeyID(authorization: String?) -> String? {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        return APIKeyToken.parse(String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces))?.id
     }
 
     /// On an empty store: creates the `default` project and an admin key, returning its token
@@ -50,11 +60,19 @@ public actor KeyRing {
         return try await create(project: "default", role: .admin, name: "initial admin").token
     }
 
-    public func create(project: String, role: Role, name: String, limits: RateLimits = .unlimited) async throws -> (record: APIKeyRecord, token: String) {
+    public func create(project: String, role: Role, name: String, limits: RateLimits = .unlimited, expiresAt: Date? = nil,
+                       endpoints: [String]? = nil) async throws -> (record: APIKeyRecord, token: String) {
         guard (1...64).contains(name.count) else { throw PlatformError.invalid(field: "name", message: "must be 1 to 64 characters") }
+        if let expiresAt, expiresAt <= Date() {
+            throw PlatformError.invalid(field: "expires_at", message: "must be in the future; got \(expiresAt.formatted(.iso8601))")
+        }
+        if let endpoints {
+            guard !endpoints.isEmpty, endpoints.count <= 1000 else { throw PlatformError.invalid(field: "endpoints", message: "must list 1 to 1000 endpoint names (omit it for every endpoint)") }
+            for name in endpoints { try ModelRegistry.checkName(name, field: "endpoints") }
+        }
         let (id, secret, token) = APIKeyToken.generate()
         let record = APIKeyRecord(id: id, project: project, role: role, name: name, secretHash: APIKeyToken.hash(secret), createdAt: Date(),
-                                  limits: try limits.validated())
+                                  limits: try limits.validated(), expiresAt: expiresAt, endpoints: endpoints)
         try await store.insertKey(record)
         records[id] = record
         return (record, token)
@@ -84,7 +102,12 @@ public actor KeyRing {
     /// A new key with the same project, role and name; the old one stops working at once.
     public func rotate(id: String, project: String) async throws -> (record: APIKeyRecord, token: String) {
         guard let old = records[id], old.project == project, old.revokedAt == nil else { throw PlatformError.notFound(kind: "key", name: id) }
-        let fresh = try await create(project: project, role: old.role, name: old.name, limits: old.limits)
+        if let expiry = old.expiresAt, expiry <= Date() {
+            throw PlatformError.conflict("key \(id) expired at \(expiry.formatted(.iso8601)); create a new key instead")
+        }
+        // The new key keeps the old one's expiry and scope: rotation replaces a secret, it grants nothing.
+        let fresh = try await create(project: project, role: old.role, name: old.name, limits: old.limits,
+                                     expiresAt: old.expiresAt, endpoints: old.endpoints)
         try await revoke(id: id, project: project)
         return fresh
     }

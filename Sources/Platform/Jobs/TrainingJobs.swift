@@ -26,6 +26,8 @@ public actor TrainingJobs {
     private let store: any MetadataStore
     let datasets: DatasetStore
     let registry: ModelRegistry
+    let artifacts: any ArtifactStore
+    let storage: SealedStorage
     let workRoot: URL
     public let workerCount: Int
 
@@ -44,12 +46,45 @@ public actor TrainingJobs {
     /// Called when a job finishes (succeeded, failed or cancelled), for metrics and metering.
     public var onFinish: (@Sendable (JobRecord) -> Void)?
 
-    public init(store: any MetadataStore, datasets: DatasetStore, registry: ModelRegistry, workRoot: URL, workers: Int = 1) {
+    public init(store: any MetadataStore, datasets: DatasetStore, registry: ModelRegistry, artifacts: any ArtifactStore, storage: SealedStorage,
+                workRoot: URL, workers: Int = 1) {
         self.store = store
         self.datasets = datasets
         self.registry = registry
+        self.artifacts = artifacts
+        self.storage = storage
         self.workRoot = workRoot
         workerCount = max(1, workers)
+    }
+
+    // MARK: Sealed logs
+
+    /// Job errors and event data can quote data values (a bad cell, a class name), so what the
+    /// store keeps of them is sealed under the project's job-log key; memory holds them plain.
+    private func logKey(_ project: String) async throws -> DataKey {
+        try await storage.vault.purposeKey("job-logs:" + project)
+    }
+
+    private func persist(_ job: JobRecord) async throws {
+        var stored = job
+        if let error = job.error { stored.error = try SealedText.seal(error, key: try await logKey(job.project)) }
+        try await store.upsertJob(stored)
+    }
+
+    private func opened(_ job: JobRecord) async throws -> JobRecord {
+        guard let error = job.error else { return job }
+        var plain = job
+        plain.error = try SealedText.open(error, key: try await logKey(job.project), object: "job \(job.id) error")
+        return plain
+    }
+
+    private func storedEvents(_ job: JobRecord, after sequence: Int) async throws -> [JobEvent] {
+        let key = try await logKey(job.project)
+        return try await store.jobEvents(jobID: job.id, after: sequence).map { event in
+            var plain = event
+            plain.data = try SealedText.open(event.data, key: key, object: "job \(job.id) event \(event.sequence)")
+            return plain
+        }
     }
 
     public func setOnFinish(_ handler: @escaping @Sendable (JobRecord) -> Void) { onFinish = handler }
@@ -58,11 +93,12 @@ public actor TrainingJobs {
     public func start() async throws {
         guard workers.isEmpty else { return }
         stopping = false
-        for var job in try await store.unfinishedJobs() {
-            history[job.id] = try await store.jobEvents(jobID: job.id, after: 0)
+        for stored in try await store.unfinishedJobs() {
+            var job = try await opened(stored)
+            history[job.id] = try await storedEvents(job, after: 0)
             if job.state == .running {
                 job.state = .queued
-                try await store.upsertJob(job)
+                try await persist(job)
                 try await emit(job.id, "state", "{\"state\":\"queued\",\"reason\":\"resumed after a restart\"}")
             }
             records[job.id] = job
@@ -115,7 +151,7 @@ public actor TrainingJobs {
     }
 
     func enqueue(_ job: JobRecord) async throws -> JobRecord {
-        try await store.upsertJob(job)
+        try await persist(job)
         records[job.id] = job
         history[job.id] = []
         try await emit(job.id, "state", "{\"state\":\"queued\"}")
@@ -130,9 +166,14 @@ public actor TrainingJobs {
     }
 
     public func list(project: String) async throws -> [JobRecord] {
-        let stored = try await store.jobs(project: project)
-        for job in stored where records[job.id] == nil { records[job.id] = job }
-        return stored.map { records[$0.id] ?? $0 }
+        var jobs: [JobRecord] = []
+        for stored in try await store.jobs(project: project) {
+            if let known = records[stored.id] { jobs.append(known); continue }
+            let job = try await opened(stored)
+            records[job.id] = job
+            jobs.append(job)
+        }
+        return jobs
     }
 
     /// Stops a queued job at once, a running one at its next step.
@@ -158,7 +199,7 @@ public actor TrainingJobs {
         let job = try await job(project: project, id: id)
         let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(4096))
         if job.state.isFinished {
-            for event in try await store.jobEvents(jobID: id, after: sequence) { continuation.yield(event) }
+            for event in try await storedEvents(job, after: sequence) { continuation.yield(event) }
             continuation.finish()
             return stream
         }
@@ -174,8 +215,7 @@ public actor TrainingJobs {
 
     /// Stored events (history, logs) of a job.
     public func events(project: String, id: String, after sequence: Int = 0) async throws -> [JobEvent] {
-        _ = try await job(project: project, id: id)
-        return try await store.jobEvents(jobID: id, after: sequence)
+        try await storedEvents(try await job(project: project, id: id), after: sequence)
     }
 
     // MARK: Events
@@ -184,7 +224,9 @@ public actor TrainingJobs {
         let sequence = (history[id]?.last?.sequence ?? 0) + 1
         let event = JobEvent(jobID: id, sequence: sequence, at: Date(), type: type, data: data)
         history[id, default: []].append(event)
-        try await store.appendJobEvent(event)
+        var stored = event
+        if let project = records[id]?.project { stored.data = try SealedText.seal(data, key: try await logKey(project)) }
+        try await store.appendJobEvent(stored)
         for follower in followers[id, default: [:]].values { follower.yield(event) }
     }
 
@@ -197,13 +239,13 @@ public actor TrainingJobs {
         for follower in followers[id, default: [:]].values { follower.yield(event) }
         if Date().timeIntervalSince(lastProgressWrite[id] ?? .distantPast) >= 1 {
             lastProgressWrite[id] = Date()
-            try? await store.upsertJob(job)
+            try? await persist(job)
         }
     }
 
     private func finish(_ job: JobRecord, event: String) async throws {
         records[job.id] = job
-        try await store.upsertJob(job)
+        try await persist(job)
         try await emit(job.id, "state", event)
         for follower in followers[job.id, default: [:]].values { follower.finish() }
         followers[job.id] = nil
@@ -230,43 +272,60 @@ public actor TrainingJobs {
         controls[id] = control
         defer { controls[id] = nil }
         let started = Date()
+        let directory = workRoot.appendingPathComponent(id)
+        var workKey: DataKey?
         do {
-            try await store.upsertJob(job)
+            try await persist(job)
             try await emit(id, "state", "{\"state\":\"running\",\"attempt\":\(job.attempts)}")
             let (updates, sink) = AsyncStream.makeStream(of: Update.self)
             let relay = Task { for await update in updates { await self.relay(id, update) } }
-            let directory = workRoot.appendingPathComponent(id)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let result: Result<(TrainingOutcome, TrainingJobRequest?), any Error>
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // The job's checkpoints are sealed under one key, kept across restarts (found from the
+            // checkpoint it resumes) and destroyed with them when the job ends.
+            let checkpoint = directory.appendingPathComponent(Self.checkpointFile)
+            let key = FileManager.default.fileExists(atPath: checkpoint.path)
+                ? try await storage.key(of: checkpoint, name: "job \(id) checkpoint") : try await storage.newKey()
+            workKey = key
+            let result: Result<(TrainingOutcome, TrainingJobRequest?, [String: Data]?), any Error>
             do {
                 if job.kind == JobRecord.batchPrediction {
                     let outcome = try await predictBatch(job, control: control, sink: sink)
-                    result = .success((outcome, nil))
+                    result = .success((outcome, nil, nil))
                 } else {
                     let request = try TrainingJobRequest.parse(job.request)
-                    result = .success((try await train(job, request, directory: directory, control: control, sink: sink), request))
+                    let (outcome, files) = try await train(job, request, directory: directory, key: key, control: control, sink: sink)
+                    result = .success((outcome, request, files))
                 }
             } catch {
                 result = .failure(error)
             }
             sink.finish()
             await relay.value
-            let (outcome, request) = try result.get()
+            let (outcome, request, files) = try result.get()
 
             job = records[id] ?? job
             job.computeSeconds += Date().timeIntervalSince(started)
             if control.interrupted && !control.cancelled {
                 records[id] = job  // left running: resumed from its checkpoint at the next start
-                try? await store.upsertJob(job)
+                try? await persist(job)
                 return
             }
             job.finishedAt = Date()
             if outcome.cancelled {
                 job.state = .cancelled
                 try await finish(job, event: "{\"state\":\"cancelled\"}")
-            } else if let request {
-                let version = try await registry.importArtifact(project: job.project, name: request.modelName,
-                                                                directory: directory.appendingPathComponent("artifact"))
+            } else if let request, let files {
+                let staging = try await artifacts.stage()
+                do {
+                    for (name, data) in files { try staging.write(data, as: name) }
+                    if let policies = try? await datasets.record(project: job.project, name: request.dataset).policies, !policies.isEmpty {
+                        try staging.write(try JSONEncoder().encode(policies), as: LoadedModel.policiesFile)
+                    }
+                } catch {
+                    await artifacts.discard(staging)
+                    throw error
+                }
+                let version = try await registry.register(project: job.project, name: request.modelName, staging: staging)
                 job.state = .succeeded
                 job.metrics = outcome.metrics
                 job.modelVersion = version.version
@@ -276,7 +335,7 @@ public actor TrainingJobs {
                 job.metrics = outcome.metrics
                 try await finish(job, event: "{\"state\":\"succeeded\",\"rows\":\(outcome.trainingRows)}")
             }
-            try? FileManager.default.removeItem(at: directory)
+            try? await eraseWork(directory, key: workKey)
         } catch {
             job = records[id] ?? job
             job.state = .failed
@@ -284,21 +343,46 @@ public actor TrainingJobs {
             job.computeSeconds += Date().timeIntervalSince(started)
             job.error = "\(error)"
             try? await finish(job, event: "{\"state\":\"failed\",\"error\":\(JSONText.quote("\(error)"))}")
+            try? await eraseWork(directory, key: workKey)
         }
     }
 
-    private func train(_ job: JobRecord, _ request: TrainingJobRequest, directory: URL, control: JobControl,
-                       sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
+    static let checkpointFile = "checkpoint.sealed"
+
+    /// A finished job's checkpoints are crypto-shredded with their key.
+    private func eraseWork(_ directory: URL, key: DataKey?) async throws {
+        try await storage.eraseFolder(directory)
+        if let key { try await storage.vault.destroy(id: key.id) }
+    }
+
+    /// What the training thread reads: a table (decrypted, column policies applied) or images.
+    enum JobData: @unchecked Sendable {
+        case table(DatasetStore.PreparedTable)
+        case images(data: SealedByteSource, format: String, labels: SealedByteSource?)
+    }
+
+    private func train(_ job: JobRecord, _ request: TrainingJobRequest, directory: URL, key: DataKey, control: JobControl,
+                       sink: AsyncStream<Update>.Continuation) async throws -> (TrainingOutcome, [String: Data]?) {
         let dataset = try await datasets.record(project: job.project, name: request.dataset)
         var labels: DatasetRecord?
         if let name = request.labels { labels = try await datasets.record(project: job.project, name: name) }
-        let paths = (data: datasets.path(dataset), labels: labels.map(datasets.path))
+        let data: JobData
+        if let labels {
+            data = .images(data: try await datasets.source(dataset), format: dataset.format, labels: try await datasets.source(labels))
+        } else {
+            data = .table(try await datasets.preparedTable(dataset))
+        }
         var lineage = ["job": job.id, "dataset": dataset.name, "dataset_sha256": dataset.sha256, "spec": request.specText,
-                       "seed": String(request.seed ?? 0)]
+                       "seed": String(request.seed ?? 0), "dataset_version": String(dataset.version)]
         if let labels { lineage["labels_sha256"] = labels.sha256 }
+        if !dataset.policies.isEmpty {
+            lineage["column_policies"] = dataset.policies.keys.sorted().map { "\($0)=\(dataset.policies[$0]!)" }.joined(separator: ",")
+        }
         let jobLineage = lineage
+        let checkpoint = directory.appendingPathComponent(Self.checkpointFile)
+        let storage = self.storage
         return try await Self.onTrainingThread {
-            try Self.train(request, dataFormat: dataset.format, paths: paths, directory: directory, lineage: jobLineage,
+            try Self.train(request, data: data, checkpoint: checkpoint, key: key, storage: storage, lineage: jobLineage,
                            control: control, sink: sink)
         }
     }
@@ -320,31 +404,34 @@ public actor TrainingJobs {
         }
     }
 
-    /// The whole job on the training thread: read the data, train with checkpoints, write the artifact.
-    static func train(_ request: TrainingJobRequest, dataFormat: String, paths: (data: URL, labels: URL?), directory: URL,
+    /// The whole job on the training thread: read the data, train with sealed checkpoints, and
+    /// return the artifact's files (sealed into the store by the caller).
+    static func train(_ request: TrainingJobRequest, data source: JobData, checkpoint: URL, key: DataKey, storage: SealedStorage,
                       lineage: [String: String], control: JobControl,
-                      sink: AsyncStream<Update>.Continuation) throws -> TrainingOutcome {
+                      sink: AsyncStream<Update>.Continuation) throws -> (TrainingOutcome, [String: Data]?) {
         func log(_ message: String) { sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote(message))}")) }
         let data: TrainingData
-        if let labelsPath = paths.labels {
-            data = .images(try loadImages(request, format: dataFormat, path: paths.data, labels: labelsPath), test: nil)
-        } else {
-            let table = try invalidAsField("dataset") { try DatasetStore.table(path: paths.data.path, format: dataFormat) }
+        switch source {
+        case .images(var images, let format, let labelSource):
+            guard var labels = labelSource else { throw PlatformError.invalid(field: "labels", message: "is required for an image dataset") }
+            data = .images(try loadImages(request, format: format, images: &images, labels: &labels), test: nil)
+        case .table(var prepared):
+            let table = try invalidAsField("dataset") { try prepared.read() }
             data = .table(table, target: request.target!)
         }
-        let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
         var hooks = TrainingHooks()
         hooks.shouldStop = { control.shouldStop }
         hooks.log = log
-        if let bytes = FileManager.default.contents(atPath: checkpointPath) {
-            let checkpoint = try TrainingCheckpoint.decode(Array(bytes), path: checkpointPath)
-            hooks.resume = checkpoint
-            log("resuming after epoch \(checkpoint.completedEpochs) from its checkpoint")
+        if FileManager.default.fileExists(atPath: checkpoint.path) {
+            let bytes = try SealedReader(path: checkpoint.path, key: key, name: "checkpoint").readAll()
+            let resumed = try TrainingCheckpoint.decode(Array(bytes), path: "checkpoint")
+            hooks.resume = resumed
+            log("resuming after epoch \(resumed.completedEpochs) from its checkpoint")
         }
-        hooks.onCheckpoint = { checkpoint in
-            // Atomic: a crash while writing leaves the previous checkpoint.
-            guard let bytes = try? checkpoint.encoded() else { return }
-            try? Data(bytes).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
+        hooks.onCheckpoint = { state in
+            // Sealed and atomic: a crash while writing leaves the previous checkpoint.
+            guard let bytes = try? state.encoded() else { return }
+            try? storage.write(Data(bytes), to: checkpoint, key: key)
         }
         var lastProgress: UInt64 = 0
         hooks.onStep = { p in
@@ -359,32 +446,38 @@ public actor TrainingJobs {
             let text = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             sink.yield(.event(type: "epoch", data: text))
         }
+        var files: [String: Data]?
         let outcome = try invalidAsField("spec") {
             try ModelTraining.run(request.recipe, data: data, preprocessing: request.preprocessing, scheme: request.scheme,
                                   seed: request.seed, epochs: request.epochs, lineage: lineage, hooks: hooks,
-                                  output: directory.appendingPathComponent("artifact").path)
+                                  output: { files = $0 })
         }
         if !outcome.cancelled {
             let metrics = outcome.metrics.keys.sorted().map { "\(JSONText.quote($0)):\(jsonNumber(outcome.metrics[$0]!))" }
             sink.yield(.event(type: "metrics", data: "{" + metrics.joined(separator: ",") + "}"))
         }
-        return outcome
+        return (outcome, outcome.cancelled ? nil : files)
+    }
+
+    /// A tensor dataset's values, decrypted (IDX scaled by `scale`).
+    static func readTensor(_ source: inout SealedByteSource, format: String, scale: Float) throws -> Tensor {
+        let bytes = try source.readAll()
+        do {
+            return format == "npy" ? try NPYReader.read(bytes: bytes, name: source.name) : try IDXReader.read(bytes: bytes, name: source.name, scale: scale)
+        } catch let error as DatasetError {
+            throw PlatformError.invalid(field: "dataset", message: error.description)
+        }
     }
 
     /// Images (IDX scaled to [0, 1], or NPY as stored) reshaped to the network's input, with integer labels.
-    static func loadImages(_ request: TrainingJobRequest, format: String, path: URL, labels: URL) throws -> LabelledData {
+    static func loadImages(_ request: TrainingJobRequest, format: String, images source: inout SealedByteSource,
+                           labels labelSource: inout SealedByteSource) throws -> LabelledData {
         guard case .network(let spec) = request.recipe else {
             throw PlatformError.invalid(field: "spec", message: "image datasets train networks; give a network spec")
         }
-        func read(_ url: URL, scale: Float) throws -> Tensor {
-            do {
-                return url.pathExtension == "npy" ? try NPYReader.read(path: url.path) : try IDXReader.read(path: url.path, scale: scale)
-            } catch let error as DatasetError {
-                throw PlatformError.invalid(field: "dataset", message: error.description.replacingOccurrences(of: url.path, with: url.lastPathComponent))
-            }
-        }
-        let images = try read(path, scale: format == "idx" ? 1 / 255 : 1)
-        let labelValues = try read(labels, scale: 1).scalars
+        let images = try readTensor(&source, format: format, scale: format == "idx" ? 1 / 255 : 1)
+        let labelFormat = labelSource.name.hasSuffix(".npy") ? "npy" : "idx"
+        let labelValues = try readTensor(&labelSource, format: labelFormat, scale: 1).scalars
         let n = images.shape.first ?? 0
         guard labelValues.count == n else {
             throw PlatformError.invalid(field: "labels", message: "holds \(labelValues.count) labels for \(n) images")
@@ -424,8 +517,42 @@ public struct BatchPredictionRequest: Sendable {
 }
 
 extension TrainingJobs {
-    /// Where a batch job's predictions are kept (JSON Lines, one object per input row).
-    public nonisolated func outputPath(_ id: String) -> URL { workRoot.appendingPathComponent("outputs").appendingPathComponent("\(id).jsonl") }
+    /// Where a batch job's predictions are kept (sealed JSON Lines, one object per input row).
+    nonisolated func outputPath(_ id: String) -> URL { workRoot.appendingPathComponent("outputs").appendingPathComponent("\(id).jsonl") }
+
+    /// A finished batch job's predictions, decrypted as they are read.
+    public func output(project: String, id: String) async throws -> SealedReader {
+        let job = try await job(project: project, id: id)
+        guard job.kind == JobRecord.batchPrediction else { throw PlatformError.notFound(kind: "job", name: id) }
+        guard job.state == .succeeded, FileManager.default.fileExists(atPath: outputPath(id).path) else {
+            throw PlatformError.conflict("job \(id) is \(job.state.rawValue); its output exists once it has succeeded")
+        }
+        return try await storage.open(outputPath(id), name: "batch job \(id) output")
+    }
+
+    /// Crypto-shreds the outputs of batch jobs that read `dataset` (predictions are derived data).
+    func eraseOutputs(project: String, dataset: String) async throws -> [String] {
+        var erased: [String] = []
+        for job in try await list(project: project) where job.kind == JobRecord.batchPrediction {
+            guard (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset,
+                  FileManager.default.fileExists(atPath: outputPath(job.id).path) else { continue }
+            try await storage.erase([outputPath(job.id)])
+            erased.append(job.id)
+        }
+        return erased
+    }
+
+    /// Cancels queued and running jobs that read `dataset`; their checkpoints are erased as they end.
+    func cancelJobs(project: String, dataset: String) async throws -> [String] {
+        var cancelled: [String] = []
+        for job in try await list(project: project) where !job.state.isFinished {
+            let reads = job.kind == JobRecord.batchPrediction
+                ? (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset
+                : (try? TrainingJobRequest.parse(job.request)).map { $0.dataset == dataset || $0.labels == dataset } ?? false
+            if reads { _ = try await cancel(project: project, id: job.id); cancelled.append(job.id) }
+        }
+        return cancelled
+    }
 
     /// Validates and queues a batch prediction job: the model reference must resolve and the dataset exist.
     public func submitBatchPrediction(project: String, keyID: String, request text: String) async throws -> JobRecord {
@@ -441,40 +568,48 @@ extension TrainingJobs {
         let request = try BatchPredictionRequest.parse(job.request)
         let version = try await registry.resolve(project: job.project, reference: request.model)
         let dataset = try await datasets.record(project: job.project, name: request.dataset)
-        let (model, data, output) = (try registry.artifacts.directory(for: version.artifact), datasets.path(dataset), outputPath(job.id))
+        let files = try await artifacts.open(version.artifact)
+        let pseudonyms = try await datasets.pseudonyms(project: job.project)
+        let data: JobData = TableFormat(rawValue: dataset.format) != nil
+            ? .table(try await datasets.preparedTable(dataset))
+            : .images(data: try await datasets.source(dataset), format: dataset.format, labels: nil)
+        let output = outputPath(job.id)
+        let key = try await storage.newKey()
         sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("predicting \(dataset.rows) rows of '\(dataset.name)' with \(version.name)@\(version.version)"))}"))
-        return try await Self.onTrainingThread {
-            try Self.predictRows(model: model, data: data, format: dataset.format, output: output, control: control, sink: sink)
+        do {
+            return try await Self.onTrainingThread {
+                let model = try LoadedModel.load(files: files, pseudonyms: pseudonyms)
+                return try Self.predictRows(model: model, data: data, output: output, key: key, control: control, sink: sink)
+            }
+        } catch {
+            try? await storage.vault.destroy(id: key.id)
+            throw error
         }
     }
 
-    /// Reads the dataset, predicts 1024 rows at a time and writes the file atomically.
-    static func predictRows(model directory: URL, data: URL, format: String, output: URL, control: JobControl,
+    /// Reads the dataset, predicts 1024 rows at a time into a sealed file, renamed into place at the end.
+    static func predictRows(model: LoadedModel, data source: JobData, output: URL, key: DataKey, control: JobControl,
                             sink: AsyncStream<Update>.Continuation) throws -> TrainingOutcome {
-        let model = try LoadedModel.load(directory: directory)
         let rowCount: Int
         let chunk: (Range<Int>) throws -> PredictionInput
-        switch format {
-        case "idx", "npy":
-            let tensor: Tensor
-            do { tensor = format == "idx" ? try IDXReader.read(path: data.path, scale: 1 / 255) : try NPYReader.read(path: data.path) }
-            catch let error as DatasetError { throw PlatformError.invalid(field: "dataset", message: error.description.replacingOccurrences(of: data.path, with: "the dataset")) }
+        switch source {
+        case .images(var images, let format, _):
+            let tensor = try readTensor(&images, format: format, scale: 1 / 255)
             rowCount = tensor.shape.first ?? 0
             let width = tensor.count / max(rowCount, 1), values = tensor.scalars
             chunk = { range in .rows(values: Array(values[(range.lowerBound * width)..<(range.upperBound * width)]), rowCount: range.count) }
-        default:
-            let table = try invalidAsField("dataset") { try DatasetStore.table(path: data.path, format: format) }
+        case .table(var prepared):
+            let table = try invalidAsField("dataset") { try prepared.read() }
             rowCount = table.rowCount
             chunk = { range in .table(table.rows(Array(range))) }
         }
-        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let partial = output.appendingPathExtension("partial")
-        FileManager.default.createFile(atPath: partial.path, contents: nil)
-        let file = try FileHandle(forWritingTo: partial)
-        defer { try? file.close() }
+        defer { try? FileManager.default.removeItem(at: partial) }
+        let file = try SealedWriter(path: partial.path, key: key)
         var start = 0
         while start < rowCount {
-            if control.shouldStop { try? FileManager.default.removeItem(at: partial); return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: start) }
+            if control.shouldStop { return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: start) }
             let range = start..<min(rowCount, start + 1024)
             let predictions = try model.predict(chunk(range))
             var text = ""
@@ -485,13 +620,12 @@ extension TrainingJobs {
                 if p.label == nil { text += ",\"values\":[" + p.values.map { jsonNumber($0) }.joined(separator: ",") + "]" }
                 text += "}\n"
             }
-            try file.write(contentsOf: Data(text.utf8))
+            try file.write(Data(text.utf8))
             start = range.upperBound
             sink.yield(.progress("{\"rows_done\":\(start),\"rows\":\(rowCount)}"))
         }
-        try file.synchronize()
-        _ = try? FileManager.default.removeItem(at: output)
-        try FileManager.default.moveItem(at: partial, to: output)
+        try file.finish()
+        guard rename(partial.path, output.path) == 0 else { throw PlatformError.conflict("cannot move the predictions into \(output.path)") }
         return TrainingOutcome(metrics: ["rows": Double(rowCount)], cancelled: false, trainingRows: rowCount)
     }
 }
