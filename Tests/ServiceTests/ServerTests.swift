@@ -26,19 +26,18 @@ struct RunningServer {
     let task: Task<Void, any Error>
 
     static func start(dataDirectory: URL, adminKey: String? = nil, maximumUploadBytes: Int = 1 << 30,
-                      modelMemoryBudget: Int = 4 << 30) async throws -> (RunningServer, String?) {
+                      modelMemoryBudget: Int = 4 << 30, masterKey: MasterKeyConfiguration? = nil, logger custom: Logger? = nil,
+                      tls: ServerTLS? = nil) async throws -> (RunningServer, String?) {
         let store = try SQLiteMetadataStore(path: dataDirectory.appendingPathComponent("metadata.sqlite").path)
-        let services = try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: dataDirectory.appendingPathComponent("artifacts")),
-                                                  datasetRoot: dataDirectory.appendingPathComponent("datasets"),
-                                                  workRoot: dataDirectory.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
-                                                  modelMemoryBudget: modelMemoryBudget)
+        let services = try await PlatformServices.open(dataDirectory: dataDirectory, store: store, masterKey: masterKey,
+                                                       maximumUploadBytes: maximumUploadBytes, modelMemoryBudget: modelMemoryBudget)
         let token = try await services.keys.bootstrap(fixed: adminKey)
         let failures = try await services.endpoints.restore(projects: try await store.projectNames())
-        guard failures.isEmpty else { throw PlatformError.conflict("deployments not restored: \(failures.map(\.error))") }
+        guard failures.isEmpty else { throw PlatformError.conflict("deployments not restored: \(failures.map { $0.error })") }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let app = APIServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger) { continuation.yield($0) }
+        var logger = custom ?? Logger(label: "test")
+        if custom == nil { logger.logLevel = .warning }
+        let app = try APIServer.application(services: services, host: "127.0.0.1", port: 0, logger: logger, tls: tls) { continuation.yield($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
@@ -189,7 +188,8 @@ struct RunningServer {
         #expect(try await server.request("GET", "/v1/datasets/homes", key: outsider).status == 404)
         #expect(try await server.request("DELETE", "/v1/datasets/homes", key: outsider).status == 404)
 
-        #expect(try await server.request("DELETE", "/v1/datasets/homes", key: admin).status == 204)
+        let erased = try await server.request("DELETE", "/v1/datasets/homes", key: admin)
+        #expect(erased.status == 200 && (erased.json["tombstone"] as? [String: Any])?["sha256"] as? String == APIKeyToken.hash(csv))
         #expect(try await server.request("GET", "/v1/datasets/homes", key: admin).status == 404)
         await server.stop()
     }

@@ -204,20 +204,17 @@ enum FashionSubset {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-resume-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
         let store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
-        func services() async throws -> PlatformServices {
-            try await PlatformServices(store: store, artifacts: try FileArtifactStore(root: root.appendingPathComponent("artifacts")),
-                                       datasetRoot: root.appendingPathComponent("datasets"), workRoot: root.appendingPathComponent("jobs"))
-        }
+        func services() async throws -> PlatformServices { try await PlatformServices.open(dataDirectory: root, store: store) }
         try await store.createProject("p")
         var platform = try await services()
         let train = try FashionSubset.idx(split: "train", range: 0..<1500)
-        _ = try await platform.datasets.upload(project: "p", name: "images", format: "idx", chunks: [Array(train.images)].async)
-        _ = try await platform.datasets.upload(project: "p", name: "labels", format: "idx", chunks: [Array(train.labels)].async)
+        _ = try await platform.datasets.upload(project: "p", name: "images", format: "idx", chunks: [Array(train.images)].async, actor: "k")
+        _ = try await platform.datasets.upload(project: "p", name: "labels", format: "idx", chunks: [Array(train.labels)].async, actor: "k")
         try await platform.jobs.start()
         let job = try await platform.jobs.submit(project: "p", keyID: "k", request: """
             {"name": "resumed", "dataset": "images", "labels": "labels", "spec": \(FashionSubset.cnnSpec(epochs: 40))}
             """)
-        let checkpoint = root.appendingPathComponent("jobs/\(job.id)/checkpoint.safetensors").path
+        let checkpoint = root.appendingPathComponent("jobs/\(job.id)/checkpoint.sealed").path
         for _ in 0..<600 where !FileManager.default.fileExists(atPath: checkpoint) { try await Task.sleep(for: .milliseconds(50)) }
         await platform.jobs.shutdown()
         #expect(try await platform.jobs.job(project: "p", id: job.id).state == .running)

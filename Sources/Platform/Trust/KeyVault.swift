@@ -166,6 +166,12 @@ public actor KeyVault {
         }
     }
 
+    /// A stored key re-wrapped from one master key to another (what a rotation does to each).
+    public static func rewrapped(_ stored: WrappedDataKey, from old: MasterKey, to new: MasterKey) throws -> WrappedDataKey {
+        let key = try unwrap(stored, with: old, object: "data key \(stored.id)")
+        return WrappedDataKey(id: stored.id, wrapped: try wrap(key, with: new), masterKeyID: new.id, createdAt: stored.createdAt)
+    }
+
     // MARK: Rotation
 
     /// Re-wraps every data key under a new master key without stopping the server: new keys
@@ -203,7 +209,7 @@ public actor KeyVault {
     var afterBatch: (@Sendable (Int) async -> Void)?
     public func setAfterBatch(_ hook: (@Sendable (Int) async -> Void)?) { afterBatch = hook }
 
-    private func rewrapAll(batchSize: Int = 64) async throws -> Int {
+    private func rewrapAll(batchSize: Int = 32) async throws -> Int {
         var count = 0
         while true {
             let batch = try await store.dataKeys(notWrappedBy: current.id, limit: batchSize)
@@ -212,8 +218,7 @@ public actor KeyVault {
                 guard let master = keys[stored.masterKeyID] else {
                     throw PlatformError.conflict("data key \(stored.id) is wrapped by master key \(stored.masterKeyID), which this server does not hold")
                 }
-                let key = try Self.unwrap(stored, with: master, object: "data key \(stored.id)")
-                return WrappedDataKey(id: stored.id, wrapped: try Self.wrap(key, with: current), masterKeyID: current.id, createdAt: stored.createdAt)
+                return try Self.rewrapped(stored, from: master, to: current)
             }
             try await store.updateDataKeys(rewrapped)
             count += rewrapped.count
