@@ -3,8 +3,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
-# Debian packages the build and the tests need.
-APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist
+# Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh).
+APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 
@@ -74,11 +74,13 @@ demo: build
 
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
 # Swift Testing suites, then the command-line checks (tests/cli.sh) against the same release build
-# (no test uses @testable, so test and product builds share every compiled module).
+# (no test uses @testable, so test and product builds share every compiled module), then the
+# privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit).
 test: deps data static-libs
 	FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
+	tests/privacy.sh
 
 # Re-records linker/serving.order after the request path changed (root; see the script, which
 # builds the profiling link and then the product).

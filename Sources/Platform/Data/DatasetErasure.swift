@@ -3,7 +3,7 @@ import Foundation
 /// What erasing a dataset did, for the response and the audit trail.
 public struct DatasetErasure: Sendable {
     public var tombstone: DatasetTombstone
-    /// Live model versions whose lineage names the erased dataset version.
+    /// Live model versions whose lineage names the erased dataset (any of its versions).
     public var derivedVersions: [ModelVersion]
     /// Those erased with it (`erase_derived`); the others are flagged `trained_on_erased_data`.
     public var erasedVersions: [ModelVersion]
@@ -33,7 +33,11 @@ extension PlatformServices {
     /// artifacts shredded), refusing a deployed one unless `force`, which undeploys it first.
     public func eraseDataset(project: String, name: String, actor: String, eraseDerived: Bool = false, force: Bool = false) async throws -> DatasetErasure {
         let record = try await datasets.record(project: project, name: name)
-        let derived = try await registry.versions(project: project, trainedOn: record.sha256)
+        // Every version of the dataset counts: models trained on a version a record erasure or
+        // a replacement already shredded still came from it.
+        let earlier = try await store.tombstones(project: project).filter { $0.name == name }.map(\.sha256)
+        let checksums = Set([record.sha256] + earlier)
+        let derived = try await registry.versions(project: project).filter { version in checksums.contains { version.trained(onDatasetSHA256: $0) } }
         var undeployed: [String] = []
         if eraseDerived {
             var deployed: [(ModelVersion, [String])] = []
