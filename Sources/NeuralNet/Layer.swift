@@ -5,10 +5,14 @@ import Tensor
 public struct ForwardContext {
     public var training: Bool
     public var rng: SeededGenerator
+    /// Differentially private training: dense and convolution layers record each example's
+    /// weight gradient here instead of the batch sum.
+    public var perExample: PerExampleTape?
 
-    public init(training: Bool, rng: SeededGenerator = SeededGenerator(seed: 0)) {
+    public init(training: Bool, rng: SeededGenerator = SeededGenerator(seed: 0), perExample: PerExampleTape? = nil) {
         self.training = training
         self.rng = rng
+        self.perExample = perExample
     }
 }
 

@@ -15,7 +15,8 @@ public final class Dense: Layer {
     }
 
     public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
-        overRows(x) { $0.linear(weight, bias: bias) }
+        if let tape = context.perExample { return overRows(x) { $0.linear(weight, bias: bias, perExample: tape) } }
+        return overRows(x) { $0.linear(weight, bias: bias) }
     }
 }
 
@@ -41,7 +42,8 @@ public final class Conv2D: Layer {
     }
 
     public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
-        x.conv2d(weight, bias: bias, stride: stride, samePadding: samePadding)
+        if let tape = context.perExample { return x.conv2d(weight, bias: bias, stride: stride, samePadding: samePadding, perExample: tape) }
+        return x.conv2d(weight, bias: bias, stride: stride, samePadding: samePadding)
     }
 }
 

@@ -32,6 +32,8 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     /// Fraction of the training data held out for validation metrics and early stopping.
     public var validationSplit: Float?
     public var earlyStopping: EarlyStopping?
+    /// Differentially private training (DP-SGD) within this budget.
+    public var privacy: PrivacySpec?
 
     public struct EarlyStopping: Codable, Equatable, Sendable {
         /// `val_loss` or `val_accuracy`.
@@ -54,12 +56,12 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case input, layers, loss, optimizer, epochs, seed
-        case batchSize = "batch_size", validationSplit = "validation_split", earlyStopping = "early_stopping"
+        case batchSize = "batch_size", validationSplit = "validation_split", earlyStopping = "early_stopping", privacy
     }
 
     public init(input: Input, layers: [LayerSpec], loss: Loss, optimizer: OptimizerSpec = OptimizerSpec(kind: .adam),
                 epochs: Int = 5, batchSize: Int = 32, seed: UInt64? = nil, validationSplit: Float? = nil,
-                earlyStopping: EarlyStopping? = nil) {
+                earlyStopping: EarlyStopping? = nil, privacy: PrivacySpec? = nil) {
         self.input = input
         self.layers = layers
         self.loss = loss
@@ -69,6 +71,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.seed = seed
         self.validationSplit = validationSplit
         self.earlyStopping = earlyStopping
+        self.privacy = privacy
     }
 
     public init(from decoder: any Decoder) throws {
@@ -83,6 +86,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         validationSplit = try c.decodeIfPresent(Float.self, forKey: .validationSplit)
         earlyStopping = try c.decodeIfPresent(EarlyStopping.self, forKey: .earlyStopping)
+        privacy = try c.decodeIfPresent(PrivacySpec.self, forKey: .privacy)
         try validate()
     }
 
@@ -103,6 +107,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         }
         try optimizer.validate()
         for (i, layer) in layers.enumerated() { try layer.validate(path: "layers[\(i)]") }
+        if let privacy { try privacy.validate(layers: layers) }
     }
 
     /// Parses JSON or YAML (YAML is a superset of JSON, but JSON goes through Foundation for speed

@@ -64,6 +64,8 @@ public final class Trainer {
     public let model: Model
     public let optimizer: Optimizer
     private var rng: SeededGenerator
+    /// What the run spent, when the spec asks for differential privacy (after `fit`).
+    public private(set) var privacy: PrivacyReport?
 
     public init(model: Model, seed: UInt64? = nil) {
         self.model = model
@@ -171,24 +173,53 @@ public final class Trainer {
             if let stopping, epochsWithoutImprovement > stopping.patience { firstEpoch = epochs }
         }
 
+        let dp = try model.spec.privacy.map { try PrivateSteps($0, examples: train.count, stepsPerEpoch: stepsPerEpoch, epochs: epochs) }
+        func spent(_ completedEpochs: Int) {
+            guard let dp else { return }
+            privacy = dp.report(steps: completedEpochs * stepsPerEpoch)
+        }
+        spent(firstEpoch)
+
         for epoch in firstEpoch..<max(firstEpoch, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
-            var order = Array(0..<train.count)
-            order.shuffle(using: &rng)
+            var order: [Int] = []
+            if dp == nil {
+                order = Array(0..<train.count)
+                order.shuffle(using: &rng)
+            }
             var context = ForwardContext(training: true, rng: rng.split())
-            var lossSum: Double = 0, correct = 0, classifying = false
+            var lossSum: Double = 0, correct = 0, classifying = false, seenExamples = 0
             for step in 0..<stepsPerEpoch {
                 if let shouldStop, shouldStop() { return reports }
-                let indices = order[(step * batchSize)..<min(train.count, (step + 1) * batchSize)]
-                let batch = train.batch(indices)
-                let output = model.forward(batch.inputs, context: &context, logits: true)
-                let batchLoss = loss(output, batch.targets)
-                batchLoss.backward()
+                // DP-SGD samples each batch anew (every example with probability q), which its
+                // privacy analysis assumes; otherwise the epoch's shuffle is cut into batches.
+                let indices = dp.map { $0.sample(using: &rng) } ?? Array(order[(step * batchSize)..<min(train.count, (step + 1) * batchSize)])
+                var output: Variable?, batchLoss: Variable?
+                var batch: LabelledData?
+                if !indices.isEmpty {
+                    let b = train.batch(indices)
+                    context.perExample = dp == nil ? nil : PerExampleTape(examples: indices.count)
+                    let y = model.forward(b.inputs, context: &context, logits: true)
+                    let l = loss(y, b.targets)
+                    if let tape = context.perExample {
+                        // The gradient of the summed loss: each example's own gradient, unscaled.
+                        l.backward(seed: Tensor(shape: l.value.shape, repeating: Float(indices.count)))
+                        try dp!.clip(tape, parameters: parameters)
+                        context.perExample = nil
+                    } else {
+                        l.backward()
+                    }
+                    (output, batchLoss, batch) = (y, l, b)
+                } else if dp != nil {
+                    for p in parameters { p.grad = Tensor(zeros: p.shape) }
+                }
+                dp?.addNoise(parameters, using: &rng)
                 lr = optimizer.learningRate(step: epoch * stepsPerEpoch + step, epoch: epoch, totalSteps: epochs * stepsPerEpoch)
                 optimizer.step(parameters, lr: lr)
-                let value = batchLoss.value.scalar
+                let value = batchLoss?.value.scalar ?? 0
                 lossSum += Double(value) * Double(indices.count)
-                if let c = correctCount(output.value, batch.targets) { correct += c; classifying = true }
+                seenExamples += indices.count
+                if let output, let batch, let c = correctCount(output.value, batch.targets) { correct += c; classifying = true }
                 if let onStep {
                     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     let seen = min(train.count, (step + 1) * batchSize)
@@ -199,8 +230,9 @@ public final class Trainer {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            var report = EpochReport(epoch: epoch + 1, loss: Float(lossSum / Double(max(train.count, 1))),
-                                     accuracy: classifying ? Float(Double(correct) / Double(max(train.count, 1))) : nil,
+            spent(epoch + 1)
+            var report = EpochReport(epoch: epoch + 1, loss: Float(lossSum / Double(max(seenExamples, 1))),
+                                     accuracy: classifying ? Float(Double(correct) / Double(max(seenExamples, 1))) : nil,
                                      seconds: seconds, samplesPerSecond: Double(train.count) / seconds, learningRate: lr)
             if let validation {
                 let (vLoss, vAccuracy) = evaluate(validation)

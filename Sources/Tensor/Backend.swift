@@ -132,6 +132,37 @@ public protocol Backend: Sendable {
     func attention(q: Tensor, k: Tensor, v: Tensor, heads: Int, causal: Bool) -> (output: Tensor, probabilities: Tensor)
     func attentionBackward(q: Tensor, k: Tensor, v: Tensor, probabilities: Tensor, heads: Int, gradient: Tensor)
         -> (q: Tensor, k: Tensor, v: Tensor)
+
+    // DP-SGD: what each example contributes to a linear map's gradient, rather than the sum.
+    /// Per-example gradients of y = a · w (+ b) from inputs a [E·R, K] and output gradients
+    /// g [E·R, F] over `examples` E of R rows each, with each example's squared L2 norm.
+    func perExampleLinearGradients(inputs: Tensor, gradients: Tensor, examples: Int, hasBias: Bool) -> PerExampleLinearGradients
+    /// Σᵢ scalesᵢ · (example i's gradient): the clipped sum DP-SGD adds its noise to.
+    func scaledSum(_ gradients: PerExampleLinearGradients, scales: [Float]) -> (weight: Tensor, bias: Tensor?)
+    /// The input gradient of a convolution alone (the weight's comes per example).
+    func conv2dInputGradient(weight: Tensor, geometry: Conv2DGeometry, gradient: Tensor) -> Tensor
+}
+
+/// Per-example gradients of one linear map. With one row per example (a dense layer on
+/// vectors) the gradient of example i is the outer product aᵢ gᵢᵀ, so only a and g are kept and
+/// ‖aᵢ gᵢᵀ‖² = ‖aᵢ‖² ‖gᵢ‖²; with several rows (a convolution's pixels, a sequence) each example's
+/// [K, F] gradient is formed.
+public struct PerExampleLinearGradients: @unchecked Sendable {
+    public enum Storage {
+        case outerProducts(inputs: Tensor, gradients: Tensor)
+        case matrices(weights: Tensor, biases: Tensor?)
+    }
+    public var storage: Storage
+    public var squaredNorms: [Double]
+    public var weightShape: [Int]
+    public var hasBias: Bool
+
+    public init(storage: Storage, squaredNorms: [Double], weightShape: [Int], hasBias: Bool) {
+        self.storage = storage
+        self.squaredNorms = squaredNorms
+        self.weightShape = weightShape
+        self.hasBias = hasBias
+    }
 }
 
 extension Tensor {

@@ -64,3 +64,29 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// (self + N(0, std²) noise) · scale, elementwise, in place. The noise comes in fixed chunks,
+    /// each from its own generator seeded by `seed` and the chunk's place, so the values do not
+    /// depend on how many threads draw them (DP-SGD draws one per parameter per step).
+    public mutating func addGaussianNoise(std: Float, scale: Float, seed: UInt64) {
+        let chunk = 4096, total = count, chunks = (total + chunk - 1) / chunk
+        let base = self.base
+        parallelFor(chunks, grain: 4) { range in
+            for c in range {
+                var rng = SeededGenerator(seed: seed ^ (UInt64(c) &* 0x9E37_79B9_7F4A_7C15))
+                let start = c * chunk, end = min(total, start + chunk)
+                var i = start
+                // Box–Muller in pairs: r·cos θ and r·sin θ.
+                while i < end {
+                    let u1 = max(Float(rng.next() >> 40) * (1 / Float(1 << 24)), 1e-30)
+                    let theta = 2 * Float.pi * Float(rng.next() >> 40) * (1 / Float(1 << 24))
+                    let r = std * (-2 * logf(u1)).squareRoot()
+                    base[i] = (base[i] + r * cosf(theta)) * scale
+                    if i + 1 < end { base[i + 1] = (base[i + 1] + r * sinf(theta)) * scale }
+                    i += 2
+                }
+            }
+        }
+    }
+}

@@ -205,6 +205,12 @@ public enum ModelTraining {
                              testSet: LabelledData? = nil,
                              prepare: ([Int]) throws -> (train: LabelledData, examples: ([Int]) throws -> LabelledData, preprocessor: FittedPreprocessor?),
                              save: (Model, [String: Double], FittedPreprocessor?) throws -> Void) throws -> TrainingOutcome {
+        if spec.privacy != nil && folds.count > 1 {
+            // Each fold's scores come from a training on most rows, and the final model from
+            // one more: the budget would be spent k + 1 times over.
+            throw PlatformError.invalid(field: "validation", message: "k-fold cross-validation trains on every row k + 1 times, which a privacy budget does not cover; use a holdout split with privacy")
+        }
+        var privacy: PrivacyReport?
         func train(_ rows: [Int], checkpointing: Bool) throws -> (Model, [EpochReport], (([Int]) throws -> LabelledData), FittedPreprocessor?, Bool) {
             let (data, examples, preprocessor) = try prepare(rows)
             let model = try Model(spec: spec, seed: seed)
@@ -212,6 +218,11 @@ public enum ModelTraining {
             let trainer = Trainer(model: model, seed: seed)
             let reports = try trainer.fit(data, epochs: epochs, resumeFrom: checkpointing ? hooks.resume : nil, shouldStop: hooks.shouldStop,
                                           onStep: hooks.onStep, onEpoch: hooks.onEpoch, onCheckpoint: checkpointing ? hooks.onCheckpoint : nil)
+            if let spent = trainer.privacy {
+                privacy = spent
+                hooks.log(String(format: "differentially private: ε = %.3f spent of %.3f (δ = %.1e), noise multiplier %.4f, clipping norm %g, %d steps at q = %.5f",
+                                 spent.epsilon, spec.privacy!.epsilon, spent.delta, spent.noiseMultiplier, spent.maxGradNorm, spent.steps, spent.sampleRate))
+            }
             return (model, reports, examples, preprocessor, hooks.shouldStop())
         }
         func score(_ model: Model, _ data: LabelledData) -> [String: Double] {
@@ -223,7 +234,7 @@ public enum ModelTraining {
         if folds.count == 1 {
             let (model, reports, examples, preprocessor, cancelled) = try train(folds[0].train, checkpointing: true)
             guard !cancelled else { return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: folds[0].train.count) }
-            var metrics: [String: Double] = [:]
+            var metrics: [String: Double] = privacy?.metrics ?? [:]
             if let last = reports.last {
                 metrics["train_loss"] = Double(last.loss)
                 if let accuracy = last.accuracy { metrics["train_accuracy"] = Double(accuracy) }
