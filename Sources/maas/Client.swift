@@ -22,14 +22,20 @@ struct APIClient {
         return APIClient(base: base, key: key)
     }
 
-    /// The HTTP client: the shared one, or one trusting `MAAS_CA_CERT` (a PEM bundle, for a
-    /// server with a private CA) and presenting `MAAS_CLIENT_CERT`/`MAAS_CLIENT_KEY` when the
-    /// server asks for client certificates. Lives for the whole process.
+    /// The HTTP client, trusting `MAAS_CA_CERT` (a PEM bundle, for a server with a private CA)
+    /// and presenting `MAAS_CLIENT_CERT`/`MAAS_CLIENT_KEY` when the server asks for client
+    /// certificates. A connection that cannot be made (refused, or a server certificate that
+    /// does not verify) fails the command at once: async-http-client's default retries the
+    /// connection until the request's deadline, an hour here. Lives for the whole process.
     static let http: HTTPClient = {
         let environment = ProcessInfo.processInfo.environment
         let ca = environment["MAAS_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
         let certificate = environment["MAAS_CLIENT_CERT"].flatMap { $0.isEmpty ? nil : $0 }
-        guard ca != nil || certificate != nil else { return .shared }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        guard ca != nil || certificate != nil else {
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         if let ca { tls.trustRoots = .file(ca) }
@@ -38,7 +44,8 @@ struct APIClient {
             tls.certificateChain = chain.map { .certificate($0) }
             tls.privateKey = .privateKey(privateKey)
         }
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+        configuration.tlsConfiguration = tls
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
     /// Sends a request; a non-2xx answer becomes a failure carrying the server's message.

@@ -172,6 +172,40 @@ enum Customers {
         await server.stop()
     }
 
+    /// The streamed format's promises beyond a flipped byte: segments swapped, a file cut at a
+    /// segment boundary (every remaining segment authentic, the last not sealed as last) and a
+    /// segment appended from another file of the same key are all refused, naming the object.
+    @Test func reorderedTruncatedOrExtendedSegmentsAreRefused() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-segments-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, _) = try await RunningServer.start(dataDirectory: root)
+        let key = try await server.services.storage.newKey()
+        let segment = SealedFormat.segmentSize, sealedSegment = segment + 16
+        var generator = SystemRandomNumberGenerator()
+        let plain = (0..<(3 * segment + 100)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let url = root.appendingPathComponent("object.sealed"), other = root.appendingPathComponent("other.sealed")
+        try server.services.storage.write(Data(plain), to: url, key: key)
+        try server.services.storage.write(Data(plain), to: other, key: key)
+        let original = try Data(contentsOf: url)
+        #expect(original.count == SealedFormat.sealedSize(plaintext: plain.count))
+        #expect(try await server.services.storage.read(url, name: "object") == Data(plain))
+        func refused(_ bytes: Data) async throws -> Bool {
+            try bytes.write(to: url)
+            do { _ = try await server.services.storage.read(url, name: "object"); return false }
+            catch let SealedError.integrity(name, _) { return name == "object" }
+        }
+        let header = SealedFormat.headerSize
+        var swapped = original
+        swapped.replaceSubrange(header..<(header + sealedSegment), with: original[(header + sealedSegment)..<(header + 2 * sealedSegment)])
+        swapped.replaceSubrange((header + sealedSegment)..<(header + 2 * sealedSegment), with: original[header..<(header + sealedSegment)])
+        #expect(try await refused(swapped))
+        #expect(try await refused(original.prefix(header + 2 * sealedSegment)))
+        let otherBytes = try Data(contentsOf: other)
+        #expect(try await refused(original.prefix(header + 3 * sealedSegment) + otherBytes[(header + 3 * sealedSegment)...]))
+        #expect(try await refused(original + otherBytes.suffix(116)))
+        await server.stop()
+    }
+
     /// Erasing a dataset destroys its data key first: a copy of its file taken before can never
     /// be read again. The response names the model versions trained on it; `erase_derived`
     /// erases them, refusing a deployed one unless `force`.
@@ -193,7 +227,7 @@ enum Customers {
         _ = try await server.services.storage.read(copy, name: "copy")  // readable before
 
         let refused = try await server.request("DELETE", "/v1/datasets/customers?erase_derived=true", key: admin)
-        #expect(refused.status == 409 && ((refused.json["error"] as? [String: Any])?["message"] as? String ?? "").contains("endpoint churn"))
+        #expect(refused.status == 409 && ((refused.json["error"] as? [String: Any])?["message"] as? String ?? "").contains("endpoint 'churn'"))
         #expect(try await server.request("GET", "/v1/datasets/customers", key: admin).status == 200)  // refused means untouched
 
         let erased = try await server.request("DELETE", "/v1/datasets/customers?erase_derived=true&force=true", key: admin)

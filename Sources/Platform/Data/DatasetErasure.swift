@@ -46,7 +46,7 @@ extension PlatformServices {
                 if !serving.isEmpty { deployed.append((version, serving)) }
             }
             if !deployed.isEmpty && !force {
-                let list = deployed.map { "\($0.0.name)@\($0.0.version) is served by endpoint \($0.1.joined(separator: ", "))" }.joined(separator: "; ")
+                let list = deployed.map { "\($0.0.name)@\($0.0.version) is served by " + $0.1.map { "endpoint '\($0)'" }.joined(separator: ", ") }.joined(separator: "; ")
                 throw PlatformError.conflict("\(list): undeploy first, or pass force=true to undeploy and erase")
             }
             for endpoint in Set(deployed.flatMap(\.1)).sorted() {
