@@ -79,11 +79,12 @@ struct ColumnBuilder {
 
     mutating func append(_ field: Substring) {
         if strings != nil {
-            strings!.append(missingTokens.contains(String(field)) ? nil : String(field))
+            let text = String(field)
+            strings!.append(isMissing(text) ? nil : text)
             return
         }
-        let trimmed = field.trimmingCharacters(in: .whitespaces)
-        if missingTokens.contains(trimmed) {
+        let trimmed = Self.trimmed(field)
+        if isMissing(trimmed) {
             numbers.append(.nan)
         } else if let value = Double(trimmed) {
             numbers.append(value)
@@ -92,6 +93,19 @@ struct ColumnBuilder {
             strings!.append(String(field))
             numbers = []
         }
+    }
+
+    /// A missing marker (all are at most four bytes: most values are ruled out by length).
+    private func isMissing<S: StringProtocol>(_ text: S) -> Bool {
+        text.utf8.count <= 4 && missingTokens.contains(String(text))
+    }
+
+    /// `field` without the white space at its ends; most fields have none, which the bytes at
+    /// either end show without Foundation's trimming (a Unicode lookup per character).
+    static func trimmed(_ field: Substring) -> String {
+        func plain(_ byte: UInt8?) -> Bool { byte.map { $0 < 0x80 && $0 != 0x20 && $0 != 0x09 } ?? true }
+        if plain(field.utf8.first) && plain(field.utf8.last) { return String(field) }
+        return field.trimmingCharacters(in: .whitespaces)
     }
 
     mutating func appendMissing() {
