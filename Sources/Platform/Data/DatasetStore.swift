@@ -130,7 +130,7 @@ public struct DatasetStore: Sendable {
         return record
     }
 
-    static func describe(_ table: DataTable, previewRows: Int = 5) -> Description {
+    public static func describe(_ table: DataTable, previewRows: Int = 5) -> Description {
         let preview = (0..<min(previewRows, table.rowCount)).map { r in table.columns.map { $0.data.string(at: r) } }
         return Description(schema: Schema.infer(table), preview: preview, personalData: PersonalDataScanner.scan(table))
     }
