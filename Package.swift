@@ -53,6 +53,10 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "SQLiteStore", dependencies: ["Platform", .product(name: "GRDB", package: "GRDB.swift")]),
+        // S3-compatible object storage (scale-out): Signature V4 and the REST calls, over
+        // async-http-client (no S3 SDK is in the package mirror).
+        .target(name: "ObjectStore", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                                                    .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         // Thin translation between HTTP and Platform calls.
         .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", "LanguageModels", .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -78,5 +82,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Datasets"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                    resources: [.copy("Fixtures")]),
     ]
 )
