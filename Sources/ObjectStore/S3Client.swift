@@ -10,15 +10,12 @@ public enum S3Error: Error, CustomStringConvertible, Equatable {
     case status(Int, code: String, message: String, key: String)
     /// No answer: the endpoint cannot be reached.
     case unreachable(String, reason: String)
-    /// An object read back differs from what its checksum says.
-    case checksum(String)
 
     public var description: String {
         switch self {
         case .status(let status, let code, let message, let key):
             return "the object store answered \(status) \(code) for '\(key)'" + (message.isEmpty ? "" : ": \(message)")
         case .unreachable(let endpoint, let reason): return "the object store at \(endpoint) cannot be reached (\(reason))"
-        case .checksum(let key): return "object '\(key)' read back from the object store does not match its checksum"
         }
     }
 
@@ -61,15 +58,26 @@ public struct S3Client: Sendable {
         var body: [UInt8]
     }
 
+    /// Answers S3 asks a client to retry (InternalError, SlowDown), as AWS's SDKs do: a few times,
+    /// with growing pauses, before the error reaches the caller.
+    static let retryStatuses: Set<Int> = [500, 503]
+    static let retryPauses: [Duration] = [.milliseconds(100), .milliseconds(400), .milliseconds(1600)]
+
     /// Sends one signed request and collects the answer (bodies of control requests are small).
     func send(_ method: HTTPMethod, key: String?, query: [(String, String)] = [], body: [UInt8] = [],
               headers extra: [(String, String)] = [], expect: Set<Int> = [200]) async throws -> Response {
-        let response = try await execute(method, key: key, query: query, body: body, headers: extra)
-        var bytes: [UInt8] = []
-        for try await buffer in response.body { bytes.append(contentsOf: buffer.readableBytesView) }
-        let status = Int(response.status.code)
-        guard expect.contains(status) else { throw Self.failure(status: status, body: bytes, key: key ?? bucket) }
-        return Response(status: status, headers: response.headers, body: bytes)
+        for attempt in 0...Self.retryPauses.count {
+            let response = try await execute(method, key: key, query: query, body: body, headers: extra)
+            var bytes: [UInt8] = []
+            for try await buffer in response.body { bytes.append(contentsOf: buffer.readableBytesView) }
+            let status = Int(response.status.code)
+            if expect.contains(status) { return Response(status: status, headers: response.headers, body: bytes) }
+            guard Self.retryStatuses.contains(status), attempt < Self.retryPauses.count else {
+                throw Self.failure(status: status, body: bytes, key: key ?? bucket)
+            }
+            try await Task.sleep(for: Self.retryPauses[attempt])
+        }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     func execute(_ method: HTTPMethod, key: String?, query: [(String, String)], body: [UInt8], headers extra: [(String, String)]) async throws

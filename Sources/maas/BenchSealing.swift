@@ -114,26 +114,25 @@ struct BenchSealing: AsyncParsableCommand {
     static func plainStore(_ csv: String, to file: URL) throws {
         FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
-        var source = try FileByteSource(path: csv)
-        var hasher = SHA256()
-        while let chunk = try source.nextChunk() {
-            hasher.update(data: chunk)
-            try handle.write(contentsOf: chunk)
-        }
+        try hashing(csv) { try handle.write(contentsOf: $0) }
         try handle.synchronize()
         try handle.close()
-        _ = hasher.finalize()
     }
 
     static func sealedStore(_ csv: String, to file: URL, key: DataKey) throws {
         let writer = try SealedWriter(path: file.path, key: key)
+        try hashing(csv) { try writer.write($0) }
+        try writer.finish()
+    }
+
+    /// Reads `csv` in 1 MiB chunks, hashing each (as an upload is) and handing it to `write`.
+    private static func hashing(_ csv: String, write: (Data) throws -> Void) throws {
         var source = try FileByteSource(path: csv)
         var hasher = SHA256()
         while let chunk = try source.nextChunk() {
             hasher.update(data: chunk)
-            try writer.write(chunk)
+            try write(chunk)
         }
-        try writer.finish()
         _ = hasher.finalize()
     }
 

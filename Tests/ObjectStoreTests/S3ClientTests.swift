@@ -51,11 +51,13 @@ final class SeaweedServer {
         """
         try Data(config.utf8).write(to: folder.appendingPathComponent("s3.json"))
         // gRPC listens on each port + 10000, so the ports come from a range where that stays valid.
+        // Each bucket is a collection that takes volumes of its own when first written: with 5
+        // volume slots the probe's bucket left none for the test's, and its puts failed with 500.
         let ports = (0..<4).map { _ in Int.random(in: 20000...29000) }
         endpoint = URL(string: "http://127.0.0.1:\(ports[3])")!
         process.executableURL = URL(fileURLWithPath: Self.binary!)
         process.arguments = ["server", "-dir=\(folder.path)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-master.port=\(ports[0])",
-                             "-volume.port=\(ports[1])", "-volume.max=5", "-volume.preStopSeconds=0", "-master.volumeSizeLimitMB=64",
+                             "-volume.port=\(ports[1])", "-volume.max=32", "-volume.preStopSeconds=0", "-master.volumeSizeLimitMB=64",
                              "-filer", "-filer.port=\(ports[2])", "-s3", "-s3.port=\(ports[3])", "-s3.port.iceberg=0", "-s3.port.lance=0",
                              "-s3.config=\(folder.appendingPathComponent("s3.json").path)"]
         process.standardOutput = FileHandle.nullDevice
@@ -63,7 +65,8 @@ final class SeaweedServer {
         try process.run()
         let probe = S3Client(endpoint: endpoint, bucket: "probe", signer: SignatureV4(accessKey: Self.accessKey, secretKey: Self.secretKey))
         for _ in 0..<300 {
-            if (try? await probe.createBucket()) != nil { return }
+            // Ready once it stores an object (the S3 port answers before the volume takes writes).
+            if (try? await probe.createBucket()) != nil, (try? await probe.put("ready", [1])) != nil { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         stop()
