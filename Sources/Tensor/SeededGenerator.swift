@@ -65,28 +65,90 @@ extension Tensor {
     }
 }
 
+/// Standard normal draws by the ziggurat method (Marsaglia and Tsang 2000), exact up to float
+/// rounding: 128 layers of equal area under the density; 98.8% of draws are one 64-bit random,
+/// a comparison and a multiply, the rest fall back to the wedge or tail tests. As Doornik (2005)
+/// advises, the layer index and the value come from different bits of the random word (the
+/// original shares them, which correlates a draw's layer with its low digits).
+///
+/// DP-SGD draws one normal per parameter per step (a 535k-parameter MLP: 250 M an epoch); with
+/// Box–Muller's log, sin and cos those draws cost more than the training step itself.
+public enum Ziggurat {
+    static let tailStart = 3.442619855899
+    /// Per layer: the acceptance bound on |hz| (kn), the scale from hz to x (wn), the density at
+    /// the layer's edge (fn).
+    static let tables: (kn: [UInt32], wn: [Float], fn: [Float]) = {
+        var kn = [UInt32](repeating: 0, count: 128), wn = [Float](repeating: 0, count: 128), fn = [Float](repeating: 0, count: 128)
+        let m1 = 2147483648.0, volume = 9.91256303526217e-3
+        var dn = tailStart, tn = dn
+        let q = volume / exp(-0.5 * dn * dn)
+        kn[0] = UInt32(dn / q * m1)
+        kn[1] = 0
+        wn[0] = Float(q / m1)
+        wn[127] = Float(dn / m1)
+        fn[0] = 1
+        fn[127] = Float(exp(-0.5 * dn * dn))
+        for i in stride(from: 126, through: 1, by: -1) {
+            dn = (-2 * log(volume / dn + exp(-0.5 * dn * dn))).squareRoot()
+            kn[i + 1] = UInt32(dn / tn * m1)
+            tn = dn
+            fn[i] = Float(exp(-0.5 * dn * dn))
+            wn[i] = Float(dn / m1)
+        }
+        return (kn, wn, fn)
+    }()
+
+    /// One standard normal draw.
+    @inline(__always)
+    public static func next(_ rng: inout SeededGenerator, _ kn: UnsafePointer<UInt32>, _ wn: UnsafePointer<Float>, _ fn: UnsafePointer<Float>) -> Float {
+        var word = rng.next()
+        var iz = Int(word & 127)
+        var hz = Int32(truncatingIfNeeded: word >> 32)
+        if hz.magnitude < kn[iz] { return Float(hz) * wn[iz] }
+        while true {
+            let x = Float(hz) * wn[iz]
+            if iz == 0 {
+                // The tail beyond r: Marsaglia's exponential rejection.
+                var tx: Double, ty: Double
+                repeat {
+                    tx = -log(rng.nextOpenUniform()) / tailStart
+                    ty = -log(rng.nextOpenUniform())
+                } while ty + ty < tx * tx
+                return Float(hz > 0 ? tailStart + tx : -tailStart - tx)
+            }
+            // The wedge between the layer's rectangle and the curve.
+            if fn[iz] + Float(rng.nextOpenUniform()) * (fn[iz - 1] - fn[iz]) < expf(-0.5 * x * x) { return x }
+            word = rng.next()
+            iz = Int(word & 127)
+            hz = Int32(truncatingIfNeeded: word >> 32)
+            if hz.magnitude < kn[iz] { return Float(hz) * wn[iz] }
+        }
+    }
+}
+
+extension SeededGenerator {
+    /// Uniform in (0, 1): never 0, so its logarithm is finite.
+    mutating func nextOpenUniform() -> Double { (Double(next() >> 11) + 0.5) * (1.0 / Double(1 << 53)) }
+}
+
 extension Tensor {
     /// (self + N(0, std²) noise) · scale, elementwise, in place. The noise comes in fixed chunks,
     /// each from its own generator seeded by `seed` and the chunk's place, so the values do not
     /// depend on how many threads draw them (DP-SGD draws one per parameter per step).
     public mutating func addGaussianNoise(std: Float, scale: Float, seed: UInt64) {
         let chunk = 4096, total = count, chunks = (total + chunk - 1) / chunk
-        let base = self.base
-        parallelFor(chunks, grain: 4) { range in
-            for c in range {
-                var rng = SeededGenerator(seed: seed ^ (UInt64(c) &* 0x9E37_79B9_7F4A_7C15))
-                let start = c * chunk, end = min(total, start + chunk)
-                var i = start
-                // Box–Muller in pairs: r·cos θ and r·sin θ.
-                while i < end {
-                    let u1 = max(Float(rng.next() >> 40) * (1 / Float(1 << 24)), 1e-30)
-                    let theta = 2 * Float.pi * Float(rng.next() >> 40) * (1 / Float(1 << 24))
-                    let r = std * (-2 * logf(u1)).squareRoot()
-                    base[i] = (base[i] + r * cosf(theta)) * scale
-                    if i + 1 < end { base[i + 1] = (base[i + 1] + r * sinf(theta)) * scale }
-                    i += 2
+        let (kn, wn, fn) = Ziggurat.tables
+        // Through the copy-on-write accessor: a tensor sharing this storage keeps its values.
+        withUnsafeMutableBufferPointer { buffer in kn.withUnsafeBufferPointer { kn in wn.withUnsafeBufferPointer { wn in fn.withUnsafeBufferPointer { fn in
+            let (base, kn, wn, fn) = (buffer.baseAddress!, kn.baseAddress!, wn.baseAddress!, fn.baseAddress!)
+            parallelFor(chunks, grain: 4) { range in
+                for c in range {
+                    var rng = SeededGenerator(seed: seed ^ (UInt64(c) &* 0x9E37_79B9_7F4A_7C15))
+                    for i in (c * chunk)..<min(total, c * chunk + chunk) {
+                        base[i] = (base[i] + std * Ziggurat.next(&rng, kn, wn, fn)) * scale
+                    }
                 }
             }
-        }
+        } } } }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 import Testing
 
@@ -65,5 +66,51 @@ import Testing
         let x = Variable(Tensor(shape: [2], scalars: [1, 2]), requiresGrad: true)
         (x * x + x).sum().backward()
         #expect(x.grad?.scalars == [3, 5])
+    }
+}
+
+/// The normal draws DP-SGD's noise is made of (the privacy guarantee assumes exactly Gaussian
+/// noise): the ziggurat's draws against the normal distribution itself.
+@Suite struct GaussianNoiseIsNormal {
+    @Test func twoMillionDrawsMatchTheNormalDistribution() throws {
+        let n = 2_000_000
+        var noise = Tensor(zeros: [n])
+        noise.addGaussianNoise(std: 1, scale: 1, seed: 42)
+        let values = noise.scalars
+        var x = values.map(Double.init)
+        let mean = x.reduce(0, +) / Double(n)
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)
+        let kurtosis = x.reduce(0) { $0 + pow($1 - mean, 4) } / Double(n) / (variance * variance)
+        #expect(abs(mean) < 0.003, "mean \(mean)")
+        #expect(abs(variance - 1) < 0.005, "variance \(variance)")
+        #expect(abs(kurtosis - 3) < 0.03, "kurtosis \(kurtosis)")
+        // Kolmogorov-Smirnov distance to the normal CDF: 0.0014 is the 0.1% critical value here.
+        x.sort()
+        var distance = 0.0
+        for (i, value) in x.enumerated() {
+            let cdf = 0.5 * erfc(-value / 2.0.squareRoot())
+            distance = max(distance, abs(cdf - Double(i) / Double(n)), abs(cdf - Double(i + 1) / Double(n)))
+        }
+        #expect(distance < 0.0014, "KS distance \(distance)")
+        // The tails, where the ziggurat's slow paths (wedges, and beyond 3.44 the tail) work.
+        let beyond3 = Double(x.filter { abs($0) > 3 }.count) / Double(n), beyond4 = x.filter { abs($0) > 4 }.count
+        #expect(abs(beyond3 - 0.0026998) < 0.0002, "P(|x| > 3) = \(beyond3)")
+        #expect((85...170).contains(beyond4), "\(beyond4) draws beyond 4 (expected 127)")
+        #expect(x.first! < -4.5 && x.last! > 4.5, "the extremes of 2 M draws reach past 4.5: \(x.first!), \(x.last!)")
+    }
+
+    @Test func theSameSeedGivesTheSameNoiseAndScaleApplies() {
+        var a = Tensor(shape: [10_000], scalars: (0..<10_000).map { Float($0) })
+        var b = a
+        a.addGaussianNoise(std: 0.5, scale: 0.25, seed: 7)
+        b.addGaussianNoise(std: 0.5, scale: 0.25, seed: 7)
+        #expect(a.scalars == b.scalars)
+        var c = Tensor(shape: [10_000], scalars: (0..<10_000).map { Float($0) })
+        c.addGaussianNoise(std: 0.5, scale: 0.25, seed: 8)
+        #expect(a.scalars != c.scalars)
+        // (x + 0.5 z) / 4: the residual 4a - x is N(0, 0.25).
+        let residual = (0..<10_000).map { Double(4 * a.scalars[$0]) - Double($0) }
+        let std = (residual.reduce(0) { $0 + $1 * $1 } / 10_000).squareRoot()
+        #expect(abs(std - 0.5) < 0.02, "std \(std)")
     }
 }
