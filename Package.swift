@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // TLS for the server (through Hummingbird) and the client's MAAS_CA_CERT; async-http-client needs it anyway.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // PostgreSQL for nodes that share one metadata store (maas serve/worker --database postgres://).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // OpenBLAS (libopenblas-dev), loaded on first use rather than linked: see openblas_lazy.h.
@@ -53,10 +55,15 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .target(name: "SQLiteStore", dependencies: ["Platform", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PostgresStore", dependencies: ["Platform", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                      .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                                                      .product(name: "Logging", package: "swift-log")]),
         // S3-compatible object storage (scale-out): Signature V4 and the REST calls, over
         // async-http-client (no S3 SDK is in the package mirror).
         .target(name: "ObjectStore", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
                                                     .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // Model artifacts in an S3-compatible bucket shared by every node (--artifacts s3://…).
+        .target(name: "S3Artifacts", dependencies: ["Platform", "ObjectStore", "Tensor"]),
         // Thin translation between HTTP and Platform calls.
         .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", "LanguageModels", .product(name: "Hummingbird", package: "hummingbird"),
                                                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -64,7 +71,7 @@ let package = Package(
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 resources: [.copy("openapi.json")]),
         .executableTarget(name: "maas", dependencies: [
-            "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels", "COpenBLAS", "Platform", "SQLiteStore", "HTTPAPI",
+            "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels", "COpenBLAS", "Platform", "SQLiteStore", "PostgresStore", "ObjectStore", "S3Artifacts", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -82,7 +89,9 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Datasets"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+        .testTarget(name: "StoreTests", dependencies: ["Platform", "SQLiteStore", "PostgresStore"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "S3Artifacts", "Platform", "SQLiteStore",
+                                                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
                     resources: [.copy("Fixtures")]),
     ]
 )

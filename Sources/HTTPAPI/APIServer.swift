@@ -23,13 +23,16 @@ public enum APIServer {
     }
 
     /// Work beside the request handlers, started and stopped with the server: the training
-    /// worker pool (on graceful shutdown a running job stays resumable from its checkpoint)
-    /// and writing usage counts to the store every few seconds and at shutdown.
+    /// worker pool (on graceful shutdown a running job stays resumable from its checkpoint),
+    /// writing usage counts to the store every few seconds and at shutdown, and, on a store
+    /// several nodes share, following the keys and deployments other nodes change.
     struct BackgroundWork: Service {
         let services: PlatformServices
         func run() async throws {
             try await services.jobs.start()
             let usage = services.usage
+            let follower = Task { [services] in await services.followSharedChanges() }
+            defer { follower.cancel() }
             try? await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(5))
@@ -258,7 +261,7 @@ public enum APIServer {
             }
             // Decrypted as it is streamed from the artifact's sealed files: a language model's
             // gigabytes never sit in memory.
-            let archive = try ArchiveStream.artifact(version.artifact, in: s.artifacts)
+            let archive = try await ArchiveStream.artifact(version.artifact, in: s.artifacts)
             try await context.audit(s, "model.export", "model:\(name)@\(version.version)")
             return Response(status: .ok, headers: [.contentType: "application/x-tar", .init("x-artifact-sha256")!: version.artifact,
                                                    .contentLength: String(archive.length),

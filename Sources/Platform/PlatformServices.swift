@@ -21,7 +21,8 @@ public struct PlatformServices: Sendable {
     /// `datasetRoot` holds uploads; `maximumUploadBytes` caps each one (default 1 GiB).
     /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs.
     public init(store: any MetadataStore, vault: KeyVault, artifacts: any ArtifactStore, datasetRoot: URL, workRoot: URL,
-                maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30) async throws {
+                maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30,
+                nodeID: String = "local") async throws {
         self.store = store
         self.vault = vault
         storage = SealedStorage(vault: vault)
@@ -34,7 +35,7 @@ public struct PlatformServices: Sendable {
         audit = AuditLog(store: store, vault: vault)
         endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts, vault: vault, metrics: metrics, memoryBudget: modelMemoryBudget)
         jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, artifacts: artifacts, storage: storage, workRoot: workRoot,
-                            workers: trainingWorkers)
+                            workers: trainingWorkers, nodeID: nodeID)
         let (metrics, usage) = (metrics, usage)
         await jobs.setOnFinish { job in
             metrics.recordJob(job)
@@ -45,8 +46,11 @@ public struct PlatformServices: Sendable {
     /// A node over a data folder: `artifacts/`, `datasets/` and `jobs/` under it, every object
     /// sealed under the configured master key (which, by default, is `master.key` in the folder).
     /// Refuses to open (changing nothing) when the master key does not match the store.
+    /// `artifactStore` makes the artifact store over the node's sealed storage (an object store
+    /// several nodes share); by default artifacts live under `artifacts/` in the folder.
     public static func open(dataDirectory root: URL, store: any MetadataStore, masterKey: MasterKeyConfiguration? = nil,
                             maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30,
+                            artifactStore: ((SealedStorage) async throws -> any ArtifactStore)? = nil,
                             log: (String) -> Void = { _ in }) async throws -> PlatformServices {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // Only the server's user may list or read the folder (the store beside the sealed files
@@ -54,11 +58,53 @@ public struct PlatformServices: Sendable {
         chmod(root.path, 0o700)
         let configuration = masterKey ?? MasterKeyConfiguration(source: .dataFolder(root.appendingPathComponent("master.key")))
         let vault = try await KeyVault.open(store: store, configuration: configuration, log: log)
-        let artifacts = try FileArtifactStore(root: root.appendingPathComponent("artifacts"), storage: SealedStorage(vault: vault))
-        await artifacts.removeAbandonedStaging()
+        let artifacts: any ArtifactStore
+        if let artifactStore {
+            artifacts = try await artifactStore(SealedStorage(vault: vault))
+        } else {
+            let folder = try FileArtifactStore(root: root.appendingPathComponent("artifacts"), storage: SealedStorage(vault: vault))
+            await folder.removeAbandonedStaging()
+            artifacts = folder
+        }
         return try await PlatformServices(store: store, vault: vault, artifacts: artifacts, datasetRoot: root.appendingPathComponent("datasets"),
                                           workRoot: root.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
-                                          trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryBudget)
+                                          trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryBudget,
+                                          nodeID: try nodeID(in: root))
+    }
+
+    /// This node's name for job leases: `node.id` in the data folder, made on first start.
+    static func nodeID(in root: URL) throws -> String {
+        let file = root.appendingPathComponent("node.id")
+        if let text = try? String(contentsOf: file, encoding: .utf8), !text.isEmpty { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let id = "node-" + APIKeyToken.randomBase62(12)
+        try Data(id.utf8).write(to: file, options: .atomic)
+        return id
+    }
+
+    /// On a store several nodes share: applies the changes other nodes announce to this node's
+    /// in-memory keys and routes (within a second of the change), and re-reads both every
+    /// `period` in case an announcement was lost. Returns at once on a store of one's own; runs
+    /// until cancelled otherwise.
+    public func followSharedChanges(period: Duration = .seconds(10)) async {
+        guard let shared = store as? any SharedMetadataStore else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await change in shared.changes() { await self.apply(change) } }
+            group.addTask {
+                while (try? await Task.sleep(for: period)) != nil {
+                    for change in MetadataChange.allCases { await self.apply(change) }
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Re-reads what `change` names (a failure, e.g. the database down, waits for the next one).
+    public func apply(_ change: MetadataChange) async {
+        switch change {
+        case .keys: try? await keys.reload()
+        case .deployments: try? await endpoints.sync()
+        }
     }
 
     /// Moves an alias and re-points the endpoints serving it (warming the new version first).

@@ -227,6 +227,13 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
     func jobs(project: String) async throws -> [JobRecord]
     /// Jobs queued or running in any project: the work a starting server picks up again.
     func unfinishedJobs() async throws -> [JobRecord]
+    /// Takes (or renews) the job's lease for `owner` for `seconds`, unless another owner's lease
+    /// is still live. A node runs a job only while it holds the lease, so nodes sharing a store
+    /// never run one job at once; a node that dies stops renewing, and its lease runs out.
+    /// True when `owner` holds the lease now.
+    func claimJob(id: String, owner: String, seconds: Double) async throws -> Bool
+    /// Gives the lease up, if `owner` holds it.
+    func releaseJob(id: String, owner: String) async throws
     func appendJobEvent(_ event: JobEvent) async throws
     func jobEvents(jobID: String, after sequence: Int) async throws -> [JobEvent]
     /// Adds the counts in `delta` to the key's stored usage.
@@ -235,3 +242,19 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
 }
 
 
+
+/// What one node changed that other nodes cache in memory.
+public enum MetadataChange: String, Sendable, CaseIterable {
+    /// API keys: created, revoked, limits or expiry changed.
+    case keys
+    /// Deployments and aliases: what each endpoint serves.
+    case deployments
+}
+
+/// A metadata store that several nodes share (PostgreSQL). Per-request lookups stay in each
+/// node's memory; the store announces changes so every node re-reads what changed.
+public protocol SharedMetadataStore: MetadataStore {
+    /// Changes committed by any node, this one included, as they are announced. After a lost
+    /// connection it yields every kind once, since announcements made meanwhile are gone.
+    func changes() -> AsyncStream<MetadataChange>
+}

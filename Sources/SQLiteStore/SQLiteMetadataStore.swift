@@ -173,6 +173,12 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.column("seal", .text).notNull()
             }
         }
+        migrator.registerMigration("v8-job-leases") { db in
+            try db.alter(table: "jobs") { t in
+                t.add(column: "lease_owner", .text)
+                t.add(column: "lease_expires_at", .datetime)
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -398,6 +404,24 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func unfinishedJobs() async throws -> [JobRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id").map(Self.job)
+        }
+    }
+
+    public func claimJob(id: String, owner: String, seconds: Double) async throws -> Bool {
+        let now = Date()
+        return try await pool.write { db in
+            // Stored dates are "yyyy-MM-dd HH:mm:ss.SSS" text: they order as the instants do.
+            try db.execute(sql: """
+                UPDATE jobs SET lease_owner = ?, lease_expires_at = ?
+                WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?)
+                """, arguments: [owner, StoredDate(now.addingTimeInterval(seconds)), id, owner, StoredDate(now)])
+            return db.changesCount == 1
+        }
+    }
+
+    public func releaseJob(id: String, owner: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?", arguments: [id, owner])
         }
     }
 

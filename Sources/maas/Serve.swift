@@ -4,14 +4,26 @@ import HTTPAPI
 import Hummingbird
 import Logging
 import Platform
+import PostgresStore
+import S3Artifacts
 import SQLiteStore
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the model server (SQLite metadata and sealed artifacts under --data-dir).")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the model server (SQLite metadata and sealed artifacts under --data-dir).",
+        discussion: """
+            Several nodes share one PostgreSQL database with --database postgres://USER@HOST:PORT/DB (the password in the URL \
+            or PGPASSWORD) and the same master key (MAAS_MASTER_KEY or --master-key-file): keys, deployments and aliases \
+            changed on one node take effect on every node within a second.
+            """)
 
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Folder for the database and artifacts.") var dataDir = "maas-data"
+    @Option(help: "Metadata in PostgreSQL, shared by several nodes: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]. Default: SQLite under --data-dir.")
+    var database: String?
+    @Option(help: "Artifacts in an S3-compatible bucket shared by several nodes: s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT[&region=R], credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Default: under --data-dir.")
+    var artifacts: String?
     @Option(help: "Largest dataset upload in MiB.") var maxUploadMib = 1024
     @Option(help: "Training jobs run at once (each uses the compute threads, MAAS_THREADS).") var trainingWorkers = 1
     @Option(help: "MiB of model weights kept loaded; least recently used models beyond it are unloaded.") var modelMemoryMib = 4096
@@ -43,12 +55,38 @@ struct Serve: AsyncParsableCommand {
             if let file = previousMasterKeyFile { masterKey.previous = try MasterKey(file: URL(fileURLWithPath: file), source: "--previous-master-key-file \(file)") }
             else if let text = environment["MAAS_PREVIOUS_MASTER_KEY"], !text.isEmpty { masterKey.previous = try MasterKey(base64: text, source: "MAAS_PREVIOUS_MASTER_KEY") }
         } catch let error as PlatformError { throw CommandFailure("\(error)") }
-        let store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
+        let store: any MetadataStore
+        if let database {
+            // Nodes sharing a database must share the master key that wraps its data keys; a key
+            // generated into one node's folder would lock every other node out.
+            if case .dataFolder = masterKey.source {
+                throw ValidationError("--database: nodes sharing a database need the same master key: give it with MAAS_MASTER_KEY or --master-key-file")
+            }
+            do { store = try await PostgresMetadataStore.connect(try DatabaseURL(database)) }
+            catch let error as DatabaseSettingError { throw CommandFailure("cannot start: \(error)") }
+        } else {
+            store = try SQLiteMetadataStore(path: root.appendingPathComponent("metadata.sqlite").path)
+        }
+        var artifactStore: ((SealedStorage) async throws -> any ArtifactStore)?
+        if let artifacts {
+            let setting: ArtifactsSetting
+            do {
+                setting = try ArtifactsSetting(artifacts)
+                try await setting.check()
+            } catch let error as ArtifactsSetting.Invalid { throw CommandFailure("cannot start: \(error)") }
+            // This node's cache of fetched artifacts, and its staging.
+            let cacheRoot = root.appendingPathComponent("artifact-cache")
+            artifactStore = { storage in
+                let store = try S3ArtifactStore(client: setting.client, prefix: setting.prefix, cacheRoot: cacheRoot, storage: storage)
+                await store.removeAbandonedWork()
+                return store
+            }
+        }
         let services: PlatformServices
         do {
             services = try await PlatformServices.open(dataDirectory: root, store: store, masterKey: masterKey, maximumUploadBytes: maxUploadMib << 20,
                                                        trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryMib << 20,
-                                                       log: { logger.notice("\($0)") })
+                                                       artifactStore: artifactStore, log: { logger.notice("\($0)") })
         } catch let error as PlatformError {
             // A wrong or missing master key: say which source, and do not start.
             throw CommandFailure("cannot start: \(error)")

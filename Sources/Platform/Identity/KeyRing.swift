@@ -13,6 +13,13 @@ public actor KeyRing {
         for record in try await store.keys() { records[record.id] = record }
     }
 
+    /// Re-reads every key: another node sharing the store created, revoked or changed one.
+    public func reload() async throws {
+        var fresh: [String: APIKeyRecord] = [:]
+        for record in try await store.keys() { fresh[record.id] = record }
+        records = fresh
+    }
+
     /// The caller behind an `Authorization: Bearer …` header value.
     public func authenticate(authorization: String?) throws -> Principal {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {

@@ -30,6 +30,11 @@ public actor TrainingJobs {
     let storage: SealedStorage
     let workRoot: URL
     public let workerCount: Int
+    /// Names this node's leases on jobs; stable across restarts (kept in the data folder), so a
+    /// restarted node takes its interrupted jobs back at once rather than after the lease runs out.
+    public let nodeID: String
+    /// How long a job's lease lasts without renewal; a running job renews it every third of that.
+    static let leaseSeconds = 30.0
 
     /// Jobs of every project, by id (job records are small; listing reads the store).
     private var records: [String: JobRecord] = [:]
@@ -47,7 +52,8 @@ public actor TrainingJobs {
     public var onFinish: (@Sendable (JobRecord) -> Void)?
 
     public init(store: any MetadataStore, datasets: DatasetStore, registry: ModelRegistry, artifacts: any ArtifactStore, storage: SealedStorage,
-                workRoot: URL, workers: Int = 1) {
+                workRoot: URL, workers: Int = 1, nodeID: String = "local") {
+        self.nodeID = nodeID
         self.store = store
         self.datasets = datasets
         self.registry = registry
@@ -94,6 +100,8 @@ public actor TrainingJobs {
         guard workers.isEmpty else { return }
         stopping = false
         for stored in try await store.unfinishedJobs() {
+            // A running job whose lease another node holds (and renews) is that node's.
+            if stored.state == .running, try await !store.claimJob(id: stored.id, owner: nodeID, seconds: Self.leaseSeconds) { continue }
             var job = try await opened(stored)
             history[job.id] = try await storedEvents(job, after: 0)
             if job.state == .running {
@@ -264,13 +272,27 @@ public actor TrainingJobs {
 
     private func run(_ id: String) async {
         guard var job = records[id], job.state == .queued, !stopping else { return }
+        // Another node sharing the store runs it (its lease is live): not this one's to run.
+        guard (try? await store.claimJob(id: id, owner: nodeID, seconds: Self.leaseSeconds)) == true else { return }
         job.state = .running
         job.startedAt = job.startedAt ?? Date()
         job.attempts += 1
         records[id] = job
         let control = JobControl()
         controls[id] = control
-        defer { controls[id] = nil }
+        // Renews the lease while the job runs; if it is lost (this node was cut off from the
+        // store long enough for another to take the job), the job stops here.
+        let (store, nodeID) = (store, nodeID)
+        let heartbeat = Task.detached {
+            while (try? await Task.sleep(for: .seconds(Self.leaseSeconds / 3))) != nil {
+                if (try? await store.claimJob(id: id, owner: nodeID, seconds: Self.leaseSeconds)) == false { control.interrupt(); return }
+            }
+        }
+        defer {
+            heartbeat.cancel()
+            controls[id] = nil
+            Task.detached { try? await store.releaseJob(id: id, owner: nodeID) }
+        }
         let started = Date()
         let directory = workRoot.appendingPathComponent(id)
         var workKey: DataKey?

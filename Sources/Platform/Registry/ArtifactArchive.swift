@@ -236,8 +236,8 @@ public struct ArchiveStream: AsyncSequence, Sendable {
     }
 
     /// A stored artifact's files, decrypted as they are sent.
-    public static func artifact(_ digest: String, in store: any ArtifactStore) throws -> ArchiveStream {
-        ArchiveStream(entries: try store.listing(digest).map { file in
+    public static func artifact(_ digest: String, in store: any ArtifactStore) async throws -> ArchiveStream {
+        ArchiveStream(entries: try await store.listing(digest).map { file in
             Entry(name: file.name, size: file.size) { try await store.reader(digest, file: file.name) }
         })
     }

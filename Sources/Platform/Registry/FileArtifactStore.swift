@@ -16,7 +16,7 @@ public protocol ArtifactStore: Sendable {
     /// never decrypts).
     func open(_ digest: String) async throws -> ArtifactFiles
     /// The artifact's file names with their plaintext sizes.
-    func listing(_ digest: String) throws -> [(name: String, size: Int)]
+    func listing(_ digest: String) async throws -> [(name: String, size: Int)]
     /// One file's plaintext, a segment at a time (a download).
     func reader(_ digest: String, file: String) async throws -> SealedReader
     /// Crypto-shreds the artifact (its data key first), then removes its files.
@@ -179,6 +179,14 @@ public struct FileArtifactStore: ArtifactStore {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
     }
 
+    /// The names of a stored artifact's files.
+    public func fileNames(_ digest: String) throws -> [String] { try fileNames(try folder(digest)) }
+
+    /// Whether the artifact is stored here.
+    public func contains(_ digest: String) -> Bool {
+        digest.count == 64 && digest.allSatisfy(\.isHexDigit) && FileManager.default.fileExists(atPath: root.appendingPathComponent(digest).path)
+    }
+
     public func open(_ digest: String) async throws -> ArtifactFiles {
         let folder = try folder(digest)
         let names = try fileNames(folder)
@@ -199,7 +207,7 @@ public struct FileArtifactStore: ArtifactStore {
         return buffer
     }
 
-    public func listing(_ digest: String) throws -> [(name: String, size: Int)] {
+    public func listing(_ digest: String) async throws -> [(name: String, size: Int)] {
         let folder = try folder(digest)
         return try fileNames(folder).map { name in
             let sealed = (try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path)[.size] as? Int) ?? 0

@@ -66,6 +66,31 @@ public actor InferenceEndpoints {
         return failures
     }
 
+    /// Brings this node's routes in line with the store, after another node deployed, redeployed,
+    /// undeployed or moved an alias (a shared store announces it; see
+    /// `PlatformServices.followSharedChanges`). New versions load on their first request, as
+    /// after a restart. A route this node changed while the store was being read is left as it is:
+    /// its own announcement brings the next sync.
+    public func sync() async throws {
+        let before = routes
+        var fresh: [String: Route] = [:]
+        for project in try await store.projectNames() {
+            for deployment in try await store.deployments(project: project) {
+                if let route = try? await resolve(deployment) { fresh[Self.key(project, deployment.name)] = route }
+            }
+        }
+        var retired: [ModelVersion] = []
+        for key in Set(before.keys).union(fresh.keys) {
+            let old = before[key], new = fresh[key]
+            guard routes[key]?.deployment == old?.deployment, routes[key]?.primary.version == old?.primary.version else { continue }
+            guard old?.deployment != new?.deployment || old?.primary.artifact != new?.primary.artifact
+                    || old?.canary?.artifact != new?.canary?.artifact else { continue }
+            routes[key] = new
+            retired += [old?.primary, old?.canary].compactMap { $0 }
+        }
+        for version in retired { unloadIfUnused(version.artifact) }
+    }
+
     private func resolve(_ deployment: Deployment) async throws -> Route {
         let primary = try await registry.resolve(project: deployment.project, reference: "\(deployment.model)@\(deployment.reference)")
         var canary: ModelVersion?

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Several API nodes over one PostgreSQL database and one S3-compatible bucket (SeaweedFS),
+# against the release binary, each node with a data folder of its own: bad --database and
+# --artifacts settings refuse to start; keys, deployments and revocations made on one node take
+# effect on the other within a second, and a model registered on one is served by the other;
+# two nodes behind nginx keep answering when one is killed -9 under load; a PostgreSQL restart
+# under load gives 503s with Retry-After (never a hang) on the routes that read the database,
+# inference goes on (it reads none), and nothing written is lost; with the object store gone,
+# registering a model answers 503 naming the store and leaves no artifact behind.
+#
+# PostgreSQL 15 and nginx come from Debian, SeaweedFS from PyPI (make test installs them).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+MAAS=$PWD/.build/release/maas
+PG=/usr/lib/postgresql/15/bin
+WORK=$(mktemp -d)
+chmod 755 "$WORK"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  [ -n "${weed:-}" ] && kill -9 "$weed" 2>/dev/null
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null
+  pg_ctl_ stop -m immediate > /dev/null 2>&1
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+passed=0 failed=0
+check() { # name, condition command
+  if eval "$2"; then passed=$((passed + 1)); echo "✔ $1"; else failed=$((failed + 1)); echo "✘ $1"; fi
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_ctl_() { as_postgres $PG/pg_ctl -D "$WORK/pg/data" "$@"; }
+
+# --- PostgreSQL on a free loopback port ---------------------------------------------------------
+mkdir -p "$WORK/pg"
+[ "$(id -u)" = 0 ] && chown postgres: "$WORK/pg"
+as_postgres $PG/initdb -D "$WORK/pg/data" -U maas --auth=trust -E UTF8 --no-locale > /dev/null
+PGPORT=$(free_port)
+pg_start() { pg_ctl_ -l "$WORK/pg/server.log" -o "-p $PGPORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off" -w start > /dev/null; }
+pg_start
+psql -h 127.0.0.1 -p "$PGPORT" -U maas -d postgres -qc 'CREATE DATABASE maas'
+DB="postgres://maas@127.0.0.1:$PGPORT/maas?sslmode=disable"
+ADMIN=scaleout-test-admin-key
+export MAAS_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+
+# --- SeaweedFS: an S3-compatible store on free loopback ports -----------------------------------
+export AWS_ACCESS_KEY_ID=scaleout-access AWS_SECRET_ACCESS_KEY=scaleout-secret-0123456789
+mkdir -p "$WORK/s3"
+cat > "$WORK/s3/s3.json" <<JSON
+{"identities": [{"name": "maas", "credentials": [{"accessKey": "$AWS_ACCESS_KEY_ID", "secretKey": "$AWS_SECRET_ACCESS_KEY"}],
+  "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}
+JSON
+# gRPC takes each port + 10000, so the ports come from a range where that stays valid.
+p0=$((20000 + RANDOM % 9000)); S3PORT=$((p0 + 3))
+weed server -dir="$WORK/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port=$p0 -volume.port=$((p0 + 1)) -volume.max=32 \
+  -volume.preStopSeconds=0 -master.volumeSizeLimitMB=64 -filer -filer.port=$((p0 + 2)) -s3 -s3.port=$S3PORT \
+  -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$WORK/s3/s3.json" > "$WORK/s3/weed.log" 2>&1 &
+weed=$!
+python3 - "$S3PORT" <<'PY'
+import boto3, sys, time
+s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1")
+for _ in range(300):
+    try:
+        s3.create_bucket(Bucket="maas"); s3.put_object(Bucket="maas", Key="ready", Body=b"1"); sys.exit(0)
+    except Exception:
+        time.sleep(0.1)
+sys.exit("SeaweedFS did not start")
+PY
+ARTIFACTS="s3://maas/nodes?endpoint=http://127.0.0.1:$S3PORT"
+
+# --- bad settings -------------------------------------------------------------------------------
+out=$($MAAS serve --port "$(free_port)" --data-dir "$WORK/bad" --database "mysql://maas@127.0.0.1/maas" 2>&1)
+check "a URL that is not postgres:// is refused, naming --database" "[ $? -ne 0 ] && [[ \"\$out\" == *--database* ]]"
+closed=$(free_port)
+out=$(timeout 30 $MAAS serve --port "$(free_port)" --data-dir "$WORK/bad" --database "postgres://maas@127.0.0.1:$closed/maas?sslmode=disable" 2>&1)
+check "an unreachable database stops the start, naming --database and the server" \
+  "[ $? -ne 0 ] && [[ \"\$out\" == *--database* && \"\$out\" == *127.0.0.1:$closed* ]]"
+out=$(timeout 30 $MAAS serve --port "$(free_port)" --data-dir "$WORK/bad" --database "postgres://nobody@127.0.0.1:$PGPORT/maas?sslmode=disable" 2>&1)
+check "an unknown role is refused with the server's words" "[ $? -ne 0 ] && [[ \"\$out\" == *nobody* ]]"
+out=$(timeout 30 $MAAS serve --port "$(free_port)" --data-dir "$WORK/bad" --artifacts "s3://maas/nodes?endpoint=http://127.0.0.1:$closed" 2>&1)
+check "an unreachable object store stops the start, naming --artifacts" "[ $? -ne 0 ] && [[ \"\$out\" == *--artifacts* && \"\$out\" == *127.0.0.1:$closed* ]]"
+out=$(AWS_SECRET_ACCESS_KEY=wrong timeout 30 $MAAS serve --port "$(free_port)" --data-dir "$WORK/bad" --artifacts "$ARTIFACTS" 2>&1)
+check "wrong object-store credentials stop the start, naming --artifacts" "[ $? -ne 0 ] && [[ \"\$out\" == *--artifacts* && \"\$out\" == *SignatureDoesNotMatch* ]]"
+out=$(env -u MAAS_MASTER_KEY $MAAS serve --port "$(free_port)" --data-dir "$WORK/bad" --database "$DB" 2>&1)
+check "nodes sharing a database must be given the master key" "[ $? -ne 0 ] && [[ \"\$out\" == *MAAS_MASTER_KEY* ]]"
+
+# --- two nodes ----------------------------------------------------------------------------------
+declare -A PORT PID
+start_node() { # name
+  [ -n "${PORT[$1]:-}" ] || PORT[$1]=$(free_port)
+  MAAS_ADMIN_KEY=$ADMIN LOG_LEVEL=warning $MAAS serve --port "${PORT[$1]}" --data-dir "$WORK/node-$1" --database "$DB" --artifacts "$ARTIFACTS" \
+    >> "$WORK/$1.log" 2>&1 &
+  PID[$1]=$!; pids+=($!)
+  for _ in $(seq 150); do curl -sf "http://127.0.0.1:${PORT[$1]}/v2/health/ready" > /dev/null && return 0; sleep 0.1; done
+  return 1
+}
+start_node a && start_node b
+check "two nodes start on one database and one bucket" "curl -sf http://127.0.0.1:${PORT[b]}/v2/health/ready > /dev/null"
+api() { # node method path [body] -> prints status and body
+  local node=$1 method=$2 path=$3 body=${4:-}
+  curl -s -o "$WORK/body" -w '%{http_code}' -X "$method" -H "Authorization: Bearer ${KEY:-$ADMIN}" -H 'Content-Type: application/json' \
+    ${body:+-d "$body"} "http://127.0.0.1:${PORT[$node]}$path"
+}
+# Seconds until `api node GET path` answers `want` (polling every 20 ms; gives up after 5 s).
+until_status() { # node path want
+  python3 - "${PORT[$1]}" "$2" "$3" "${KEY:-$ADMIN}" <<'PY'
+import http.client, sys, time
+port, path, want, key = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+start = time.monotonic()
+while time.monotonic() - start < 5:
+    c = http.client.HTTPConnection("127.0.0.1", port); c.request("GET", path, headers={"Authorization": "Bearer " + key})
+    if c.getresponse().status == want: print(f"{time.monotonic() - start:.3f}"); sys.exit(0)
+    time.sleep(0.02)
+print("never"); sys.exit(1)
+PY
+}
+status=$(api a POST /v1/keys '{"role": "admin", "name": "made-on-a"}')
+TOKEN=$(python3 -c "import json; print(json.load(open('$WORK/body'))['key'])")
+KEY_ID=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+seen=$(KEY=$TOKEN until_status b /v1/models 200)
+check "a key created on node a works on node b within 1 s (${seen} s)" "[ $status = 201 ] && python3 -c 'import sys; sys.exit(0 if $seen < 1 else 1)'"
+
+$MAAS train --spec '{"algorithm": "logistic_regression"}' --data data/sklearn/iris.csv --target target --output "$WORK/iris" > /dev/null
+chmod -R a+rX "$WORK/iris"
+api a POST /v1/models/iris/versions "{\"path\": \"$WORK/iris\"}" > /dev/null
+status=$(api a POST /v1/deployments '{"name": "iris", "model": "iris"}')
+IRIS='{"inputs": [{"name": "input", "shape": [1, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2]}]}'
+seen=$(python3 - "${PORT[b]}" "$ADMIN" "$IRIS" <<'PY'
+import http.client, sys, time
+port, key, body = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+start = time.monotonic()
+while time.monotonic() - start < 5:
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    c.request("POST", "/v2/models/iris/infer", body, {"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+    if c.getresponse().status == 200: print(f"{time.monotonic() - start:.3f}"); sys.exit(0)
+    time.sleep(0.02)
+print("never"); sys.exit(1)
+PY
+)
+check "a model registered and deployed on node a serves on node b within 1 s (${seen} s)" "[ $status = 201 ] && python3 -c 'import sys; sys.exit(0 if $seen < 1 else 1)'"
+
+api a DELETE "/v1/keys/$KEY_ID" > /dev/null
+seen=$(KEY=$TOKEN until_status b /v1/models 401)
+check "a key revoked on node a is refused by node b within 1 s (${seen} s)" "python3 -c 'import sys; sys.exit(0 if $seen < 1 else 1)'"
+
+# --- nginx in front; node a killed -9 under inference load --------------------------------------
+NGINX_PORT=$(free_port)
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-body;
+  proxy_temp_path $WORK/nginx-proxy;
+  upstream maas {
+    server 127.0.0.1:${PORT[a]} max_fails=1 fail_timeout=2s;
+    server 127.0.0.1:${PORT[b]} max_fails=1 fail_timeout=2s;
+    keepalive 16;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://maas;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      # Inference is idempotent: a request whose node died is sent to the other one.
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_connect_timeout 1s;
+    }
+  }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log"
+python3 - "$NGINX_PORT" "$ADMIN" "$IRIS" > "$WORK/load.txt" <<'PY' &
+import http.client, sys, threading, time
+port, key, body = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+results, lock = [], threading.Lock()
+def work():
+    c = None
+    end = time.monotonic() + 6
+    while time.monotonic() < end:
+        try:
+            c = c or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("POST", "/v2/models/iris/infer", body, {"Authorization": "Bearer " + key, "Content-Type": "application/json"})
+            r = c.getresponse(); r.read(); status = r.status
+        except Exception as e:
+            status, c = type(e).__name__, None
+        with lock: results.append(status)
+threads = [threading.Thread(target=work) for _ in range(8)]
+[t.start() for t in threads]; [t.join() for t in threads]
+print(len(results), sum(1 for s in results if s == 200), sorted(set(map(str, results))))
+PY
+load=$!
+sleep 2
+kill -9 "${PID[a]}"
+wait "$load"
+read -r total ok kinds < "$WORK/load.txt"
+check "behind nginx, node a killed -9 mid-load: every one of $total requests answered 200 ($ok; $kinds)" "[ \"$total\" -gt 100 ] && [ \"$total\" = \"$ok\" ]"
+start_node a
+status=$(api a GET /v1/deployments)
+check "node a restarted: the deployment and the key made before are still there" \
+  "[ $status = 200 ] && grep -q '\"iris\"' $WORK/body && [ \$(api a GET /v1/keys) = 200 ] && grep -q made-on-a $WORK/body"
+
+# --- PostgreSQL restarted under load ------------------------------------------------------------
+pg_ctl_ stop -m immediate > /dev/null
+start_ns=$(date +%s%N)
+status=$(curl -s -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:${PORT[b]}/v1/models")
+elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+check "database down: a route that reads it answers 503 with Retry-After in ${elapsed_ms} ms" \
+  "[ $status = 503 ] && grep -qi '^retry-after:' $WORK/headers && [ $elapsed_ms -lt 8000 ]"
+check "database down: inference goes on (the request path reads no database)" \
+  "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $ADMIN' -H 'Content-Type: application/json' -d '$IRIS' http://127.0.0.1:${PORT[b]}/v2/models/iris/infer) = 200 ]"
+pg_start
+seen=$(until_status b /v1/models 200)
+check "database back: node b reconnects by itself (${seen} s)" "[ \"$seen\" != never ]"
+status=$(api b POST /v1/keys '{"role": "viewer", "name": "after-restart"}')
+check "database back: writes work and nothing written before is lost" \
+  "[ $status = 201 ] && [ \$(api b GET /v1/keys) = 200 ] && grep -q made-on-a $WORK/body && grep -q after-restart $WORK/body"
+
+# --- the object store gone ----------------------------------------------------------------------
+kill -9 "$weed"; wait "$weed" 2>/dev/null; weed=
+$MAAS train --spec '{"algorithm": "decision_tree"}' --data data/sklearn/iris.csv --target target --output "$WORK/tree" > /dev/null
+chmod -R a+rX "$WORK/tree"
+cached() { ls "$WORK/node-b/artifact-cache" | grep -vc '^\.'; }
+cached_before=$(cached)
+start_ns=$(date +%s%N)
+status=$(api b POST /v1/models/tree/versions "{\"path\": \"$WORK/tree\"}")
+elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+check "object store down: registering a model answers 503 naming the store in ${elapsed_ms} ms" \
+  "[ $status = 503 ] && grep -q 's3://maas/nodes' $WORK/body && [ $elapsed_ms -lt 15000 ]"
+check "object store down: no version and no artifact left behind" \
+  "[ \$(api b GET /v1/models/tree) = 404 ] && [ \$(cached) = $cached_before ]"
+check "object store down: models already loaded go on serving" \
+  "[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer $ADMIN' -H 'Content-Type: application/json' -d '$IRIS' http://127.0.0.1:${PORT[b]}/v2/models/iris/infer) = 200 ]"
+
+echo "scaleout: $passed passed, $failed failed"
+[ "$failed" = 0 ]
