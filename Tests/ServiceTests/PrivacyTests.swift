@@ -206,6 +206,38 @@ enum Customers {
         await server.stop()
     }
 
+    /// An erased version must stop answering everywhere, also where a request reached it by
+    /// number (`/v2/models/{endpoint}/versions/{n}`) and its model is loaded for that.
+    @Test func anErasedVersionReachedByNumberStopsAnswering() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-erase-named-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        for (dataset, rows) in [("customers", 300), ("prospects", 200)] {
+            #expect(try await server.request("POST", "/v1/datasets/\(dataset)?format=csv&policy.customer_id=drop&policy.email=drop&policy.card=drop&policy.phone=drop&policy.notes=drop",
+                                             key: admin, body: Customers.csv(rows: rows)).status == 201)
+            let job = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
+                {"name": "churn", "dataset": "\(dataset)", "target": "label", "spec": {"algorithm": "random_forest", "n_estimators": 5}}
+                """)
+            try await waitForJob(server, "/v1/training-jobs/\(try #require(job.json["id"] as? String))", key: admin)
+        }
+        // The endpoint serves version 2 (trained on prospects); version 1 (customers) is reached by number.
+        #expect(try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "churn", "model": "churn@2"}"#).status == 201)
+        let endpoints = server.services.endpoints
+        let first = try await endpoints.target(project: "default", endpoint: "churn", version: 1)
+        #expect(first.version.version == 1)
+        #expect(await endpoints.loadedArtifacts.contains(first.version.artifact))
+
+        let erased = try await server.request("DELETE", "/v1/datasets/customers?erase_derived=true", key: admin)
+        #expect(erased.status == 200, "\(erased.json)")
+        await #expect { _ = try await endpoints.target(project: "default", endpoint: "churn", version: 1) } throws: { error in
+            (error as? PlatformError) == .notFound(kind: "version", name: "churn/versions/1")
+        }
+        #expect(await !endpoints.loadedArtifacts.contains(first.version.artifact))
+        #expect(try await endpoints.target(project: "default", endpoint: "churn").version.version == 2)
+        await server.stop()
+    }
+
     /// Erasing a dataset destroys its data key first: a copy of its file taken before can never
     /// be read again. The response names the model versions trained on it; `erase_derived`
     /// erases them, refusing a deployed one unless `force`.

@@ -66,6 +66,8 @@ extension PlatformServices {
                 try await registry.flagTrainedOnErasedData(version)
             }
         }
+        // A version loaded for requests by number must stop answering too, not only deployed ones.
+        await endpoints.forget(erased)
         return DatasetErasure(tombstone: tombstone, derivedVersions: derived, erasedVersions: erased, undeployed: undeployed,
                               cancelledJobs: cancelled, erasedOutputs: outputs)
     }

@@ -89,6 +89,21 @@ public actor InferenceEndpoints {
             retired += [old?.primary, old?.canary].compactMap { $0 }
         }
         for version in retired { unloadIfUnused(version.artifact) }
+        // Versions reached by number that another node erased since: dropped, models unloaded.
+        var live: [String: [ModelVersion]] = [:]
+        for version in namedVersions.values {
+            if live[version.project] == nil { live[version.project] = try await registry.versions(project: version.project) }
+            if !live[version.project]!.contains(where: { $0.name == version.name && $0.version == version.version }) { forget([version]) }
+        }
+    }
+
+    /// Drops erased versions that requests reached by number (`/versions/{n}`): they stop
+    /// answering at once, and their models are unloaded unless an endpoint still serves the artifact.
+    public func forget(_ versions: [ModelVersion]) {
+        for version in versions {
+            namedVersions["\(version.project)/\(version.name)@\(version.version)"] = nil
+            unloadIfUnused(version.artifact)
+        }
     }
 
     private func resolve(_ deployment: Deployment) async throws -> Route {
