@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BEFORE=$1 AFTER=${2:-.build/release/maas} ROUNDS=${3:-5} SECONDS_PER_RUN=${4:-8}
-OUT=bench/out/privacy-serving
+OUT=$PWD/bench/out/privacy-serving
 FASHION=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 KEY=bench-admin-key
 mkdir -p "$OUT"
@@ -19,6 +19,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 [ -f "$OUT/cnn/model.json" ] || $AFTER train --spec examples/fashion_cnn.json --data "$FASHION" --epochs 1 --json --output "$OUT/cnn" > /dev/null
 [ -f "$OUT/iris/model.json" ] || $AFTER train --spec '{"algorithm": "logistic_regression"}' --data data/sklearn/iris.csv --target target --output "$OUT/iris" > /dev/null
 python3 bench/serving/make_bodies.py "$OUT"
+source bench/serving/p50_pair.sh
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null' EXIT
@@ -30,35 +31,6 @@ for build in before after; do
   MAAS_ADMIN_KEY=$KEY LOG_LEVEL=warning "$binary" serve --port "$port" --data-dir "$OUT/data-$build" > "$OUT/$build.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break; sleep 0.1; done
-  for model in cnn iris; do
-    curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/models/$model/versions" \
-      -d "{\"path\": \"$(pwd)/$OUT/$model\"}" > /dev/null
-    curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/deployments" \
-      -d "{\"name\": \"$model\", \"model\": \"$model\"}" > /dev/null
-  done
+  p50_deploy "$port"
 done
-: > "$OUT/results.jsonl"
-run() { # label port model body connections
-  BODY=$4 CONTENT_TYPE=application/json KEY=$KEY wrk -t1 -c"$5" -d"${SECONDS_PER_RUN}s" --latency -s bench/serving/post.lua \
-    "http://127.0.0.1:$2/v2/models/$3/infer" | python3 bench/serving/parse_wrk.py "$1" | tee -a "$OUT/results.jsonl"
-}
-for round in $(seq "$ROUNDS"); do
-  order=$( (( round % 2 )) && echo "before after" || echo "after before")
-  for build in $order; do
-    run "$build-cnn-16conn" "${PORT[$build]}" cnn "$OUT/image.json" 16
-    run "$build-iris-1conn" "${PORT[$build]}" iris "$OUT/iris.json" 1
-  done
-done
-python3 - "$OUT/results.jsonl" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-for workload in ("cnn-16conn", "iris-1conn"):
-    stats = {}
-    for build in ("before", "after"):
-        mine = [r for r in rows if r["label"] == f"{build}-{workload}"]
-        stats[build] = {k: statistics.median(r[k] for r in mine) for k in ("rps", "p50_ms", "p99_ms")}
-        stats[build]["p50_range_ms"] = [min(r["p50_ms"] for r in mine), max(r["p50_ms"] for r in mine)]
-        stats[build]["errors"] = sum(r["non_2xx"] for r in mine)
-    print(json.dumps({"workload": workload, **{f"{b}_{k}": v for b in stats for k, v in stats[b].items()},
-                      "p50_after_over_before": stats["after"]["p50_ms"] / stats["before"]["p50_ms"]}))
-PY
+p50_compare before "${PORT[before]}" after "${PORT[after]}"

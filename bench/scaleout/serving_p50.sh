@@ -25,6 +25,7 @@ trap 'kill -9 "${pids[@]}" 2>/dev/null; as_postgres $PG/pg_ctl -D $WORK/pg/data 
 [ -f "$OUT/iris/model.json" ] || $MAAS train --spec '{"algorithm": "logistic_regression"}' --data data/sklearn/iris.csv --target target --output "$OUT/iris" > /dev/null
 chmod -R a+rX "$OUT"
 python3 bench/serving/make_bodies.py "$OUT"
+source bench/serving/p50_pair.sh
 
 # PostgreSQL and SeaweedFS on loopback, as tests/scaleout.sh starts them.
 mkdir -p "$WORK/pg" "$WORK/s3"; [ "$(id -u)" = 0 ] && chown postgres: "$WORK/pg"
@@ -57,35 +58,6 @@ for side in sqlite postgres; do
     $MAAS serve --port "${PORT[$side]}" --data-dir "$WORK/data-$side" "${extra[@]}" > "$OUT/$side.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:${PORT[$side]}/v2/health/ready" > /dev/null && break; sleep 0.1; done
-  for model in cnn iris; do
-    curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "http://127.0.0.1:${PORT[$side]}/v1/models/$model/versions" \
-      -d "{\"path\": \"$OUT/$model\"}" > /dev/null
-    curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' "http://127.0.0.1:${PORT[$side]}/v1/deployments" \
-      -d "{\"name\": \"$model\", \"model\": \"$model\"}" > /dev/null
-  done
+  p50_deploy "${PORT[$side]}"
 done
-: > "$OUT/results.jsonl"
-run() { # label port model body connections
-  BODY=$4 CONTENT_TYPE=application/json KEY=$KEY wrk -t1 -c"$5" -d"${SECONDS_PER_RUN}s" --latency -s bench/serving/post.lua \
-    "http://127.0.0.1:$2/v2/models/$3/infer" | python3 bench/serving/parse_wrk.py "$1" | tee -a "$OUT/results.jsonl"
-}
-for round in $(seq "$ROUNDS"); do
-  order=$( (( round % 2 )) && echo "sqlite postgres" || echo "postgres sqlite")
-  for side in $order; do
-    run "$side-cnn-16conn" "${PORT[$side]}" cnn "$OUT/image.json" 16
-    run "$side-iris-1conn" "${PORT[$side]}" iris "$OUT/iris.json" 1
-  done
-done
-python3 - "$OUT/results.jsonl" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1])]
-for workload in ("cnn-16conn", "iris-1conn"):
-    stats = {}
-    for side in ("sqlite", "postgres"):
-        mine = [r for r in rows if r["label"] == f"{side}-{workload}"]
-        stats[side] = {k: statistics.median(r[k] for r in mine) for k in ("rps", "p50_ms", "p99_ms")}
-        stats[side]["p50_range_ms"] = [min(r["p50_ms"] for r in mine), max(r["p50_ms"] for r in mine)]
-        stats[side]["errors"] = sum(r["non_2xx"] for r in mine)
-    print(json.dumps({"workload": workload, **{f"{s}_{k}": v for s in stats for k, v in stats[s].items()},
-                      "p50_postgres_over_sqlite": stats["postgres"]["p50_ms"] / stats["sqlite"]["p50_ms"]}))
-PY
+p50_compare sqlite "${PORT[sqlite]}" postgres "${PORT[postgres]}"
