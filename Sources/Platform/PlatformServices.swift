@@ -19,14 +19,17 @@ public struct PlatformServices: Sendable {
     public let rateLimiter = RateLimiter()
 
     /// `datasetRoot` holds uploads; `maximumUploadBytes` caps each one (default 1 GiB).
-    /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs.
+    /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs on
+    /// this node (0: this node queues jobs and other nodes run them).
+    /// `sharedFiles` is where nodes sharing the store share datasets, checkpoints and outputs;
+    /// `projectTaskLimit` caps the jobs one project runs at once over every node.
     public init(store: any MetadataStore, vault: KeyVault, artifacts: any ArtifactStore, datasetRoot: URL, workRoot: URL,
                 maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30,
-                nodeID: String = "local") async throws {
+                nodeID: String = "local", sharedFiles: (any SharedFiles)? = nil, projectTaskLimit: Int? = nil) async throws {
         self.store = store
         self.vault = vault
         storage = SealedStorage(vault: vault)
-        datasets = try DatasetStore(root: datasetRoot, store: store, storage: storage, maximumBytes: maximumUploadBytes)
+        datasets = try DatasetStore(root: datasetRoot, store: store, storage: storage, maximumBytes: maximumUploadBytes, shared: sharedFiles)
         self.artifacts = artifacts
         keys = try await KeyRing(store: store)
         registry = ModelRegistry(store: store, artifacts: artifacts, vault: vault)
@@ -35,7 +38,7 @@ public struct PlatformServices: Sendable {
         audit = AuditLog(store: store, vault: vault)
         endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts, vault: vault, metrics: metrics, memoryBudget: modelMemoryBudget)
         jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, artifacts: artifacts, storage: storage, workRoot: workRoot,
-                            workers: trainingWorkers, nodeID: nodeID)
+                            workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, projectTaskLimit: projectTaskLimit)
         let (metrics, usage) = (metrics, usage)
         await jobs.setOnFinish { job in
             metrics.recordJob(job)
@@ -51,6 +54,7 @@ public struct PlatformServices: Sendable {
     public static func open(dataDirectory root: URL, store: any MetadataStore, masterKey: MasterKeyConfiguration? = nil,
                             maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30,
                             artifactStore: ((SealedStorage) async throws -> any ArtifactStore)? = nil,
+                            sharedFiles: (any SharedFiles)? = nil, projectTaskLimit: Int? = nil,
                             log: (String) -> Void = { _ in }) async throws -> PlatformServices {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // Only the server's user may list or read the folder (the store beside the sealed files
@@ -69,7 +73,7 @@ public struct PlatformServices: Sendable {
         return try await PlatformServices(store: store, vault: vault, artifacts: artifacts, datasetRoot: root.appendingPathComponent("datasets"),
                                           workRoot: root.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
                                           trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryBudget,
-                                          nodeID: try nodeID(in: root))
+                                          nodeID: try nodeID(in: root), sharedFiles: sharedFiles, projectTaskLimit: projectTaskLimit)
     }
 
     /// This node's name for job leases: `node.id` in the data folder, made on first start.
@@ -104,6 +108,7 @@ public struct PlatformServices: Sendable {
         switch change {
         case .keys: try? await keys.reload()
         case .deployments: try? await endpoints.sync()
+        case .jobs: await jobs.wake()
         }
     }
 

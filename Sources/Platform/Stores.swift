@@ -174,6 +174,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var modelVersion: Int?
     /// CPU time spent training, for usage metering.
     public var computeSeconds: Double
+    /// Higher runs first among one project's queued jobs (0 by default; -10 to 10).
+    public var priority: Int = 0
 
     public init(id: String, project: String, kind: String = JobRecord.training, state: State, request: String, createdAt: Date,
                 modelName: String, keyID: String) {
@@ -234,6 +236,20 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
     func claimJob(id: String, owner: String, seconds: Double) async throws -> Bool
     /// Gives the lease up, if `owner` holds it.
     func releaseJob(id: String, owner: String) async throws
+    /// One job of any project, or nil.
+    func job(id: String) async throws -> JobRecord?
+    /// The durable queue's dequeue: leases to `owner` the next unfinished job whose lease is free
+    /// or has run out, and returns it (nil when none may run now). Several workers claim at once
+    /// without waiting on each other (PostgreSQL: `FOR UPDATE SKIP LOCKED`). Fair share: the job
+    /// comes from the project with the fewest leased jobs, then by priority, then oldest first;
+    /// a project holding `projectLimit` live leases gets nothing more until one ends.
+    func claimNextJob(owner: String, seconds: Double, projectLimit: Int?) async throws -> JobRecord?
+    /// Drops every lease `owner` holds: a node starting up runs nothing yet, so what it held
+    /// before a crash is free at once for it or any other node.
+    func releaseLeases(owner: String) async throws
+    /// Asks whichever node runs the job to stop it (it checks with every lease renewal).
+    func requestCancel(jobID: String) async throws
+    func cancelRequested(jobID: String) async throws -> Bool
     func appendJobEvent(_ event: JobEvent) async throws
     func jobEvents(jobID: String, after sequence: Int) async throws -> [JobEvent]
     /// Adds the counts in `delta` to the key's stored usage.
@@ -249,6 +265,8 @@ public enum MetadataChange: String, Sendable, CaseIterable {
     case keys
     /// Deployments and aliases: what each endpoint serves.
     case deployments
+    /// A job was queued: idle workers look for work at once rather than at their next poll.
+    case jobs
 }
 
 /// A metadata store that several nodes share (PostgreSQL). Per-request lookups stay in each

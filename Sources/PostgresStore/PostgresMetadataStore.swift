@@ -318,17 +318,20 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
 
     // MARK: Jobs
 
+    /// A finished job stays finished: a late write from a node that lost the job changes nothing.
     public func upsertJob(_ j: JobRecord) async throws {
         try await execute("""
             INSERT INTO jobs (id, project, kind, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
-                              model_name, key_id, model_version, compute_seconds)
+                              model_name, key_id, model_version, compute_seconds, priority)
             VALUES (\(j.id), \(j.project), \(j.kind), \(j.state.rawValue), \(j.request), \(j.createdAt), \(j.startedAt), \(j.finishedAt),
                     \(j.attempts), \(j.progress), \(try Self.json(j.metrics)), \(j.error), \(j.modelName), \(j.keyID), \(j.modelVersion),
-                    \(j.computeSeconds))
+                    \(j.computeSeconds), \(j.priority))
             ON CONFLICT (id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                 attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                 model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
+            WHERE jobs.state IN ('queued', 'running')
             """)
+        if j.state == .queued { try await announce(.jobs) }
     }
 
     static func job(_ row: PostgresRandomAccessRow) throws -> JobRecord {
@@ -345,6 +348,7 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
         job.error = try row["error"].decode(String?.self)
         job.modelVersion = try row["model_version"].decode(Int?.self)
         job.computeSeconds = try row["compute_seconds"].decode(Double.self)
+        job.priority = try row["priority"].decode(Int.self)
         return job
     }
 
@@ -367,6 +371,66 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
 
     public func releaseJob(id: String, owner: String) async throws {
         try await execute("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = \(id) AND lease_owner = \(owner)")
+    }
+
+    public func job(id: String) async throws -> JobRecord? {
+        try await rows("SELECT * FROM jobs WHERE id = \(id)").first.map(Self.job)
+    }
+
+    /// Picks a candidate with `FOR UPDATE SKIP LOCKED` (a row another worker is claiming is
+    /// passed over, not waited for), then, under a transaction-scoped advisory lock on its
+    /// project, counts the project's live leases again: two workers cannot both take a
+    /// project's last free slot. The lease runs on the database's clock.
+    public func claimNextJob(owner: String, seconds: Double, projectLimit: Int?) async throws -> JobRecord? {
+        let (client, logger) = (client, logger)
+        let limit = projectLimit ?? Int.max
+        return try await guarded {
+            try await client.withTransaction(logger: logger) { connection in
+                var candidate: (id: String, project: String)?
+                for try await (id, project) in try await connection.query("""
+                    SELECT j.id, j.project FROM jobs j
+                    WHERE j.state IN ('queued', 'running') AND (j.lease_owner IS NULL OR j.lease_expires_at < now())
+                      AND (SELECT count(*) FROM jobs r WHERE r.project = j.project AND r.lease_owner IS NOT NULL AND r.lease_expires_at >= now()) < \(limit)
+                    ORDER BY (SELECT count(*) FROM jobs r WHERE r.project = j.project AND r.lease_owner IS NOT NULL AND r.lease_expires_at >= now()),
+                             j.priority DESC, j.created_at, j.id
+                    LIMIT 1 FOR UPDATE OF j SKIP LOCKED
+                    """, logger: logger).decode((String, String).self) { candidate = (id, project) }
+                guard let candidate else { return nil }
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.projectLockSpace), hashtext(\(candidate.project)))", logger: logger).drain()
+                var live = 0
+                for try await count in try await connection.query("""
+                    SELECT count(*) FROM jobs WHERE project = \(candidate.project) AND lease_owner IS NOT NULL AND lease_expires_at >= now()
+                    """, logger: logger).decode(Int.self) { live = count }
+                guard live < limit else { return nil }
+                var claimed: JobRecord?
+                for try await row in try await connection.query("""
+                    UPDATE jobs SET lease_owner = \(owner), lease_expires_at = now() + make_interval(secs => \(seconds))
+                    WHERE id = \(candidate.id) RETURNING *
+                    """, logger: logger) { claimed = try Self.job(row.makeRandomAccess()) }
+                return claimed
+            }
+        }
+    }
+
+    /// The advisory-lock key space of per-project claim locks (beside the migration lock).
+    static let projectLockSpace: Int32 = 0x6D61_6173 & 0x7FFF_FFFF
+
+    public func releaseLeases(owner: String) async throws {
+        try await execute("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = \(owner)")
+    }
+
+    /// A queued job nobody holds ends here and now; a leased one is stopped by its node.
+    public func requestCancel(jobID: String) async throws {
+        try await execute("""
+            UPDATE jobs SET cancel_requested = TRUE,
+                state = CASE WHEN state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < now()) THEN 'cancelled' ELSE state END,
+                finished_at = CASE WHEN state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < now()) THEN now() ELSE finished_at END
+            WHERE id = \(jobID) AND state IN ('queued', 'running')
+            """)
+    }
+
+    public func cancelRequested(jobID: String) async throws -> Bool {
+        try await rows("SELECT cancel_requested FROM jobs WHERE id = \(jobID)").first.map { try $0["cancel_requested"].decode(Bool.self) } ?? false
     }
 
     public func appendJobEvent(_ e: JobEvent) async throws {

@@ -82,6 +82,13 @@ enum Schema {
                 hash TEXT NOT NULL, seal TEXT NOT NULL)
             """,
         ]),
+        (2, [
+            // The durable job queue: priorities, cancellation across nodes, and the index the
+            // claim query walks.
+            "ALTER TABLE jobs ADD COLUMN priority BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE jobs ADD COLUMN cancel_requested BOOLEAN NOT NULL DEFAULT FALSE",
+            "CREATE INDEX jobs_by_lease ON jobs (project, lease_expires_at) WHERE lease_owner IS NOT NULL",
+        ]),
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

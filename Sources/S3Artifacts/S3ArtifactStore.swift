@@ -45,16 +45,8 @@ public struct S3ArtifactStore: ArtifactStore {
     /// Where the artifacts are, for messages: `s3://bucket/prefix`.
     public var location: String { "s3://\(client.bucket)/\(prefix)" }
 
-    /// A store that cannot be reached or refuses is a 503 naming it; a missing object stays what it is.
     func platformError(_ error: any Error, doing what: String) -> any Error {
-        guard let error = error as? S3Error else { return error }
-        switch error {
-        case .unreachable:
-            return PlatformError.unavailable(retryAfter: 5, "the artifact store \(location) is unavailable (\(what)): \(error)")
-        case .status(let status, _, _, _) where status >= 500 || status == 403 || status == 401:
-            return PlatformError.unavailable(retryAfter: 5, "the artifact store \(location) is unavailable (\(what)): \(error)")
-        default: return error
-        }
+        S3Failure.platformError(error, store: "the artifact store \(location)", doing: what)
     }
 
     func manifest(_ digest: String) async throws -> Manifest? {
@@ -188,10 +180,76 @@ struct FileChunks: AsyncSequence {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: FileHandle(forReadingAtPath: url.path)) }
 }
 
+enum S3Failure {
+    /// A store that cannot be reached or refuses is a 503 naming it; a missing object stays what it is.
+    static func platformError(_ error: any Error, store: String, doing what: String) -> any Error {
+        guard let s3 = error as? S3Error else { return error }
+        switch s3 {
+        case .unreachable, .status(500..., _, _, _), .status(401, _, _, _), .status(403, _, _, _):
+            return PlatformError.unavailable(retryAfter: 5, "\(store) is unavailable (\(what)): \(s3)")
+        default: return error
+        }
+    }
+}
+
+/// Datasets, job checkpoints and batch outputs every node shares, under `<prefix>files/<name>`:
+/// the sealed bytes of each node's working copy (the bucket never holds plaintext).
+public struct S3SharedFiles: SharedFiles {
+    public let client: S3Client
+    /// Key prefix inside the bucket, empty or ending in "/".
+    public let prefix: String
+
+    public init(client: S3Client, prefix: String) {
+        self.client = client
+        self.prefix = prefix
+    }
+
+    func key(_ name: String) -> String { prefix + "files/" + name }
+
+    func failure(_ error: any Error, doing what: String) -> any Error {
+        S3Failure.platformError(error, store: "the object store s3://\(client.bucket)/\(prefix)", doing: what)
+    }
+
+    /// A multipart upload for large files: the object appears whole when the last part is in.
+    public func publish(_ file: URL, as name: String) async throws {
+        do { try await client.upload(key(name), chunks: FileChunks(url: file)) }
+        catch { throw failure(error, doing: "storing \(name)") }
+    }
+
+    public func fetch(_ name: String, to file: URL) async throws -> Bool {
+        let download = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).download-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: download) }
+        guard FileManager.default.createFile(atPath: download.path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: download.path) else {
+            throw PlatformError.conflict("cannot write \(download.path)")
+        }
+        do {
+            try await client.read(key(name)) { try handle.write(contentsOf: $0) }
+            try handle.close()
+        } catch let error as S3Error where error.isNotFound {
+            try? handle.close()
+            return false
+        } catch {
+            try? handle.close()
+            throw failure(error, doing: "reading \(name)")
+        }
+        // The sealed format authenticates every segment and its end, so a truncated or changed
+        // object fails when it is read, naming it.
+        guard rename(download.path, file.path) == 0 else { throw PlatformError.conflict("cannot move \(name) into \(file.path)") }
+        return true
+    }
+
+    public func remove(_ name: String) async throws {
+        do { try await client.delete(key(name)) }
+        catch { throw failure(error, doing: "deleting \(name)") }
+    }
+}
+
 /// An `--artifacts` setting: `s3://BUCKET[/PREFIX]?endpoint=http://HOST:PORT[&region=REGION]`,
 /// with the credentials in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as every S3 tool reads them.
 public struct ArtifactsSetting: Sendable {
     public var bucket: String
+    /// Key prefix inside the bucket, empty or ending in "/".
     public var prefix: String
     public var endpoint: URL
     public var region: String
@@ -214,7 +272,8 @@ public struct ArtifactsSetting: Sendable {
             throw Invalid(description: "\(setting): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to the store's credentials")
         }
         self.bucket = bucket
-        prefix = String(components.path.drop { $0 == "/" })
+        let path = String(components.path.drop { $0 == "/" })
+        prefix = path.isEmpty || path.hasSuffix("/") ? path : path + "/"
         self.endpoint = endpoint
         region = query["region"] ?? environment["AWS_REGION"] ?? "us-east-1"
         self.accessKey = accessKey
@@ -229,7 +288,7 @@ public struct ArtifactsSetting: Sendable {
     /// node with a wrong setting refuses to start rather than failing its first upload.
     public func check(setting: String = "--artifacts") async throws {
         do {
-            _ = try await client.list(prefix: prefix + (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + "artifacts/.probe")
+            _ = try await client.list(prefix: prefix + "artifacts/.probe")
         } catch {
             throw Invalid(description: "\(setting): s3://\(bucket)/\(prefix) at \(endpoint.absoluteString) cannot be used: \(error)")
         }

@@ -179,6 +179,12 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 t.add(column: "lease_expires_at", .datetime)
             }
         }
+        migrator.registerMigration("v9-job-queue") { db in
+            try db.alter(table: "jobs") { t in
+                t.add(column: "priority", .integer).notNull().defaults(to: 0)
+                t.add(column: "cancel_requested", .boolean).notNull().defaults(to: false)
+            }
+        }
         try migrator.migrate(pool)
     }
 
@@ -372,12 +378,13 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO jobs (id, project, kind, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
-                                  model_name, key_id, model_version, compute_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  model_name, key_id, model_version, compute_seconds, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                     attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                     model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
+                WHERE jobs.state IN ('queued', 'running')
                 """, arguments: [j.id, j.project, j.kind, j.state.rawValue, j.request, StoredDate(j.createdAt), j.startedAt.map(StoredDate.init), j.finishedAt.map(StoredDate.init), j.attempts,
-                                 j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds])
+                                 j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds, j.priority])
         }
     }
 
@@ -392,6 +399,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         job.error = row["error"]
         job.modelVersion = row["model_version"]
         job.computeSeconds = row["compute_seconds"]
+        job.priority = row["priority"]
         return job
     }
 
@@ -423,6 +431,48 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND lease_owner = ?", arguments: [id, owner])
         }
+    }
+
+    public func job(id: String) async throws -> JobRecord? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job) }
+    }
+
+    /// SQLite serialises writers, so one write transaction picks and leases with no race.
+    public func claimNextJob(owner: String, seconds: Double, projectLimit: Int?) async throws -> JobRecord? {
+        let now = StoredDate(Date()), expires = StoredDate(Date().addingTimeInterval(seconds))
+        let limit = projectLimit ?? Int.max
+        return try await pool.write { db in
+            let live = "(SELECT count(*) FROM jobs r WHERE r.project = j.project AND r.lease_owner IS NOT NULL AND r.lease_expires_at >= ?)"
+            guard let id = try String.fetchOne(db, sql: """
+                SELECT j.id FROM jobs j
+                WHERE j.state IN ('queued', 'running') AND (j.lease_owner IS NULL OR j.lease_expires_at < ?) AND \(live) < ?
+                ORDER BY \(live), j.priority DESC, j.created_at, j.id LIMIT 1
+                """, arguments: [now, now, limit, now]) else { return nil }
+            try db.execute(sql: "UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?", arguments: [owner, expires, id])
+            return try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job)
+        }
+    }
+
+    public func releaseLeases(owner: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = ?", arguments: [owner])
+        }
+    }
+
+    public func requestCancel(jobID: String) async throws {
+        let now = StoredDate(Date())
+        try await pool.write { db in
+            let free = "state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < ?)"
+            try db.execute(sql: """
+                UPDATE jobs SET cancel_requested = 1, finished_at = CASE WHEN \(free) THEN ? ELSE finished_at END,
+                    state = CASE WHEN \(free) THEN 'cancelled' ELSE state END
+                WHERE id = ? AND state IN ('queued', 'running')
+                """, arguments: [now, now, now, jobID])
+        }
+    }
+
+    public func cancelRequested(jobID: String) async throws -> Bool {
+        try await pool.read { db in try Bool.fetchOne(db, sql: "SELECT cancel_requested FROM jobs WHERE id = ?", arguments: [jobID]) ?? false }
     }
 
     public func appendJobEvent(_ e: JobEvent) async throws {

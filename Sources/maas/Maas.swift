@@ -11,7 +11,7 @@ struct Maas: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
-        subcommands: [Serve.self, Train.self, Predict.self, Eval.self, DatasetCommands.self, JobCommands.self, ModelCommands.self,
+        subcommands: [Serve.self, Worker.self, Train.self, Predict.self, Eval.self, DatasetCommands.self, JobCommands.self, ModelCommands.self,
                       Deploy.self, Generate.self, Bench.self, AdminCommands.self, AuditCommands.self])
 }
 

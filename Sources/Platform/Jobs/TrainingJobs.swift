@@ -14,14 +14,19 @@ final class JobControl: @unchecked Sendable {
     func interrupt() { lock.withLock { _interrupted = true } }
 }
 
-/// The durable training-job queue and its bounded worker pool.
+/// The durable job queue and this node's bounded worker pool.
 ///
-/// A job is persisted as `queued` before `submit` returns; a worker moves it to `running`,
-/// trains on its own thread (never on the event loops), writes a checkpoint after every epoch
-/// and registers the result as a new model version. Events (state changes, epochs, log lines)
-/// are stored and streamed live; step progress is streamed live and kept as the job's latest
-/// progress. A job left `running` by a crash or a shutdown is queued again at the next start
-/// and continues from its last checkpoint.
+/// The queue is the metadata store: a job is persisted as `queued` before `submit` returns, and
+/// each worker claims the next one with a lease (`claimNextJob`: fair share by project, then
+/// priority, then age), renews the lease while it runs, and gives it up when it stops. Any node
+/// sharing the store (an API node with `--training-workers`, or `maas worker`) may take any job,
+/// so a job outlives the node that started it: a worker that dies stops renewing, its lease runs
+/// out, and another worker resumes the job from its last checkpoint (sealed, and published to
+/// the shared files when there are any). A job is finished once, by the lease holder.
+///
+/// A job trains on a thread of its own (never on the event loops) and writes a checkpoint after
+/// every epoch. Events (state changes, epochs, log lines) are stored; followers get them live
+/// from the node that runs the job, or from the store within half a second from any other node.
 public actor TrainingJobs {
     private let store: any MetadataStore
     let datasets: DatasetStore
@@ -29,30 +34,44 @@ public actor TrainingJobs {
     let artifacts: any ArtifactStore
     let storage: SealedStorage
     let workRoot: URL
+    /// Checkpoints and batch outputs, shared with other nodes when there is somewhere to share them.
+    let work: MirroredFolder
     public let workerCount: Int
     /// Names this node's leases on jobs; stable across restarts (kept in the data folder), so a
-    /// restarted node takes its interrupted jobs back at once rather than after the lease runs out.
-    public let nodeID: String
+    /// restarted node frees what it held at once rather than after the lease runs out.
+    public nonisolated let nodeID: String
     /// How long a job's lease lasts without renewal; a running job renews it every third of that.
-    static let leaseSeconds = 30.0
+    let leaseSeconds: Double
+    /// How often an idle worker looks for work it was not told about (a node that cannot
+    /// announce, or a job whose lease ran out).
+    let pollInterval: Duration
+    /// Jobs one project may run at once over every node (nil: no limit).
+    public let projectTaskLimit: Int?
 
-    /// Jobs of every project, by id (job records are small; listing reads the store).
-    private var records: [String: JobRecord] = [:]
-    private var queue: [String] = []
-    private var idleWorkers: [CheckedContinuation<String?, Never>] = []
+    /// Jobs this node is running now, by id: their progress is fresher here than in the store.
+    private var running: [String: JobRecord] = [:]
+    private var idleWorkers: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var controls: [String: JobControl] = [:]
-    /// Stored events of unfinished jobs, so a follower gets history then live events with no gap.
+    /// Stored events of the jobs running here, so a follower gets history then live events with no gap.
     private var history: [String: [JobEvent]] = [:]
-    private var followers: [String: [UUID: AsyncStream<JobEvent>.Continuation]] = [:]
+    private var followers: [String: [UUID: Follower]] = [:]
+    private var followerPoll: Task<Void, Never>?
     private var workers: [Task<Void, Never>] = []
     private var stopping = false
     private var lastProgressWrite: [String: Date] = [:]
+
+    /// One follower of a job's events; `sequence` is the last stored event it got.
+    struct Follower {
+        var continuation: AsyncStream<JobEvent>.Continuation
+        var sequence: Int
+    }
 
     /// Called when a job finishes (succeeded, failed or cancelled), for metrics and metering.
     public var onFinish: (@Sendable (JobRecord) -> Void)?
 
     public init(store: any MetadataStore, datasets: DatasetStore, registry: ModelRegistry, artifacts: any ArtifactStore, storage: SealedStorage,
-                workRoot: URL, workers: Int = 1, nodeID: String = "local") {
+                workRoot: URL, workers: Int = 1, nodeID: String = "local", shared: (any SharedFiles)? = nil,
+                projectTaskLimit: Int? = nil, leaseSeconds: Double = 30, pollInterval: Duration = .seconds(1)) {
         self.nodeID = nodeID
         self.store = store
         self.datasets = datasets
@@ -60,7 +79,11 @@ public actor TrainingJobs {
         self.artifacts = artifacts
         self.storage = storage
         self.workRoot = workRoot
-        workerCount = max(1, workers)
+        work = MirroredFolder(root: workRoot, sharedPrefix: "jobs", shared: shared)
+        workerCount = max(0, workers)
+        self.projectTaskLimit = projectTaskLimit
+        self.leaseSeconds = leaseSeconds
+        self.pollInterval = pollInterval
     }
 
     // MARK: Sealed logs
@@ -95,48 +118,69 @@ public actor TrainingJobs {
 
     public func setOnFinish(_ handler: @escaping @Sendable (JobRecord) -> Void) { onFinish = handler }
 
-    /// Loads unfinished jobs (a `running` one was interrupted: it is queued again) and starts the workers.
+    /// Frees the leases this node held before it stopped (nothing runs here yet) and starts the
+    /// workers; jobs left `running` by a crash or a shutdown are claimed again like queued ones
+    /// and continue from their checkpoints.
     public func start() async throws {
         guard workers.isEmpty else { return }
         stopping = false
-        for stored in try await store.unfinishedJobs() {
-            // A running job whose lease another node holds (and renews) is that node's.
-            if stored.state == .running, try await !store.claimJob(id: stored.id, owner: nodeID, seconds: Self.leaseSeconds) { continue }
-            var job = try await opened(stored)
-            history[job.id] = try await storedEvents(job, after: 0)
-            if job.state == .running {
-                job.state = .queued
-                try await persist(job)
-                try await emit(job.id, "state", "{\"state\":\"queued\",\"reason\":\"resumed after a restart\"}")
-            }
-            records[job.id] = job
-            queue.append(job.id)
-        }
+        try await store.releaseLeases(owner: nodeID)
         for _ in 0..<workerCount {
             workers.append(Task { [weak self] in
-                while let self, let id = await self.nextJob() { await self.run(id) }
+                while let self, await self.workOnce() {}
             })
         }
     }
 
     /// Stops the workers; a running job stops at its next step and stays `running` in the
-    /// store, so the next start resumes it from its checkpoint.
+    /// store with its lease given up, so this node or another resumes it from its checkpoint.
     public func shutdown() async {
         stopping = true
         for control in controls.values { control.interrupt() }
-        for waiter in idleWorkers { waiter.resume(returning: nil) }
-        idleWorkers.removeAll()
-        let running = workers
+        wake()
+        let active = workers
         workers.removeAll()
-        for worker in running { await worker.value }
-        for (_, streams) in followers { for stream in streams.values { stream.finish() } }
+        for worker in active { await worker.value }
+        followerPoll?.cancel()
+        followerPoll = nil
+        for (_, streams) in followers { for follower in streams.values { follower.continuation.finish() } }
         followers.removeAll()
     }
 
-    private func nextJob() async -> String? {
-        if stopping { return nil }
-        if !queue.isEmpty { return queue.removeFirst() }
-        return await withCheckedContinuation { idleWorkers.append($0) }
+    /// Claims and runs one job, or waits for work. False once the node is stopping.
+    private func workOnce() async -> Bool {
+        if stopping { return false }
+        do {
+            if let job = try await store.claimNextJob(owner: nodeID, seconds: leaseSeconds, projectLimit: projectTaskLimit) {
+                await run(job)
+                return !stopping
+            }
+        } catch {
+            // The store is unreachable: wait, then try again.
+        }
+        await idle()
+        return !stopping
+    }
+
+    /// Waits until a job is queued (here, or announced by another node) or the poll interval passes.
+    private func idle() async {
+        let id = UUID()
+        let interval = pollInterval
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: interval)
+            await self?.resumeIdle(id)
+        }
+        await withCheckedContinuation { idleWorkers[id] = $0 }
+        timer.cancel()
+    }
+
+    private func resumeIdle(_ id: UUID) { idleWorkers.removeValue(forKey: id)?.resume() }
+
+    /// Idle workers look for work now (a job was queued here or on another node).
+    public func wake() {
+        let waiting = idleWorkers
+        idleWorkers.removeAll()
+        for waiter in waiting.values { waiter.resume() }
     }
 
     // MARK: Client operations
@@ -153,56 +197,57 @@ public actor TrainingJobs {
         } else if ["idx", "npy"].contains(data.format) {
             throw PlatformError.invalid(field: "labels", message: "is required: '\(request.dataset)' holds \(data.format) tensors, so give a dataset of labels")
         }
-        let job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, state: .queued, request: text,
+        var job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, state: .queued, request: text,
                             createdAt: Date(), modelName: request.modelName, keyID: keyID)
+        job.priority = request.priority
         return try await enqueue(job)
     }
 
     func enqueue(_ job: JobRecord) async throws -> JobRecord {
         try await persist(job)
-        records[job.id] = job
-        history[job.id] = []
-        try await emit(job.id, "state", "{\"state\":\"queued\"}")
-        if !idleWorkers.isEmpty { idleWorkers.removeFirst().resume(returning: job.id) } else { queue.append(job.id) }
+        try await appendEvent(job, sequence: 1, "state", "{\"state\":\"queued\"}")
+        wake()
         return job
     }
 
+    /// The job as the store has it, with this node's fresher progress when it runs here.
     public func job(project: String, id: String) async throws -> JobRecord {
-        if records[id] == nil { _ = try await list(project: project) }
-        guard let job = records[id], job.project == project else { throw PlatformError.notFound(kind: "job", name: id) }
-        return job
+        if let job = running[id], job.project == project { return job }
+        guard let stored = try await store.job(id: id), stored.project == project else { throw PlatformError.notFound(kind: "job", name: id) }
+        return try await opened(stored)
     }
 
     public func list(project: String) async throws -> [JobRecord] {
         var jobs: [JobRecord] = []
         for stored in try await store.jobs(project: project) {
-            if let known = records[stored.id] { jobs.append(known); continue }
-            let job = try await opened(stored)
-            records[job.id] = job
-            jobs.append(job)
+            if let local = running[stored.id] { jobs.append(local) } else { jobs.append(try await opened(stored)) }
         }
         return jobs
     }
 
-    /// Stops a queued job at once, a running one at its next step.
+    /// Stops a queued job at once, a running one at its next step (on another node: within a
+    /// lease renewal, at most a third of the lease).
     public func cancel(project: String, id: String) async throws -> JobRecord {
-        var job = try await job(project: project, id: id)
-        switch job.state {
-        case .queued:
-            queue.removeAll { $0 == id }
-            job.state = .cancelled
-            job.finishedAt = Date()
-            try await finish(job, event: "{\"state\":\"cancelled\"}")
-        case .running:
-            controls[id]?.cancel()
+        let job = try await job(project: project, id: id)
+        guard !job.state.isFinished else { throw PlatformError.conflict("job \(id) already \(job.state.rawValue)") }
+        if let control = controls[id] {
+            control.cancel()
             try await emit(id, "log", "{\"message\":\"cancellation requested\"}")
-        default:
-            throw PlatformError.conflict("job \(id) already \(job.state.rawValue)")
+            return job
         }
-        return records[id] ?? job
+        try await store.requestCancel(jobID: id)
+        guard let stored = try await store.job(id: id) else { throw PlatformError.notFound(kind: "job", name: id) }
+        let after = try await opened(stored)
+        if after.state == .cancelled {
+            let last = try await store.jobEvents(jobID: id, after: 0).last?.sequence ?? 0
+            try await appendEvent(after, sequence: last + 1, "state", "{\"state\":\"cancelled\"}")
+            onFinish?(after)
+        }
+        return after
     }
 
-    /// The job's stored events after `sequence`, then live ones until the job finishes.
+    /// The job's stored events after `sequence`, then later ones until the job finishes: live
+    /// from this node when it runs the job, otherwise read from the store as they are written.
     public func follow(project: String, id: String, after sequence: Int = 0) async throws -> AsyncStream<JobEvent> {
         let job = try await job(project: project, id: id)
         let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(4096))
@@ -211,15 +256,50 @@ public actor TrainingJobs {
             continuation.finish()
             return stream
         }
+        var follower = Follower(continuation: continuation, sequence: sequence)
         // No suspension between replay and registration: nothing published falls in between.
-        for event in history[id] ?? [] where event.sequence > sequence { continuation.yield(event) }
+        for event in history[id] ?? [] where event.sequence > follower.sequence {
+            continuation.yield(event)
+            follower.sequence = event.sequence
+        }
         let key = UUID()
-        followers[id, default: [:]][key] = continuation
+        followers[id, default: [:]][key] = follower
         continuation.onTermination = { [weak self] _ in Task { await self?.unfollow(id, key) } }
+        if followerPoll == nil {
+            followerPoll = Task { [weak self] in
+                while (try? await Task.sleep(for: .milliseconds(500))) != nil, let self { await self.pollFollowers() }
+            }
+        }
         return stream
     }
 
     private func unfollow(_ id: String, _ key: UUID) { followers[id]?[key] = nil }
+
+    /// Delivers stored events to followers of jobs that do not run here, and ends their streams
+    /// once the job has finished.
+    private func pollFollowers() async {
+        for (id, group) in followers where running[id] == nil && !group.isEmpty {
+            guard let job = try? await store.job(id: id), let first = group.values.map(\.sequence).min(),
+                  let events = try? await storedEvents(job, after: first) else { continue }
+            for event in events { deliver(event) }
+            // Events stored before the state was read are all delivered: a finished job's last is in.
+            if job.state.isFinished, running[id] == nil {
+                for follower in followers[id, default: [:]].values { follower.continuation.finish() }
+                followers[id] = nil
+            }
+        }
+    }
+
+    /// Yields an event to each follower that has not had it (progress is live-only and always new).
+    private func deliver(_ event: JobEvent) {
+        guard var group = followers[event.jobID] else { return }
+        for (key, var follower) in group where event.type == "progress" || event.sequence > follower.sequence {
+            follower.continuation.yield(event)
+            if event.type != "progress" { follower.sequence = event.sequence }
+            group[key] = follower
+        }
+        followers[event.jobID] = group
+    }
 
     /// Stored events (history, logs) of a job.
     public func events(project: String, id: String, after sequence: Int = 0) async throws -> [JobEvent] {
@@ -228,23 +308,28 @@ public actor TrainingJobs {
 
     // MARK: Events
 
+    /// Stores one event (sealed) of a job this node does not run (queued, or cancelled while queued).
+    private func appendEvent(_ job: JobRecord, sequence: Int, _ type: String, _ data: String) async throws {
+        try await store.appendJobEvent(JobEvent(jobID: job.id, sequence: sequence, at: Date(), type: type,
+                                                data: try SealedText.seal(data, key: try await logKey(job.project))))
+    }
+
     private func emit(_ id: String, _ type: String, _ data: String) async throws {
         let sequence = (history[id]?.last?.sequence ?? 0) + 1
         let event = JobEvent(jobID: id, sequence: sequence, at: Date(), type: type, data: data)
         history[id, default: []].append(event)
         var stored = event
-        if let project = records[id]?.project { stored.data = try SealedText.seal(data, key: try await logKey(project)) }
+        if let project = running[id]?.project { stored.data = try SealedText.seal(data, key: try await logKey(project)) }
         try await store.appendJobEvent(stored)
-        for follower in followers[id, default: [:]].values { follower.yield(event) }
+        deliver(event)
     }
 
     /// Live-only step progress; also kept as the job's latest progress (stored at most once a second).
     private func progress(_ id: String, _ data: String) async {
-        guard var job = records[id] else { return }
+        guard var job = running[id] else { return }
         job.progress = data
-        records[id] = job
-        let event = JobEvent(jobID: id, sequence: history[id]?.last?.sequence ?? 0, at: Date(), type: "progress", data: data)
-        for follower in followers[id, default: [:]].values { follower.yield(event) }
+        running[id] = job
+        deliver(JobEvent(jobID: id, sequence: history[id]?.last?.sequence ?? 0, at: Date(), type: "progress", data: data))
         if Date().timeIntervalSince(lastProgressWrite[id] ?? .distantPast) >= 1 {
             lastProgressWrite[id] = Date()
             try? await persist(job)
@@ -252,10 +337,10 @@ public actor TrainingJobs {
     }
 
     private func finish(_ job: JobRecord, event: String) async throws {
-        records[job.id] = job
+        running[job.id] = job
         try await persist(job)
         try await emit(job.id, "state", event)
-        for follower in followers[job.id, default: [:]].values { follower.finish() }
+        for follower in followers[job.id, default: [:]].values { follower.continuation.finish() }
         followers[job.id] = nil
         history[job.id] = nil
         lastProgressWrite[job.id] = nil
@@ -268,29 +353,42 @@ public actor TrainingJobs {
     enum Update: Sendable {
         case progress(String)
         case event(type: String, data: String)
+        /// A new checkpoint is on disk: publish it for the node that may resume the job.
+        case checkpoint(URL)
     }
 
-    private func run(_ id: String) async {
-        guard var job = records[id], job.state == .queued, !stopping else { return }
-        // Another node sharing the store runs it (its lease is live): not this one's to run.
-        guard (try? await store.claimJob(id: id, owner: nodeID, seconds: Self.leaseSeconds)) == true else { return }
+    /// Runs a job whose lease this node holds.
+    private func run(_ claimed: JobRecord) async {
+        let id = claimed.id
+        guard !stopping, let opened = try? await opened(claimed), let stored = try? await storedEvents(claimed, after: 0) else {
+            try? await store.releaseJob(id: id, owner: nodeID)
+            return
+        }
+        var job = opened
+        let resumed = job.state == .running
+        history[id] = stored
         job.state = .running
         job.startedAt = job.startedAt ?? Date()
         job.attempts += 1
-        records[id] = job
+        running[id] = job
         let control = JobControl()
         controls[id] = control
-        // Renews the lease while the job runs; if it is lost (this node was cut off from the
-        // store long enough for another to take the job), the job stops here.
-        let (store, nodeID) = (store, nodeID)
+        // Renews the lease while the job runs and relays a cancellation asked for on any node;
+        // if the lease is lost (this node was cut off from the store long enough for another to
+        // take the job), the job stops here.
+        let (store, nodeID, leaseSeconds) = (store, nodeID, leaseSeconds)
         let heartbeat = Task.detached {
-            while (try? await Task.sleep(for: .seconds(Self.leaseSeconds / 3))) != nil {
-                if (try? await store.claimJob(id: id, owner: nodeID, seconds: Self.leaseSeconds)) == false { control.interrupt(); return }
-            }
+            repeat {
+                if (try? await store.cancelRequested(jobID: id)) == true { control.cancel() }
+                if (try? await Task.sleep(for: .seconds(leaseSeconds / 3))) == nil { return }
+                if (try? await store.claimJob(id: id, owner: nodeID, seconds: leaseSeconds)) == false { control.interrupt(); return }
+            } while true
         }
         defer {
             heartbeat.cancel()
             controls[id] = nil
+            running[id] = nil
+            history[id] = nil
             Task.detached { try? await store.releaseJob(id: id, owner: nodeID) }
         }
         let started = Date()
@@ -298,14 +396,15 @@ public actor TrainingJobs {
         var workKey: DataKey?
         do {
             try await persist(job)
-            try await emit(id, "state", "{\"state\":\"running\",\"attempt\":\(job.attempts)}")
+            try await emit(id, "state", "{\"state\":\"running\",\"attempt\":\(job.attempts),\"node\":\(JSONText.quote(nodeID))"
+                                        + (resumed ? ",\"reason\":\"resumed after its worker stopped\"}" : "}"))
             let (updates, sink) = AsyncStream.makeStream(of: Update.self)
             let relay = Task { for await update in updates { await self.relay(id, update) } }
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            // The job's checkpoints are sealed under one key, kept across restarts (found from the
-            // checkpoint it resumes) and destroyed with them when the job ends.
+            // The job's checkpoints are sealed under one key, kept across restarts and nodes (found
+            // from the checkpoint it resumes) and destroyed with them when the job ends.
             let checkpoint = directory.appendingPathComponent(Self.checkpointFile)
-            let key = FileManager.default.fileExists(atPath: checkpoint.path)
+            let key = try await work.ensureLocal(checkpoint)
                 ? try await storage.key(of: checkpoint, name: "job \(id) checkpoint") : try await storage.newKey()
             workKey = key
             let result: Result<(TrainingOutcome, TrainingJobRequest?, [String: Data]?), any Error>
@@ -325,10 +424,13 @@ public actor TrainingJobs {
             await relay.value
             let (outcome, request, files) = try result.get()
 
-            job = records[id] ?? job
+            job = running[id] ?? job
             job.computeSeconds += Date().timeIntervalSince(started)
-            if control.interrupted && !control.cancelled {
-                records[id] = job  // left running: resumed from its checkpoint at the next start
+            // Stopped by a shutdown, or the lease is gone: left running for whoever resumes it.
+            // The lease is renewed first so that exactly one node records the job's end.
+            let stillHeld = (try? await store.claimJob(id: id, owner: nodeID, seconds: leaseSeconds)) == true
+            if (control.interrupted && !control.cancelled) || !stillHeld {
+                running[id] = job
                 try? await persist(job)
                 return
             }
@@ -359,7 +461,7 @@ public actor TrainingJobs {
             }
             try? await eraseWork(directory, key: workKey)
         } catch {
-            job = records[id] ?? job
+            job = running[id] ?? job
             job.state = .failed
             job.finishedAt = Date()
             job.computeSeconds += Date().timeIntervalSince(started)
@@ -374,6 +476,7 @@ public actor TrainingJobs {
     /// A finished job's checkpoints are crypto-shredded with their key.
     private func eraseWork(_ directory: URL, key: DataKey?) async throws {
         try await storage.eraseFolder(directory)
+        try? await work.remove(directory.appendingPathComponent(Self.checkpointFile))
         if let key { try await storage.vault.destroy(id: key.id) }
     }
 
@@ -413,6 +516,12 @@ public actor TrainingJobs {
         switch update {
         case .progress(let data): await progress(id, data)
         case .event(let type, let data): try? await emit(id, type, data)
+        case .checkpoint(let file):
+            // Best effort: if the store is unreachable, a worker that takes the job over resumes
+            // from the last checkpoint that was published.
+            do { try await work.publish(file) } catch {
+                try? await emit(id, "log", "{\"message\":\(JSONText.quote("checkpoint not published: \(error)"))}")
+            }
         }
     }
 
@@ -452,8 +561,8 @@ public actor TrainingJobs {
         }
         hooks.onCheckpoint = { state in
             // Sealed and atomic: a crash while writing leaves the previous checkpoint.
-            guard let bytes = try? state.encoded() else { return }
-            try? storage.write(Data(bytes), to: checkpoint, key: key)
+            guard let bytes = try? state.encoded(), (try? storage.write(Data(bytes), to: checkpoint, key: key)) != nil else { return }
+            sink.yield(.checkpoint(checkpoint))
         }
         var lastProgress: UInt64 = 0
         hooks.onStep = { p in
@@ -522,19 +631,22 @@ func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null
 public struct BatchPredictionRequest: Sendable {
     public var model: String
     public var dataset: String
+    public var priority = 0
 
     public static func parse(_ text: String) throws -> BatchPredictionRequest {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
             throw PlatformError.invalid(field: "body", message: "expected a JSON object")
         }
-        for key in object.keys where !["model", "dataset"].contains(key) {
-            throw PlatformError.invalid(field: key, message: "unknown field; allowed: dataset, model")
+        for key in object.keys where !["model", "dataset", "priority"].contains(key) {
+            throw PlatformError.invalid(field: key, message: "unknown field; allowed: dataset, model, priority")
         }
         guard let model = object["model"] as? String, !model.isEmpty else {
             throw PlatformError.invalid(field: "model", message: "is required: a model reference such as \"fashion@production\" or \"fashion@3\"")
         }
         guard let dataset = object["dataset"] as? String, !dataset.isEmpty else { throw PlatformError.invalid(field: "dataset", message: "is required (a string)") }
-        return BatchPredictionRequest(model: model, dataset: dataset)
+        var request = BatchPredictionRequest(model: model, dataset: dataset)
+        request.priority = try JobPriority.parse(object["priority"])
+        return request
     }
 }
 
@@ -546,7 +658,7 @@ extension TrainingJobs {
     public func output(project: String, id: String) async throws -> SealedReader {
         let job = try await job(project: project, id: id)
         guard job.kind == JobRecord.batchPrediction else { throw PlatformError.notFound(kind: "job", name: id) }
-        guard job.state == .succeeded, FileManager.default.fileExists(atPath: outputPath(id).path) else {
+        guard job.state == .succeeded, try await work.ensureLocal(outputPath(id)) else {
             throw PlatformError.conflict("job \(id) is \(job.state.rawValue); its output exists once it has succeeded")
         }
         return try await storage.open(outputPath(id), name: "batch job \(id) output")
@@ -557,8 +669,9 @@ extension TrainingJobs {
         var erased: [String] = []
         for job in try await list(project: project) where job.kind == JobRecord.batchPrediction {
             guard (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset,
-                  FileManager.default.fileExists(atPath: outputPath(job.id).path) else { continue }
+                  (try? await work.ensureLocal(outputPath(job.id))) == true else { continue }
             try await storage.erase([outputPath(job.id)])
+            try? await work.remove(outputPath(job.id))
             erased.append(job.id)
         }
         return erased
@@ -581,8 +694,9 @@ extension TrainingJobs {
         let request = try BatchPredictionRequest.parse(text)
         let version = try await registry.resolve(project: project, reference: request.model)
         _ = try await datasets.record(project: project, name: request.dataset)
-        let job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, kind: JobRecord.batchPrediction, state: .queued,
+        var job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, kind: JobRecord.batchPrediction, state: .queued,
                             request: text, createdAt: Date(), modelName: version.name, keyID: keyID)
+        job.priority = request.priority
         return try await enqueue(job)
     }
 
@@ -599,10 +713,12 @@ extension TrainingJobs {
         let key = try await storage.newKey()
         sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("predicting \(dataset.rows) rows of '\(dataset.name)' with \(version.name)@\(version.version)"))}"))
         do {
-            return try await Self.onTrainingThread {
+            let outcome = try await Self.onTrainingThread {
                 let model = try LoadedModel.load(files: files, pseudonyms: pseudonyms)
                 return try Self.predictRows(model: model, data: data, output: output, key: key, control: control, sink: sink)
             }
+            if !outcome.cancelled { try await work.publish(output) }
+            return outcome
         } catch {
             try? await storage.vault.destroy(id: key.id)
             throw error
@@ -649,5 +765,20 @@ extension TrainingJobs {
         try file.finish()
         guard rename(partial.path, output.path) == 0 else { throw PlatformError.conflict("cannot move the predictions into \(output.path)") }
         return TrainingOutcome(metrics: ["rows": Double(rowCount)], cancelled: false, trainingRows: rowCount)
+    }
+}
+
+
+/// A job's `priority`: an integer from -10 to 10 (default 0); within a project, higher runs first.
+enum JobPriority {
+    static let range = -10...10
+
+    static func parse(_ value: Any?) throws -> Int {
+        guard let value else { return 0 }
+        guard let number = value as? NSNumber,
+              let integer = Int(exactly: number.doubleValue), range.contains(integer) else {
+            throw PlatformError.invalid(field: "priority", message: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return integer
     }
 }
