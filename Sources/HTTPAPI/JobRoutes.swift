@@ -15,6 +15,8 @@ extension APIServer {
             fields.append("\"metrics\":{" + j.metrics.keys.sorted().map { "\(JSONWriter.quote($0)):\(JSONWriter.number(j.metrics[$0]!))" }.joined(separator: ",") + "}")
         }
         if let e = j.error { fields.append("\"error\":\(JSONWriter.quote(e))") }
+        fields.append("\"priority\":\(j.priority)")
+        if let worker = j.worker, !j.state.isFinished { fields.append("\"worker\":\(JSONWriter.quote(worker))") }
         fields.append("\"request\":\(j.request)")
         return "{" + fields.joined(separator: ",") + "}"
     }
@@ -55,7 +57,12 @@ extension APIServer {
             api.route(.GET, prefix + "/{id}", catalog) { _, context in
                 let caller = try context.caller()
                 try caller.require(.read)
-                return jsonResponse(jobJSON(try await job(caller, context)))
+                let found = try await job(caller, context)
+                var text = jobJSON(found)
+                // A decomposed job lists its tasks (folds, shards): where each stands and what it scored.
+                let tasks = try await s.jobs.tasks(project: caller.project, id: found.id)
+                if !tasks.isEmpty { text = String(text.dropLast()) + ",\"tasks\":[" + tasks.map(jobJSON).joined(separator: ",") + "]}" }
+                return jsonResponse(text)
             }
             api.route(.POST, prefix + "/{id}/cancel", catalog) { _, context in
                 let caller = try context.caller()

@@ -143,20 +143,7 @@ public enum CrossValidation {
         let task = try TrainedPipeline.inferTask(spec, targetColumn)
         let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
         let encoded = try labels?.encode(targetColumn)
-        let n = table.rowCount
-        let folds: [Fold]
-        switch scheme {
-        case .kFold(let k):
-            guard (2...max(2, n)).contains(k) else { throw DataError("cv", "must be between 2 and the row count (\(n)), got \(k)") }
-            folds = encoded.map { Splits.stratifiedKFold(labels: $0, k: k, seed: seed) } ?? Splits.kFold(count: n, k: k, seed: seed)
-        case .leaveOneOut:
-            guard n <= 5000 else { throw DataError("cv", "leave-one-out fits \(n) models; use k-fold above 5000 rows") }
-            folds = Splits.leaveOneOut(count: n)
-        case .bootstrap(let iterations):
-            folds = Splits.bootstrap(count: n, iterations: iterations, seed: seed ?? 0).filter { !$0.test.isEmpty }
-        case .holdout(let fraction):
-            folds = [Splits.trainTest(count: n, testFraction: fraction, labels: encoded, seed: seed ?? 0)]
-        }
+        let folds = try Self.folds(scheme, count: table.rowCount, encoded: encoded, seed: seed)
         var scores: [Scores] = []
         var pooledTruth: [Double] = [], pooledPrediction: [Double] = []
         for fold in folds {
@@ -176,8 +163,47 @@ public enum CrossValidation {
                    "mae": Metrics.meanAbsoluteError(pooledTruth, pooledPrediction)]
                 : ["accuracy": Metrics.accuracy(pooledTruth.map { Int($0) }, pooledPrediction.map { Int($0) })]]
         }
+        return CrossValidationResult(task: labels == nil ? "regression" : "classification", folds: scores, mean: mean(scores))
+    }
+
+    /// Each metric's mean over the folds, summed in fold order (so a run split into one task per
+    /// fold gives the same bits as a run in one piece).
+    public static func mean(_ scores: [Scores]) -> Scores {
         var mean: Scores = [:]
-        for key in scores[0].keys { mean[key] = scores.map { $0[key] ?? .nan }.reduce(0, +) / Double(scores.count) }
-        return CrossValidationResult(task: labels == nil ? "regression" : "classification", folds: scores, mean: mean)
+        for key in scores.first.map({ Array($0.keys) }) ?? [] { mean[key] = scores.map { $0[key] ?? .nan }.reduce(0, +) / Double(scores.count) }
+        return mean
+    }
+
+    /// The scores of fold `index` of k-fold cross-validation alone, exactly as `run` computes
+    /// them: a distributed job runs each fold as a task of its own.
+    public static func foldScores(_ spec: LearnerSpec, preprocessing: PreprocessingSpec = PreprocessingSpec(), table: DataTable,
+                                  target: String, folds k: Int, index: Int, seed: UInt64? = nil) throws -> Scores {
+        guard let targetColumn = table.column(named: target) else {
+            throw DataError("target", "no column named '\(target)'; columns: \(table.columnNames.joined(separator: ", "))")
+        }
+        let task = try TrainedPipeline.inferTask(spec, targetColumn)
+        let labels = task == .regression ? nil : try LabelEncoding.fit(targetColumn)
+        let folds = try Self.folds(.kFold(k), count: table.rowCount, encoded: try labels?.encode(targetColumn), seed: seed)
+        guard folds.indices.contains(index) else { throw DataError("cv", "fold \(index) of \(folds.count) does not exist") }
+        let fold = folds[index]
+        let model = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table.rows(fold.train), target: target, labels: labels)
+        return try model.score(table.rows(fold.test))
+    }
+
+    static func folds(_ scheme: ValidationScheme, count n: Int, encoded: [Int]?, seed: UInt64?) throws -> [Fold] {
+        let folds: [Fold]
+        switch scheme {
+        case .kFold(let k):
+            guard (2...max(2, n)).contains(k) else { throw DataError("cv", "must be between 2 and the row count (\(n)), got \(k)") }
+            folds = encoded.map { Splits.stratifiedKFold(labels: $0, k: k, seed: seed) } ?? Splits.kFold(count: n, k: k, seed: seed)
+        case .leaveOneOut:
+            guard n <= 5000 else { throw DataError("cv", "leave-one-out fits \(n) models; use k-fold above 5000 rows") }
+            folds = Splits.leaveOneOut(count: n)
+        case .bootstrap(let iterations):
+            folds = Splits.bootstrap(count: n, iterations: iterations, seed: seed ?? 0).filter { !$0.test.isEmpty }
+        case .holdout(let fraction):
+            folds = [Splits.trainTest(count: n, testFraction: fraction, labels: encoded, seed: seed ?? 0)]
+        }
+        return folds
     }
 }

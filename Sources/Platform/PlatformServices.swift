@@ -22,10 +22,10 @@ public struct PlatformServices: Sendable {
     /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs on
     /// this node (0: this node queues jobs and other nodes run them).
     /// `sharedFiles` is where nodes sharing the store share datasets, checkpoints and outputs;
-    /// `projectTaskLimit` caps the jobs one project runs at once over every node.
+    /// `queue` sets the job leases and the per-project limit, over every node.
     public init(store: any MetadataStore, vault: KeyVault, artifacts: any ArtifactStore, datasetRoot: URL, workRoot: URL,
                 maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30,
-                nodeID: String = "local", sharedFiles: (any SharedFiles)? = nil, projectTaskLimit: Int? = nil) async throws {
+                nodeID: String = "local", sharedFiles: (any SharedFiles)? = nil, queue: JobQueueSettings = JobQueueSettings()) async throws {
         self.store = store
         self.vault = vault
         storage = SealedStorage(vault: vault)
@@ -38,7 +38,7 @@ public struct PlatformServices: Sendable {
         audit = AuditLog(store: store, vault: vault)
         endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts, vault: vault, metrics: metrics, memoryBudget: modelMemoryBudget)
         jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, artifacts: artifacts, storage: storage, workRoot: workRoot,
-                            workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, projectTaskLimit: projectTaskLimit)
+                            workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, queue: queue)
         let (metrics, usage) = (metrics, usage)
         await jobs.setOnFinish { job in
             metrics.recordJob(job)
@@ -54,7 +54,7 @@ public struct PlatformServices: Sendable {
     public static func open(dataDirectory root: URL, store: any MetadataStore, masterKey: MasterKeyConfiguration? = nil,
                             maximumUploadBytes: Int = 1 << 30, trainingWorkers: Int = 1, modelMemoryBudget: Int = 4 << 30,
                             artifactStore: ((SealedStorage) async throws -> any ArtifactStore)? = nil,
-                            sharedFiles: (any SharedFiles)? = nil, projectTaskLimit: Int? = nil,
+                            sharedFiles: (any SharedFiles)? = nil, queue: JobQueueSettings = JobQueueSettings(),
                             log: (String) -> Void = { _ in }) async throws -> PlatformServices {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // Only the server's user may list or read the folder (the store beside the sealed files
@@ -73,7 +73,7 @@ public struct PlatformServices: Sendable {
         return try await PlatformServices(store: store, vault: vault, artifacts: artifacts, datasetRoot: root.appendingPathComponent("datasets"),
                                           workRoot: root.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
                                           trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryBudget,
-                                          nodeID: try nodeID(in: root), sharedFiles: sharedFiles, projectTaskLimit: projectTaskLimit)
+                                          nodeID: try nodeID(in: root), sharedFiles: sharedFiles, queue: queue)
     }
 
     /// This node's name for job leases: `node.id` in the data folder, made on first start.

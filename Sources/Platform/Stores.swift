@@ -146,11 +146,14 @@ public protocol AuditLogStore: Sendable {
 /// A training job: its request, where it stands, and what it produced.
 public struct JobRecord: Codable, Sendable, Equatable {
     public enum State: String, Codable, Sendable, CaseIterable {
-        case queued, running, succeeded, failed, cancelled
+        /// `waiting`: the job's tasks run (on any worker); it is queued again when the last ends.
+        case queued, running, waiting, succeeded, failed, cancelled
         public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
     }
 
     public static let training = "training", batchPrediction = "batch_prediction"
+    /// Tasks a job is decomposed into: one fold of a k-fold job, one shard of a batch prediction.
+    public static let foldTask = "cv_fold", shardTask = "prediction_shard"
 
     public var id: String
     public var project: String
@@ -176,6 +179,11 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var computeSeconds: Double
     /// Higher runs first among one project's queued jobs (0 by default; -10 to 10).
     public var priority: Int = 0
+    /// The node holding the job's lease (running it now, or until its lease runs out); read
+    /// from the store, never written by `upsertJob`.
+    public var worker: String?
+    /// The job this one is a task of (nil for a job a user submitted).
+    public var parentID: String?
 
     public init(id: String, project: String, kind: String = JobRecord.training, state: State, request: String, createdAt: Date,
                 modelName: String, keyID: String) {
@@ -226,7 +234,13 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
     func insertTombstone(_ tombstone: DatasetTombstone) async throws
     func tombstones(project: String) async throws -> [DatasetTombstone]
     func upsertJob(_ job: JobRecord) async throws
+    /// The project's jobs, without their tasks.
     func jobs(project: String) async throws -> [JobRecord]
+    /// A job's tasks, oldest first.
+    func tasks(parentID: String) async throws -> [JobRecord]
+    /// Queues a `waiting` job again once none of its tasks is unfinished. Every task calls it as
+    /// it ends; exactly one call (the one after the last task's end) wakes the job. True then.
+    func wakeParent(id: String) async throws -> Bool
     /// Jobs queued or running in any project: the work a starting server picks up again.
     func unfinishedJobs() async throws -> [JobRecord]
     /// Takes (or renews) the job's lease for `owner` for `seconds`, unless another owner's lease

@@ -322,14 +322,14 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
     public func upsertJob(_ j: JobRecord) async throws {
         try await execute("""
             INSERT INTO jobs (id, project, kind, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
-                              model_name, key_id, model_version, compute_seconds, priority)
+                              model_name, key_id, model_version, compute_seconds, priority, parent_id)
             VALUES (\(j.id), \(j.project), \(j.kind), \(j.state.rawValue), \(j.request), \(j.createdAt), \(j.startedAt), \(j.finishedAt),
                     \(j.attempts), \(j.progress), \(try Self.json(j.metrics)), \(j.error), \(j.modelName), \(j.keyID), \(j.modelVersion),
-                    \(j.computeSeconds), \(j.priority))
+                    \(j.computeSeconds), \(j.priority), \(j.parentID))
             ON CONFLICT (id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                 attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                 model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
-            WHERE jobs.state IN ('queued', 'running')
+            WHERE jobs.state IN ('queued', 'running', 'waiting')
             """)
         if j.state == .queued { try await announce(.jobs) }
     }
@@ -349,15 +349,33 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
         job.modelVersion = try row["model_version"].decode(Int?.self)
         job.computeSeconds = try row["compute_seconds"].decode(Double.self)
         job.priority = try row["priority"].decode(Int.self)
+        job.worker = try row["lease_owner"].decode(String?.self)
+        job.parentID = try row["parent_id"].decode(String?.self)
         return job
     }
 
     public func jobs(project: String) async throws -> [JobRecord] {
-        try await rows("SELECT * FROM jobs WHERE project = \(project) ORDER BY created_at, id").map(Self.job)
+        try await rows("SELECT * FROM jobs WHERE project = \(project) AND parent_id IS NULL ORDER BY created_at, id").map(Self.job)
+    }
+
+    public func tasks(parentID: String) async throws -> [JobRecord] {
+        try await rows("SELECT * FROM jobs WHERE parent_id = \(parentID) ORDER BY created_at, id").map(Self.job)
+    }
+
+    /// One statement, run after the task's own end is committed: of two tasks ending together,
+    /// the later statement sees both ends, so the job is never left waiting.
+    public func wakeParent(id: String) async throws -> Bool {
+        let woken = try await !rows("""
+            UPDATE jobs SET state = 'queued' WHERE id = \(id) AND state = 'waiting'
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE parent_id = \(id) AND state NOT IN ('succeeded', 'failed', 'cancelled'))
+            RETURNING id
+            """).isEmpty
+        if woken { try await announce(.jobs) }
+        return woken
     }
 
     public func unfinishedJobs() async throws -> [JobRecord] {
-        try await rows("SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id").map(Self.job)
+        try await rows("SELECT * FROM jobs WHERE state IN ('queued', 'running', 'waiting') ORDER BY created_at, id").map(Self.job)
     }
 
     /// The lease runs on the database's clock, so nodes whose clocks differ agree on it.
@@ -423,9 +441,9 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
     public func requestCancel(jobID: String) async throws {
         try await execute("""
             UPDATE jobs SET cancel_requested = TRUE,
-                state = CASE WHEN state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < now()) THEN 'cancelled' ELSE state END,
-                finished_at = CASE WHEN state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < now()) THEN now() ELSE finished_at END
-            WHERE id = \(jobID) AND state IN ('queued', 'running')
+                state = CASE WHEN state = 'waiting' OR (state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < now())) THEN 'cancelled' ELSE state END,
+                finished_at = CASE WHEN state = 'waiting' OR (state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < now())) THEN now() ELSE finished_at END
+            WHERE id = \(jobID) AND state IN ('queued', 'running', 'waiting')
             """)
     }
 

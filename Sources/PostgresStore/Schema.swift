@@ -88,6 +88,8 @@ enum Schema {
             "ALTER TABLE jobs ADD COLUMN priority BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE jobs ADD COLUMN cancel_requested BOOLEAN NOT NULL DEFAULT FALSE",
             "CREATE INDEX jobs_by_lease ON jobs (project, lease_expires_at) WHERE lease_owner IS NOT NULL",
+            "ALTER TABLE jobs ADD COLUMN parent_id TEXT REFERENCES jobs ON DELETE CASCADE",
+            "CREATE INDEX jobs_by_parent ON jobs (parent_id) WHERE parent_id IS NOT NULL",
         ]),
     ]
 

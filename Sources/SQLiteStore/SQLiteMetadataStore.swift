@@ -183,7 +183,9 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             try db.alter(table: "jobs") { t in
                 t.add(column: "priority", .integer).notNull().defaults(to: 0)
                 t.add(column: "cancel_requested", .boolean).notNull().defaults(to: false)
+                t.add(column: "parent_id", .text).references("jobs", onDelete: .cascade)
             }
+            try db.create(index: "jobs_by_parent", on: "jobs", columns: ["parent_id"])
         }
         try migrator.migrate(pool)
     }
@@ -378,13 +380,13 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO jobs (id, project, kind, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
-                                  model_name, key_id, model_version, compute_seconds, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  model_name, key_id, model_version, compute_seconds, priority, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at, finished_at = excluded.finished_at,
                     attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                     model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
-                WHERE jobs.state IN ('queued', 'running')
+                WHERE jobs.state IN ('queued', 'running', 'waiting')
                 """, arguments: [j.id, j.project, j.kind, j.state.rawValue, j.request, StoredDate(j.createdAt), j.startedAt.map(StoredDate.init), j.finishedAt.map(StoredDate.init), j.attempts,
-                                 j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds, j.priority])
+                                 j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds, j.priority, j.parentID])
         }
     }
 
@@ -400,18 +402,36 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
         job.modelVersion = row["model_version"]
         job.computeSeconds = row["compute_seconds"]
         job.priority = row["priority"]
+        job.worker = row["lease_owner"]
+        job.parentID = row["parent_id"]
         return job
     }
 
     public func jobs(project: String) async throws -> [JobRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE project = ? ORDER BY created_at, id", arguments: [project]).map(Self.job)
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE project = ? AND parent_id IS NULL ORDER BY created_at, id", arguments: [project]).map(Self.job)
+        }
+    }
+
+    public func tasks(parentID: String) async throws -> [JobRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE parent_id = ? ORDER BY created_at, id", arguments: [parentID]).map(Self.job)
+        }
+    }
+
+    public func wakeParent(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET state = 'queued' WHERE id = ? AND state = 'waiting'
+                  AND NOT EXISTS (SELECT 1 FROM jobs WHERE parent_id = ? AND state NOT IN ('succeeded', 'failed', 'cancelled'))
+                """, arguments: [id, id])
+            return db.changesCount == 1
         }
     }
 
     public func unfinishedJobs() async throws -> [JobRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at, id").map(Self.job)
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE state IN ('queued', 'running', 'waiting') ORDER BY created_at, id").map(Self.job)
         }
     }
 
@@ -462,11 +482,11 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func requestCancel(jobID: String) async throws {
         let now = StoredDate(Date())
         try await pool.write { db in
-            let free = "state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < ?)"
+            let free = "(state = 'waiting' OR (state = 'queued' AND (lease_owner IS NULL OR lease_expires_at < ?)))"
             try db.execute(sql: """
                 UPDATE jobs SET cancel_requested = 1, finished_at = CASE WHEN \(free) THEN ? ELSE finished_at END,
                     state = CASE WHEN \(free) THEN 'cancelled' ELSE state END
-                WHERE id = ? AND state IN ('queued', 'running')
+                WHERE id = ? AND state IN ('queued', 'running', 'waiting')
                 """, arguments: [now, now, now, jobID])
         }
     }

@@ -22,9 +22,12 @@ struct NodeOptions: ParsableArguments {
     var previousMasterKeyFile: String?
     @Option(help: "Jobs one project may run at once, over every node sharing the database (default: no limit).")
     var projectTaskLimit: Int?
+    @Option(help: "Seconds a job's lease lasts unless its worker renews it (every third of it): how soon another worker takes over the job of one that died.")
+    var leaseSeconds = 30.0
 
     func validate() throws {
         if let limit = projectTaskLimit, !(1...10_000).contains(limit) { throw ValidationError("--project-task-limit must be between 1 and 10000") }
+        guard (1...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be between 1 and 3600") }
     }
 
     /// Connects the stores (refusing to start, naming the setting, when one is wrong) and opens the platform.
@@ -70,7 +73,8 @@ struct NodeOptions: ParsableArguments {
         do {
             return try await PlatformServices.open(dataDirectory: root, store: store, masterKey: masterKey, maximumUploadBytes: maxUploadMib << 20,
                                                    trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryMib << 20,
-                                                   artifactStore: artifactStore, sharedFiles: sharedFiles, projectTaskLimit: projectTaskLimit,
+                                                   artifactStore: artifactStore, sharedFiles: sharedFiles,
+                                                   queue: JobQueueSettings(projectTaskLimit: projectTaskLimit, leaseSeconds: leaseSeconds),
                                                    log: { logger.notice("\($0)") })
         } catch let error as PlatformError {
             // A wrong or missing master key: say which source, and do not start.

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Learners
 import Platform
 import SQLiteStore
 import Tensor
@@ -195,6 +196,42 @@ enum FashionSubset {
         #expect(missing.status == 404)
         let unknown = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "iris", "dataset": "iris", "rows": 5}"#)
         #expect(unknown.status == 400 && (unknown.json["error"] as? [String: Any])?["field"] as? String == "rows")
+        await server.stop()
+    }
+
+    /// A k-fold job runs as one task per fold (any worker may take each), then joins them: the
+    /// same scores as the run in one piece, each fold listed with its own, one version registered.
+    @Test func aKFoldJobRunsAsOneTaskPerFold() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-folds-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        let path = repositoryPath("data/sklearn/wine.csv")
+        _ = try await server.request("POST", "/v1/datasets/wine?format=csv", key: admin, body: try String(contentsOfFile: path, encoding: .utf8))
+        let spec = #"{"algorithm": "random_forest", "n_estimators": 20}"#
+        let submitted = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
+            {"name": "wine", "dataset": "wine", "target": "target", "spec": \(spec), "validation": {"kfold": 5}, "seed": 4}
+            """)
+        let id = try #require(submitted.json["id"] as? String)
+        let events = String(decoding: try await server.raw("GET", "/v1/training-jobs/\(id)/events", key: admin).body, as: UTF8.self)
+        #expect(events.contains(#""state":"waiting","tasks":5"#) && events.contains(#""state":"succeeded""#))
+        let job = try await server.request("GET", "/v1/training-jobs/\(id)", key: admin).json
+        let tasks = try #require(job["tasks"] as? [[String: Any]])
+        #expect(tasks.count == 5 && tasks.allSatisfy { $0["state"] as? String == "succeeded" && $0["kind"] as? String == "cv_fold" })
+
+        let whole = try ModelTraining.run(.learner(try LearnerSpec.parse(spec)), data: .table(try CSVReader().read(path: path), target: "target"),
+                                          scheme: .kFold(5), seed: 4, output: { _ in }).metrics
+        let metrics = try #require(job["metrics"] as? [String: Double])
+        // The API writes 9 significant digits; the joined scores are the same sums in the same order.
+        #expect(!whole.isEmpty && Set(metrics.keys) == Set(whole.keys), "\(metrics) vs \(whole)")
+        for (name, value) in whole { #expect(abs((metrics[name] ?? .nan) - value) <= 1e-8 * max(1, abs(value)), "\(name)") }
+        let perFold = tasks.compactMap { ($0["metrics"] as? [String: Double])?["accuracy"] }
+        #expect(perFold.count == 5 && abs(perFold.reduce(0, +) / 5 - (whole["cv_accuracy"] ?? -1)) < 1e-8)
+        let listed = try await server.request("GET", "/v1/training-jobs", key: admin).json["jobs"] as? [[String: Any]]
+        #expect(listed?.count == 1, "tasks are not listed as jobs of their own")
+        #expect(try await server.request("GET", "/v1/training-jobs/\(id)-task0", key: admin).status == 404)
+        let model = try await server.request("GET", "/v1/models/wine", key: admin).json
+        #expect((model["versions"] as? [[String: Any]])?.count == 1)
         await server.stop()
     }
 

@@ -31,6 +31,16 @@ public enum HeldOutScheme: Sendable, Equatable {
     case kFold(Int)
 }
 
+/// Which part of a k-fold run to do: all of it, or (a job split into tasks) one fold's scores,
+/// or the final model given every fold's scores. A holdout run is always whole.
+public enum CrossValidationStep: Sendable, Equatable {
+    case whole
+    /// Train on the fold's training rows and return its scores on its test rows (no artifact).
+    case fold(Int)
+    /// The folds' scores, in fold order: report their mean and train the saved model on every row.
+    case final(foldScores: [[String: Double]])
+}
+
 /// Callbacks a training run reports through; all optional.
 public struct TrainingHooks {
     /// Asked before every optimisation step: true stops the run (it then returns cancelled).
@@ -61,7 +71,8 @@ public struct TrainingOutcome: Sendable {
 public enum ModelTraining {
     public static func run(_ recipe: ModelRecipe, data: TrainingData, preprocessing: PreprocessingSpec = PreprocessingSpec(),
                            scheme: HeldOutScheme = .holdout(0.2), seed: UInt64? = nil, epochs: Int? = nil,
-                           lineage: [String: String] = [:], hooks: TrainingHooks = TrainingHooks(), output: ArtifactOutput) throws -> TrainingOutcome {
+                           lineage: [String: String] = [:], hooks: TrainingHooks = TrainingHooks(), step: CrossValidationStep = .whole,
+                           output: ArtifactOutput) throws -> TrainingOutcome {
         switch scheme {
         case .holdout(let f) where !(f > 0 && f < 1):
             throw PlatformError.invalid(field: "validation.holdout", message: "must be a fraction in (0, 1), got \(f)")
@@ -69,16 +80,17 @@ public enum ModelTraining {
             throw PlatformError.invalid(field: "validation.kfold", message: "must be between 2 and 100 folds, got \(k)")
         default: break
         }
+        if step != .whole, case .holdout = scheme { throw PlatformError.invalid(field: "validation", message: "only a k-fold run splits into folds") }
         switch (recipe, data) {
         case (.learner(let spec), .table(let table, let target)):
             return try trainLearner(spec, table: table, target: target, preprocessing: preprocessing, scheme: scheme,
-                                    seed: seed ?? spec.seed ?? 0, lineage: lineage, hooks: hooks, output: output)
+                                    seed: seed ?? spec.seed ?? 0, lineage: lineage, hooks: hooks, step: step, output: output)
         case (.network(let spec), .table(let table, let target)):
             return try trainNetworkOnTable(spec, table: table, target: target, preprocessing: preprocessing, scheme: scheme,
-                                           seed: seed, epochs: epochs, lineage: lineage, hooks: hooks, output: output)
+                                           seed: seed, epochs: epochs, lineage: lineage, hooks: hooks, step: step, output: output)
         case (.network(let spec), .images(let images, let test)):
             return try trainNetworkOnImages(spec, images: images, test: test, scheme: scheme, seed: seed, epochs: epochs,
-                                            lineage: lineage, hooks: hooks, output: output)
+                                            lineage: lineage, hooks: hooks, step: step, output: output)
         case (.learner, .images):
             throw PlatformError.invalid(field: "spec", message: "classical learners train on tables (CSV, TSV, JSON Lines); images need a network spec")
         }
@@ -88,7 +100,7 @@ public enum ModelTraining {
 
     static func trainLearner(_ spec: LearnerSpec, table: DataTable, target: String, preprocessing: PreprocessingSpec,
                              scheme: HeldOutScheme, seed: UInt64, lineage: [String: String], hooks: TrainingHooks,
-                             output: ArtifactOutput) throws -> TrainingOutcome {
+                             step: CrossValidationStep = .whole, output: ArtifactOutput) throws -> TrainingOutcome {
         if spec.algorithm == .holtWinters || spec.algorithm == .matrixFactorization {
             throw PlatformError.invalid(field: "spec.algorithm", message: "\(spec.algorithm.rawValue) trains with `maas train`; jobs train classifiers, regressors and networks")
         }
@@ -105,9 +117,19 @@ public enum ModelTraining {
             pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table.rows(split.train), target: target, labels: labels)
             scores = try pipeline.score(table.rows(split.test))
         case .kFold(let k):
-            hooks.log("\(k)-fold cross-validation of \(spec.algorithm.rawValue) on \(table.rowCount) rows")
-            let result = try CrossValidation.run(spec, preprocessing: preprocessing, table: table, target: target, scheme: .kFold(k), seed: seed)
-            scores = Dictionary(uniqueKeysWithValues: result.mean.map { ("cv_" + $0.key, $0.value) })
+            let mean: [String: Double]
+            switch step {
+            case .fold(let index):
+                hooks.log("fold \(index + 1) of \(k) of \(spec.algorithm.rawValue) on \(table.rowCount) rows")
+                let scores = try CrossValidation.foldScores(spec, preprocessing: preprocessing, table: table, target: target, folds: k, index: index, seed: seed)
+                return TrainingOutcome(metrics: scores, cancelled: false, trainingRows: table.rowCount)
+            case .final(let foldScores):
+                mean = CrossValidation.mean(foldScores)
+            case .whole:
+                hooks.log("\(k)-fold cross-validation of \(spec.algorithm.rawValue) on \(table.rowCount) rows")
+                mean = try CrossValidation.run(spec, preprocessing: preprocessing, table: table, target: target, scheme: .kFold(k), seed: seed).mean
+            }
+            scores = Dictionary(uniqueKeysWithValues: mean.map { ("cv_" + $0.key, $0.value) })
             guard !hooks.shouldStop() else { return TrainingOutcome(metrics: scores, cancelled: true, trainingRows: table.rowCount) }
             hooks.log("fitting the final model on all \(table.rowCount) rows")
             pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table, target: target, labels: labels)
@@ -123,7 +145,7 @@ public enum ModelTraining {
     /// (text becomes token-id sequences when the network starts with an embedding).
     static func trainNetworkOnTable(_ spec: ModelSpec, table: DataTable, target: String, preprocessing: PreprocessingSpec,
                                     scheme: HeldOutScheme, seed: UInt64?, epochs: Int?, lineage: [String: String],
-                                    hooks: TrainingHooks, output: ArtifactOutput) throws -> TrainingOutcome {
+                                    hooks: TrainingHooks, step: CrossValidationStep = .whole, output: ArtifactOutput) throws -> TrainingOutcome {
         let targetColumn = try column(table, target)
         var prep = preprocessing
         if let first = spec.layers.first, first.type == .embedding {
@@ -163,7 +185,7 @@ public enum ModelTraining {
             folds = encoded.map { Splits.stratifiedKFold(labels: $0, k: k, seed: splitSeed) } ?? Splits.kFold(count: table.rowCount, k: k, seed: splitSeed)
         }
         let all = Array(0..<table.rowCount)
-        return try trainNetwork(spec, folds: folds, all: all, seed: seed, epochs: epochs, hooks: hooks) { rows in
+        return try trainNetwork(spec, folds: folds, all: all, seed: seed, epochs: epochs, hooks: hooks, step: step) { rows in
             let preprocessor = try fitPreprocessor(rows)
             return (try examples(rows, preprocessor), { try examples($0, preprocessor) }, preprocessor)
         } save: { model, metrics, preprocessor in
@@ -174,7 +196,7 @@ public enum ModelTraining {
 
     static func trainNetworkOnImages(_ spec: ModelSpec, images: LabelledData, test: LabelledData?, scheme: HeldOutScheme,
                                      seed: UInt64?, epochs: Int?, lineage: [String: String], hooks: TrainingHooks,
-                                     output: ArtifactOutput) throws -> TrainingOutcome {
+                                     step: CrossValidationStep = .whole, output: ArtifactOutput) throws -> TrainingOutcome {
         guard Array(images.inputs.shape.dropFirst()) == spec.input.shape else {
             throw PlatformError.invalid(field: "spec.input.shape", message: "is \(spec.input.shape) but the images are \(Array(images.inputs.shape.dropFirst()))")
         }
@@ -194,7 +216,7 @@ public enum ModelTraining {
         case .holdout(let fraction): [Splits.trainTest(count: images.count, testFraction: fraction, labels: classes, seed: splitSeed)]
         case .kFold(let k): classes.map { Splits.stratifiedKFold(labels: $0, k: k, seed: splitSeed) } ?? Splits.kFold(count: images.count, k: k, seed: splitSeed)
         }
-        return try trainNetwork(spec, folds: folds, all: all, seed: seed, epochs: epochs, hooks: hooks,
+        return try trainNetwork(spec, folds: folds, all: all, seed: seed, epochs: epochs, hooks: hooks, step: step,
                                 prepare: { rows in (images.batch(rows), { images.batch($0) }, nil) }, save: save)
     }
 
@@ -202,7 +224,7 @@ public enum ModelTraining {
     /// model is saved (checkpoints and resume apply to it). k-fold: k scored trainings, then the
     /// saved model trains on every row (checkpoints apply to that final training).
     static func trainNetwork(_ spec: ModelSpec, folds: [Fold], all: [Int], seed: UInt64?, epochs: Int?, hooks: TrainingHooks,
-                             testSet: LabelledData? = nil,
+                             step: CrossValidationStep = .whole, testSet: LabelledData? = nil,
                              prepare: ([Int]) throws -> (train: LabelledData, examples: ([Int]) throws -> LabelledData, preprocessor: FittedPreprocessor?),
                              save: (Model, [String: Double], FittedPreprocessor?) throws -> Void) throws -> TrainingOutcome {
         if spec.privacy != nil && folds.count > 1 {
@@ -248,12 +270,22 @@ public enum ModelTraining {
             return TrainingOutcome(metrics: metrics, cancelled: false, trainingRows: folds[0].train.count)
         }
         var foldScores: [[String: Double]] = []
-        for (i, fold) in folds.enumerated() {
+        var wanted = Array(folds.indices)
+        switch step {
+        case .final(let scores): foldScores = scores; wanted = []
+        case .fold(let index):
+            guard folds.indices.contains(index) else { throw PlatformError.invalid(field: "validation.kfold", message: "fold \(index) of \(folds.count) does not exist") }
+            wanted = [index]
+        case .whole: break
+        }
+        for i in wanted {
+            let fold = folds[i]
             hooks.log("fold \(i + 1) of \(folds.count)")
             let (model, _, examples, _, cancelled) = try train(fold.train, checkpointing: false)
             guard !cancelled else { return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: fold.train.count) }
             foldScores.append(score(model, try examples(fold.test)))
         }
+        if case .fold = step { return TrainingOutcome(metrics: foldScores[0], cancelled: false, trainingRows: folds[wanted[0]].train.count) }
         let metrics = Dictionary(uniqueKeysWithValues: foldScores[0].keys.map { key in
             ("cv_" + key, foldScores.map { $0[key] ?? .nan }.reduce(0, +) / Double(foldScores.count))
         })

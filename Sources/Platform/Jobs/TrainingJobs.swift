@@ -40,13 +40,7 @@ public actor TrainingJobs {
     /// Names this node's leases on jobs; stable across restarts (kept in the data folder), so a
     /// restarted node frees what it held at once rather than after the lease runs out.
     public nonisolated let nodeID: String
-    /// How long a job's lease lasts without renewal; a running job renews it every third of that.
-    let leaseSeconds: Double
-    /// How often an idle worker looks for work it was not told about (a node that cannot
-    /// announce, or a job whose lease ran out).
-    let pollInterval: Duration
-    /// Jobs one project may run at once over every node (nil: no limit).
-    public let projectTaskLimit: Int?
+    public let queue: JobQueueSettings
 
     /// Jobs this node is running now, by id: their progress is fresher here than in the store.
     private var running: [String: JobRecord] = [:]
@@ -71,7 +65,7 @@ public actor TrainingJobs {
 
     public init(store: any MetadataStore, datasets: DatasetStore, registry: ModelRegistry, artifacts: any ArtifactStore, storage: SealedStorage,
                 workRoot: URL, workers: Int = 1, nodeID: String = "local", shared: (any SharedFiles)? = nil,
-                projectTaskLimit: Int? = nil, leaseSeconds: Double = 30, pollInterval: Duration = .seconds(1)) {
+                queue: JobQueueSettings = JobQueueSettings()) {
         self.nodeID = nodeID
         self.store = store
         self.datasets = datasets
@@ -81,9 +75,7 @@ public actor TrainingJobs {
         self.workRoot = workRoot
         work = MirroredFolder(root: workRoot, sharedPrefix: "jobs", shared: shared)
         workerCount = max(0, workers)
-        self.projectTaskLimit = projectTaskLimit
-        self.leaseSeconds = leaseSeconds
-        self.pollInterval = pollInterval
+        self.queue = queue
     }
 
     // MARK: Sealed logs
@@ -151,7 +143,7 @@ public actor TrainingJobs {
     private func workOnce() async -> Bool {
         if stopping { return false }
         do {
-            if let job = try await store.claimNextJob(owner: nodeID, seconds: leaseSeconds, projectLimit: projectTaskLimit) {
+            if let job = try await store.claimNextJob(owner: nodeID, seconds: queue.leaseSeconds, projectLimit: queue.projectTaskLimit) {
                 await run(job)
                 return !stopping
             }
@@ -165,7 +157,7 @@ public actor TrainingJobs {
     /// Waits until a job is queued (here, or announced by another node) or the poll interval passes.
     private func idle() async {
         let id = UUID()
-        let interval = pollInterval
+        let interval = queue.pollInterval
         let timer = Task { [weak self] in
             try? await Task.sleep(for: interval)
             await self?.resumeIdle(id)
@@ -235,6 +227,17 @@ public actor TrainingJobs {
             try await emit(id, "log", "{\"message\":\"cancellation requested\"}")
             return job
         }
+        let after = try await requestCancel(id)
+        // A decomposed job's tasks stop too, wherever they run.
+        for task in try await store.tasks(parentID: id) where !task.state.isFinished {
+            if let control = controls[task.id] { control.cancel() } else { _ = try await requestCancel(task.id) }
+        }
+        return after
+    }
+
+    /// Cancels a job no worker of this node runs: at once when nobody holds it, else by a flag
+    /// its worker reads at its next lease renewal.
+    private func requestCancel(_ id: String) async throws -> JobRecord {
         try await store.requestCancel(jobID: id)
         guard let stored = try await store.job(id: id) else { throw PlatformError.notFound(kind: "job", name: id) }
         let after = try await opened(stored)
@@ -242,6 +245,7 @@ public actor TrainingJobs {
             let last = try await store.jobEvents(jobID: id, after: 0).last?.sequence ?? 0
             try await appendEvent(after, sequence: last + 1, "state", "{\"state\":\"cancelled\"}")
             onFinish?(after)
+            if let parent = after.parentID, try await store.wakeParent(id: parent) { wake() }
         }
         return after
     }
@@ -345,6 +349,7 @@ public actor TrainingJobs {
         history[job.id] = nil
         lastProgressWrite[job.id] = nil
         onFinish?(job)
+        if let parent = job.parentID, (try? await store.wakeParent(id: parent)) == true { wake() }
     }
 
     // MARK: Running
@@ -370,13 +375,14 @@ public actor TrainingJobs {
         job.state = .running
         job.startedAt = job.startedAt ?? Date()
         job.attempts += 1
+        job.worker = nodeID
         running[id] = job
         let control = JobControl()
         controls[id] = control
         // Renews the lease while the job runs and relays a cancellation asked for on any node;
         // if the lease is lost (this node was cut off from the store long enough for another to
         // take the job), the job stops here.
-        let (store, nodeID, leaseSeconds) = (store, nodeID, leaseSeconds)
+        let (store, nodeID, leaseSeconds) = (store, nodeID, queue.leaseSeconds)
         let heartbeat = Task.detached {
             repeat {
                 if (try? await store.cancelRequested(jobID: id)) == true { control.cancel() }
@@ -407,25 +413,26 @@ public actor TrainingJobs {
             let key = try await work.ensureLocal(checkpoint)
                 ? try await storage.key(of: checkpoint, name: "job \(id) checkpoint") : try await storage.newKey()
             workKey = key
-            let result: Result<(TrainingOutcome, TrainingJobRequest?, [String: Data]?), any Error>
-            do {
-                if job.kind == JobRecord.batchPrediction {
-                    let outcome = try await predictBatch(job, control: control, sink: sink)
-                    result = .success((outcome, nil, nil))
-                } else {
-                    let request = try TrainingJobRequest.parse(job.request)
-                    let (outcome, files) = try await train(job, request, directory: directory, key: key, control: control, sink: sink)
-                    result = .success((outcome, request, files))
-                }
-            } catch {
-                result = .failure(error)
-            }
+            let result: Result<Completion, any Error>
+            do { result = .success(try await perform(job, directory: directory, key: key, control: control, sink: sink)) }
+            catch { result = .failure(error) }
             sink.finish()
             await relay.value
-            let (outcome, request, files) = try result.get()
+            let completion = try result.get()
 
             job = running[id] ?? job
             job.computeSeconds += Date().timeIntervalSince(started)
+            if case .waiting(let tasks) = completion {
+                // The tasks are queued for any worker; the last to end queues this job again.
+                job.state = .waiting
+                try await persist(job)
+                try await emit(id, "state", "{\"state\":\"waiting\",\"tasks\":\(tasks)}")
+                // Tasks may all have ended before this job was waiting: then no task woke it.
+                if try await store.wakeParent(id: id) { wake() }
+                try? await eraseWork(directory, key: workKey)
+                return
+            }
+            guard case .outcome(let outcome, let request, let files) = completion else { return }
             // Stopped by a shutdown, or the lease is gone: left running for whoever resumes it.
             // The lease is renewed first so that exactly one node records the job's end.
             let stillHeld = (try? await store.claimJob(id: id, owner: nodeID, seconds: leaseSeconds)) == true
@@ -473,6 +480,89 @@ public actor TrainingJobs {
 
     static let checkpointFile = "checkpoint.sealed"
 
+    /// How a run ended: with an outcome to record, or with its tasks queued.
+    enum Completion {
+        case outcome(TrainingOutcome, TrainingJobRequest?, [String: Data]?)
+        case waiting(tasks: Int)
+    }
+
+    /// The work of one run of a job or task.
+    ///
+    /// A k-fold training job is decomposed: its first run queues one task per fold and waits;
+    /// each fold task (on any worker) trains and scores its fold; once the last has ended, the
+    /// job runs again, takes the folds' scores in fold order, and trains and registers the final
+    /// model. A run killed at any point is run again from where the stored state says.
+    private func perform(_ job: JobRecord, directory: URL, key: DataKey, control: JobControl,
+                         sink: AsyncStream<Update>.Continuation) async throws -> Completion {
+        switch job.kind {
+        case JobRecord.batchPrediction:
+            return .outcome(try await predictBatch(job, control: control, sink: sink), nil, nil)
+        case JobRecord.foldTask:
+            guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
+                throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
+            }
+            let request = try TrainingJobRequest.parse(parent.request)
+            let (outcome, _) = try await train(parent, request, directory: directory, key: key, control: control, sink: sink,
+                                               step: .fold(Self.taskIndex(job)))
+            return .outcome(outcome, nil, nil)
+        default:
+            let request = try TrainingJobRequest.parse(job.request)
+            var step = CrossValidationStep.whole
+            if case .kFold(let k) = request.scheme {
+                guard let folds = try await tasksEnded(job, count: k, kind: JobRecord.foldTask) else { return .waiting(tasks: k) }
+                if let failed = folds.first(where: { $0.state == .failed }) {
+                    let error = try await opened(failed).error ?? "no error recorded"
+                    throw PlatformError.invalid(field: "validation.kfold", message: "fold \(Self.taskIndex(failed) + 1) of \(k) failed: \(error)")
+                }
+                if folds.contains(where: { $0.state == .cancelled }) {
+                    return .outcome(TrainingOutcome(metrics: [:], cancelled: true, trainingRows: 0), request, nil)
+                }
+                for fold in folds {
+                    let scores = fold.metrics.keys.sorted().map { "\($0) \(String(format: "%.4f", fold.metrics[$0]!))" }.joined(separator: ", ")
+                    try await emit(job.id, "log", "{\"message\":\(JSONText.quote("fold \(Self.taskIndex(fold) + 1) of \(k) (task \(fold.id), \(fold.attempts) attempt(s)): \(scores)"))}")
+                }
+                step = .final(foldScores: folds.map(\.metrics))
+            }
+            let (outcome, files) = try await train(job, request, directory: directory, key: key, control: control, sink: sink, step: step)
+            return .outcome(outcome, request, files)
+        }
+    }
+
+    /// The job's `count` tasks, in order, once every one has ended; nil after queuing those that
+    /// do not exist yet (a run killed halfway through queuing them queues the rest next time).
+    private func tasksEnded(_ job: JobRecord, count: Int, kind: String) async throws -> [JobRecord]? {
+        let existing = try await store.tasks(parentID: job.id)
+        if existing.count == count, existing.allSatisfy(\.state.isFinished) {
+            return existing.sorted { Self.taskIndex($0) < Self.taskIndex($1) }
+        }
+        let known = Set(existing.map(\.id))
+        for index in 0..<count where !known.contains("\(job.id)-task\(index)") {
+            var task = JobRecord(id: "\(job.id)-task\(index)", project: job.project, kind: kind, state: .queued, request: "{\"index\":\(index)}",
+                                 createdAt: Date(), modelName: job.modelName, keyID: job.keyID)
+            task.priority = job.priority
+            task.parentID = job.id
+            try await persist(task)
+            try await appendEvent(task, sequence: 1, "state", "{\"state\":\"queued\",\"job\":\(JSONText.quote(job.id))}")
+        }
+        wake()
+        return nil
+    }
+
+    /// A task's place among its job's tasks (its request is `{"index": i}`).
+    static func taskIndex(_ task: JobRecord) -> Int {
+        ((try? JSONSerialization.jsonObject(with: Data(task.request.utf8))) as? [String: Any])?["index"] as? Int ?? 0
+    }
+
+    /// A job's tasks (empty for a job that is not decomposed).
+    public func tasks(project: String, id: String) async throws -> [JobRecord] {
+        let job = try await job(project: project, id: id)
+        var tasks: [JobRecord] = []
+        for stored in try await store.tasks(parentID: job.id) {
+            if let local = running[stored.id] { tasks.append(local) } else { tasks.append(try await opened(stored)) }
+        }
+        return tasks
+    }
+
     /// A finished job's checkpoints are crypto-shredded with their key.
     private func eraseWork(_ directory: URL, key: DataKey?) async throws {
         try await storage.eraseFolder(directory)
@@ -487,7 +577,7 @@ public actor TrainingJobs {
     }
 
     private func train(_ job: JobRecord, _ request: TrainingJobRequest, directory: URL, key: DataKey, control: JobControl,
-                       sink: AsyncStream<Update>.Continuation) async throws -> (TrainingOutcome, [String: Data]?) {
+                       sink: AsyncStream<Update>.Continuation, step: CrossValidationStep = .whole) async throws -> (TrainingOutcome, [String: Data]?) {
         let dataset = try await datasets.record(project: job.project, name: request.dataset)
         var labels: DatasetRecord?
         if let name = request.labels { labels = try await datasets.record(project: job.project, name: name) }
@@ -508,7 +598,7 @@ public actor TrainingJobs {
         let storage = self.storage
         return try await Self.onTrainingThread {
             try Self.train(request, data: data, checkpoint: checkpoint, key: key, storage: storage, lineage: jobLineage,
-                           control: control, sink: sink)
+                           control: control, sink: sink, step: step)
         }
     }
 
@@ -539,7 +629,7 @@ public actor TrainingJobs {
     /// return the artifact's files (sealed into the store by the caller).
     static func train(_ request: TrainingJobRequest, data source: JobData, checkpoint: URL, key: DataKey, storage: SealedStorage,
                       lineage: [String: String], control: JobControl,
-                      sink: AsyncStream<Update>.Continuation) throws -> (TrainingOutcome, [String: Data]?) {
+                      sink: AsyncStream<Update>.Continuation, step: CrossValidationStep = .whole) throws -> (TrainingOutcome, [String: Data]?) {
         func log(_ message: String) { sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote(message))}")) }
         let data: TrainingData
         switch source {
@@ -580,7 +670,7 @@ public actor TrainingJobs {
         var files: [String: Data]?
         let outcome = try invalidAsField("spec") {
             try ModelTraining.run(request.recipe, data: data, preprocessing: request.preprocessing, scheme: request.scheme,
-                                  seed: request.seed, epochs: request.epochs, lineage: lineage, hooks: hooks,
+                                  seed: request.seed, epochs: request.epochs, lineage: lineage, hooks: hooks, step: step,
                                   output: { files = $0 })
         }
         if !outcome.cancelled {
@@ -768,6 +858,24 @@ extension TrainingJobs {
     }
 }
 
+
+/// How the job queue behaves on this node; every node sharing a store should agree.
+public struct JobQueueSettings: Sendable {
+    /// Jobs one project may run at once over every node (nil: no limit).
+    public var projectTaskLimit: Int?
+    /// How long a job's lease lasts without renewal; a running job renews it every third of
+    /// that, and a job whose worker died is taken over once it runs out.
+    public var leaseSeconds: Double
+    /// How often an idle worker looks for work it was not told about (a node that cannot
+    /// announce, or a job whose lease ran out).
+    public var pollInterval: Duration
+
+    public init(projectTaskLimit: Int? = nil, leaseSeconds: Double = 30, pollInterval: Duration = .seconds(1)) {
+        self.projectTaskLimit = projectTaskLimit
+        self.leaseSeconds = leaseSeconds
+        self.pollInterval = pollInterval
+    }
+}
 
 /// A job's `priority`: an integer from -10 to 10 (default 0); within a project, higher runs first.
 enum JobPriority {
