@@ -26,7 +26,8 @@ extension APIServer {
     }
 
     static func addJobRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
-        for (prefix, kind) in [("/v1/training-jobs", JobRecord.training), ("/v1/batch-jobs", JobRecord.batchPrediction)] {
+        for (prefix, kind) in [("/v1/training-jobs", JobRecord.training), ("/v1/batch-jobs", JobRecord.batchPrediction),
+                               ("/v1/tuning-jobs", JobRecord.tuning)] {
             /// A job of this route's kind in the caller's project (others are not found).
             @Sendable func job(_ caller: Principal, _ context: APIContext) async throws -> JobRecord {
                 let id = try context.parameters.require("id")
@@ -41,9 +42,11 @@ extension APIServer {
                 let buffer = try await request.collectBody(context)
                 _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
                 let text = String(buffer: buffer)
-                let job = kind == JobRecord.training
-                    ? try await s.jobs.submit(project: caller.project, keyID: caller.keyID, request: text)
-                    : try await s.jobs.submitBatchPrediction(project: caller.project, keyID: caller.keyID, request: text)
+                let job = switch kind {
+                case JobRecord.training: try await s.jobs.submit(project: caller.project, keyID: caller.keyID, request: text)
+                case JobRecord.tuning: try await s.jobs.submitTuning(project: caller.project, keyID: caller.keyID, request: text)
+                default: try await s.jobs.submitBatchPrediction(project: caller.project, keyID: caller.keyID, request: text)
+                }
                 var response = jsonResponse(jobJSON(job), status: .created)
                 response.headers[.location] = "\(prefix)/\(job.id)"
                 return response

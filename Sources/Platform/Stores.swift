@@ -154,6 +154,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public static let training = "training", batchPrediction = "batch_prediction"
     /// Tasks a job is decomposed into: one fold of a k-fold job, one shard of a batch prediction.
     public static let foldTask = "cv_fold", shardTask = "prediction_shard"
+    /// A hyperparameter search, and one trial of it (a task).
+    public static let tuning = "tuning", trialTask = "trial"
 
     public var id: String
     public var project: String

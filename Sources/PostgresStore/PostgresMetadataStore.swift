@@ -62,6 +62,8 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
 
     /// What the server or the network said, without PostgresNIO's query dump.
     static func reason(_ error: any Error) -> String {
+        if let transaction = error as? PostgresTransactionError,
+           let inner = transaction.beginError ?? transaction.closureError ?? transaction.commitError { return reason(inner) }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
             let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
@@ -74,6 +76,8 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
     /// Whether an error means the server is gone for now (connection lost, refused, shutting
     /// down, too many clients) rather than that the statement was wrong.
     static func isUnavailable(_ error: any Error) -> Bool {
+        if let transaction = error as? PostgresTransactionError,
+           let inner = transaction.beginError ?? transaction.closureError ?? transaction.commitError { return isUnavailable(inner) }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed, .sslUnsupported:
@@ -90,10 +94,12 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
     // MARK: Running statements
 
     /// Runs `body` with the deadline; a lost server or a passed deadline is a 503 naming the store.
+    /// A transaction whose connection turns out dead at BEGIN (a pooled connection the server
+    /// dropped while it restarted) ran nothing, so it runs once more, on another connection.
     func guarded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
         let deadline = deadline, url = url
-        do {
-            return try await withThrowingTaskGroup(of: Result?.self) { group in
+        func attempt() async throws -> Result {
+            try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask { try await body() }
                 group.addTask { try await Task.sleep(for: deadline); return nil }
                 defer { group.cancelAll() }
@@ -101,6 +107,13 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
                     throw PlatformError.unavailable(retryAfter: 1, "the metadata database \(url) did not answer within \(deadline)")
                 }
                 return result
+            }
+        }
+        do {
+            do {
+                return try await attempt()
+            } catch let error as PostgresTransactionError where error.beginError.map(Self.isUnavailable) == true {
+                return try await attempt()
             }
         } catch let error as PlatformError {
             throw error

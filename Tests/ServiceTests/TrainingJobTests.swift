@@ -235,6 +235,114 @@ enum FashionSubset {
         await server.stop()
     }
 
+    /// A hyperparameter search: each trial a task, the best configuration registered with the
+    /// whole search in its lineage; the same seed proposes the same trials; bad spaces are 400s
+    /// naming the field.
+    @Test func tuningJobsSearchAndRegisterTheBest() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-tuning-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        _ = try await server.request("POST", "/v1/datasets/wine?format=csv", key: admin,
+                                     body: try String(contentsOfFile: repositoryPath("data/sklearn/wine.csv"), encoding: .utf8))
+        let base = #""name": "wine", "dataset": "wine", "target": "target", "spec": {"algorithm": "random_forest"}, "validation": {"kfold": 3}, "seed": 2"#
+        let objective = #""objective": {"metric": "cv_accuracy", "direction": "maximize"}"#
+        for (body, field) in [
+            (#"{\#(base), \#(objective), "space": {"spec.max_depthh": {"int": [1, 3]}}}"#, "space.spec.max_depthh"),
+            (#"{\#(base), \#(objective), "space": {"spec.max_depth": {"int": [5, 2]}}}"#, "space.spec.max_depth.int"),
+            (#"{\#(base), \#(objective), "space": {"spec.criterion": {"choice": []}}}"#, "space.spec.criterion.choice"),
+            (#"{\#(base), \#(objective), "space": {"spec.max_depth": {"normal": [1, 3]}}}"#, "space.spec.max_depth"),
+            (#"{\#(base), \#(objective), "space": {"dataset": {"choice": ["x"]}}}"#, "space.dataset"),
+            (#"{\#(base), \#(objective), "space": {"spec.max_features": {"uniform": [0.1, 0.9]}}, "sampler": "grid"}"#, "space.spec.max_features"),
+            (#"{\#(base), \#(objective), "space": {"spec.max_depth": {"int": [1, 3]}}, "sampler": "bayes"}"#, "sampler"),
+            (#"{\#(base), "space": {"spec.max_depth": {"int": [1, 3]}}}"#, "objective"),
+            (#"{\#(base), \#(objective), "space": {"spec.max_depth": {"int": [1, 3]}}, "trials": 0}"#, "trials"),
+            (#"{\#(base), \#(objective), "space": {"spec.max_depth": {"int": [1, 3]}}, "early_stopping": {"min_epochs": 1}}"#, "early_stopping"),
+        ] {
+            let response = try await server.request("POST", "/v1/tuning-jobs", key: admin, body: body)
+            #expect(response.status == 400 && (response.json["error"] as? [String: Any])?["field"] as? String == field, "\(field): \(response.json)")
+        }
+
+        // A grid: every configuration once, two at a time; the best is registered.
+        let grid = try await server.request("POST", "/v1/tuning-jobs", key: admin, body: """
+            {\(base), \(objective), "sampler": "grid", "parallelism": 2, "trials": 100,
+             "space": {"spec.max_depth": {"int": [1, 3]}, "spec.n_estimators": {"choice": [3, 25]}}}
+            """)
+        #expect(grid.status == 201 && grid.json["kind"] as? String == "tuning")
+        let gridID = try #require(grid.json["id"] as? String)
+        let events = String(decoding: try await server.raw("GET", "/v1/tuning-jobs/\(gridID)/events", key: admin).body, as: UTF8.self)
+        #expect(events.contains(#""state":"succeeded""#), "\(events)")
+        let job = try await server.request("GET", "/v1/tuning-jobs/\(gridID)", key: admin).json
+        let trials = try #require(job["tasks"] as? [[String: Any]])
+        #expect(trials.count == 6 && trials.allSatisfy { $0["state"] as? String == "succeeded" && $0["kind"] as? String == "trial" })
+        let configurations = Set(trials.compactMap { trial -> String? in
+            guard let request = trial["request"] as? [String: Any], let params = request["params"] as? [String: String] else { return nil }
+            return params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: ",")
+        })
+        #expect(configurations.count == 6, "each grid point once: \(configurations)")
+        let scores = trials.compactMap { ($0["metrics"] as? [String: Double])?["cv_accuracy"] }
+        let metrics = try #require(job["metrics"] as? [String: Double])
+        #expect(scores.count == 6 && abs((metrics["cv_accuracy"] ?? -1) - scores.max()!) < 1e-8, "the registered model scores as the best trial")
+        #expect(metrics["trials"] == 6)
+        let model = try await server.request("GET", "/v1/models/wine", key: admin).json
+        let version = try #require((model["versions"] as? [[String: Any]])?.first)
+        let lineage = try #require(version["lineage"] as? [String: String])
+        #expect(lineage["tuning_job"] == gridID && lineage["tuning_sampler"] == "grid")
+        let search = try JSONSerialization.jsonObject(with: Data((lineage["tuning_trials"] ?? "").utf8)) as? [[String: Any]]
+        #expect(search?.count == 6)
+
+        // TPE from the same seed twice: the same trials, random ones first, then model-based.
+        var proposals: [[String]] = []
+        for _ in 0..<2 {
+            let tpe = try await server.request("POST", "/v1/tuning-jobs", key: admin, body: """
+                {\(base), \(objective), "sampler": "tpe", "parallelism": 3, "trials": 13,
+                 "space": {"spec.max_depth": {"int": [1, 8]}, "spec.n_estimators": {"int": [2, 30]}, "spec.max_features": {"uniform": [0.1, 0.9]}}}
+                """)
+            let id = try #require(tpe.json["id"] as? String)
+            _ = try await server.raw("GET", "/v1/tuning-jobs/\(id)/events", key: admin)
+            let done = try await server.request("GET", "/v1/tuning-jobs/\(id)", key: admin).json
+            #expect(done["state"] as? String == "succeeded")
+            let tasks = (done["tasks"] as? [[String: Any]]) ?? []
+            proposals.append(tasks.compactMap { task -> String? in
+                guard let request = task["request"] as? [String: Any], let index = request["index"] as? Int,
+                      let params = request["params"] as? [String: String] else { return nil }
+                return "\(index): " + params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: ",")
+            }.sorted())
+        }
+        #expect(proposals[0].count == 13 && proposals[0] == proposals[1], "\(proposals[0]) vs \(proposals[1])")
+        await server.stop()
+    }
+
+    /// Successive halving: every network trial trains the fewest epochs, the best third three
+    /// times as long, and so on up to the spec's epochs; the survivor is registered.
+    @Test func successiveHalvingStopsBadTrialsEarly() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-halving-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        _ = try await server.request("POST", "/v1/datasets/iris?format=csv", key: admin,
+                                     body: try String(contentsOfFile: repositoryPath("data/sklearn/iris.csv"), encoding: .utf8))
+        let response = try await server.request("POST", "/v1/tuning-jobs", key: admin, body: """
+            {"name": "iris-net", "dataset": "iris", "target": "target", "seed": 1, "epochs": 9,
+             "spec": {"input": {"shape": [4]}, "layers": [{"type": "dense", "units": 8, "activation": "relu"}, {"type": "dense", "units": 3, "activation": "softmax"}],
+                      "loss": "sparse_categorical_crossentropy", "optimizer": {"type": "adam", "lr": 0.01}, "batch_size": 16},
+             "space": {"spec.optimizer.lr": {"log": [0.0005, 0.1]}, "spec.layers.0.units": {"int": [2, 32]}},
+             "sampler": "random", "trials": 9, "parallelism": 9, "early_stopping": {"min_epochs": 1, "reduction": 3},
+             "objective": {"metric": "test_loss", "direction": "minimize"}}
+            """)
+        #expect(response.status == 201, "\(response.json)")
+        let id = try #require(response.json["id"] as? String)
+        _ = try await server.raw("GET", "/v1/tuning-jobs/\(id)/events", key: admin)
+        let job = try await server.request("GET", "/v1/tuning-jobs/\(id)", key: admin).json
+        #expect(job["state"] as? String == "succeeded", "\(job)")
+        let tasks = (job["tasks"] as? [[String: Any]]) ?? []
+        let rungs = tasks.compactMap { ($0["request"] as? [String: Any]).map { ($0["rung"] as? Int ?? -1, $0["epochs"] as? Int ?? -1) } }
+        #expect(rungs.filter { $0 == (0, 1) }.count == 9 && rungs.filter { $0 == (1, 3) }.count == 3 && rungs.filter { $0 == (2, 9) }.count == 1,
+                "\(rungs)")
+        #expect((job["metrics"] as? [String: Double])?["trials"] == 13)
+        await server.stop()
+    }
+
     /// A job interrupted mid-run (as by a crash or restart) continues from its last epoch
     /// checkpoint when the workers start again, and ends as a registered version.
     @Test func interruptedJobResumesFromCheckpoint() async throws {

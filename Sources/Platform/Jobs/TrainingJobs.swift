@@ -497,6 +497,16 @@ public actor TrainingJobs {
         switch job.kind {
         case JobRecord.batchPrediction:
             return .outcome(try await predictBatch(job, control: control, sink: sink), nil, nil)
+        case JobRecord.trialTask:
+            guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
+                throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
+            }
+            let trial = try Self.trial(job)
+            let request = try TrainingJobRequest.parse(try TuningRequest.parse(parent.request).trialText(trial.params, epochs: trial.epochs))
+            let (outcome, _) = try await train(parent, request, directory: directory, key: key, control: control, sink: sink)
+            return .outcome(outcome, nil, nil)
+        case JobRecord.tuning:
+            return try await tune(job, directory: directory, key: key, control: control, sink: sink)
         case JobRecord.foldTask:
             guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
                 throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
@@ -548,6 +558,87 @@ public actor TrainingJobs {
         return nil
     }
 
+    // MARK: Tuning
+
+    /// Validates and queues a hyperparameter search; the dataset must exist in the project.
+    public func submitTuning(project: String, keyID: String, request text: String) async throws -> JobRecord {
+        let request = try TuningRequest.parse(text)
+        _ = try await datasets.record(project: project, name: request.dataset)
+        var job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, kind: JobRecord.tuning, state: .queued, request: text,
+                            createdAt: Date(), modelName: request.modelName, keyID: keyID)
+        job.priority = try TrainingJobRequest.parse(request.baseText).priority
+        return try await enqueue(job)
+    }
+
+    /// A trial as its task's request records it: `{"index": i, "rung": r, "params": {path: JSON text}, "epochs": e}`.
+    static func trial(_ task: JobRecord) throws -> TuningPlan.Trial {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(task.request.utf8))) as? [String: Any],
+              let index = object["index"] as? Int, let params = object["params"] as? [String: String] else {
+            throw PlatformError.invalid(field: "request", message: "trial \(task.id) does not record its index and parameters")
+        }
+        return TuningPlan.Trial(index: index, rung: object["rung"] as? Int ?? 0, params: params, epochs: object["epochs"] as? Int,
+                                state: task.state, metrics: task.metrics, id: task.id)
+    }
+
+    /// One run of a tuning job: queue the next trials (and wait for them), or, once the plan has
+    /// none left, train the best configuration and register it with the search in its lineage.
+    private func tune(_ job: JobRecord, directory: URL, key: DataKey, control: JobControl,
+                      sink: AsyncStream<Update>.Continuation) async throws -> Completion {
+        let tuning = try TuningRequest.parse(job.request)
+        let tasks = try await store.tasks(parentID: job.id)
+        let unfinished = tasks.filter { !$0.state.isFinished }.count
+        if unfinished > 0 { return .waiting(tasks: unfinished) }
+        let trials = try tasks.map(Self.trial)
+        func describe(_ params: [String: String]) -> String { params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: ", ") }
+        switch TuningPlan(request: tuning).next(trials) {
+        case .queue(let proposals):
+            for proposal in proposals where !tasks.contains(where: { $0.id == "\(job.id)-trial\(proposal.index)" }) {
+                var object: [String: Any] = ["index": proposal.index, "rung": proposal.rung, "params": proposal.params]
+                if let epochs = proposal.epochs { object["epochs"] = epochs }
+                let text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+                var task = JobRecord(id: "\(job.id)-trial\(proposal.index)", project: job.project, kind: JobRecord.trialTask, state: .queued,
+                                     request: text, createdAt: Date(), modelName: job.modelName, keyID: job.keyID)
+                task.priority = job.priority
+                task.parentID = job.id
+                try await persist(task)
+                try await appendEvent(task, sequence: 1, "state", "{\"state\":\"queued\",\"job\":\(JSONText.quote(job.id))}")
+            }
+            let scored = trials.filter { tuning.gain($0.metrics) != nil }
+            var message = "queued trial(s) \(proposals.map { String($0.index) }.joined(separator: ", ")) (rung \(proposals[0].rung)); \(trials.count) finished"
+            if let best = scored.max(by: { tuning.gain($0.metrics)! < tuning.gain($1.metrics)! }) {
+                message += String(format: ", best so far %@ = %.4f (trial %d)", tuning.metric, best.metrics[tuning.metric]!, best.index)
+            }
+            try await emit(job.id, "log", "{\"message\":\(JSONText.quote(message))}")
+            wake()
+            return .waiting(tasks: proposals.count)
+        case .failed(let message):
+            throw PlatformError.invalid(field: "objective.metric", message: message)
+        case .done(let best, let all):
+            for trial in all.sorted(by: { (tuning.gain($0.metrics) ?? -.infinity) > (tuning.gain($1.metrics) ?? -.infinity) }).prefix(10) {
+                let score = trial.metrics[tuning.metric].map { String(format: "%.4f", $0) } ?? trial.state.rawValue
+                try await emit(job.id, "log", "{\"message\":\(JSONText.quote("trial \(trial.index) (rung \(trial.rung)): \(tuning.metric) \(score); \(describe(trial.params))"))}")
+            }
+            let search = try all.map { trial -> [String: Any] in
+                var entry: [String: Any] = ["trial": trial.index, "rung": trial.rung, "state": trial.state.rawValue,
+                                            "params": try trial.params.mapValues { try JSONSerialization.jsonObject(with: Data($0.utf8), options: [.fragmentsAllowed]) }]
+                if let value = trial.metrics[tuning.metric], value.isFinite { entry["score"] = value }
+                if let epochs = trial.epochs { entry["epochs"] = epochs }
+                return entry
+            }
+            let lineage = ["tuning_job": job.id, "tuning_sampler": tuning.sampler.rawValue,
+                           "tuning_objective": "\(tuning.maximize ? "maximize" : "minimize") \(tuning.metric)",
+                           "tuning_best_trial": String(best.index), "tuning_best_params": describe(best.params),
+                           "tuning_trials": String(decoding: try JSONSerialization.data(withJSONObject: search, options: [.sortedKeys]), as: UTF8.self)]
+            try await emit(job.id, "log", "{\"message\":\(JSONText.quote("best: trial \(best.index), \(describe(best.params)); training it for the registry"))}")
+            let request = try TrainingJobRequest.parse(try tuning.trialText(best.params, epochs: best.epochs))
+            let (trained, files) = try await train(job, request, directory: directory, key: key, control: control, sink: sink, lineage: lineage)
+            var outcome = trained
+            outcome.metrics["trials"] = Double(all.count)
+            outcome.metrics["best_trial"] = Double(best.index)
+            return .outcome(outcome, request, files)
+        }
+    }
+
     /// A task's place among its job's tasks (its request is `{"index": i}`).
     static func taskIndex(_ task: JobRecord) -> Int {
         ((try? JSONSerialization.jsonObject(with: Data(task.request.utf8))) as? [String: Any])?["index"] as? Int ?? 0
@@ -577,7 +668,8 @@ public actor TrainingJobs {
     }
 
     private func train(_ job: JobRecord, _ request: TrainingJobRequest, directory: URL, key: DataKey, control: JobControl,
-                       sink: AsyncStream<Update>.Continuation, step: CrossValidationStep = .whole) async throws -> (TrainingOutcome, [String: Data]?) {
+                       sink: AsyncStream<Update>.Continuation, step: CrossValidationStep = .whole,
+                       lineage extra: [String: String] = [:]) async throws -> (TrainingOutcome, [String: Data]?) {
         let dataset = try await datasets.record(project: job.project, name: request.dataset)
         var labels: DatasetRecord?
         if let name = request.labels { labels = try await datasets.record(project: job.project, name: name) }
@@ -593,6 +685,7 @@ public actor TrainingJobs {
         if !dataset.policies.isEmpty {
             lineage["column_policies"] = dataset.policies.keys.sorted().map { "\($0)=\(dataset.policies[$0]!)" }.joined(separator: ",")
         }
+        lineage.merge(extra) { $1 }
         let jobLineage = lineage
         let checkpoint = directory.appendingPathComponent(Self.checkpointFile)
         let storage = self.storage
