@@ -362,11 +362,16 @@ public actor TrainingJobs {
         case checkpoint(URL)
     }
 
-    /// Runs a job whose lease this node holds.
+    /// Runs a job whose lease this node holds, then gives the lease up (before this worker
+    /// claims anything else, so a late release never frees a lease taken since).
     private func run(_ claimed: JobRecord) async {
+        await execute(claimed)
+        try? await store.releaseJob(id: claimed.id, owner: nodeID)
+    }
+
+    private func execute(_ claimed: JobRecord) async {
         let id = claimed.id
         guard !stopping, let opened = try? await opened(claimed), let stored = try? await storedEvents(claimed, after: 0) else {
-            try? await store.releaseJob(id: id, owner: nodeID)
             return
         }
         var job = opened
@@ -395,7 +400,6 @@ public actor TrainingJobs {
             controls[id] = nil
             running[id] = nil
             history[id] = nil
-            Task.detached { try? await store.releaseJob(id: id, owner: nodeID) }
         }
         let started = Date()
         let directory = workRoot.appendingPathComponent(id)
@@ -468,6 +472,10 @@ public actor TrainingJobs {
             }
             try? await eraseWork(directory, key: workKey)
         } catch {
+            // Only the lease holder records the end: a node that lost the job (its lease ran out
+            // while it was cut off or stalled, and another worker runs it now) or cannot reach
+            // the store leaves the job to whoever holds it.
+            guard (try? await store.claimJob(id: id, owner: nodeID, seconds: queue.leaseSeconds)) == true else { return }
             job = running[id] ?? job
             job.state = .failed
             job.finishedAt = Date()
