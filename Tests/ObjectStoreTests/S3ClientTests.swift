@@ -290,8 +290,17 @@ struct JobsRunOnAnotherNode {
         let batch = try await api.jobs.submitBatchPrediction(project: "p", keyID: "k", request: #"{"model": "points@1", "dataset": "points"}"#)
         for await _ in try await api.jobs.follow(project: "p", id: batch.id) {}
         var output = try await api.jobs.output(project: "p", id: batch.id)
-        let lines = String(decoding: try output.readAll(), as: UTF8.self).split(separator: "\n")
-        #expect(lines.count == 200)
+        let whole = String(decoding: try output.readAll(), as: UTF8.self)
+        #expect(whole.split(separator: "\n").count == 200)
+        // Split into 4 shards run on B; A joins nothing itself but serves the joined output.
+        let split = try await api.jobs.submitBatchPrediction(project: "p", keyID: "k", request: #"{"model": "points@1", "dataset": "points", "shard_rows": 64}"#)
+        for await _ in try await api.jobs.follow(project: "p", id: split.id) {}
+        var joined = try await api.jobs.output(project: "p", id: split.id)
+        #expect(String(decoding: try joined.readAll(), as: UTF8.self) == whole)
+        let shards = try await api.jobs.tasks(project: "p", id: split.id)
+        #expect(shards.count == 4 && shards.allSatisfy { $0.state == .succeeded })
+        let outputs = try await s3.list(prefix: "team/files/jobs/outputs/")
+        #expect(!outputs.contains { $0.contains(".part") }, "the shards' outputs are erased once joined: \(outputs)")
 
         // Cancelling on A a job that waits: no worker gets it.
         await worker.jobs.shutdown()

@@ -190,6 +190,21 @@ enum FashionSubset {
         let truth = iris.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",").last!) }
         let correct = zip(lines, truth).filter { ($0["label"] as? String) == $1 }.count
         #expect(correct >= 140)
+        // Split into shards of 40 rows (4 tasks), the output is joined in row order: the same bytes.
+        let split = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "iris@1", "dataset": "iris", "shard_rows": 40}"#)
+        let splitID = try #require(split.json["id"] as? String)
+        let splitEvents = String(decoding: try await server.raw("GET", "/v1/batch-jobs/\(splitID)/events", key: admin).body, as: UTF8.self)
+        #expect(splitEvents.contains("\"state\":\"waiting\"") && splitEvents.contains("joined 4 shards, 150 rows"))
+        let joined = String(decoding: try await server.raw("GET", "/v1/batch-jobs/\(splitID)/output", key: admin).body, as: UTF8.self)
+        #expect(joined == output)
+        let splitJob = try await server.request("GET", "/v1/batch-jobs/\(splitID)", key: admin)
+        let shards = try #require(splitJob.json["tasks"] as? [[String: Any]])
+        #expect(shards.count == 4 && shards.allSatisfy { $0["kind"] as? String == "prediction_shard" && $0["state"] as? String == "succeeded" })
+        #expect((splitJob.json["metrics"] as? [String: Any])?["shards"] as? Double == 4)
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("jobs/outputs").path)
+        #expect(!outputs.contains { $0.contains(".part") }, "the shards' outputs are erased once joined: \(outputs)")
+        let noRows = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "iris@1", "dataset": "iris", "shard_rows": 0}"#)
+        #expect(noRows.status == 400 && (noRows.json["error"] as? [String: Any])?["field"] as? String == "shard_rows")
         // Kinds do not mix; bad references are named.
         #expect(try await server.request("GET", "/v1/training-jobs/\(id)", key: admin).status == 404)
         let missing = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "nope@1", "dataset": "iris"}"#)

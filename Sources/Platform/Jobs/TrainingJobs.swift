@@ -504,7 +504,39 @@ public actor TrainingJobs {
                          sink: AsyncStream<Update>.Continuation) async throws -> Completion {
         switch job.kind {
         case JobRecord.batchPrediction:
-            return .outcome(try await predictBatch(job, control: control, sink: sink), nil, nil)
+            let request = try BatchPredictionRequest.parse(job.request)
+            let rows = try await datasets.record(project: job.project, name: request.dataset).rows
+            let shards = request.shards(rows: rows)
+            guard shards.count > 1 else {
+                return .outcome(try await predictBatch(job, rows: nil, output: outputPath(job.id), control: control, sink: sink), nil, nil)
+            }
+            // Split into shards, one task each on any worker; the job's last run joins their
+            // outputs in row order.
+            guard let parts = try await tasksEnded(job, count: shards.count, kind: JobRecord.shardTask, request: { index in
+                "{\"index\":\(index),\"start\":\(shards[index].lowerBound),\"end\":\(shards[index].upperBound)}"
+            }) else { return .waiting(tasks: shards.count) }
+            if let failed = parts.first(where: { $0.state == .failed }) {
+                let error = try await opened(failed).error ?? "no error recorded"
+                throw PlatformError.invalid(field: "dataset", message: "shard \(Self.taskIndex(failed) + 1) of \(shards.count) failed: \(error)")
+            }
+            if parts.contains(where: { $0.state == .cancelled }) {
+                try await erasePartOutputs(job.id, count: parts.count)
+                return .outcome(TrainingOutcome(metrics: [:], cancelled: true, trainingRows: 0), nil, nil)
+            }
+            return .outcome(try await joinShards(job, parts: parts, sink: sink), nil, nil)
+        case JobRecord.shardTask:
+            guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
+                throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
+            }
+            let (index, rows) = try Self.shard(job)
+            let part = partOutputPath(parentID, index: index)
+            let outcome = try await predictBatch(parent, rows: rows, output: part, control: control, sink: sink)
+            // A job cancelled while this shard ran keeps no part of its output.
+            if let now = try await store.job(id: parentID), now.state.isFinished {
+                try await storage.erase([part])
+                try? await work.remove(part)
+            }
+            return .outcome(outcome, nil, nil)
         case JobRecord.trialTask:
             guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
                 throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
@@ -548,14 +580,15 @@ public actor TrainingJobs {
 
     /// The job's `count` tasks, in order, once every one has ended; nil after queuing those that
     /// do not exist yet (a run killed halfway through queuing them queues the rest next time).
-    private func tasksEnded(_ job: JobRecord, count: Int, kind: String) async throws -> [JobRecord]? {
+    private func tasksEnded(_ job: JobRecord, count: Int, kind: String,
+                            request: (Int) -> String = { "{\"index\":\($0)}" }) async throws -> [JobRecord]? {
         let existing = try await store.tasks(parentID: job.id)
         if existing.count == count, existing.allSatisfy(\.state.isFinished) {
             return existing.sorted { Self.taskIndex($0) < Self.taskIndex($1) }
         }
         let known = Set(existing.map(\.id))
         for index in 0..<count where !known.contains("\(job.id)-task\(index)") {
-            var task = JobRecord(id: "\(job.id)-task\(index)", project: job.project, kind: kind, state: .queued, request: "{\"index\":\(index)}",
+            var task = JobRecord(id: "\(job.id)-task\(index)", project: job.project, kind: kind, state: .queued, request: request(index),
                                  createdAt: Date(), modelName: job.modelName, keyID: job.keyID)
             task.priority = job.priority
             task.parentID = job.id
@@ -819,17 +852,27 @@ func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null
 
 /// A batch prediction job: every row of a dataset through a registered model version, into a
 /// JSON Lines file of predictions. `{"model": "fashion@production", "dataset": "new-images"}`
+///
+/// A dataset of more than `shard_rows` rows (default 100,000) is split into shards of that many
+/// rows, each a task that any worker may take; the outputs are joined in row order.
 public struct BatchPredictionRequest: Sendable {
     public var model: String
     public var dataset: String
     public var priority = 0
+    public var shardRows = 100_000
+    public static let maximumShards = 1000
+
+    /// The row ranges of the shards (one range when the job is not split).
+    public func shards(rows: Int) -> [Range<Int>] {
+        stride(from: 0, to: max(rows, 1), by: shardRows).map { $0..<min(rows, $0 + shardRows) }
+    }
 
     public static func parse(_ text: String) throws -> BatchPredictionRequest {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
             throw PlatformError.invalid(field: "body", message: "expected a JSON object")
         }
-        for key in object.keys where !["model", "dataset", "priority"].contains(key) {
-            throw PlatformError.invalid(field: key, message: "unknown field; allowed: dataset, model, priority")
+        for key in object.keys where !["model", "dataset", "priority", "shard_rows"].contains(key) {
+            throw PlatformError.invalid(field: key, message: "unknown field; allowed: dataset, model, priority, shard_rows")
         }
         guard let model = object["model"] as? String, !model.isEmpty else {
             throw PlatformError.invalid(field: "model", message: "is required: a model reference such as \"fashion@production\" or \"fashion@3\"")
@@ -837,6 +880,12 @@ public struct BatchPredictionRequest: Sendable {
         guard let dataset = object["dataset"] as? String, !dataset.isEmpty else { throw PlatformError.invalid(field: "dataset", message: "is required (a string)") }
         var request = BatchPredictionRequest(model: model, dataset: dataset)
         request.priority = try JobPriority.parse(object["priority"])
+        if let value = object["shard_rows"] {
+            guard let rows = value as? Int, !(value is Bool), rows >= 1 else {
+                throw PlatformError.invalid(field: "shard_rows", message: "must be a whole number of rows, at least 1")
+            }
+            request.shardRows = rows
+        }
         return request
     }
 }
@@ -844,6 +893,75 @@ public struct BatchPredictionRequest: Sendable {
 extension TrainingJobs {
     /// Where a batch job's predictions are kept (sealed JSON Lines, one object per input row).
     nonisolated func outputPath(_ id: String) -> URL { workRoot.appendingPathComponent("outputs").appendingPathComponent("\(id).jsonl") }
+
+    /// Where shard `index` of a split batch job keeps its predictions until they are joined.
+    nonisolated func partOutputPath(_ id: String, index: Int) -> URL {
+        workRoot.appendingPathComponent("outputs").appendingPathComponent("\(id).part\(index).jsonl")
+    }
+
+    /// A shard task's place and rows (its request is `{"index": i, "start": s, "end": e}`).
+    static func shard(_ task: JobRecord) throws -> (index: Int, rows: Range<Int>) {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(task.request.utf8))) as? [String: Any],
+              let index = object["index"] as? Int, let start = object["start"] as? Int, let end = object["end"] as? Int, start <= end else {
+            throw PlatformError.invalid(field: "request", message: "shard \(task.id) does not record its index and rows")
+        }
+        return (index, start..<end)
+    }
+
+    /// Joins the shards' outputs, in order, into the job's output, then erases them. A run
+    /// killed after the output was published finds it there and only erases what is left.
+    func joinShards(_ job: JobRecord, parts: [JobRecord], sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
+        let output = outputPath(job.id)
+        let rows = parts.reduce(0) { $0 + Int($1.metrics["rows"] ?? 0) }
+        if try await !work.ensureLocal(output) {
+            var readers: [SealedReader] = []
+            for part in parts {
+                let (index, _) = try Self.shard(part)
+                let url = partOutputPath(job.id, index: index)
+                guard try await work.ensureLocal(url) else {
+                    throw PlatformError.conflict("the output of shard \(index + 1) of \(parts.count) (task \(part.id)) is missing")
+                }
+                readers.append(try await storage.open(url, name: "batch job \(job.id) shard \(index + 1)"))
+            }
+            let key = try await storage.newKey()
+            let sources = readers
+            do {
+                try await Self.onTrainingThread {
+                    try Self.writeSealed(output, key: key) { file in
+                        for reader in sources { while let chunk = try reader.next() { try file.write(chunk) } }
+                    }
+                }
+                try await work.publish(output)
+            } catch {
+                try? await storage.vault.destroy(id: key.id)
+                throw error
+            }
+            sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("joined \(parts.count) shards, \(rows) rows"))}"))
+        }
+        try await erasePartOutputs(job.id, count: parts.count)
+        return TrainingOutcome(metrics: ["rows": Double(rows), "shards": Double(parts.count)], cancelled: false, trainingRows: rows)
+    }
+
+    /// Crypto-shreds a split job's shard outputs, here and in the shared files.
+    func erasePartOutputs(_ id: String, count: Int) async throws {
+        for index in 0..<count {
+            let url = partOutputPath(id, index: index)
+            guard try await work.ensureLocal(url) else { continue }
+            try await storage.erase([url])
+            try await work.remove(url)
+        }
+    }
+
+    /// A sealed file written through a partial file and renamed into place only once complete.
+    static func writeSealed(_ output: URL, key: DataKey, _ body: (SealedWriter) throws -> Void) throws {
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let partial = output.appendingPathExtension("partial")
+        defer { try? FileManager.default.removeItem(at: partial) }
+        let file = try SealedWriter(path: partial.path, key: key)
+        try body(file)
+        try file.finish()
+        guard rename(partial.path, output.path) == 0 else { throw PlatformError.conflict("cannot move the predictions into \(output.path)") }
+    }
 
     /// A finished batch job's predictions, decrypted as they are read.
     public func output(project: String, id: String) async throws -> SealedReader {
@@ -859,8 +977,9 @@ extension TrainingJobs {
     func eraseOutputs(project: String, dataset: String) async throws -> [String] {
         var erased: [String] = []
         for job in try await list(project: project) where job.kind == JobRecord.batchPrediction {
-            guard (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset,
-                  (try? await work.ensureLocal(outputPath(job.id))) == true else { continue }
+            guard (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset else { continue }
+            try await erasePartOutputs(job.id, count: try await store.tasks(parentID: job.id).count)
+            guard (try? await work.ensureLocal(outputPath(job.id))) == true else { continue }
             try await storage.erase([outputPath(job.id)])
             try? await work.remove(outputPath(job.id))
             erased.append(job.id)
@@ -872,9 +991,14 @@ extension TrainingJobs {
     func cancelJobs(project: String, dataset: String) async throws -> [String] {
         var cancelled: [String] = []
         for job in try await list(project: project) where !job.state.isFinished {
-            let reads = job.kind == JobRecord.batchPrediction
-                ? (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset
-                : (try? TrainingJobRequest.parse(job.request)).map { $0.dataset == dataset || $0.labels == dataset } ?? false
+            let reads: Bool
+            switch job.kind {
+            case JobRecord.batchPrediction: reads = (try? BatchPredictionRequest.parse(job.request))?.dataset == dataset
+            case JobRecord.tuning:
+                reads = (try? TuningRequest.parse(job.request)).flatMap { try? TrainingJobRequest.parse($0.baseText) }
+                    .map { $0.dataset == dataset || $0.labels == dataset } ?? false
+            default: reads = (try? TrainingJobRequest.parse(job.request)).map { $0.dataset == dataset || $0.labels == dataset } ?? false
+            }
             if reads { _ = try await cancel(project: project, id: job.id); cancelled.append(job.id) }
         }
         return cancelled
@@ -884,14 +1008,20 @@ extension TrainingJobs {
     public func submitBatchPrediction(project: String, keyID: String, request text: String) async throws -> JobRecord {
         let request = try BatchPredictionRequest.parse(text)
         let version = try await registry.resolve(project: project, reference: request.model)
-        _ = try await datasets.record(project: project, name: request.dataset)
+        let dataset = try await datasets.record(project: project, name: request.dataset)
+        let shards = request.shards(rows: dataset.rows).count
+        guard shards <= BatchPredictionRequest.maximumShards else {
+            throw PlatformError.invalid(field: "shard_rows", message: "\(request.shardRows) splits \(dataset.rows) rows into \(shards) shards; at most \(BatchPredictionRequest.maximumShards)")
+        }
         var job = JobRecord(id: "job_" + APIKeyToken.randomBase62(16), project: project, kind: JobRecord.batchPrediction, state: .queued,
                             request: text, createdAt: Date(), modelName: version.name, keyID: keyID)
         job.priority = request.priority
         return try await enqueue(job)
     }
 
-    func predictBatch(_ job: JobRecord, control: JobControl, sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
+    /// Predicts the dataset's `rows` (all of them when nil) into the sealed file `output`.
+    func predictBatch(_ job: JobRecord, rows: Range<Int>?, output: URL, control: JobControl,
+                      sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
         let request = try BatchPredictionRequest.parse(job.request)
         let version = try await registry.resolve(project: job.project, reference: request.model)
         let dataset = try await datasets.record(project: job.project, name: request.dataset)
@@ -900,15 +1030,15 @@ extension TrainingJobs {
         let data: JobData = TableFormat(rawValue: dataset.format) != nil
             ? .table(try await datasets.preparedTable(dataset))
             : .images(data: try await datasets.source(dataset), format: dataset.format, labels: nil)
-        let output = outputPath(job.id)
         let key = try await storage.newKey()
-        sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("predicting \(dataset.rows) rows of '\(dataset.name)' with \(version.name)@\(version.version)"))}"))
+        let described = rows.map { "rows \($0.lowerBound)..<\($0.upperBound)" } ?? "\(dataset.rows) rows"
+        sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("predicting \(described) of '\(dataset.name)' with \(version.name)@\(version.version)"))}"))
         do {
             let outcome = try await Self.onTrainingThread {
                 let model = try LoadedModel.load(files: files, pseudonyms: pseudonyms)
-                return try Self.predictRows(model: model, data: data, output: output, key: key, control: control, sink: sink)
+                return try Self.predictRows(model: model, data: data, rows: rows, output: output, key: key, control: control, sink: sink)
             }
-            if !outcome.cancelled { try await work.publish(output) }
+            if outcome.cancelled { try? await storage.vault.destroy(id: key.id) } else { try await work.publish(output) }
             return outcome
         } catch {
             try? await storage.vault.destroy(id: key.id)
@@ -916,8 +1046,9 @@ extension TrainingJobs {
         }
     }
 
-    /// Reads the dataset, predicts 1024 rows at a time into a sealed file, renamed into place at the end.
-    static func predictRows(model: LoadedModel, data source: JobData, output: URL, key: DataKey, control: JobControl,
+    /// Reads the dataset and predicts `rows` of it (all when nil) 1024 at a time into a sealed
+    /// file, renamed into place at the end. Each line names its row's place in the whole dataset.
+    static func predictRows(model: LoadedModel, data source: JobData, rows: Range<Int>?, output: URL, key: DataKey, control: JobControl,
                             sink: AsyncStream<Update>.Continuation) throws -> TrainingOutcome {
         let rowCount: Int
         let chunk: (Range<Int>) throws -> PredictionInput
@@ -932,30 +1063,35 @@ extension TrainingJobs {
             rowCount = table.rowCount
             chunk = { range in .table(table.rows(Array(range))) }
         }
-        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let partial = output.appendingPathExtension("partial")
-        defer { try? FileManager.default.removeItem(at: partial) }
-        let file = try SealedWriter(path: partial.path, key: key)
-        var start = 0
-        while start < rowCount {
-            if control.shouldStop { return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: start) }
-            let range = start..<min(rowCount, start + 1024)
-            let predictions = try model.predict(chunk(range))
-            var text = ""
-            for (offset, p) in predictions.enumerated() {
-                text += "{\"row\":\(range.lowerBound + offset)"
-                if let label = p.label { text += ",\"label\":\(JSONText.quote(label))" }
-                if let probabilities = p.probabilities { text += ",\"probabilities\":[" + probabilities.map { jsonNumber($0) }.joined(separator: ",") + "]" }
-                if p.label == nil { text += ",\"values\":[" + p.values.map { jsonNumber($0) }.joined(separator: ",") + "]" }
-                text += "}\n"
-            }
-            try file.write(Data(text.utf8))
-            start = range.upperBound
-            sink.yield(.progress("{\"rows_done\":\(start),\"rows\":\(rowCount)}"))
+        let wanted = rows ?? 0..<rowCount
+        guard wanted.upperBound <= rowCount else {
+            throw PlatformError.conflict("the dataset holds \(rowCount) rows, fewer than the job was split for (\(wanted.upperBound)); it changed while the job ran")
         }
-        try file.finish()
-        guard rename(partial.path, output.path) == 0 else { throw PlatformError.conflict("cannot move the predictions into \(output.path)") }
-        return TrainingOutcome(metrics: ["rows": Double(rowCount)], cancelled: false, trainingRows: rowCount)
+        struct Stopped: Error {}
+        var start = wanted.lowerBound
+        do {
+            try writeSealed(output, key: key) { file in
+                while start < wanted.upperBound {
+                    if control.shouldStop { throw Stopped() }
+                    let range = start..<min(wanted.upperBound, start + 1024)
+                    let predictions = try model.predict(chunk(range))
+                    var text = ""
+                    for (offset, p) in predictions.enumerated() {
+                        text += "{\"row\":\(range.lowerBound + offset)"
+                        if let label = p.label { text += ",\"label\":\(JSONText.quote(label))" }
+                        if let probabilities = p.probabilities { text += ",\"probabilities\":[" + probabilities.map { jsonNumber($0) }.joined(separator: ",") + "]" }
+                        if p.label == nil { text += ",\"values\":[" + p.values.map { jsonNumber($0) }.joined(separator: ",") + "]" }
+                        text += "}\n"
+                    }
+                    try file.write(Data(text.utf8))
+                    start = range.upperBound
+                    sink.yield(.progress("{\"rows_done\":\(start - wanted.lowerBound),\"rows\":\(wanted.count)}"))
+                }
+            }
+        } catch is Stopped {
+            return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: start - wanted.lowerBound)
+        }
+        return TrainingOutcome(metrics: ["rows": Double(wanted.count)], cancelled: false, trainingRows: wanted.count)
     }
 }
 
