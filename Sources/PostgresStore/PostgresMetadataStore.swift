@@ -412,33 +412,49 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
     /// passed over, not waited for), then, under a transaction-scoped advisory lock on its
     /// project, counts the project's live leases again: two workers cannot both take a
     /// project's last free slot. The lease runs on the database's clock.
+    /// Fair share in two steps, each cheap however long the queue: the projects with claimable
+    /// jobs, fewest live leases first (one grouped pass over the leases, not a count per queued
+    /// row); then, project by project, that project's first job by priority and age, taken with
+    /// `FOR UPDATE SKIP LOCKED` from the claimable-jobs index (usually the first project answers).
+    /// With a per-project limit, a per-project advisory lock and a recount make the limit exact
+    /// when claimers race for a project's last slot.
     public func claimNextJob(owner: String, seconds: Double, projectLimit: Int?) async throws -> JobRecord? {
         let (client, logger) = (client, logger)
-        let limit = projectLimit ?? Int.max
         return try await guarded {
             try await client.withTransaction(logger: logger) { connection in
-                var candidate: (id: String, project: String)?
-                for try await (id, project) in try await connection.query("""
-                    SELECT j.id, j.project FROM jobs j
-                    WHERE j.state IN ('queued', 'running') AND (j.lease_owner IS NULL OR j.lease_expires_at < now())
-                      AND (SELECT count(*) FROM jobs r WHERE r.project = j.project AND r.lease_owner IS NOT NULL AND r.lease_expires_at >= now()) < \(limit)
-                    ORDER BY (SELECT count(*) FROM jobs r WHERE r.project = j.project AND r.lease_owner IS NOT NULL AND r.lease_expires_at >= now()),
-                             j.priority DESC, j.created_at, j.id
-                    LIMIT 1 FOR UPDATE OF j SKIP LOCKED
-                    """, logger: logger).decode((String, String).self) { candidate = (id, project) }
-                guard let candidate else { return nil }
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.projectLockSpace), hashtext(\(candidate.project)))", logger: logger).drain()
-                var live = 0
-                for try await count in try await connection.query("""
-                    SELECT count(*) FROM jobs WHERE project = \(candidate.project) AND lease_owner IS NOT NULL AND lease_expires_at >= now()
-                    """, logger: logger).decode(Int.self) { live = count }
-                guard live < limit else { return nil }
-                var claimed: JobRecord?
-                for try await row in try await connection.query("""
-                    UPDATE jobs SET lease_owner = \(owner), lease_expires_at = now() + make_interval(secs => \(seconds))
-                    WHERE id = \(candidate.id) RETURNING *
-                    """, logger: logger) { claimed = try Self.job(row.makeRandomAccess()) }
-                return claimed
+                var projects: [String] = []
+                for try await project in try await connection.query("""
+                    SELECT q.project FROM (SELECT DISTINCT project FROM jobs
+                                           WHERE state IN ('queued', 'running') AND (lease_owner IS NULL OR lease_expires_at < now())) q
+                    LEFT JOIN (SELECT project, count(*) AS live FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at >= now()
+                               GROUP BY project) l ON l.project = q.project
+                    WHERE COALESCE(l.live, 0) < \(projectLimit ?? Int.max)
+                    ORDER BY COALESCE(l.live, 0), q.project
+                    """, logger: logger).decode(String.self) { projects.append(project) }
+                for project in projects {
+                    var candidate: String?
+                    for try await id in try await connection.query("""
+                        SELECT id FROM jobs
+                        WHERE project = \(project) AND state IN ('queued', 'running') AND (lease_owner IS NULL OR lease_expires_at < now())
+                        ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+                        """, logger: logger).decode(String.self) { candidate = id }
+                    guard let candidate else { continue }
+                    if let projectLimit {
+                        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.projectLockSpace), hashtext(\(project)))", logger: logger).drain()
+                        var live = 0
+                        for try await count in try await connection.query("""
+                            SELECT count(*) FROM jobs WHERE project = \(project) AND lease_owner IS NOT NULL AND lease_expires_at >= now()
+                            """, logger: logger).decode(Int.self) { live = count }
+                        guard live < projectLimit else { continue }
+                    }
+                    var claimed: JobRecord?
+                    for try await row in try await connection.query("""
+                        UPDATE jobs SET lease_owner = \(owner), lease_expires_at = now() + make_interval(secs => \(seconds))
+                        WHERE id = \(candidate) RETURNING *
+                        """, logger: logger) { claimed = try Self.job(row.makeRandomAccess()) }
+                    return claimed
+                }
+                return nil
             }
         }
     }

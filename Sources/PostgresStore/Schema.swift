@@ -91,6 +91,11 @@ enum Schema {
             "ALTER TABLE jobs ADD COLUMN parent_id TEXT REFERENCES jobs ON DELETE CASCADE",
             "CREATE INDEX jobs_by_parent ON jobs (parent_id) WHERE parent_id IS NOT NULL",
         ]),
+        (3, [
+            // The claim walks a project's claimable jobs in claim order and stops at the first
+            // row no other claimer holds; finished jobs (most of the table) are not in the index.
+            "CREATE INDEX jobs_claimable ON jobs (project, priority DESC, created_at, id) WHERE state IN ('queued', 'running')",
+        ]),
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

@@ -187,6 +187,13 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             }
             try db.create(index: "jobs_by_parent", on: "jobs", columns: ["parent_id"])
         }
+        migrator.registerMigration("v10-claimable-jobs") { db in
+            // The claim walks a project's claimable jobs in claim order; finished jobs are not indexed.
+            try db.execute(sql: """
+                CREATE INDEX jobs_claimable ON jobs (project, priority DESC, created_at, id) WHERE state IN ('queued', 'running')
+                """)
+            try db.execute(sql: "CREATE INDEX jobs_by_lease ON jobs (project) WHERE lease_owner IS NOT NULL")
+        }
         try migrator.migrate(pool)
     }
 
@@ -461,15 +468,24 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func claimNextJob(owner: String, seconds: Double, projectLimit: Int?) async throws -> JobRecord? {
         let now = StoredDate(Date()), expires = StoredDate(Date().addingTimeInterval(seconds))
         let limit = projectLimit ?? Int.max
+        // The same two steps as the PostgreSQL store (one writer at a time here, so no locks).
         return try await pool.write { db in
-            let live = "(SELECT count(*) FROM jobs r WHERE r.project = j.project AND r.lease_owner IS NOT NULL AND r.lease_expires_at >= ?)"
-            guard let id = try String.fetchOne(db, sql: """
-                SELECT j.id FROM jobs j
-                WHERE j.state IN ('queued', 'running') AND (j.lease_owner IS NULL OR j.lease_expires_at < ?) AND \(live) < ?
-                ORDER BY \(live), j.priority DESC, j.created_at, j.id LIMIT 1
-                """, arguments: [now, now, limit, now]) else { return nil }
-            try db.execute(sql: "UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?", arguments: [owner, expires, id])
-            return try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job)
+            let projects = try String.fetchAll(db, sql: """
+                SELECT q.project FROM (SELECT DISTINCT project FROM jobs
+                                       WHERE state IN ('queued', 'running') AND (lease_owner IS NULL OR lease_expires_at < ?)) q
+                LEFT JOIN (SELECT project, count(*) AS live FROM jobs WHERE lease_owner IS NOT NULL AND lease_expires_at >= ?
+                           GROUP BY project) l ON l.project = q.project
+                WHERE COALESCE(l.live, 0) < ? ORDER BY COALESCE(l.live, 0), q.project
+                """, arguments: [now, now, limit])
+            for project in projects {
+                guard let id = try String.fetchOne(db, sql: """
+                    SELECT id FROM jobs WHERE project = ? AND state IN ('queued', 'running') AND (lease_owner IS NULL OR lease_expires_at < ?)
+                    ORDER BY priority DESC, created_at, id LIMIT 1
+                    """, arguments: [project, now]) else { continue }
+                try db.execute(sql: "UPDATE jobs SET lease_owner = ?, lease_expires_at = ? WHERE id = ?", arguments: [owner, expires, id])
+                return try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Self.job)
+            }
+            return nil
         }
     }
 
