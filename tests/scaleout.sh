@@ -2,7 +2,8 @@
 # Several API nodes over one PostgreSQL database and one S3-compatible bucket (SeaweedFS),
 # against the release binary, each node with a data folder of its own: bad --database and
 # --artifacts settings refuse to start; keys, deployments and revocations made on one node take
-# effect on the other within a second, and a model registered on one is served by the other;
+# effect on the other within a second, and a model registered on one is served by the other; a
+# key's quota holds over both nodes together;
 # two nodes behind nginx keep answering when one is killed -9 under load; a PostgreSQL restart
 # under load gives 503s with Retry-After (never a hang) on the routes that read the database,
 # inference goes on (it reads none), and nothing written is lost; with the object store gone,
@@ -112,6 +113,20 @@ api a DELETE "/v1/keys/$KEY_ID" > /dev/null
 seen=$(KEY=$TOKEN until_status b /v1/models 401)
 check "a key revoked on node a is refused by node b within 1 s (${seen} s)" "python3 -c 'import sys; sys.exit(0 if $seen < 1 else 1)'"
 
+# A key's quota holds over both nodes together: each node hands on what it admitted every second.
+api a POST /v1/keys '{"role": "admin", "name": "limited", "limits": {"requests_per_minute": 10}}' > /dev/null
+LIMITED=$(python3 -c "import json; print(json.load(open('$WORK/body'))['key'])")
+KEY=$LIMITED until_status b /v1/models 200 > /dev/null
+admitted() { # node n -> how many of n requests were admitted
+  local ok=0
+  for _ in $(seq "$2"); do [ "$(KEY=$LIMITED api "$1" GET /v1/models)" = 200 ] && ok=$((ok + 1)); done
+  echo $ok
+}
+on_a=$(admitted a 6); sleep 2.5; on_b=$(admitted b 6)
+# One request on b saw the key arrive; the refill over these few seconds is under one request.
+check "a key limited to 10 requests a minute is held to it over both nodes (1 + $on_a of 6 on a, then $on_b of 6 on b)" \
+  "[ $on_a = 6 ] && [ $((1 + on_a + on_b)) -ge 10 ] && [ $((1 + on_a + on_b)) -le 11 ]"
+
 # --- nginx in front; node a killed -9 under inference load --------------------------------------
 NGINX_PORT=$(free_port)
 cat > "$WORK/nginx.conf" <<CONF
@@ -213,26 +228,38 @@ check "a training job queued on an API node runs on a worker and succeeds ($calm
 
 api b POST /v1/training-jobs "$(train_request digits-killed)" > /dev/null
 killed=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
-kills=0 seen_attempt=0
 declare -A NODE_OF
 for w in 1 2; do NODE_OF[$(cat "$WORK/worker-$w/node.id")]=$w; done
-while [ $kills -lt ${KILLS:-20} ]; do
-  # Wait for the next attempt to start on some worker, let it run a random while, kill that worker.
-  for _ in $(seq 300); do
-    attempt=$(job_field training-jobs "$killed" attempts); worker=$(job_field training-jobs "$killed" worker)
-    state=$(job_field training-jobs "$killed" state)
-    [ "$state" = running ] && [ -n "$worker" ] && [ "$attempt" -gt "$seen_attempt" ] && break
+# Kills land on whichever worker runs a part of the job: the job itself, a fold, a trial or its join.
+running_worker() { # kind id -> a node running the job or one of its tasks (or nothing), the job's state and attempts
+  api a GET "/v1/$1/$2" > /dev/null
+  python3 -c "
+import json, random
+job = json.load(open('$WORK/body'))
+busy = [t['worker'] for t in [job] + job.get('tasks', []) if t['state'] == 'running' and t.get('worker')]
+print(random.choice(busy) if busy else '-', job['state'], job['attempts'])"
+}
+kill_during() { # kind id kills [fresh]: kills -9 a worker running the job, at a random moment after each
+  # start (with "fresh": of each new attempt of the job itself), restarts it; sets KILLS to the kills made
+  local kills=0 seen=0 worker state attempts w
+  while [ $kills -lt "$3" ]; do
+    for _ in $(seq 300); do
+      read -r worker state attempts <<< "$(running_worker "$1" "$2")"
+      case $state in succeeded|failed|cancelled) break;; esac
+      [ "$worker" != - ] && { [ "${4:-}" != fresh ] || [ "$attempts" -gt $seen ]; } && break
+      sleep 0.05
+    done
     case $state in succeeded|failed|cancelled) break;; esac
-    sleep 0.05
+    seen=$attempts
+    sleep "$(python3 -c 'import random; print(round(random.uniform(0.2, 0.8), 2))')"
+    w=${NODE_OF[$worker]}
+    kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
+    kills=$((kills + 1))
+    start_worker "$w"
   done
-  case $state in succeeded|failed|cancelled) break;; esac
-  seen_attempt=$attempt
-  sleep "$(python3 -c 'import random; print(round(random.uniform(0.2, 0.8), 2))')"
-  w=${NODE_OF[$worker]}
-  kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
-  kills=$((kills + 1))
-  start_worker "$w"
-done
+  KILLS=$kills
+}
+kill_during training-jobs "$killed" "${KILLS:-20}" fresh; kills=$KILLS
 killed_state=$(wait_finished training-jobs "$killed" 300)
 killed_metrics=$(job_field training-jobs "$killed" metrics)
 attempts=$(job_field training-jobs "$killed" attempts)
@@ -251,34 +278,6 @@ cv_calm=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
 [ "$(wait_finished training-jobs "$cv_calm" 300)" = succeeded ] && cv_calm_metrics=$(job_field training-jobs "$cv_calm" metrics)
 api a POST /v1/training-jobs "$KFOLD" > /dev/null
 cv=$(python3 -c "import json; print(json.load(open('$WORK/body'))['id'])")
-# Kills land on whichever worker runs a part of the job: its split, a fold task or its join.
-running_worker() { # id [kind] -> a node running the job or one of its tasks, if any
-  api a GET "/v1/${2:-training-jobs}/$1" > /dev/null
-  python3 -c "
-import json, random
-job = json.load(open('$WORK/body'))
-busy = [t['worker'] for t in [job] + job.get('tasks', []) if t['state'] == 'running' and t.get('worker')]
-print(random.choice(busy) if busy else '', job['state'])"
-}
-kill_during() { # kind id kills: sets KILLS to the kills made while the job or its tasks ran
-  local kills=0 worker state w
-  while [ $kills -lt "$3" ]; do
-    for _ in $(seq 300); do
-      read -r worker state <<< "$(running_worker "$2" "$1")"
-      [ -z "$state" ] && { state=$worker; worker=; }
-      [ -n "$worker" ] && break
-      case $state in succeeded|failed|cancelled) break;; esac
-      sleep 0.05
-    done
-    case $state in succeeded|failed|cancelled) break;; esac
-    sleep "$(python3 -c 'import random; print(round(random.uniform(0.1, 0.7), 2))')"
-    w=${NODE_OF[$worker]}
-    kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
-    kills=$((kills + 1))
-    start_worker "$w"
-  done
-  KILLS=$kills
-}
 kill_during training-jobs "$cv" "${CV_KILLS:-10}"; cv_kills=$KILLS
 cv_state=$(wait_finished training-jobs "$cv" 300)
 [ "$cv_state" = succeeded ] || { api a GET "/v1/training-jobs/$cv" > /dev/null; echo "k-fold job: $cv_state: $(cut -c1-3000 "$WORK/body")"; }

@@ -311,7 +311,7 @@ public enum APIServer {
             let (deployment, version) = try await s.endpoints.deploy(project: caller.project, name: try body.requiredString("name"),
                                                                      reference: try body.requiredString("model"),
                                                                      canary: try parseCanary(body["canary"]), batching: try parseBatching(body["batching"]))
-            let canary = try await s.endpoints.list(project: caller.project).first { $0.deployment.name == deployment.name }?.canary
+            let canary = await s.endpoints.list(project: caller.project).first { $0.deployment.name == deployment.name }?.canary
             try await context.audit(s, "deploy", "endpoint:\(deployment.name) -> model:\(version.name)@\(version.version)")
             return jsonResponse(deploymentJSON(deployment, version, canary), status: .created)
         }

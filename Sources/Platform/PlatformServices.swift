@@ -89,7 +89,7 @@ public struct PlatformServices: Sendable {
     /// in-memory keys and routes (within a second of the change), and re-reads both every
     /// `period` in case an announcement was lost. Returns at once on a store of one's own; runs
     /// until cancelled otherwise.
-    public func followSharedChanges(period: Duration = .seconds(10)) async {
+    public func followSharedChanges(period: Duration = .seconds(10), quotaPeriod: Duration = .seconds(1)) async {
         guard let shared = store as? any SharedMetadataStore else { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for await change in shared.changes() { await self.apply(change) } }
@@ -98,8 +98,27 @@ public struct PlatformServices: Sendable {
                     for change in MetadataChange.allCases { await self.apply(change) }
                 }
             }
+            group.addTask { await self.shareQuotas(through: shared, every: quotaPeriod) }
             await group.next()
             group.cancelAll()
+        }
+    }
+
+    /// Every `period`, hands the quota use this node admitted to the other nodes and takes what
+    /// they admitted off this node's buckets: a key's quota holds over all nodes together.
+    func shareQuotas(through shared: any SharedMetadataStore, every period: Duration) async {
+        var cursors: [String: Int64] = [:]
+        while (try? await Task.sleep(for: period)) != nil {
+            let mine = rateLimiter.takeUnsharedUse()
+            do {
+                let (others, next) = try await shared.exchangeQuotaUse(node: jobs.nodeID, use: mine, after: cursors)
+                cursors = next
+                var limits: [String: RateLimits] = [:]
+                for use in others { limits[use.keyID] = await keys.limits(keyID: use.keyID) }
+                rateLimiter.applyUse(others, limits: limits)
+            } catch {
+                rateLimiter.keepUnsharedUse(mine)
+            }
         }
     }
 

@@ -291,4 +291,19 @@ public protocol SharedMetadataStore: MetadataStore {
     /// Changes committed by any node, this one included, as they are announced. After a lost
     /// connection it yields every kind once, since announcements made meanwhile are gone.
     func changes() -> AsyncStream<MetadataChange>
+    /// Records the quota use `node` admitted since its last exchange and returns, summed by key,
+    /// what the other nodes recorded after `cursors` (per node, the last record taken; empty at
+    /// first: the last minute's use), with the cursors to pass next time.
+    func exchangeQuotaUse(node: String, use: [QuotaUse], after cursors: [String: Int64]) async throws -> (use: [QuotaUse], cursors: [String: Int64])
+}
+
+/// Requests admitted and tokens charged to one key on one node, between two exchanges.
+public struct QuotaUse: Sendable, Equatable {
+    public var keyID: String
+    public var requests = 0
+    public var tokens = 0
+
+    public init(keyID: String, requests: Int = 0, tokens: Int = 0) {
+        self.keyID = keyID; self.requests = requests; self.tokens = tokens
+    }
 }

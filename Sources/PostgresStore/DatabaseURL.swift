@@ -63,7 +63,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         return text.replacingCharacters(in: colon.upperBound..<at.lowerBound, with: "***")
     }
 
-    func clientTLS() throws -> PostgresClient.Configuration.TLS {
+    func clientTLS() -> PostgresClient.Configuration.TLS {
         switch tls {
         case .disable: return .disable
         case .prefer: return .prefer(.makeClientConfiguration())
@@ -71,11 +71,11 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         }
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
+    func clientConfiguration() -> PostgresClient.Configuration {
         if let socketFolder {
             return PostgresClient.Configuration(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         }
-        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: try clientTLS())
+        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: clientTLS())
     }
 
     func connectionConfiguration() throws -> PostgresConnection.Configuration {

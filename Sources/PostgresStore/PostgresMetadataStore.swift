@@ -37,7 +37,7 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
             try? await connection.close()
             throw DatabaseSettingError("\(setting): \(url) refused the schema migration: \(Self.reason(error))")
         }
-        return PostgresMetadataStore(client: PostgresClient(configuration: try url.clientConfiguration(), backgroundLogger: logger),
+        return PostgresMetadataStore(client: PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: logger),
                                      url: url, deadline: deadline, logger: logger)
     }
 
@@ -600,6 +600,35 @@ extension PostgresMetadataStore {
     /// change committed; a node that misses it re-reads everything at its next periodic pass.
     func announce(_ change: MetadataChange) async throws {
         try await execute("SELECT pg_notify(\(Self.channel), \(change.rawValue))")
+    }
+
+    /// One transaction: this node's use goes in as rows, the other nodes' rows of the last
+    /// minute past each node's cursor come out, and rows older than two minutes are dropped. A
+    /// node's rows are numbered in the order it commits them (one exchange at a time), so a
+    /// cursor per node never skips a row committed late.
+    public func exchangeQuotaUse(node: String, use: [QuotaUse], after cursors: [String: Int64]) async throws -> (use: [QuotaUse], cursors: [String: Int64]) {
+        let (client, logger) = (client, logger)
+        return try await guarded {
+            try await client.withTransaction(logger: logger) { connection in
+                for item in use {
+                    try await connection.query("""
+                        INSERT INTO quota_use (node, key_id, requests, tokens) VALUES (\(node), \(item.keyID), \(item.requests), \(item.tokens))
+                        """, logger: logger).drain()
+                }
+                var sums: [String: QuotaUse] = [:]
+                var next = cursors
+                for try await (id, other, keyID, requests, tokens) in try await connection.query("""
+                    SELECT id, node, key_id, requests, tokens FROM quota_use WHERE node <> \(node) AND at > now() - interval '1 minute'
+                    """, logger: logger).decode((Int64, String, String, Int, Int).self) {
+                    guard id > cursors[other] ?? 0 else { continue }
+                    sums[keyID, default: QuotaUse(keyID: keyID)].requests += requests
+                    sums[keyID, default: QuotaUse(keyID: keyID)].tokens += tokens
+                    next[other] = max(next[other] ?? 0, id)
+                }
+                try await connection.query("DELETE FROM quota_use WHERE at < now() - interval '2 minutes'", logger: logger).drain()
+                return (Array(sums.values), next)
+            }
+        }
     }
 
     /// Listens on a connection of its own (LISTEN holds a session, so not a pooled one),

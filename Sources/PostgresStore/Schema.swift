@@ -96,6 +96,15 @@ enum Schema {
             // row no other claimer holds; finished jobs (most of the table) are not in the index.
             "CREATE INDEX jobs_claimable ON jobs (project, priority DESC, created_at, id) WHERE state IN ('queued', 'running')",
         ]),
+        (4, [
+            // Quota use each node admitted, exchanged every second so that a key's quota holds
+            // over all nodes; kept two minutes.
+            """
+            CREATE TABLE quota_use (id BIGSERIAL PRIMARY KEY, node TEXT NOT NULL, key_id TEXT NOT NULL,
+                requests BIGINT NOT NULL, tokens BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX quota_use_by_time ON quota_use (at)",
+        ]),
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

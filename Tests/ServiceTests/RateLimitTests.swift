@@ -54,6 +54,31 @@ final class ManualClock: @unchecked Sendable {
         #expect(try limiter.admit(keyID: "b", limits: RateLimits(requestsPerMinute: 5)).tokens == nil)
     }
 
+    /// Nodes share a key's quota: what one node admitted is handed on and taken off another's
+    /// buckets; use that could not be handed on is kept for the next exchange.
+    @Test func useAdmittedElsewhereCounts() throws {
+        let clock = ManualClock()
+        let (a, b) = (RateLimiter(clock: { clock.now }), RateLimiter(clock: { clock.now }))
+        let limits = RateLimits(requestsPerMinute: 10, tokensPerMinute: 600)
+        for _ in 0..<7 { try a.admit(keyID: "k", limits: limits) }
+        a.charge(keyID: "k", limits: limits, tokens: 500)
+        try a.admit(keyID: "free", limits: .unlimited)
+        let handed = a.takeUnsharedUse()
+        #expect(handed == [QuotaUse(keyID: "k", requests: 7, tokens: 500)], "unlimited keys are not counted")
+        #expect(a.takeUnsharedUse().isEmpty)
+        b.applyUse(handed, limits: ["k": limits])
+        // 10 − 7 requests and 600 − 500 tokens are left on b as on a.
+        let left = try b.admit(keyID: "k", limits: limits)
+        #expect(left.requests == 2 && left.tokens == 100)
+        try b.admit(keyID: "k", limits: limits)
+        try b.admit(keyID: "k", limits: limits)
+        #expect(retryAfter { try b.admit(keyID: "k", limits: limits) } != nil)
+        // Use for a key this node does not know is skipped; kept use comes back once.
+        b.applyUse([QuotaUse(keyID: "gone", requests: 5)], limits: [:])
+        a.keepUnsharedUse(handed)
+        #expect(a.takeUnsharedUse() == handed)
+    }
+
     @Test func limitsOutOfRangeNameTheField() {
         #expect(throws: PlatformError.invalid(field: "limits.requests_per_minute",
                                               message: "must be an integer from 1 to 1000000000 (or null for no limit); got 0")) {

@@ -390,6 +390,25 @@ struct PostgresMetadataStoreOperations {
         #expect(await changes.next() == .deployments)
     }
 
+    /// Each node gets the quota use the others recorded, once, and never its own.
+    @Test func quotaUseIsExchangedBetweenNodes() async throws {
+        let url = try DatabaseURL(try await PostgresServer.shared.newDatabase())
+        let (a, b) = (try await PostgresMetadataStore.connect(url), try await PostgresMetadataStore.connect(url))
+        var (cursorsA, cursorsB): ([String: Int64], [String: Int64]) = ([:], [:])
+        var got = try await a.exchangeQuotaUse(node: "a", use: [QuotaUse(keyID: "k", requests: 3, tokens: 40)], after: cursorsA)
+        #expect(got.use.isEmpty)
+        cursorsA = got.cursors
+        got = try await a.exchangeQuotaUse(node: "a", use: [QuotaUse(keyID: "k", requests: 2)], after: cursorsA)
+        #expect(got.use.isEmpty, "a node never takes back its own use")
+        got = try await b.exchangeQuotaUse(node: "b", use: [QuotaUse(keyID: "j", requests: 1)], after: cursorsB)
+        #expect(got.use == [QuotaUse(keyID: "k", requests: 5, tokens: 40)])
+        cursorsB = got.cursors
+        got = try await b.exchangeQuotaUse(node: "b", use: [], after: cursorsB)
+        #expect(got.use.isEmpty, "nothing is taken twice")
+        got = try await a.exchangeQuotaUse(node: "a", use: [], after: cursorsA)
+        #expect(got.use == [QuotaUse(keyID: "j", requests: 1)])
+    }
+
     @Test func badSettingsNameTheSetting() async throws {
         #expect(throws: DatabaseSettingError.self) { try DatabaseURL("mysql://u@h/d") }
         do {

@@ -20,6 +20,9 @@ public actor KeyRing {
         records = fresh
     }
 
+    /// The quota of a live key, by key id (nil for a key this node does not know).
+    public func limits(keyID: String) -> RateLimits? { records[keyID]?.limits }
+
     /// The caller behind an `Authorization: Bearer …` header value.
     public func authenticate(authorization: String?) throws -> Principal {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {

@@ -36,6 +36,10 @@ public struct RateLimits: Codable, Sendable, Equatable {
 /// empty and its tokens are charged afterwards; a large request may take the bucket below zero,
 /// which delays the key's next requests until it has refilled. In memory and behind one lock:
 /// admission costs a dictionary lookup, never a database read. Counts restart with the server.
+///
+/// Nodes sharing a store share each key's quota: every second a node hands what it admitted
+/// (`takeUnsharedUse`) to the others through the store and takes off its own buckets what they
+/// admitted (`applyUse`), so a key gets its limit over all nodes, give or take a second's use.
 public final class RateLimiter: @unchecked Sendable {
     /// Remaining allowance of one key, reported to clients as `x-ratelimit-*` headers.
     public struct Remaining: Sendable, Equatable {
@@ -59,6 +63,8 @@ public final class RateLimiter: @unchecked Sendable {
     private let lock = NSLock()
     private var requestBuckets: [String: Bucket] = [:]
     private var tokenBuckets: [String: Bucket] = [:]
+    /// What this node admitted since its last exchange with the other nodes, by key.
+    private var unshared: [String: QuotaUse] = [:]
     private let clock: @Sendable () -> Double
 
     /// `clock` returns seconds on a monotonic scale (tests pass their own).
@@ -95,6 +101,7 @@ public final class RateLimiter: @unchecked Sendable {
                 bucket.level -= 1
                 requestBuckets[keyID] = bucket
                 remaining.requests = Int(bucket.level)
+                unshared[keyID, default: QuotaUse(keyID: keyID)].requests += 1
             }
             return remaining
         }
@@ -109,6 +116,47 @@ public final class RateLimiter: @unchecked Sendable {
             bucket.refill(limit: limit, now: now)
             bucket.level -= Double(tokens)
             tokenBuckets[keyID] = bucket
+            unshared[keyID, default: QuotaUse(keyID: keyID)].tokens += tokens
+        }
+    }
+
+    /// What this node admitted since the last call, for the other nodes; cleared here.
+    public func takeUnsharedUse() -> [QuotaUse] {
+        lock.withLock {
+            defer { unshared = [:] }
+            return Array(unshared.values)
+        }
+    }
+
+    /// Gives back use that could not be handed on (the store was unreachable), for the next try.
+    public func keepUnsharedUse(_ use: [QuotaUse]) {
+        lock.withLock {
+            for item in use {
+                unshared[item.keyID, default: QuotaUse(keyID: item.keyID)].requests += item.requests
+                unshared[item.keyID, default: QuotaUse(keyID: item.keyID)].tokens += item.tokens
+            }
+        }
+    }
+
+    /// Takes what other nodes admitted off this node's buckets (`limits` gives each key's quota).
+    public func applyUse(_ use: [QuotaUse], limits: [String: RateLimits]) {
+        let now = clock()
+        lock.withLock {
+            for item in use {
+                guard let quota = limits[item.keyID] else { continue }
+                if let limit = quota.requestsPerMinute, item.requests > 0 {
+                    var bucket = requestBuckets[item.keyID] ?? Bucket(level: Double(limit), updated: now)
+                    bucket.refill(limit: limit, now: now)
+                    bucket.level -= Double(item.requests)
+                    requestBuckets[item.keyID] = bucket
+                }
+                if let limit = quota.tokensPerMinute, item.tokens > 0 {
+                    var bucket = tokenBuckets[item.keyID] ?? Bucket(level: Double(limit), updated: now)
+                    bucket.refill(limit: limit, now: now)
+                    bucket.level -= Double(item.tokens)
+                    tokenBuckets[item.keyID] = bucket
+                }
+            }
         }
     }
 

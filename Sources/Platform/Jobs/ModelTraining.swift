@@ -39,6 +39,9 @@ public enum CrossValidationStep: Sendable, Equatable {
     case fold(Int)
     /// The folds' scores, in fold order: report their mean and train the saved model on every row.
     case final(foldScores: [[String: Double]])
+    /// Every fold's scores and their mean, and no final model (a tuning trial needs only its
+    /// score). A holdout run trains and scores as a whole run does.
+    case scores
 }
 
 /// Callbacks a training run reports through; all optional.
@@ -80,7 +83,7 @@ public enum ModelTraining {
             throw PlatformError.invalid(field: "validation.kfold", message: "must be between 2 and 100 folds, got \(k)")
         default: break
         }
-        if step != .whole, case .holdout = scheme { throw PlatformError.invalid(field: "validation", message: "only a k-fold run splits into folds") }
+        if step != .whole && step != .scores, case .holdout = scheme { throw PlatformError.invalid(field: "validation", message: "only a k-fold run splits into folds") }
         switch (recipe, data) {
         case (.learner(let spec), .table(let table, let target)):
             return try trainLearner(spec, table: table, target: target, preprocessing: preprocessing, scheme: scheme,
@@ -125,11 +128,12 @@ public enum ModelTraining {
                 return TrainingOutcome(metrics: scores, cancelled: false, trainingRows: table.rowCount)
             case .final(let foldScores):
                 mean = CrossValidation.mean(foldScores)
-            case .whole:
+            case .whole, .scores:
                 hooks.log("\(k)-fold cross-validation of \(spec.algorithm.rawValue) on \(table.rowCount) rows")
                 mean = try CrossValidation.run(spec, preprocessing: preprocessing, table: table, target: target, scheme: .kFold(k), seed: seed).mean
             }
             scores = Dictionary(uniqueKeysWithValues: mean.map { ("cv_" + $0.key, $0.value) })
+            if step == .scores { return TrainingOutcome(metrics: scores, cancelled: false, trainingRows: table.rowCount) }
             guard !hooks.shouldStop() else { return TrainingOutcome(metrics: scores, cancelled: true, trainingRows: table.rowCount) }
             hooks.log("fitting the final model on all \(table.rowCount) rows")
             pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table, target: target, labels: labels)
@@ -276,7 +280,7 @@ public enum ModelTraining {
         case .fold(let index):
             guard folds.indices.contains(index) else { throw PlatformError.invalid(field: "validation.kfold", message: "fold \(index) of \(folds.count) does not exist") }
             wanted = [index]
-        case .whole: break
+        case .whole, .scores: break
         }
         for i in wanted {
             let fold = folds[i]
@@ -290,6 +294,7 @@ public enum ModelTraining {
             ("cv_" + key, foldScores.map { $0[key] ?? .nan }.reduce(0, +) / Double(foldScores.count))
         })
         hooks.log("cross-validated: " + metrics.keys.sorted().map { "\($0) \(String(format: "%.4f", metrics[$0]!))" }.joined(separator: ", "))
+        if step == .scores { return TrainingOutcome(metrics: metrics, cancelled: false, trainingRows: all.count) }
         let (model, _, _, preprocessor, cancelled) = try train(all, checkpointing: true)
         guard !cancelled else { return TrainingOutcome(metrics: metrics, cancelled: true, trainingRows: all.count) }
         try save(model, metrics, preprocessor)

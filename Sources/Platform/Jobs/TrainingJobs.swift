@@ -210,9 +210,15 @@ public actor TrainingJobs {
     }
 
     public func list(project: String) async throws -> [JobRecord] {
+        try await current(try await store.jobs(project: project))
+    }
+
+    /// Stored records as they stand now: this node's live record of a job it runs, else the
+    /// stored one with its error decrypted.
+    private func current(_ stored: [JobRecord]) async throws -> [JobRecord] {
         var jobs: [JobRecord] = []
-        for stored in try await store.jobs(project: project) {
-            if let local = running[stored.id] { jobs.append(local) } else { jobs.append(try await opened(stored)) }
+        for job in stored {
+            if let local = running[job.id] { jobs.append(local) } else { jobs.append(try await opened(job)) }
         }
         return jobs
     }
@@ -543,7 +549,8 @@ public actor TrainingJobs {
             }
             let trial = try Self.trial(job)
             let request = try TrainingJobRequest.parse(try TuningRequest.parse(parent.request).trialText(trial.params, epochs: trial.epochs))
-            let (outcome, _) = try await train(parent, request, directory: directory, key: key, control: control, sink: sink)
+            // A trial is scored, never registered: a k-fold trial fits its folds and no final model.
+            let (outcome, _) = try await train(parent, request, directory: directory, key: key, control: control, sink: sink, step: .scores)
             return .outcome(outcome, nil, nil)
         case JobRecord.tuning:
             return try await tune(job, directory: directory, key: key, control: control, sink: sink)
@@ -688,11 +695,7 @@ public actor TrainingJobs {
     /// A job's tasks (empty for a job that is not decomposed).
     public func tasks(project: String, id: String) async throws -> [JobRecord] {
         let job = try await job(project: project, id: id)
-        var tasks: [JobRecord] = []
-        for stored in try await store.tasks(parentID: job.id) {
-            if let local = running[stored.id] { tasks.append(local) } else { tasks.append(try await opened(stored)) }
-        }
-        return tasks
+        return try await current(try await store.tasks(parentID: job.id))
     }
 
     /// A finished job's checkpoints are crypto-shredded with their key.
