@@ -235,7 +235,10 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
     func deleteDataset(project: String, name: String) async throws
     func insertTombstone(_ tombstone: DatasetTombstone) async throws
     func tombstones(project: String) async throws -> [DatasetTombstone]
-    func upsertJob(_ job: JobRecord) async throws
+    /// Inserts or updates a job; with `event`, stores it in the same transaction (a job queued
+    /// with its first event: no worker can claim the job before the event exists and take its
+    /// sequence number).
+    func upsertJob(_ job: JobRecord, event: JobEvent?) async throws
     /// The project's jobs, without their tasks.
     func jobs(project: String) async throws -> [JobRecord]
     /// A job's tasks, oldest first.
@@ -306,4 +309,8 @@ public struct QuotaUse: Sendable, Equatable {
     public init(keyID: String, requests: Int = 0, tokens: Int = 0) {
         self.keyID = keyID; self.requests = requests; self.tokens = tokens
     }
+}
+
+extension MetadataStore {
+    public func upsertJob(_ job: JobRecord) async throws { try await upsertJob(job, event: nil) }
 }

@@ -119,7 +119,18 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
             throw error
         } catch where Self.isUnavailable(error) {
             throw PlatformError.unavailable(retryAfter: 1, "the metadata database \(url) is unreachable: \(Self.reason(error))")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // PostgresNIO's own description hides the server's words; the operator needs them.
+            throw StatementError(reason: Self.reason(error))
         }
+    }
+
+    /// A statement the database refused (not a lost connection), in the server's words.
+    public struct StatementError: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { "the metadata database refused a statement: \(reason)" }
     }
 
     /// Every row of a query, each readable by column name.
@@ -332,8 +343,8 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
     // MARK: Jobs
 
     /// A finished job stays finished: a late write from a node that lost the job changes nothing.
-    public func upsertJob(_ j: JobRecord) async throws {
-        try await execute("""
+    public func upsertJob(_ j: JobRecord, event e: JobEvent?) async throws {
+        var queries: [PostgresQuery] = ["""
             INSERT INTO jobs (id, project, kind, state, request, created_at, started_at, finished_at, attempts, progress, metrics, error,
                               model_name, key_id, model_version, compute_seconds, priority, parent_id)
             VALUES (\(j.id), \(j.project), \(j.kind), \(j.state.rawValue), \(j.request), \(j.createdAt), \(j.startedAt), \(j.finishedAt),
@@ -343,7 +354,9 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
                 attempts = excluded.attempts, progress = excluded.progress, metrics = excluded.metrics, error = excluded.error,
                 model_version = excluded.model_version, compute_seconds = excluded.compute_seconds
             WHERE jobs.state IN ('queued', 'running', 'waiting')
-            """)
+            """]
+        if let e { queries.append("INSERT INTO job_events (job_id, sequence, at, type, data) VALUES (\(e.jobID), \(e.sequence), \(e.at), \(e.type), \(e.data))") }
+        try await transaction(queries)
         if j.state == .queued { try await announce(.jobs) }
     }
 

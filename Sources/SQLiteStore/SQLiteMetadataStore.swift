@@ -382,7 +382,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
 
     // MARK: Jobs
 
-    public func upsertJob(_ j: JobRecord) async throws {
+    public func upsertJob(_ j: JobRecord, event e: JobEvent?) async throws {
         let metrics = String(decoding: try JSONEncoder().encode(j.metrics), as: UTF8.self)
         try await pool.write { db in
             try db.execute(sql: """
@@ -394,6 +394,10 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 WHERE jobs.state IN ('queued', 'running', 'waiting')
                 """, arguments: [j.id, j.project, j.kind, j.state.rawValue, j.request, StoredDate(j.createdAt), j.startedAt.map(StoredDate.init), j.finishedAt.map(StoredDate.init), j.attempts,
                                  j.progress, metrics, j.error, j.modelName, j.keyID, j.modelVersion, j.computeSeconds, j.priority, j.parentID])
+            if let e {
+                try db.execute(sql: "INSERT INTO job_events (job_id, sequence, at, type, data) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [e.jobID, e.sequence, StoredDate(e.at), e.type, e.data])
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makespan of decomposed jobs on 1, 2 and 4 `maas worker` processes sharing PostgreSQL and a
-# SeaweedFS bucket (one API node that runs no jobs): a 5-fold job (a random forest per fold on
+# SeaweedFS bucket (one API node that runs no jobs): a 5-fold job (a 1000-tree random forest per fold on
 # scikit-learn's digits: 5 fold tasks, then the final fit) and a 32-trial random-search tuning
 # job (parallelism 8). Each worker runs one job at a time on one compute thread (MAAS_THREADS=1),
 # so on this 2-core machine the speed-up should near 2 at 2 workers and stop there. Prints,
@@ -54,9 +54,9 @@ compute = job["compute_seconds"] + sum(t["compute_seconds"] for t in tasks)
 print(json.dumps({"makespan_s": round(makespan, 3), "tasks": len(tasks) + 1, "compute_s": round(compute, 3)}))
 PY
 }
-KFOLD='{"name": "digits-cv", "dataset": "digits", "target": "target", "spec": {"algorithm": "random_forest", "n_estimators": 200}, "validation": {"kfold": 5}, "seed": 1}'
+KFOLD='{"name": "digits-cv", "dataset": "digits", "target": "target", "spec": {"algorithm": "random_forest", "n_estimators": 1000}, "validation": {"kfold": 5}, "seed": 1}'
 TUNING='{"name": "digits-tuned", "dataset": "digits", "target": "target", "spec": {"algorithm": "random_forest"}, "validation": {"holdout": 0.25}, "seed": 1,
-  "space": {"spec.n_estimators": {"int": [20, 80]}, "spec.max_depth": {"int": [4, 16]}}, "sampler": "random",
+  "space": {"spec.n_estimators": {"int": [100, 300]}, "spec.max_depth": {"int": [4, 16]}}, "sampler": "random",
   "objective": {"metric": "accuracy", "direction": "maximize"}, "trials": 32, "parallelism": 8}'
 for round in $(seq "$REPEATS"); do
   for n in 1 2 4; do

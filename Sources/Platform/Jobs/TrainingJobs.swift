@@ -86,10 +86,16 @@ public actor TrainingJobs {
         try await storage.vault.purposeKey("job-logs:" + project)
     }
 
-    private func persist(_ job: JobRecord) async throws {
+    /// Stores the job (its error sealed); a job being queued gets its first event in the same
+    /// transaction, so a worker that claims it at once finds the event and numbers its own after it.
+    private func persist(_ job: JobRecord, queuedEvent: String? = nil) async throws {
         var stored = job
         if let error = job.error { stored.error = try SealedText.seal(error, key: try await logKey(job.project)) }
-        try await store.upsertJob(stored)
+        var event: JobEvent?
+        if let queuedEvent {
+            event = JobEvent(jobID: job.id, sequence: 1, at: Date(), type: "state", data: try SealedText.seal(queuedEvent, key: try await logKey(job.project)))
+        }
+        try await store.upsertJob(stored, event: event)
     }
 
     private func opened(_ job: JobRecord) async throws -> JobRecord {
@@ -196,8 +202,7 @@ public actor TrainingJobs {
     }
 
     func enqueue(_ job: JobRecord) async throws -> JobRecord {
-        try await persist(job)
-        try await appendEvent(job, sequence: 1, "state", "{\"state\":\"queued\"}")
+        try await persist(job, queuedEvent: "{\"state\":\"queued\"}")
         wake()
         return job
     }
@@ -599,8 +604,7 @@ public actor TrainingJobs {
                                  createdAt: Date(), modelName: job.modelName, keyID: job.keyID)
             task.priority = job.priority
             task.parentID = job.id
-            try await persist(task)
-            try await appendEvent(task, sequence: 1, "state", "{\"state\":\"queued\",\"job\":\(JSONText.quote(job.id))}")
+            try await persist(task, queuedEvent: "{\"state\":\"queued\",\"job\":\(JSONText.quote(job.id))}")
         }
         wake()
         return nil
@@ -648,8 +652,7 @@ public actor TrainingJobs {
                                      request: text, createdAt: Date(), modelName: job.modelName, keyID: job.keyID)
                 task.priority = job.priority
                 task.parentID = job.id
-                try await persist(task)
-                try await appendEvent(task, sequence: 1, "state", "{\"state\":\"queued\",\"job\":\(JSONText.quote(job.id))}")
+                try await persist(task, queuedEvent: "{\"state\":\"queued\",\"job\":\(JSONText.quote(job.id))}")
             }
             let scored = trials.filter { tuning.gain($0.metrics) != nil }
             var message = "queued trial(s) \(proposals.map { String($0.index) }.joined(separator: ", ")) (rung \(proposals[0].rung)); \(trials.count) finished"
