@@ -1,6 +1,7 @@
 import Datasets
 import Dispatch
 import Foundation
+import Tensor
 
 /// Histogram-based gradient-boosted trees in the style of scikit-learn's
 /// HistGradientBoosting{Classifier,Regressor} (and LightGBM): features are bucketed into at
@@ -89,7 +90,7 @@ public struct HistGradientBoosting: Learner {
                 }
                 grown.set(c, model.grow(bins: binned, rows: n, features: p, gradients: gradients, hessians: hessians, parallel: k == 1))
             }
-            if k == 1 { growOne(0) } else { DispatchQueue.concurrentPerform(iterations: k, execute: growOne) }
+            if k == 1 { growOne(0) } else { parallelEach(k, growOne) }
             var round: [Tree] = []
             for (c, (tree, leafOfRow)) in grown.values.enumerated() {
                 for r in 0..<n { raw[r * k + c] += tree.value[leafOfRow[r]] }
@@ -145,7 +146,7 @@ public struct HistGradientBoosting: Learner {
                     }
                 }
             }
-            if !parallel || count * p < 50_000 { work(0..<p); return }
+            if !parallel || count * p < 50_000 || ComputeThreads.count < 2 { work(0..<p); return }
             let sendable = unsafeBitCast(work, to: (@Sendable (Range<Int>) -> Void).self)
             DispatchQueue.concurrentPerform(iterations: 2) { part in sendable(part == 0 ? 0..<(p / 2) : (p / 2)..<p) }
         } } } } }

@@ -97,7 +97,7 @@ public struct SupportVectorClassifier: Learner {
         let kernel = self.kernel, c = self.c, tolerance = self.tolerance, limit = maxIterations
         // Pairs are independent problems: solve them on every core.
         let results = ResultSlots<(BinaryModel, [Int])>(count: pairs.count)
-        DispatchQueue.concurrentPerform(iterations: pairs.count) { p in
+        parallelEach(pairs.count) { p in
             let (a, b) = pairs[p]
             let rows = labels.indices.filter { labels[$0] == a || labels[$0] == b }
             let signs = rows.map { labels[$0] == a ? 1.0 : -1.0 }

@@ -202,7 +202,7 @@ public struct RandomForest: Learner {
     public mutating func fit(_ x: Matrix, _ y: [Double]) throws {
         let slots = ResultSlots<DecisionTree>(count: treeCount)
         let (task, limits, maxFeatures, bootstrap, seed) = (self.task, self.limits, self.maxFeatures, self.bootstrap, self.seed)
-        DispatchQueue.concurrentPerform(iterations: treeCount) { t in
+        parallelEach(treeCount) { t in
             var rng = SeededGenerator(seed: seed &+ UInt64(t) &* 0x9E37_79B9)
             let rows = bootstrap ? (0..<x.rows).map { _ in Int(rng.next() % UInt64(x.rows)) } : Array(0..<x.rows)
             var tree = DecisionTree(task: task, limits: limits, maxFeatures: maxFeatures, seed: rng.next())

@@ -41,3 +41,23 @@ public func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) 
         }
     }
 }
+
+/// Runs `body` for every index of `0..<count` on at most `ComputeThreads.count` threads, thread
+/// `t` taking indices t, t + threads, … (for independent pieces of similar size: the trees of a
+/// forest, one-vs-one problems). Honours `MAAS_THREADS` as the kernels do, so that workers
+/// sharing a machine each keep to their share of it.
+public func parallelEach(_ count: Int, _ body: (Int) -> Void) {
+    let threads = min(ComputeThreads.count, count)
+    if threads <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    // As with DispatchQueue.concurrentPerform, which callers used before: each index is its
+    // own piece of work, and callers write results to disjoint slots.
+    withoutActuallyEscaping(body) { escapable in
+        let shared = unsafeBitCast(escapable, to: (@Sendable (Int) -> Void).self)
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for i in stride(from: t, to: count, by: threads) { shared(i) }
+        }
+    }
+}
