@@ -39,6 +39,16 @@ extension APIServer {
     }
 
     static func addTrustRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
+        // How a model version treats groups of people on a dataset (fairlearn's group metrics).
+        api.route(.POST, "/v1/evaluations", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let buffer = try await request.collectBody(context)
+            _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+            let report = try await s.fairness.evaluate(project: caller.project, request: String(buffer: buffer))
+            try await context.audit(s, "evaluate", "evaluation:fairness")
+            return jsonResponse(report)
+        }
         // Re-wraps every data key under a new master key while the server keeps serving. With a
         // key file (the default), the server writes the new key itself; with MAAS_MASTER_KEY,
         // give {"new_master_key_file": "/path"} and set MAAS_MASTER_KEY to it before the next start.

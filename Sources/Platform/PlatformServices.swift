@@ -15,6 +15,8 @@ public struct PlatformServices: Sendable {
     public let metrics: PlatformMetrics
     public let usage: UsageMeter
     public let audit: AuditLog
+    /// Fairness evaluations of model versions over datasets.
+    public let fairness: FairnessEvaluations
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
 
@@ -39,6 +41,7 @@ public struct PlatformServices: Sendable {
         endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts, vault: vault, metrics: metrics, memoryBudget: modelMemoryBudget)
         jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, artifacts: artifacts, storage: storage, workRoot: workRoot,
                             workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, queue: queue)
+        fairness = FairnessEvaluations(registry: registry, artifacts: artifacts, datasets: datasets)
         let (metrics, usage) = (metrics, usage)
         await jobs.setOnFinish { job in
             metrics.recordJob(job)

@@ -1,0 +1,171 @@
+import Datasets
+import Foundation
+import Tensor
+
+/// A fairness evaluation: a registered model version over a dataset, its predictions compared
+/// with the target group by group (`GroupFairness`, fairlearn's definitions).
+/// `{"model": "credit@2", "dataset": "applicants", "target": "approved", "sensitive": ["sex", "race"]}`
+public struct FairnessRequest: Sendable {
+    public var model: String
+    public var dataset: String
+    public var target: String
+    public var sensitive: [String]
+    /// The label counted as selected (binary classifiers); inferred for 0/1, no/yes and false/true.
+    public var positiveLabel: String?
+    /// Groups with fewer rows are refused: their rates would be noise.
+    public var minimumGroupSize = 10
+
+    static let fields = ["model", "dataset", "target", "sensitive", "positive_label", "min_group_size"]
+
+    public static func parse(_ text: String) throws -> FairnessRequest {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            throw PlatformError.invalid(field: "body", message: "expected a JSON object")
+        }
+        for key in object.keys where !fields.contains(key) {
+            throw PlatformError.invalid(field: key, message: "unknown field; allowed: \(fields.joined(separator: ", "))")
+        }
+        func required(_ name: String) throws -> String {
+            guard let value = object[name] as? String, !value.isEmpty else { throw PlatformError.invalid(field: name, message: "is required (a string)") }
+            return value
+        }
+        guard let sensitive = object["sensitive"] as? [String], !sensitive.isEmpty, sensitive.count <= 4, Set(sensitive).count == sensitive.count else {
+            throw PlatformError.invalid(field: "sensitive", message: "is required: 1 to 4 distinct column names, e.g. [\"sex\", \"race\"]")
+        }
+        var request = FairnessRequest(model: try required("model"), dataset: try required("dataset"), target: try required("target"), sensitive: sensitive)
+        if let value = object["positive_label"] {
+            guard let label = value as? String else { throw PlatformError.invalid(field: "positive_label", message: "must be a string") }
+            request.positiveLabel = label
+        }
+        if let value = object["min_group_size"] {
+            guard let size = value as? Int, !(value is Bool), (1...1_000_000).contains(size) else {
+                throw PlatformError.invalid(field: "min_group_size", message: "must be an integer from 1 to 1000000")
+            }
+            request.minimumGroupSize = size
+        }
+        guard !request.sensitive.contains(request.target) else {
+            throw PlatformError.invalid(field: "sensitive", message: "'\(request.target)' is the target, not a sensitive column")
+        }
+        return request
+    }
+}
+
+/// Runs fairness evaluations; compute runs on a thread of its own, never on the event loops.
+public struct FairnessEvaluations: Sendable {
+    let registry: ModelRegistry
+    let artifacts: any ArtifactStore
+    let datasets: DatasetStore
+
+    /// The report as JSON: per sensitive column and, with several, for their intersections.
+    public func evaluate(project: String, request text: String) async throws -> String {
+        let request = try FairnessRequest.parse(text)
+        let version = try await registry.resolve(project: project, reference: request.model)
+        let record = try await datasets.record(project: project, name: request.dataset)
+        guard TableFormat(rawValue: record.format) != nil else {
+            throw PlatformError.invalid(field: "dataset", message: "'\(record.name)' holds \(record.format) tensors; fairness is measured on tables with the sensitive columns")
+        }
+        let files = try await artifacts.open(version.artifact)
+        let pseudonyms = try await datasets.pseudonyms(project: project)
+        let prepared = try await datasets.preparedTable(record)
+        let model = "\(version.name)@\(version.version)"
+        return try await TrainingJobs.onTrainingThread {
+            var source = prepared
+            let table = try invalidAsField("dataset") { try source.read() }
+            let loaded = try LoadedModel.load(files: files, pseudonyms: pseudonyms)
+            return try Self.report(request, table: table, model: loaded, modelName: model, dataset: record)
+        }
+    }
+
+    static func report(_ request: FairnessRequest, table: DataTable, model: LoadedModel, modelName: String, dataset: DatasetRecord) throws -> String {
+        guard let target = table.column(named: request.target) else {
+            throw PlatformError.invalid(field: "target", message: "no column named '\(request.target)'; columns: \(table.columnNames.joined(separator: ", "))")
+        }
+        var sensitive: [[String]] = []
+        for (i, name) in request.sensitive.enumerated() {
+            guard let column = table.column(named: name) else {
+                throw PlatformError.invalid(field: "sensitive[\(i)]", message: "no column named '\(name)'; columns: \(table.columnNames.joined(separator: ", "))")
+            }
+            sensitive.append((0..<table.rowCount).map { column.data.string(at: $0) ?? "(missing)" })
+        }
+        var predictions: [Prediction] = []
+        for start in stride(from: 0, to: table.rowCount, by: 1024) {
+            predictions += try model.predict(.table(table.rows(Array(start..<min(table.rowCount, start + 1024)))))
+        }
+        // Each sensitive column alone, then all of them together (their intersections).
+        var views = request.sensitive.indices.map { [$0] }
+        if request.sensitive.count > 1 { views.append(Array(request.sensitive.indices)) }
+        var sections: [String] = []
+        let classification = predictions.first?.label != nil
+        var positive: String?
+        var truthLabels: [String] = []
+        if classification {
+            truthLabels = (0..<table.rowCount).map { target.data.string(at: $0) ?? "" }
+            let labels = Set(truthLabels).union(predictions.compactMap(\.label)).sorted()
+            guard labels.count <= 2 else {
+                throw PlatformError.invalid(field: "model", message: "\(modelName) predicts \(labels.count) classes; fairness metrics here are for binary classifiers and regressors")
+            }
+            positive = try Self.positive(request.positiveLabel, labels: labels)
+        }
+        for view in views {
+            let columns = view.map { sensitive[$0] }
+            let groups = GroupFairness.grouped(rows: table.rowCount, sensitive: columns)
+            if let small = groups.first(where: { $0.rows.count < request.minimumGroupSize }) {
+                throw PlatformError.invalid(field: "sensitive", message: "group \(Self.describe(small.key, view.map { request.sensitive[$0] })) has \(small.rows.count) rows, under the minimum of \(request.minimumGroupSize) (min_group_size)")
+            }
+            let report: GroupFairness.Report
+            if let positive {
+                report = GroupFairness.classification(truth: truthLabels, predicted: predictions.map { $0.label ?? "" }, positive: positive, sensitive: columns)
+            } else {
+                guard case .numeric(let truth) = target.data else {
+                    throw PlatformError.invalid(field: "target", message: "'\(request.target)' is not numeric, but \(modelName) is a regressor")
+                }
+                report = GroupFairness.regression(truth: truth, predicted: predictions.map { $0.values.first ?? .nan }, sensitive: columns)
+            }
+            sections.append(Self.json(report, names: view.map { request.sensitive[$0] }))
+        }
+        var text = "{\"model\":\(JSONText.quote(modelName)),\"dataset\":\(JSONText.quote(dataset.name)),\"dataset_version\":\(dataset.version),"
+        text += "\"target\":\(JSONText.quote(request.target)),\"task\":\"\(classification ? "classification" : "regression")\","
+        if let positive { text += "\"positive_label\":\(JSONText.quote(positive)),"}
+        text += "\"rows\":\(table.rowCount),\"min_group_size\":\(request.minimumGroupSize),\"by\":[" + sections.joined(separator: ",") + "]}"
+        return text
+    }
+
+    /// The selected label: as asked, or the usual positive of a 0/1, no/yes or false/true pair.
+    static func positive(_ asked: String?, labels: [String]) throws -> String {
+        if let asked {
+            guard labels.contains(asked) else {
+                throw PlatformError.invalid(field: "positive_label", message: "'\(asked)' is not a label; labels: \(labels.joined(separator: ", "))")
+            }
+            return asked
+        }
+        for (negative, positive) in [("0", "1"), ("no", "yes"), ("false", "true"), ("0.0", "1.0")] where Set(labels.map { $0.lowercased() }).isSubset(of: [negative, positive]) {
+            if let match = labels.first(where: { $0.lowercased() == positive }) { return match }
+        }
+        throw PlatformError.invalid(field: "positive_label", message: "is required to say which label counts as selected; labels: \(labels.joined(separator: ", "))")
+    }
+
+    static func describe(_ key: [String], _ names: [String]) -> String {
+        zip(names, key).map { "\($0)=\($1)" }.joined(separator: ", ")
+    }
+
+    static func json(_ report: GroupFairness.Report, names: [String]) -> String {
+        func metrics(_ m: GroupFairness.GroupMetrics) -> String {
+            var fields = ["\"count\":\(m.count)"]
+            for (name, value) in [("selection_rate", m.selectionRate), ("accuracy", m.accuracy), ("precision", m.precision), ("recall", m.recall),
+                                  ("false_positive_rate", m.falsePositiveRate), ("mean_prediction", m.meanPrediction),
+                                  ("mean_absolute_error", m.meanAbsoluteError)] {
+                if let value { fields.append("\"\(name)\":\(jsonNumber(value))") }
+            }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        var text = "{\"sensitive\":[" + names.map(JSONText.quote).joined(separator: ",") + "],\"groups\":["
+        text += report.groups.map { group in
+            "{\"group\":{" + zip(names, group.group).map { "\(JSONText.quote($0)):\(JSONText.quote($1))" }.joined(separator: ",") + "},\"metrics\":" + metrics(group.metrics) + "}"
+        }.joined(separator: ",")
+        text += "],\"overall\":" + metrics(report.overall)
+        for (name, value) in [("demographic_parity_difference", report.demographicParityDifference), ("demographic_parity_ratio", report.demographicParityRatio),
+                              ("equalized_odds_difference", report.equalizedOddsDifference), ("equal_opportunity_difference", report.equalOpportunityDifference)] {
+            if let value { text += ",\"\(name)\":\(jsonNumber(value))" }
+        }
+        return text + "}"
+    }
+}

@@ -1,0 +1,88 @@
+import Datasets
+import Foundation
+import Platform
+import Testing
+
+/// `POST /v1/evaluations`: a model version's group metrics over a dataset, by each sensitive
+/// column and their intersection, the same numbers as `GroupFairness` on the version's own
+/// predictions (which agree with fairlearn: DatasetsTests); bad requests name their field.
+@Suite struct FairnessEvaluationsOverHTTP {
+    /// 400 rows: a score, a group that shifts the label (so a model that sees it treats the
+    /// groups differently), and a region that does not.
+    static func csv() -> (text: String, truth: [String], group: [String], region: [String]) {
+        var text = "score,group,region,approved\n"
+        var truth: [String] = [], group: [String] = [], region: [String] = []
+        for i in 0..<400 {
+            let score = Double((i * 37) % 100) / 10
+            let g = i % 3 == 0 ? "b" : "a", r = i % 2 == 0 ? "north" : "south"
+            let approved = score + (g == "a" ? 1.5 : -1.5) + Double((i * 13) % 7) / 3 - 1 > 5 ? "yes" : "no"
+            text += "\(score),\(g),\(r),\(approved)\n"
+            truth.append(approved); group.append(g); region.append(r)
+        }
+        return (text, truth, group, region)
+    }
+
+    /// Foundation's JSON parser on Linux may miss a double's last bits.
+    func close(_ got: Any?, _ want: Double?) -> Bool {
+        guard let got = got as? Double, let want else { return false }
+        return abs(got - want) <= 1e-12
+    }
+
+    @Test func groupMetricsOfAModelVersion() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-fairness-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        let data = Self.csv()
+        _ = try await server.request("POST", "/v1/datasets/loans?format=csv", key: admin, body: data.text)
+        let trained = try await server.request("POST", "/v1/training-jobs", key: admin,
+                                               body: #"{"name": "loans", "dataset": "loans", "target": "approved", "spec": {"algorithm": "logistic_regression"}}"#)
+        _ = try await server.raw("GET", "/v1/training-jobs/\(try #require(trained.json["id"] as? String))/events", key: admin)
+        // The version's own predictions, from a batch job.
+        let batch = try await server.request("POST", "/v1/batch-jobs", key: admin, body: #"{"model": "loans@1", "dataset": "loans"}"#)
+        let batchID = try #require(batch.json["id"] as? String)
+        _ = try await server.raw("GET", "/v1/batch-jobs/\(batchID)/events", key: admin)
+        let output = String(decoding: try await server.raw("GET", "/v1/batch-jobs/\(batchID)/output", key: admin).body, as: UTF8.self)
+        let predicted = output.split(separator: "\n").map { line in
+            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["label"] as? String ?? ""
+        }
+        #expect(predicted.count == 400)
+
+        let evaluated = try await server.request("POST", "/v1/evaluations", key: admin, body: """
+            {"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group", "region"]}
+            """)
+        #expect(evaluated.status == 200, "\(evaluated.json)")
+        #expect(evaluated.json["task"] as? String == "classification" && evaluated.json["positive_label"] as? String == "yes")
+        let views = try #require(evaluated.json["by"] as? [[String: Any]])
+        #expect(views.map { $0["sensitive"] as? [String] ?? [] } == [["group"], ["region"], ["group", "region"]])
+        for (view, columns) in zip(views, [[data.group], [data.region], [data.group, data.region]]) {
+            let expected = GroupFairness.classification(truth: data.truth, predicted: predicted, positive: "yes", sensitive: columns)
+            let groups = try #require(view["groups"] as? [[String: Any]])
+            #expect(groups.count == expected.groups.count)
+            for (got, want) in zip(groups, expected.groups) {
+                let metrics = try #require(got["metrics"] as? [String: Any])
+                #expect(metrics["count"] as? Int == want.metrics.count)
+                #expect(close(metrics["selection_rate"], want.metrics.selectionRate))
+                #expect(close(metrics["recall"], want.metrics.recall))
+                #expect(close(metrics["false_positive_rate"], want.metrics.falsePositiveRate))
+            }
+            #expect(close(view["demographic_parity_difference"], expected.demographicParityDifference))
+            #expect(close(view["equalized_odds_difference"], expected.equalizedOddsDifference))
+        }
+        // The model sees the group: selection rates differ by group far more than by region.
+        let byGroup = try #require(views[0]["demographic_parity_difference"] as? Double)
+        let byRegion = try #require(views[1]["demographic_parity_difference"] as? Double)
+        #expect(byGroup > 0.2 && byRegion < byGroup)
+
+        func refused(_ body: String) async throws -> String? {
+            let response = try await server.request("POST", "/v1/evaluations", key: admin, body: body)
+            return response.status == 400 ? (response.json["error"] as? [String: Any])?["field"] as? String : "status \(response.status)"
+        }
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["sex"]}"#) == "sensitive[0]")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "min_group_size": 200}"#) == "sensitive")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "positive_label": "maybe"}"#) == "positive_label")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": []}"#) == "sensitive")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "by": 1}"#) == "by")
+        await server.stop()
+    }
+}
