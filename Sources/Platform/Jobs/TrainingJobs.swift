@@ -914,8 +914,9 @@ extension TrainingJobs {
         return (index, start..<end)
     }
 
-    /// Joins the shards' outputs, in order, into the job's output, then erases them. A run
-    /// killed after the output was published finds it there and only erases what is left.
+    /// Joins the shards' outputs, in order, into the job's output, publishes it, then erases the
+    /// parts. A run killed after the join finds the output in place: it publishes it again
+    /// (harmless if it was) and erases what is left of the parts.
     func joinShards(_ job: JobRecord, parts: [JobRecord], sink: AsyncStream<Update>.Continuation) async throws -> TrainingOutcome {
         let output = outputPath(job.id)
         let rows = parts.reduce(0) { $0 + Int($1.metrics["rows"] ?? 0) }
@@ -937,13 +938,13 @@ extension TrainingJobs {
                         for reader in sources { while let chunk = try reader.next() { try file.write(chunk) } }
                     }
                 }
-                try await work.publish(output)
             } catch {
                 try? await storage.vault.destroy(id: key.id)
                 throw error
             }
             sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote("joined \(parts.count) shards, \(rows) rows"))}"))
         }
+        try await work.publish(output)
         try await erasePartOutputs(job.id, count: parts.count)
         return TrainingOutcome(metrics: ["rows": Double(rows), "shards": Double(parts.count)], cancelled: false, trainingRows: rows)
     }
