@@ -14,6 +14,8 @@ struct BenchQueue: AsyncParsableCommand {
     @Option(help: "postgres://… (default: SQLite in a temporary folder).") var database: String?
     @Option(help: "Concurrent workers.") var workers = 8
     @Option(help: "Jobs queued before the workers start.") var jobs = 2000
+    @Option(help: "Milliseconds each task works (sleeps) between starting and ending: time-scaled tasks show how the makespan scales with more workers than cores.")
+    var taskMs = 0
 
     func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maas-bench-queue-\(UUID().uuidString)")
@@ -46,6 +48,7 @@ struct BenchQueue: AsyncParsableCommand {
                         job.state = .running
                         try await store.upsertJob(job)
                         try await store.appendJobEvent(JobEvent(jobID: job.id, sequence: 1, at: Date(), type: "state", data: "{}"))
+                        if taskMs > 0 { try await Task.sleep(for: .milliseconds(taskMs)) }
                         job.state = .succeeded
                         try await store.upsertJob(job)
                         try await store.appendJobEvent(JobEvent(jobID: job.id, sequence: 2, at: Date(), type: "state", data: "{}"))
@@ -61,8 +64,10 @@ struct BenchQueue: AsyncParsableCommand {
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] }
         printJSON(["store": database == nil ? "sqlite" : "postgresql", "workers": workers, "jobs": jobs, "completed": latencies.count,
-                   "seconds": seconds, "tasks_per_s": Double(latencies.count) / seconds,
-                   "per_task_ms_p50": percentile(0.5), "per_task_ms_p99": percentile(0.99)])
+                   "seconds": seconds, "tasks_per_s": Double(latencies.count) / seconds, "task_ms": taskMs,
+                   "ideal_seconds": Double(jobs) * Double(taskMs) / 1000 / Double(workers),
+                   "per_task_ms_p50": percentile(0.5), "per_task_ms_p99": percentile(0.99),
+                   "overhead_ms_p50": percentile(0.5) - Double(taskMs)])
         for store in stores { (store as? PostgresMetadataStore)?.close() }
     }
 }
