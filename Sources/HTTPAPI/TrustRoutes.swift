@@ -45,9 +45,26 @@ extension APIServer {
             try caller.require(.write)
             let buffer = try await request.collectBody(context)
             _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
-            let report = try await s.fairness.evaluate(project: caller.project, request: String(buffer: buffer))
-            try await context.audit(s, "evaluate", "evaluation:fairness")
-            return jsonResponse(report)
+            let record = try await s.fairness.evaluate(project: caller.project, keyID: caller.keyID, request: String(buffer: buffer))
+            try await context.audit(s, "evaluate", "evaluation:\(record.id) model:\(record.model)")
+            var response = jsonResponse(record.report, status: .created)
+            response.headers[.location] = "/v1/evaluations/\(record.id)"
+            return response
+        }
+        api.route(.GET, "/v1/evaluations", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let records = try await s.fairness.list(project: caller.project)
+            return jsonResponse("{\"evaluations\":[" + records.map { e in
+                "{\"id\":\(JSONWriter.quote(e.id)),\"kind\":\(JSONWriter.quote(e.kind)),\"model\":\(JSONWriter.quote(e.model)),"
+                    + "\"dataset\":\(JSONWriter.quote(e.dataset)),\"dataset_version\":\(e.datasetVersion),"
+                    + "\"created_at\":\(JSONWriter.quote(e.createdAt.formatted(.iso8601)))}"
+            }.joined(separator: ",") + "]}")
+        }
+        api.route(.GET, "/v1/evaluations/{id}", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            return jsonResponse(try await s.fairness.evaluation(project: caller.project, id: try context.parameters.require("id")).report)
         }
         // Re-wraps every data key under a new master key while the server keeps serving. With a
         // key file (the default), the server writes the new key itself; with MAAS_MASTER_KEY,

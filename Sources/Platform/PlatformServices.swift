@@ -41,7 +41,7 @@ public struct PlatformServices: Sendable {
         endpoints = InferenceEndpoints(store: store, registry: registry, artifacts: artifacts, vault: vault, metrics: metrics, memoryBudget: modelMemoryBudget)
         jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, artifacts: artifacts, storage: storage, workRoot: workRoot,
                             workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, queue: queue)
-        fairness = FairnessEvaluations(registry: registry, artifacts: artifacts, datasets: datasets)
+        fairness = FairnessEvaluations(store: store, registry: registry, artifacts: artifacts, datasets: datasets)
         let (metrics, usage) = (metrics, usage)
         await jobs.setOnFinish { job in
             metrics.recordJob(job)

@@ -82,6 +82,27 @@ public struct DatasetRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// A stored evaluation of a model version over a dataset (today: fairness), kept so that it
+/// can be listed, compared and cited later. `report` is the JSON the evaluation answered.
+public struct EvaluationRecord: Sendable, Equatable {
+    public var id: String
+    public var project: String
+    public var kind: String
+    /// `name@version` of the evaluated model version.
+    public var model: String
+    public var dataset: String
+    public var datasetVersion: Int
+    public var keyID: String
+    public var createdAt: Date
+    public var report: String
+
+    public init(id: String, project: String, kind: String, model: String, dataset: String, datasetVersion: Int, keyID: String,
+                createdAt: Date, report: String) {
+        self.id = id; self.project = project; self.kind = kind; self.model = model; self.dataset = dataset
+        self.datasetVersion = datasetVersion; self.keyID = keyID; self.createdAt = createdAt; self.report = report
+    }
+}
+
 /// What remains of an erased dataset version: who erased it, when, why, and its checksum
 /// (to match lineage), never its data.
 public struct DatasetTombstone: Codable, Sendable, Equatable {
@@ -235,6 +256,10 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
     func deleteDataset(project: String, name: String) async throws
     func insertTombstone(_ tombstone: DatasetTombstone) async throws
     func tombstones(project: String) async throws -> [DatasetTombstone]
+    func insertEvaluation(_ evaluation: EvaluationRecord) async throws
+    /// The project's evaluations, newest first.
+    func evaluations(project: String) async throws -> [EvaluationRecord]
+    func evaluation(id: String) async throws -> EvaluationRecord?
     /// Inserts or updates a job; with `event`, stores it in the same transaction (a job queued
     /// with its first event: no worker can claim the job before the event exists and take its
     /// sequence number).

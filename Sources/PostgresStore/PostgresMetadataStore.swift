@@ -340,6 +340,28 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
         }
     }
 
+    public func insertEvaluation(_ e: EvaluationRecord) async throws {
+        try await execute("""
+            INSERT INTO evaluations (id, project, kind, model, dataset, dataset_version, key_id, created_at, report)
+            VALUES (\(e.id), \(e.project), \(e.kind), \(e.model), \(e.dataset), \(e.datasetVersion), \(e.keyID), \(e.createdAt), \(e.report))
+            """)
+    }
+
+    public func evaluations(project: String) async throws -> [EvaluationRecord] {
+        try await rows("SELECT * FROM evaluations WHERE project = \(project) ORDER BY created_at DESC, id DESC").map(Self.evaluation)
+    }
+
+    public func evaluation(id: String) async throws -> EvaluationRecord? {
+        try await rows("SELECT * FROM evaluations WHERE id = \(id)").first.map(Self.evaluation)
+    }
+
+    static func evaluation(_ row: PostgresRandomAccessRow) throws -> EvaluationRecord {
+        EvaluationRecord(id: try row["id"].decode(String.self), project: try row["project"].decode(String.self), kind: try row["kind"].decode(String.self),
+                         model: try row["model"].decode(String.self), dataset: try row["dataset"].decode(String.self),
+                         datasetVersion: try row["dataset_version"].decode(Int.self), keyID: try row["key_id"].decode(String.self),
+                         createdAt: try row["created_at"].decode(Date.self), report: try row["report"].decode(String.self))
+    }
+
     // MARK: Jobs
 
     /// A finished job stays finished: a late write from a node that lost the job changes nothing.

@@ -105,6 +105,13 @@ enum Schema {
             """,
             "CREATE INDEX quota_use_by_time ON quota_use (at)",
         ]),
+        (5, [
+            """
+            CREATE TABLE evaluations (id TEXT PRIMARY KEY, project TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL,
+                dataset TEXT NOT NULL, dataset_version BIGINT NOT NULL, key_id TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL, report TEXT NOT NULL)
+            """,
+            "CREATE INDEX evaluations_by_project ON evaluations (project, created_at)",
+        ]),
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

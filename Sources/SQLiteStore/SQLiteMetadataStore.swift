@@ -194,6 +194,13 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 """)
             try db.execute(sql: "CREATE INDEX jobs_by_lease ON jobs (project) WHERE lease_owner IS NOT NULL")
         }
+        migrator.registerMigration("v11-evaluations") { db in
+            try db.execute(sql: """
+                CREATE TABLE evaluations (id TEXT PRIMARY KEY, project TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL,
+                    dataset TEXT NOT NULL, dataset_version INTEGER NOT NULL, key_id TEXT NOT NULL, created_at TEXT NOT NULL, report TEXT NOT NULL)
+                """)
+            try db.execute(sql: "CREATE INDEX evaluations_by_project ON evaluations (project, created_at)")
+        }
         try migrator.migrate(pool)
     }
 
@@ -369,6 +376,29 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                                  rowsErased: row["rows_erased"])
             }
         }
+    }
+
+    public func insertEvaluation(_ e: EvaluationRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO evaluations (id, project, kind, model, dataset, dataset_version, key_id, created_at, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [e.id, e.project, e.kind, e.model, e.dataset, e.datasetVersion, e.keyID, StoredDate(e.createdAt), e.report])
+        }
+    }
+
+    public func evaluations(project: String) async throws -> [EvaluationRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM evaluations WHERE project = ? ORDER BY created_at DESC, id DESC", arguments: [project]).map(Self.evaluation)
+        }
+    }
+
+    public func evaluation(id: String) async throws -> EvaluationRecord? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM evaluations WHERE id = ?", arguments: [id]).map(Self.evaluation) }
+    }
+
+    static func evaluation(_ row: Row) -> EvaluationRecord {
+        EvaluationRecord(id: row["id"], project: row["project"], kind: row["kind"], model: row["model"], dataset: row["dataset"],
+                         datasetVersion: row["dataset_version"], keyID: row["key_id"], createdAt: row.date("created_at"), report: row["report"])
     }
 
     public func deleteDataset(project: String, name: String) async throws {

@@ -51,7 +51,16 @@ import Testing
         let evaluated = try await server.request("POST", "/v1/evaluations", key: admin, body: """
             {"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group", "region"]}
             """)
-        #expect(evaluated.status == 200, "\(evaluated.json)")
+        #expect(evaluated.status == 201, "\(evaluated.json)")
+        // Stored: listed, and read back as it was answered.
+        let id = try #require(evaluated.json["id"] as? String)
+        let listed = try await server.request("GET", "/v1/evaluations", key: admin)
+        let entries = try #require(listed.json["evaluations"] as? [[String: Any]])
+        #expect(entries.count == 1 && entries.first?["id"] as? String == id && entries.first?["model"] as? String == "loans@1")
+        let stored = try await server.raw("GET", "/v1/evaluations/\(id)", key: admin)
+        let storedReport = try JSONSerialization.jsonObject(with: stored.body) as? [String: Any]
+        #expect(stored.status == 200 && storedReport?["id"] as? String == id && storedReport?["by"] != nil)
+        #expect(try await server.request("GET", "/v1/evaluations/eval_nope", key: admin).status == 404)
         #expect(evaluated.json["task"] as? String == "classification" && evaluated.json["positive_label"] as? String == "yes")
         let views = try #require(evaluated.json["by"] as? [[String: Any]])
         #expect(views.map { $0["sensitive"] as? [String] ?? [] } == [["group"], ["region"], ["group", "region"]])

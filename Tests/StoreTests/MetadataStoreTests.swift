@@ -342,6 +342,21 @@ private func at(_ seconds: Int) -> Date { t0.addingTimeInterval(Double(seconds))
         #expect(try await store.auditEntries(after: 4, limit: 10).isEmpty)
     }
 
+    @Test(arguments: StoreKind.available) func evaluationsAreKeptAndListedNewestFirst(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        try await store.createProject("p")
+        let first = EvaluationRecord(id: "e1", project: "p", kind: "fairness", model: "m@1", dataset: "d", datasetVersion: 2, keyID: "k",
+                                     createdAt: at(10), report: #"{"id":"e1"}"#)
+        var second = first
+        second.id = "e2"; second.createdAt = at(20); second.model = "m@2"
+        try await store.insertEvaluation(first)
+        try await store.insertEvaluation(second)
+        #expect(try await store.evaluations(project: "p").map(\.id) == ["e2", "e1"])
+        #expect(try await store.evaluation(id: "e1") == first)
+        #expect(try await store.evaluations(project: "other").isEmpty)
+        #expect(try await store.evaluation(id: "missing") == nil)
+    }
+
     @Test(arguments: StoreKind.available) func usageAccumulatesPerKey(_ kind: StoreKind) async throws {
         let store = try await kind.open()
         try await store.addUsage(UsageRecord(project: "p", keyID: "k1", requests: 3, rowsPredicted: 30))

@@ -49,14 +49,36 @@ public struct FairnessRequest: Sendable {
     }
 }
 
-/// Runs fairness evaluations; compute runs on a thread of its own, never on the event loops.
+/// Runs fairness evaluations and keeps them; compute runs on a thread of its own, never on
+/// the event loops.
 public struct FairnessEvaluations: Sendable {
+    let store: any MetadataStore
     let registry: ModelRegistry
     let artifacts: any ArtifactStore
     let datasets: DatasetStore
 
-    /// The report as JSON: per sensitive column and, with several, for their intersections.
-    public func evaluate(project: String, request text: String) async throws -> String {
+    /// Evaluates and stores: the record's report is the JSON answer, by each sensitive column
+    /// and, with several, by their intersection.
+    public func evaluate(project: String, keyID: String, request text: String) async throws -> EvaluationRecord {
+        let (report, model, dataset) = try await compute(project: project, request: text)
+        let id = "eval_" + APIKeyToken.randomBase62(16)
+        let createdAt = Date()
+        let head = "{\"id\":\(JSONText.quote(id)),\"kind\":\"fairness\",\"created_at\":\(JSONText.quote(createdAt.formatted(.iso8601))),"
+        let record = EvaluationRecord(id: id, project: project, kind: "fairness", model: model, dataset: dataset.name, datasetVersion: dataset.version,
+                                      keyID: keyID, createdAt: createdAt, report: head + report.dropFirst())
+        try await store.insertEvaluation(record)
+        return record
+    }
+
+    /// The project's evaluations, newest first.
+    public func list(project: String) async throws -> [EvaluationRecord] { try await store.evaluations(project: project) }
+
+    public func evaluation(project: String, id: String) async throws -> EvaluationRecord {
+        guard let record = try await store.evaluation(id: id), record.project == project else { throw PlatformError.notFound(kind: "evaluation", name: id) }
+        return record
+    }
+
+    func compute(project: String, request text: String) async throws -> (report: String, model: String, dataset: DatasetRecord) {
         let request = try FairnessRequest.parse(text)
         let version = try await registry.resolve(project: project, reference: request.model)
         let record = try await datasets.record(project: project, name: request.dataset)
@@ -67,12 +89,13 @@ public struct FairnessEvaluations: Sendable {
         let pseudonyms = try await datasets.pseudonyms(project: project)
         let prepared = try await datasets.preparedTable(record)
         let model = "\(version.name)@\(version.version)"
-        return try await TrainingJobs.onTrainingThread {
+        let report = try await TrainingJobs.onTrainingThread {
             var source = prepared
             let table = try invalidAsField("dataset") { try source.read() }
             let loaded = try LoadedModel.load(files: files, pseudonyms: pseudonyms)
             return try Self.report(request, table: table, model: loaded, modelName: model, dataset: record)
         }
+        return (report, model, record)
     }
 
     static func report(_ request: FairnessRequest, table: DataTable, model: LoadedModel, modelName: String, dataset: DatasetRecord) throws -> String {
