@@ -251,6 +251,20 @@ public enum APIServer {
             try await context.audit(s, "model.import", "model:\(name)@\(version.version)")
             return jsonResponse(versionJSON(version), status: .created)
         }
+        // A version's model card: JSON, or Markdown with ?format=markdown.
+        api.route(.GET, "/v1/models/{name}/versions/{version}/card", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let name = try context.parameters.require("name"), number = try context.parameters.require("version")
+            guard let version = Int(number) else { throw PlatformError.invalid(field: "version", message: "must be a version number; got '\(number)'") }
+            let card = try await ModelCard.load(project: caller.project, name: name, version: version, registry: s.registry, store: s.store)
+            switch request.uri.queryParameters.get("format") ?? "json" {
+            case "json": return jsonResponse(card.json)
+            case "markdown", "md":
+                return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: card.markdown)))
+            case let other: throw PlatformError.invalid(field: "format", message: "'\(other)' is not a card format; use json or markdown")
+            }
+        }
         // A version's artifact as a tar archive; the digest header names it.
         api.route(.GET, "/v1/models/{name}/versions/{version}/artifact", catalog) { _, context in
             let caller = try context.caller()

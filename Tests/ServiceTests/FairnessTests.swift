@@ -83,6 +83,18 @@ import Testing
         let byRegion = try #require(views[1]["demographic_parity_difference"] as? Double)
         #expect(byGroup > 0.2 && byRegion < byGroup)
 
+        // The version's card cites the evaluation, its data, validation and metrics.
+        let card = try await server.request("GET", "/v1/models/loans/versions/1/card", key: admin)
+        #expect(card.status == 200 && card.json["validation"] as? String == "held-out rows")
+        #expect((card.json["training_data"] as? [String: Any])?["dataset"] as? String == "loans")
+        #expect((card.json["fairness"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
+        #expect((card.json["privacy"] as? [String: Any])?["differentially_private"] as? Bool == false)
+        let markdown = try await server.raw("GET", "/v1/models/loans/versions/1/card?format=markdown", key: admin)
+        let text = String(decoding: markdown.body, as: UTF8.self)
+        #expect(markdown.status == 200 && text.hasPrefix("# loans version 1") && text.contains("| group × region |") && text.contains("Evaluation \(id)"))
+        #expect(try await server.request("GET", "/v1/models/loans/versions/9/card", key: admin).status == 404)
+        #expect(try await server.request("GET", "/v1/models/loans/versions/1/card?format=pdf", key: admin).status == 400)
+
         func refused(_ body: String) async throws -> String? {
             let response = try await server.request("POST", "/v1/evaluations", key: admin, body: body)
             return response.status == 400 ? (response.json["error"] as? [String: Any])?["field"] as? String : "status \(response.status)"
