@@ -11,6 +11,8 @@ import Tensor
 public struct HistGradientBoosting: Learner {
     struct Tree: Sendable {
         var feature: [Int] = [], threshold: [Double] = [], left: [Int] = [], right: [Int] = [], value: [Double] = []
+        /// Training rows that reached each node (TreeSHAP's cover); empty in older artifacts.
+        var cover: [Double] = []
         func predict(_ row: ArraySlice<Double>) -> Double {
             var node = 0
             let base = row.startIndex
@@ -186,6 +188,7 @@ public struct HistGradientBoosting: Learner {
             let g = rows.reduce(0) { $0 + gradients[$1] }, h = rows.reduce(0) { $0 + hessians[$1] }
             tree.feature.append(-1); tree.threshold.append(0); tree.left.append(-1); tree.right.append(-1)
             tree.value.append(-learningRate * g / (h + l2))
+            tree.cover.append(Double(rows.count))
             for r in rows { leafOfRow[r] = tree.feature.count - 1 }
             return tree.feature.count - 1
         }
@@ -253,7 +256,7 @@ public struct HistGradientBoosting: Learner {
 extension HistGradientBoosting {
     public var state: LearnerState {
         var flat = FlatTrees()
-        for round in trees { for t in round { flat.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value) } }
+        for round in trees { for t in round { flat.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value, cover: t.cover) } }
         return flat.state(prefix: "").merging(["baseline": .init(doubles: baseline)]) { a, _ in a }
     }
 
@@ -265,7 +268,7 @@ extension HistGradientBoosting {
         trees = stride(from: 0, to: flat.count, by: k).map { start in
             (start..<(start + k)).map { i in
                 let t = flat.tree(i)
-                return Tree(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: Array(t.value))
+                return Tree(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: Array(t.value), cover: t.cover)
             }
         }
     }

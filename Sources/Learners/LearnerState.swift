@@ -21,16 +21,22 @@ extension LearnerState {
 /// Trees of a forest or a boosted ensemble flattened into one set of node arrays with offsets.
 struct FlatTrees {
     var feature: [Double] = [], threshold: [Double] = [], left: [Double] = [], right: [Double] = [], value: [Double] = []
+    /// Node covers for TreeSHAP; absent (empty) in artifacts saved before they were recorded.
+    var cover: [Double] = []
     var offsets: [Double] = [0]
 
-    mutating func append(feature f: [Int], threshold t: [Double], left l: [Int], right r: [Int], value v: [Double]) {
+    mutating func append(feature f: [Int], threshold t: [Double], left l: [Int], right r: [Int], value v: [Double], cover c: [Double]) {
         feature += f.map(Double.init); threshold += t; left += l.map(Double.init); right += r.map(Double.init); value += v
+        cover += c.count == f.count ? c : []
         offsets.append(Double(feature.count))
     }
 
     func state(prefix: String) -> LearnerState {
-        ["\(prefix)feature": .init(doubles: feature), "\(prefix)threshold": .init(doubles: threshold), "\(prefix)left": .init(doubles: left),
-         "\(prefix)right": .init(doubles: right), "\(prefix)value": .init(doubles: value), "\(prefix)offsets": .init(doubles: offsets)]
+        var state: LearnerState = [
+            "\(prefix)feature": .init(doubles: feature), "\(prefix)threshold": .init(doubles: threshold), "\(prefix)left": .init(doubles: left),
+            "\(prefix)right": .init(doubles: right), "\(prefix)value": .init(doubles: value), "\(prefix)offsets": .init(doubles: offsets)]
+        if cover.count == feature.count { state["\(prefix)cover"] = .init(doubles: cover) }
+        return state
     }
 
     init() {}
@@ -39,16 +45,17 @@ struct FlatTrees {
         feature = try state.values("\(prefix)feature"); threshold = try state.values("\(prefix)threshold")
         left = try state.values("\(prefix)left"); right = try state.values("\(prefix)right")
         value = try state.values("\(prefix)value"); offsets = try state.values("\(prefix)offsets")
+        cover = (try? state.values("\(prefix)cover")).flatMap { $0.count == feature.count ? $0 : nil } ?? []
     }
 
     var count: Int { offsets.count - 1 }
 
     /// Node arrays of tree `i`; values per node = value.count / node count.
-    func tree(_ i: Int) -> (feature: [Int], threshold: [Double], left: [Int], right: [Int], value: ArraySlice<Double>) {
+    func tree(_ i: Int) -> (feature: [Int], threshold: [Double], left: [Int], right: [Int], value: ArraySlice<Double>, cover: [Double]) {
         let a = Int(offsets[i]), b = Int(offsets[i + 1])
         let perNode = value.count / max(feature.count, 1)
         return (feature[a..<b].map { Int($0) }, Array(threshold[a..<b]), left[a..<b].map { Int($0) }, right[a..<b].map { Int($0) },
-                value[(a * perNode)..<(b * perNode)])
+                value[(a * perNode)..<(b * perNode)], cover.isEmpty ? [] : Array(cover[a..<b]))
     }
 }
 
@@ -99,19 +106,19 @@ extension SupportVectorClassifier {
 extension DecisionTree {
     public var state: LearnerState {
         var flat = FlatTrees()
-        flat.append(feature: feature, threshold: threshold, left: left, right: right, value: value)
+        flat.append(feature: feature, threshold: threshold, left: left, right: right, value: value, cover: cover)
         return flat.state(prefix: "")
     }
     public mutating func restore(_ state: LearnerState) throws {
         let t = try FlatTrees(state, prefix: "").tree(0)
-        (feature, threshold, left, right, value) = (t.feature, t.threshold, t.left, t.right, Array(t.value))
+        (feature, threshold, left, right, value, cover) = (t.feature, t.threshold, t.left, t.right, Array(t.value), t.cover)
     }
 }
 
 extension RandomForest {
     public var state: LearnerState {
         var flat = FlatTrees()
-        for t in trees { flat.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value) }
+        for t in trees { flat.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: t.value, cover: t.cover) }
         return flat.state(prefix: "")
     }
     public mutating func restore(_ state: LearnerState) throws {
@@ -120,7 +127,7 @@ extension RandomForest {
             var tree = DecisionTree(task: task, limits: limits, maxFeatures: maxFeatures, seed: seed)
             var single = FlatTrees()
             let t = flat.tree(i)
-            single.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: Array(t.value))
+            single.append(feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value: Array(t.value), cover: t.cover)
             try tree.restore(single.state(prefix: ""))
             return tree
         }

@@ -26,6 +26,9 @@ public struct DecisionTree: Learner {
     public internal(set) var left: [Int] = []
     public internal(set) var right: [Int] = []
     public internal(set) var value: [Double] = []
+    /// Training weight that reached each node (bootstrap counts): TreeSHAP's node cover.
+    /// Empty for trees saved before covers were recorded.
+    public internal(set) var cover: [Double] = []
     /// Per-row sample weights while fitting (bootstrap draw counts).
     private var weights: [Double] = []
 
@@ -47,7 +50,7 @@ public struct DecisionTree: Learner {
     /// drawn k times is kept once with weight k, so nodes sort ~37% fewer values.
     mutating func fit(_ x: Matrix, _ y: [Double], rows drawn: [Int]) throws {
         guard !drawn.isEmpty else { throw DataError("rows", "cannot fit a tree on no rows") }
-        feature = []; threshold = []; left = []; right = []; value = []
+        feature = []; threshold = []; left = []; right = []; value = []; cover = []
         var weights = [Double](repeating: 0, count: x.rows)
         for r in drawn { weights[r] += 1 }
         self.weights = weights
@@ -85,11 +88,13 @@ public struct DecisionTree: Learner {
     private mutating func addNode() -> Int {
         feature.append(-1); threshold.append(0); left.append(-1); right.append(-1)
         value.append(contentsOf: repeatElement(0, count: outputs))
+        cover.append(0)
         return feature.count - 1
     }
 
     private mutating func setLeafValue(_ node: Int, _ y: [Double], _ rows: [Int]) {
         let total = rows.reduce(0) { $0 + weights[$1] }
+        cover[node] = total
         if task.isClassification {
             for r in rows { value[node * outputs + Int(y[r])] += weights[r] }
             for k in 0..<outputs { value[node * outputs + k] /= total }
