@@ -13,7 +13,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Micro- and model benchmarks (see bench/run.sh for the side-by-side runs).",
-        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self, BenchGenerate.self, BenchSealing.self, BenchQueue.self])
+        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self, BenchGenerate.self, BenchSealing.self, BenchQueue.self, BenchTreeShap.self])
 }
 
 struct BenchLSTM: ParsableCommand {

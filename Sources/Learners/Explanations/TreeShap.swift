@@ -44,6 +44,9 @@ public struct TreeEnsembleExplainer: Sendable {
     public let scale: Double
     public let offset: [Double]
     private let maxDepth: Int
+    /// Each tree's nodes packed for the walk: one cache line holds a node's split and cover.
+    private let packed: [[PackedNode]]
+    private let reciprocals: [Double]
 
     /// `treeOutput[t]` names the output tree t adds to when trees have one value per node;
     /// nil when every tree carries all outputs.
@@ -54,6 +57,12 @@ public struct TreeEnsembleExplainer: Sendable {
         self.offset = offset ?? [Double](repeating: 0, count: outputs)
         self.treeOutput = treeOutput ?? [Int](repeating: -1, count: trees.count)
         maxDepth = trees.map(\.depth).max() ?? 0
+        reciprocals = (0...(maxDepth + 2)).map { $0 == 0 ? 0 : 1 / Double($0) }
+        packed = trees.map { t in
+            t.feature.indices.map { i in
+                PackedNode(feature: Int32(t.feature[i]), left: Int32(t.left[i]), right: Int32(t.right[i]), threshold: t.threshold[i], cover: t.cover[i])
+            }
+        }
     }
 
     /// The model's output with no feature known, per output.
@@ -81,32 +90,40 @@ public struct TreeEnsembleExplainer: Sendable {
     /// Attributions of one row: [output][feature].
     public func explain(_ row: [Double]) -> [[Double]] {
         let p = row.count
+        // Accumulated feature-major (feature · outputs + k), scaled once at the end.
         var phi = [Double](repeating: 0, count: outputs * p)
         let pathLength = (maxDepth + 2) * (maxDepth + 3) / 2
         let path = UnsafeMutablePointer<PathElement>.allocate(capacity: pathLength)
         defer { path.deallocate() }
-        var single = [Double](repeating: 0, count: p)
         row.withUnsafeBufferPointer { x in
-            for (t, tree) in trees.enumerated() {
-                if treeOutput[t] >= 0 {
-                    for i in 0..<p { single[i] = 0 }
-                    single.withUnsafeMutableBufferPointer { out in
-                        TreeWalk(tree: tree, x: x.baseAddress!, phi: out.baseAddress!, outputs: 1).recurse(0, 0, path, 1, 1, -1)
-                    }
-                    let k = treeOutput[t]
-                    for i in 0..<p { phi[k * p + i] += scale * single[i] }
-                } else {
-                    var local = [Double](repeating: 0, count: p * outputs)
-                    local.withUnsafeMutableBufferPointer { out in
-                        TreeWalk(tree: tree, x: x.baseAddress!, phi: out.baseAddress!, outputs: outputs).recurse(0, 0, path, 1, 1, -1)
-                    }
-                    // The walk writes feature-major (feature · outputs + k).
-                    for i in 0..<p { for k in 0..<outputs { phi[k * p + i] += scale * local[i * outputs + k] } }
+            phi.withUnsafeMutableBufferPointer { out in
+                for t in trees.indices {
+                    let own = treeOutput[t]
+                    walk(t, x.baseAddress!, out.baseAddress! + max(own, 0), own >= 0 ? 1 : outputs, path)
                 }
             }
         }
-        return (0..<outputs).map { Array(phi[($0 * p)..<(($0 + 1) * p)]) }
+        return (0..<outputs).map { k in (0..<p).map { scale * phi[$0 * outputs + k] } }
     }
+
+    /// Adds tree t's attributions for its `treeOutputs` outputs at phi[feature · outputs + k].
+    private func walk(_ t: Int, _ x: UnsafePointer<Double>, _ phi: UnsafeMutablePointer<Double>, _ treeOutputs: Int,
+                      _ path: UnsafeMutablePointer<PathElement>) {
+        packed[t].withUnsafeBufferPointer { nodes in
+            trees[t].value.withUnsafeBufferPointer { values in reciprocals.withUnsafeBufferPointer { inverse in
+                TreeWalk(nodes: nodes.baseAddress!, values: values.baseAddress!, x: x, phi: phi, outputs: treeOutputs, stride: outputs,
+                         reciprocals: inverse.baseAddress!)
+                    .recurse(0, 0, path, 1, 1, -1)
+            }
+            }
+        }
+    }
+}
+
+struct PackedNode {
+    var feature: Int32, left: Int32, right: Int32
+    var threshold: Double
+    var cover: Double
 }
 
 struct PathElement {
@@ -119,10 +136,15 @@ struct PathElement {
 /// The recursion of Algorithm 2 on one tree, over a caller-owned triangular path buffer (each
 /// depth copies its parent's path into the next slice, as the reference implementation does).
 private struct TreeWalk {
-    let tree: ShapTree
+    let nodes: UnsafePointer<PackedNode>
+    let values: UnsafePointer<Double>
     let x: UnsafePointer<Double>
     let phi: UnsafeMutablePointer<Double>
+    /// Values per node of this tree, and outputs per feature in phi.
     let outputs: Int
+    let stride: Int
+    /// 1/k for k up to the deepest path (entry 0 unused).
+    let reciprocals: UnsafePointer<Double>
 
     func recurse(_ node: Int, _ depth: Int, _ parentPath: UnsafeMutablePointer<PathElement>,
                  _ parentZero: Double, _ parentOne: Double, _ parentFeature: Int) {
@@ -130,21 +152,21 @@ private struct TreeWalk {
         let path = parentPath + depth + 1
         path.update(from: parentPath, count: depth + 1)
         extend(path, depth, parentZero, parentOne, parentFeature)
-        let split = tree.feature[node]
+        let here = nodes[node]
+        let split = Int(here.feature)
         if split < 0 {
             guard depth >= 1 else { return }
             for i in 1...depth {
                 let w = unwoundSum(path, depth, i)
                 let element = path[i]
                 let scale = w * (element.oneFraction - element.zeroFraction)
-                for k in 0..<outputs { phi[element.feature * outputs + k] += scale * tree.value[node * outputs + k] }
+                for k in 0..<outputs { phi[element.feature * stride + k] += scale * values[node * outputs + k] }
             }
             return
         }
-        let goesLeft = x[split] <= tree.threshold[node]
-        let hot = goesLeft ? tree.left[node] : tree.right[node], cold = goesLeft ? tree.right[node] : tree.left[node]
-        let cover = tree.cover[node]
-        let hotZero = tree.cover[hot] / cover, coldZero = tree.cover[cold] / cover
+        let goesLeft = x[split] <= here.threshold
+        let hot = Int(goesLeft ? here.left : here.right), cold = Int(goesLeft ? here.right : here.left)
+        let hotZero = nodes[hot].cover / here.cover, coldZero = nodes[cold].cover / here.cover
         var incomingZero = 1.0, incomingOne = 1.0
         // A feature split on again above: undo that split so it counts once.
         var index = 0
@@ -159,13 +181,18 @@ private struct TreeWalk {
         recurse(cold, depth + 1, path, coldZero * incomingZero, 0, split)
     }
 
+    // The three path updates below are Algorithm 2's EXTEND, UNWIND and the unwound sum, with
+    // the divisions by loop-invariant values turned into multiplications by reciprocals: the
+    // unwound sum is a serial chain, and a division's latency there set the whole walk's speed.
+
     private func extend(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ zero: Double, _ one: Double, _ feature: Int) {
         path[depth] = PathElement(feature: feature, zeroFraction: zero, oneFraction: one, weight: depth == 0 ? 1 : 0)
+        let inverse = 1 / Double(depth + 1)
+        let oneScaled = one * inverse, zeroScaled = zero * inverse
         var i = depth - 1
-        let d1 = Double(depth + 1)
         while i >= 0 {
-            path[i + 1].weight += one * path[i].weight * Double(i + 1) / d1
-            path[i].weight = zero * path[i].weight * Double(depth - i) / d1
+            path[i + 1].weight += oneScaled * path[i].weight * Double(i + 1)
+            path[i].weight = zeroScaled * path[i].weight * Double(depth - i)
             i -= 1
         }
     }
@@ -175,15 +202,20 @@ private struct TreeWalk {
         var next = path[depth].weight
         let d1 = Double(depth + 1)
         var i = depth - 1
-        while i >= 0 {
-            if one != 0 {
+        if one != 0 {
+            let up = d1 / one, down = zero / d1
+            while i >= 0 {
                 let saved = path[i].weight
-                path[i].weight = next * d1 / (Double(i + 1) * one)
-                next = saved - path[i].weight * zero * Double(depth - i) / d1
-            } else {
-                path[i].weight = path[i].weight * d1 / (zero * Double(depth - i))
+                path[i].weight = next * up * reciprocals[i + 1]
+                next = saved - path[i].weight * down * Double(depth - i)
+                i -= 1
             }
-            i -= 1
+        } else {
+            let up = d1 / zero
+            while i >= 0 {
+                path[i].weight = path[i].weight * up * reciprocals[depth - i]
+                i -= 1
+            }
         }
         for j in index..<depth {
             path[j].feature = path[j + 1].feature
@@ -197,15 +229,20 @@ private struct TreeWalk {
         var next = path[depth].weight, total = 0.0
         let d1 = Double(depth + 1)
         var i = depth - 1
-        while i >= 0 {
-            if one != 0 {
-                let t = next * d1 / (Double(i + 1) * one)
+        if one != 0 {
+            let up = d1 / one, down = zero / d1
+            while i >= 0 {
+                let t = next * up * reciprocals[i + 1]
                 total += t
-                next = path[i].weight - t * zero * Double(depth - i) / d1
-            } else if zero != 0 {
-                total += (path[i].weight / zero) / (Double(depth - i) / d1)
+                next = path[i].weight - t * down * Double(depth - i)
+                i -= 1
             }
-            i -= 1
+        } else if zero != 0 {
+            let up = d1 / zero
+            while i >= 0 {
+                total += path[i].weight * up * reciprocals[depth - i]
+                i -= 1
+            }
         }
         return total
     }
