@@ -75,6 +75,7 @@ public enum APIServer {
         addModelRoutes(api, services, catalog)
         addDatasetRoutes(api, services, catalog)
         addInferenceRoutes(api, services, catalog)
+        addExplainRoute(api, services, catalog)
         addJobRoutes(api, services, catalog)
         addOperationsRoutes(api, services, catalog)
         addOpenAIRoutes(api, services, catalog)

@@ -47,6 +47,74 @@ extension APIServer {
         }
     }
 
+    /// `POST /v1/endpoints/{name}/explain`: the prediction body (`instances`, or Open Inference
+    /// Protocol `inputs`) plus options; attributions per row in raw input columns.
+    static func addExplainRoute(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
+        api.route(.POST, "/v1/endpoints/{name}/explain", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.infer)
+            let name = try context.parameters.require("name")
+            let target = try await s.endpoints.target(for: caller, endpoint: name)
+            let body = try await request.json(context).fields(["instances", "inputs", "method", "samples", "seed", "steps", "baseline", "target"])
+            let input: PredictionInput
+            switch (body["instances"], body["inputs"]) {
+            case (let instances?, nil): input = try parseInstances(instances)
+            case (nil, let inputs?): input = try parseInferenceInputs(inputs)
+            default: throw PlatformError.invalid(field: "instances", message: "send either instances (as for :predict) or inputs (as for /infer), not both or neither")
+            }
+            var options = ExplainOptions()
+            if let method = body["method"] {
+                guard let text = method.string else { throw PlatformError.invalid(field: "method", message: "must be a string: \(ExplainOptions.methods.joined(separator: ", "))") }
+                options.method = text == "auto" ? nil : text
+            }
+            func integer(_ field: String) throws -> Int? {
+                guard let value = body[field] else { return nil }
+                guard let n = value.number, n == n.rounded(), n >= 0, n < 1e15 else { throw PlatformError.invalid(field: field, message: "must be a non-negative integer") }
+                return Int(n)
+            }
+            options.samples = try integer("samples")
+            options.seed = UInt64(try integer("seed") ?? 0)
+            options.steps = try integer("steps") ?? 64
+            if let baseline = body["baseline"] {
+                guard let text = baseline.string else { throw PlatformError.invalid(field: "baseline", message: "must be 'zeros' or 'mean'") }
+                options.baseline = text
+            }
+            if let wanted = body["target"] {
+                guard let text = wanted.string else { throw PlatformError.invalid(field: "target", message: "must be a class label (a string)") }
+                options.target = text
+            }
+            let report = try await target.model.explainOffLoop(input, options: options)
+            s.usage.record(project: caller.project, keyID: caller.keyID, rows: report.rows.count)
+            return jsonResponse(explanationJSON(report, endpoint: name, version: target.version.version))
+        }
+    }
+
+    static func explanationJSON(_ report: ExplanationReport, endpoint: String, version: Int) -> String {
+        var text = "{\"endpoint\":\(JSONWriter.quote(endpoint)),\"model_version\":\(version),\"method\":\(JSONWriter.quote(report.method)),"
+            + "\"units\":\(JSONWriter.quote(report.units))"
+        if let samples = report.samples { text += ",\"\(report.method == "kernel" ? "samples" : "steps")\":\(samples)" }
+        text += ",\"explanations\":["
+        text += report.rows.map { row in
+            var item = "{\"prediction\":" + predictionJSON(row.prediction) + ",\"outputs\":["
+            item += row.outputs.map { o in
+                var out = "{\"output\":\(JSONWriter.quote(o.output)),\"base_value\":\(JSONWriter.number(o.base)),\"value\":\(JSONWriter.number(o.value)),\"attributions\":{"
+                out += o.attributions.map { "\(JSONWriter.quote($0.column)):\(JSONWriter.number($0.value))" }.joined(separator: ",") + "}"
+                if !o.tokens.isEmpty {
+                    out += ",\"tokens\":[" + o.tokens.map {
+                        "{\"column\":\(JSONWriter.quote($0.column)),\"token\":\(JSONWriter.quote($0.token)),\"value\":\(JSONWriter.number($0.value))}"
+                    }.joined(separator: ",") + "]"
+                }
+                return out + "}"
+            }.joined(separator: ",") + "]"
+            if let image = row.image {
+                item += ",\"image\":{\"shape\":[\(image.shape.map(String.init).joined(separator: ","))],\"attributions\":["
+                    + image.values.map { JSONWriter.number(Float($0)) }.joined(separator: ",") + "],\"heatmap_png\":\"\(image.png.base64EncodedString())\"}"
+            }
+            return item + "}"
+        }.joined(separator: ",")
+        return text + "]}"
+    }
+
     /// `Server-Timing` says where a request's time went (queue wait, forward pass, batch size),
     /// so a slow request can be diagnosed from the client without server access.
     static func timed(_ response: Response, _ result: BatchedResult) -> Response {

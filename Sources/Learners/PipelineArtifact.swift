@@ -18,13 +18,17 @@ public struct PipelineArtifact: Codable, Sendable {
     public var metrics: [String: Double]
     public var lineage: [String: String]
     public var createdAt: String
+    /// The training data's profile (drift reference, explanation background); absent in
+    /// artifacts saved before profiles were recorded.
+    public var profile: TrainingProfile?
 
     enum CodingKeys: String, CodingKey {
-        case kind, learner, target, task, labels, preprocessing, metrics, lineage
+        case kind, learner, target, task, labels, preprocessing, metrics, lineage, profile
         case formatVersion = "format_version", createdAt = "created_at"
     }
 
-    public init(_ pipeline: TrainedPipeline, metrics: [String: Double] = [:], lineage: [String: String] = [:]) {
+    public init(_ pipeline: TrainedPipeline, metrics: [String: Double] = [:], lineage: [String: String] = [:], profile: TrainingProfile? = nil) {
+        self.profile = profile
         formatVersion = Self.formatVersion
         kind = "classical"
         learner = pipeline.spec

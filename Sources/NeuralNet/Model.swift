@@ -163,7 +163,13 @@ public final class Model {
     /// Runs the network on a batch [B] + input shape. With `logits`, a final softmax/sigmoid that
     /// the loss fuses is left out.
     public func forward(_ x: Tensor, context: inout ForwardContext, logits: Bool = false) -> Variable {
-        var h = Variable(x)
+        forward(input: Variable(x), context: &context, logits: logits)
+    }
+
+    /// The same, from an input node: one that requires a gradient gets d(output)/d(input)
+    /// (integrated gradients, saliency).
+    public func forward(input: Variable, context: inout ForwardContext, logits: Bool = false) -> Variable {
+        var h = input
         for (index, stage) in stages.enumerated() {
             h = stage.layer.forward(h, context: &context)
             let isLast = index == stages.count - 1

@@ -22,9 +22,11 @@ public struct ModelArtifact: Codable, Sendable {
     /// network's input, and the target column.
     public var preprocessing: FittedPreprocessor?
     public var target: String?
+    /// The training data's profile for tabular networks (drift reference, explanation baseline).
+    public var profile: TrainingProfile?
 
     enum CodingKeys: String, CodingKey {
-        case kind, spec, labels, metrics, lineage, preprocessing, target
+        case kind, spec, labels, metrics, lineage, preprocessing, target, profile
         case formatVersion = "format_version", createdAt = "created_at"
     }
 

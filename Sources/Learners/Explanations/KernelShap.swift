@@ -16,7 +16,7 @@ public struct KernelExplainer: Sendable {
     let model: Model
     let background: Matrix
     let groups: [Range<Int>]
-    let units: ExplainedOutput
+    public let units: ExplainedOutput
     /// E[f(background)] per output.
     public let base: [Double]
 

@@ -129,6 +129,13 @@ public enum ExactExplainer: Sendable {
         }
     }
 
+    public var units: ExplainedOutput {
+        switch self {
+        case .tree(_, let units): return units
+        case .linear(let explainer): return explainer.units
+        }
+    }
+
     public func explain(_ row: [Double]) -> FeatureAttribution {
         switch self {
         case .tree(let explainer, let units): return FeatureAttribution(base: explainer.baseValue, values: explainer.explain(row), units: units)

@@ -113,11 +113,13 @@ public enum ModelTraining {
         let start = Date()
         let scores: [String: Double]
         let pipeline: TrainedPipeline
+        var fittedRows = table
         switch scheme {
         case .holdout(let fraction):
             let split = Splits.trainTest(count: table.rowCount, testFraction: fraction, labels: try labels?.encode(targetColumn), seed: seed)
             hooks.log("fitting \(spec.algorithm.rawValue) on \(split.train.count) rows, holding out \(split.test.count)")
-            pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table.rows(split.train), target: target, labels: labels)
+            fittedRows = table.rows(split.train)
+            pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: fittedRows, target: target, labels: labels)
             scores = try pipeline.score(table.rows(split.test))
         case .kFold(let k):
             let mean: [String: Double]
@@ -139,7 +141,8 @@ public enum ModelTraining {
             pipeline = try TrainedPipeline.fit(spec, preprocessing: preprocessing, table: table, target: target, labels: labels)
         }
         hooks.log(String(format: "fitted in %.3f s", Date().timeIntervalSince(start)))
-        try output(try PipelineArtifact(pipeline, metrics: scores, lineage: lineage).files(pipeline))
+        let profile = try pipeline.profile(fittedRows, seed: seed)
+        try output(try PipelineArtifact(pipeline, metrics: scores, lineage: lineage, profile: profile).files(pipeline))
         return TrainingOutcome(metrics: scores, cancelled: false, trainingRows: table.rowCount)
     }
 
@@ -193,9 +196,37 @@ public enum ModelTraining {
             let preprocessor = try fitPreprocessor(rows)
             return (try examples(rows, preprocessor), { try examples($0, preprocessor) }, preprocessor)
         } save: { model, metrics, preprocessor in
-            try output(try ModelArtifact(spec: spec, labels: labels?.classes, metrics: metrics, lineage: lineage,
-                              preprocessing: preprocessor, target: target).files(model: model))
+            var artifact = ModelArtifact(spec: spec, labels: labels?.classes, metrics: metrics, lineage: lineage, preprocessing: preprocessor, target: target)
+            if let preprocessor { artifact.profile = try networkProfile(model, spec: spec, table: table, preprocessor: preprocessor, labels: labels?.classes) }
+            try output(try artifact.files(model: model))
         }
+    }
+
+    /// A tabular network's training profile: raw column distributions, transformed means (an
+    /// integrated-gradients baseline) and its predictions on up to 2,000 rows (drift).
+    static func networkProfile(_ model: Model, spec: ModelSpec, table: DataTable, preprocessor: FittedPreprocessor, labels: [String]?) throws -> TrainingProfile {
+        let x = try preprocessor.transform(table)
+        var means = [Double](repeating: 0, count: x.columns)
+        for r in 0..<x.rows { for c in 0..<x.columns { means[c] += x[r, c] } }
+        means = means.map { x.rows > 0 ? $0 / Double(x.rows) : 0 }
+        let count = min(x.rows, 2000)
+        var prediction: ColumnProfile?
+        if count > 0, spec.layers.first?.type != .embedding {
+            let out = try model.predict(Tensor(shape: [count] + spec.input.shape, scalars: x.values[0..<(count * x.columns)].map { Float($0) }))
+            let width = out.count / count, values = out.scalars
+            if let labels {
+                let predicted = (0..<count).map { r -> String? in
+                    if width == 1 { return labels[values[r] > 0.5 ? min(1, labels.count - 1) : 0] }
+                    let row = values[(r * width)..<((r + 1) * width)]
+                    return labels[min(row.indices.max { row[$0] < row[$1] }! - r * width, labels.count - 1)]
+                }
+                prediction = .categorical("prediction", values: predicted, categories: labels)
+            } else {
+                prediction = .numeric("prediction", values: (0..<count).map { Double(values[$0 * width]) })
+            }
+        }
+        return TrainingProfile(rows: table.rowCount, columns: TrainingProfile.columns(of: table, preprocessor: preprocessor),
+                               prediction: prediction, featureMeans: means)
     }
 
     static func trainNetworkOnImages(_ spec: ModelSpec, images: LabelledData, test: LabelledData?, scheme: HeldOutScheme,

@@ -44,6 +44,9 @@ public final class LoadedModel: @unchecked Sendable {
     /// treatment, so a served model sees values as it was trained on them.
     public private(set) var inputPolicies = ColumnPolicies()
     private var pseudonyms: Pseudonyms?
+    /// Integrated gradients run backward passes that write the parameters' gradients: one at a
+    /// time per loaded model (predictions are unaffected: they never read gradients).
+    let integratedGradientsLock = NSLock()
 
     init(body: Body, kind: String) {
         self.body = body
@@ -154,7 +157,7 @@ public final class LoadedModel: @unchecked Sendable {
         }
     }
 
-    private var preprocessor: FittedPreprocessor? {
+    var preprocessor: FittedPreprocessor? {
         switch body {
         case .network(let a, _): return a.preprocessing
         case .pipeline(let a, _): return a.preprocessing
