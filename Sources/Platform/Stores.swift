@@ -260,6 +260,12 @@ public protocol MetadataStore: DataKeyStore, AuditLogStore {
     /// The project's evaluations, newest first.
     func evaluations(project: String) async throws -> [EvaluationRecord]
     func evaluation(id: String) async throws -> EvaluationRecord?
+    /// Small JSON documents by (project, kind, name): promotion policies, drift windows and
+    /// thresholds. `putDocument` replaces the body.
+    func putDocument(project: String, kind: String, name: String, body: String) async throws
+    func document(project: String, kind: String, name: String) async throws -> String?
+    func documents(kind: String) async throws -> [StoredDocument]
+    func deleteDocument(project: String, kind: String, name: String) async throws
     /// Inserts or updates a job; with `event`, stores it in the same transaction (a job queued
     /// with its first event: no worker can claim the job before the event exists and take its
     /// sequence number).
@@ -338,4 +344,15 @@ public struct QuotaUse: Sendable, Equatable {
 
 extension MetadataStore {
     public func upsertJob(_ job: JobRecord) async throws { try await upsertJob(job, event: nil) }
+}
+
+/// A small JSON document kept by the metadata store.
+public struct StoredDocument: Sendable, Equatable {
+    public var project: String
+    public var kind: String
+    public var name: String
+    public var body: String
+    public init(project: String, kind: String, name: String, body: String) {
+        self.project = project; self.kind = kind; self.name = name; self.body = body
+    }
 }

@@ -347,6 +347,29 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
             """)
     }
 
+    public func putDocument(project: String, kind: String, name: String, body: String) async throws {
+        try await execute("""
+            INSERT INTO documents (project, kind, name, body, updated_at) VALUES (\(project), \(kind), \(name), \(body), now())
+            ON CONFLICT (project, kind, name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+            """)
+    }
+
+    public func document(project: String, kind: String, name: String) async throws -> String? {
+        try await rows("SELECT body FROM documents WHERE project = \(project) AND kind = \(kind) AND name = \(name)").first
+            .map { try $0["body"].decode(String.self) }
+    }
+
+    public func documents(kind: String) async throws -> [StoredDocument] {
+        try await rows("SELECT project, kind, name, body FROM documents WHERE kind = \(kind) ORDER BY project, name").map {
+            StoredDocument(project: try $0["project"].decode(String.self), kind: try $0["kind"].decode(String.self),
+                           name: try $0["name"].decode(String.self), body: try $0["body"].decode(String.self))
+        }
+    }
+
+    public func deleteDocument(project: String, kind: String, name: String) async throws {
+        try await execute("DELETE FROM documents WHERE project = \(project) AND kind = \(kind) AND name = \(name)")
+    }
+
     public func evaluations(project: String) async throws -> [EvaluationRecord] {
         try await rows("SELECT * FROM evaluations WHERE project = \(project) ORDER BY created_at DESC, id DESC").map(Self.evaluation)
     }

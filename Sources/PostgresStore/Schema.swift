@@ -112,6 +112,13 @@ enum Schema {
             """,
             "CREATE INDEX evaluations_by_project ON evaluations (project, created_at)",
         ]),
+        (6, [
+            // Promotion policies, drift windows and thresholds: small JSON documents by name.
+            """
+            CREATE TABLE documents (project TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (project, kind, name))
+            """,
+        ]),
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

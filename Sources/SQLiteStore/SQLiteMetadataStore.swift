@@ -201,6 +201,12 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                 """)
             try db.execute(sql: "CREATE INDEX evaluations_by_project ON evaluations (project, created_at)")
         }
+        migrator.registerMigration("v12-documents") { db in
+            try db.execute(sql: """
+                CREATE TABLE documents (project TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
+                    updated_at TEXT NOT NULL, PRIMARY KEY (project, kind, name))
+                """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -399,6 +405,35 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     static func evaluation(_ row: Row) -> EvaluationRecord {
         EvaluationRecord(id: row["id"], project: row["project"], kind: row["kind"], model: row["model"], dataset: row["dataset"],
                          datasetVersion: row["dataset_version"], keyID: row["key_id"], createdAt: row.date("created_at"), report: row["report"])
+    }
+
+    public func putDocument(project: String, kind: String, name: String, body: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO documents (project, kind, name, body, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (project, kind, name) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
+                """, arguments: [project, kind, name, body, StoredDate(Date())])
+        }
+    }
+
+    public func document(project: String, kind: String, name: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM documents WHERE project = ? AND kind = ? AND name = ?", arguments: [project, kind, name])
+        }
+    }
+
+    public func documents(kind: String) async throws -> [StoredDocument] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE kind = ? ORDER BY project, name", arguments: [kind]).map {
+                StoredDocument(project: $0["project"], kind: $0["kind"], name: $0["name"], body: $0["body"])
+            }
+        }
+    }
+
+    public func deleteDocument(project: String, kind: String, name: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM documents WHERE project = ? AND kind = ? AND name = ?", arguments: [project, kind, name])
+        }
     }
 
     public func deleteDataset(project: String, name: String) async throws {

@@ -357,6 +357,19 @@ private func at(_ seconds: Int) -> Date { t0.addingTimeInterval(Double(seconds))
         #expect(try await store.evaluation(id: "missing") == nil)
     }
 
+    @Test(arguments: StoreKind.available) func documentsAreReplacedListedByKindAndDeleted(_ kind: StoreKind) async throws {
+        let store = try await kind.open()
+        try await store.putDocument(project: "p", kind: "policy", name: "m/production", body: #"{"checks":[]}"#)
+        try await store.putDocument(project: "p", kind: "policy", name: "m/production", body: #"{"checks":[1]}"#)
+        try await store.putDocument(project: "q", kind: "policy", name: "m/production", body: "{}")
+        try await store.putDocument(project: "p", kind: "drift", name: "e", body: "{}")
+        #expect(try await store.document(project: "p", kind: "policy", name: "m/production") == #"{"checks":[1]}"#)
+        #expect(try await store.documents(kind: "policy").map { "\($0.project) \($0.name)" } == ["p m/production", "q m/production"])
+        try await store.deleteDocument(project: "p", kind: "policy", name: "m/production")
+        #expect(try await store.document(project: "p", kind: "policy", name: "m/production") == nil)
+        #expect(try await store.documents(kind: "drift").count == 1)
+    }
+
     @Test(arguments: StoreKind.available) func usageAccumulatesPerKey(_ kind: StoreKind) async throws {
         let store = try await kind.open()
         try await store.addUsage(UsageRecord(project: "p", keyID: "k1", requests: 3, rowsPredicted: 30))
