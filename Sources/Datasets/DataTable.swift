@@ -63,7 +63,7 @@ public struct DataTable: Sendable, Equatable {
     }
 }
 
-func formatNumber(_ value: Double) -> String {
+public func formatNumber(_ value: Double) -> String {
     if value == value.rounded(), Swift.abs(value) < 1e15 { return String(Int64(value)) }
     return String(value)
 }

@@ -37,10 +37,12 @@ public enum APIServer {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(5))
                     try? await usage.flush()
+                    try? await services.drift.flush()
                 }
             }
             await services.jobs.shutdown()
             try? await services.usage.flush()
+            try? await services.drift.flush()
         }
     }
 
@@ -76,6 +78,7 @@ public enum APIServer {
         addDatasetRoutes(api, services, catalog)
         addInferenceRoutes(api, services, catalog)
         addExplainRoute(api, services, catalog)
+        addDriftRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)
         addOperationsRoutes(api, services, catalog)
         addOpenAIRoutes(api, services, catalog)

@@ -89,6 +89,54 @@ extension APIServer {
         }
     }
 
+    /// Drift of an endpoint's live inputs and predictions against its training profile, and
+    /// the PSI threshold over which a feature raises an event.
+    static func addDriftRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
+        api.route(.GET, "/v1/endpoints/{name}/drift", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let name = try context.parameters.require("name")
+            let target = try await s.endpoints.target(for: caller, endpoint: name)
+            let report = s.drift.report(project: caller.project, endpoint: name, version: target.version.version, model: target.model)
+            return jsonResponse(driftJSON(report, endpoint: name))
+        }
+        api.route(.PUT, "/v1/endpoints/{name}/drift", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let name = try context.parameters.require("name")
+            _ = try await s.endpoints.target(for: caller, endpoint: name)
+            let body = try await request.json(context).fields(["psi_threshold"])
+            guard let psi = body["psi_threshold"]?.number else {
+                throw PlatformError.invalid(field: "psi_threshold", message: "is required: a positive number (0.1 moderate, 0.25 large shift)")
+            }
+            try await s.drift.setThreshold(project: caller.project, endpoint: name, psi: psi)
+            try await context.audit(s, "set_drift_threshold", "endpoint:\(name) psi:\(psi)")
+            return jsonResponse("{\"endpoint\":\(JSONWriter.quote(name)),\"psi_threshold\":\(JSONWriter.number(psi))}")
+        }
+    }
+
+    static func driftJSON(_ report: DriftMonitor.Report, endpoint: String) -> String {
+        func optional(_ v: Double?) -> String { v.map { $0.isFinite ? JSONWriter.number($0) : "null" } ?? "null" }
+        func feature(_ f: DriftMonitor.FeatureDrift) -> String {
+            let status = f.psi == nil ? "insufficient_data" : (f.over ? "drift" : "ok")
+            var text = "{\"name\":\(JSONWriter.quote(f.name)),\"kind\":\"\(f.kind)\",\"status\":\"\(status)\",\"live_rows\":\(f.liveRows),"
+                + "\"psi\":\(optional(f.psi)),\"jensen_shannon\":\(optional(f.jensenShannon)),"
+            if let ks = f.ks {
+                text += "\"ks\":{\"statistic\":\(JSONWriter.number(ks.statistic)),\"p_value\":\(JSONWriter.number(ks.pValue)),\"method\":\"\(ks.method)\"},"
+            } else {
+                text += "\"ks\":null,"
+            }
+            return text + "\"missing_share\":{\"live\":\(JSONWriter.number(f.liveMissingShare)),\"training\":\(JSONWriter.number(f.trainingMissingShare))}}"
+        }
+        var text = "{\"endpoint\":\(JSONWriter.quote(endpoint)),\"model_version\":\(report.version),\"profiled\":\(report.profiled),"
+            + "\"window_rows\":\(DriftMonitor.windowRows),\"rows_seen\":\(report.rowsSeen),\"psi_threshold\":\(JSONWriter.number(report.threshold)),"
+            + "\"minimum_rows\":\(DriftMonitor.minimumRows),"
+        text += "\"drifted\":[" + (report.features + [report.prediction].compactMap { $0 }).filter(\.over).map { JSONWriter.quote($0.name) }.joined(separator: ",") + "],"
+        text += "\"features\":[" + report.features.map(feature).joined(separator: ",") + "],"
+        text += "\"prediction\":" + (report.prediction.map(feature) ?? "null")
+        return text + "}"
+    }
+
     static func explanationJSON(_ report: ExplanationReport, endpoint: String, version: Int) -> String {
         var text = "{\"endpoint\":\(JSONWriter.quote(endpoint)),\"model_version\":\(version),\"method\":\(JSONWriter.quote(report.method)),"
             + "\"units\":\(JSONWriter.quote(report.units))"
@@ -166,6 +214,7 @@ extension APIServer {
         }
         s.metrics.recordInference(project: caller.project, endpoint: endpoint, version: target.version.version, result: result, rows: rows)
         s.usage.record(project: caller.project, keyID: caller.keyID, rows: rows)
+        s.drift.record(project: caller.project, endpoint: endpoint, version: target.version.version, model: target.model, input: input, predictions: result.predictions)
         return result
     }
 

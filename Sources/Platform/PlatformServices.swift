@@ -17,6 +17,7 @@ public struct PlatformServices: Sendable {
     public let audit: AuditLog
     /// Fairness evaluations of model versions over datasets.
     public let fairness: FairnessEvaluations
+    public let drift: DriftMonitor
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
 
@@ -42,7 +43,15 @@ public struct PlatformServices: Sendable {
         jobs = TrainingJobs(store: store, datasets: datasets, registry: registry, artifacts: artifacts, storage: storage, workRoot: workRoot,
                             workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, queue: queue)
         fairness = FairnessEvaluations(store: store, registry: registry, artifacts: artifacts, datasets: datasets)
-        let (metrics, usage) = (metrics, usage)
+        drift = DriftMonitor(store: store, metrics: metrics)
+        try await drift.load()
+        let (metrics, usage, audit) = (metrics, usage, audit)
+        drift.onCrossing = { project, endpoint, version, feature, psi, threshold in
+            metrics.recordDriftAlert(project: project, endpoint: endpoint, feature: feature)
+            try? await audit.record(actor: "drift-monitor", project: project, action: "drift_threshold_crossed",
+                                    resource: "endpoint:\(endpoint)@\(version) feature:\(feature) psi:\((psi * 1000).rounded() / 1000) threshold:\(threshold)",
+                                    requestID: "-", outcome: "alert")
+        }
         await jobs.setOnFinish { job in
             metrics.recordJob(job)
             usage.record(project: job.project, keyID: job.keyID, requests: 0, trainingSeconds: job.computeSeconds)

@@ -96,6 +96,18 @@ public final class PlatformMetrics: Sendable {
         }.record(seconds)
     }
 
+    /// `maas_feature_drift_psi{project,endpoint,feature}`: the latest population stability
+    /// index of a raw input column (or `prediction`) against the training profile.
+    func setDrift(project: String, endpoint: String, feature: String, psi: Double) {
+        registry.makeGauge(name: "maas_feature_drift_psi", labels: [("project", project), ("endpoint", endpoint), ("feature", feature)],
+                           help: "Population stability index of live inputs against training, by feature").set(psi)
+    }
+
+    func recordDriftAlert(project: String, endpoint: String, feature: String) {
+        registry.makeCounter(name: "maas_drift_alerts_total", labels: [("project", project), ("endpoint", endpoint), ("feature", feature)],
+                             help: "Times a feature's drift crossed its endpoint's threshold").increment()
+    }
+
     public func recordJob(_ job: JobRecord) {
         registry.makeCounter(name: "maas_training_jobs_total", labels: [("state", job.state.rawValue)], help: "Training jobs finished, by final state").increment()
         if let started = job.startedAt, let finished = job.finishedAt { jobDuration.record(finished.timeIntervalSince(started)) }
