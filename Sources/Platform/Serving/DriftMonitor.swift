@@ -63,6 +63,8 @@ public final class DriftMonitor: @unchecked Sendable {
     private var thresholds: [String: Double] = [:]
     private let store: any MetadataStore
     private let metrics: PlatformMetrics
+    /// `MAAS_DRIFT=off` turns recording off (to measure what it costs).
+    let recording = ProcessInfo.processInfo.environment["MAAS_DRIFT"] != "off"
     /// Called when a feature's PSI rises over its endpoint's threshold (audit, log).
     var onCrossing: (@Sendable (_ project: String, _ endpoint: String, _ version: Int, _ feature: String, _ psi: Double, _ threshold: Double) async -> Void)?
 
@@ -91,7 +93,7 @@ public final class DriftMonitor: @unchecked Sendable {
     /// Records one request's raw inputs and its predictions. Cheap: a lock and one append per
     /// column and row; text-only and tensor inputs without a profile record nothing.
     public func record(project: String, endpoint: String, version: Int, model: LoadedModel, input: PredictionInput, predictions: [Prediction]) {
-        guard let profile = model.trainingProfile else { return }
+        guard recording, let profile = model.trainingProfile else { return }
         let key = Key(project: project, endpoint: endpoint, version: version)
         lock.lock()
         defer { lock.unlock() }
@@ -110,15 +112,12 @@ public final class DriftMonitor: @unchecked Sendable {
             guard let names = model.inputColumns, values.count == rowCount * names.count else { return }
             for (c, name) in names.enumerated() {
                 guard let column = profile.column(name) else { continue }
-                var ring = window.columns[name] ?? Ring()
-                for r in 0..<rowCount { ring.append(window.encode(column, .number(Double(values[r * names.count + c])))) }
-                window.columns[name] = ring
+                // Appended in place (a copy out of the dictionary would copy the whole ring).
+                for r in 0..<rowCount { window.columns[name, default: Ring()].append(window.encode(column, .number(Double(values[r * names.count + c])))) }
             }
         case .records(let records):
             for column in profile.columns {
-                var ring = window.columns[column.name] ?? Ring()
-                for record in records { ring.append(window.encode(column, record[column.name] ?? .missing)) }
-                window.columns[column.name] = ring
+                for record in records { window.columns[column.name, default: Ring()].append(window.encode(column, record[column.name] ?? .missing)) }
             }
         case .texts, .table:
             break
