@@ -317,10 +317,54 @@ public enum APIServer {
             }
             let name = try context.parameters.require("name")
             let alias = try context.parameters.require("alias")
-            try await s.moveAlias(project: caller.project, model: name, alias: alias, version: Int(number))
-            try await context.audit(s, "alias.move", "model:\(name)@\(alias) -> \(Int(number))")
-            return jsonResponse(modelJSON(name, try await s.registry.versions(project: caller.project, name: name),
-                                          try await s.registry.aliases(project: caller.project, model: name)))
+            let outcome: PromotionGates.Outcome?
+            do {
+                outcome = try await s.promote(project: caller.project, keyID: caller.keyID, model: name, alias: alias, version: Int(number))
+            } catch let refused as PromotionRefused {
+                // 409 with every check's measured value and limit, and the stored evaluation.
+                try await context.audit(s, "alias.refused", "model:\(name)@\(alias) -> \(Int(number)) evaluation:\(refused.outcome.evaluation.id)")
+                let failed = refused.outcome.results.filter { !$0.passed }
+                let message = "version \(Int(number)) failed \(failed.count) of \(refused.outcome.results.count) checks of the '\(alias)' policy"
+                return jsonResponse("{\"error\":{\"code\":\"promotion_refused\",\"message\":\(JSONWriter.quote(message)),\"field\":\"version\"},"
+                                    + "\"evaluation\":\(refused.outcome.evaluation.report),\"request_id\":\(JSONWriter.quote(context.id))}", status: .conflict)
+            }
+            try await context.audit(s, "alias.move", "model:\(name)@\(alias) -> \(Int(number))" + (outcome.map { " evaluation:\($0.evaluation.id)" } ?? ""))
+            var text = modelJSON(name, try await s.registry.versions(project: caller.project, name: name),
+                                 try await s.registry.aliases(project: caller.project, model: name))
+            if let outcome { text = String(text.dropLast()) + ",\"evaluation\":" + outcome.evaluation.report + "}" }
+            return jsonResponse(text)
+        }
+        // Promotion policies: the checks a version must pass before the alias may point at it.
+        api.route(.PUT, "/v1/models/{name}/policies/{alias}", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let name = try context.parameters.require("name"), alias = try context.parameters.require("alias")
+            let buffer = try await request.collectBody(context)
+            _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+            let policy = try await s.gates.setPolicy(project: caller.project, model: name, alias: alias, text: String(buffer: buffer))
+            try await context.audit(s, "policy.set", "model:\(name)@\(alias) checks:\(policy.checks.count)")
+            return jsonResponse("{\"model\":\(JSONWriter.quote(name)),\"alias\":\(JSONWriter.quote(alias)),\"checks\":[" + policy.raw.joined(separator: ",") + "]}")
+        }
+        api.route(.GET, "/v1/models/{name}/policies/{alias}", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let name = try context.parameters.require("name"), alias = try context.parameters.require("alias")
+            guard let text = try await s.gates.policy(project: caller.project, model: name, alias: alias) else {
+                throw PlatformError.notFound(kind: "policy", name: "\(name)/\(alias)")
+            }
+            let policy = try PromotionPolicy.parse(text)
+            return jsonResponse("{\"model\":\(JSONWriter.quote(name)),\"alias\":\(JSONWriter.quote(alias)),\"checks\":[" + policy.raw.joined(separator: ",") + "]}")
+        }
+        api.route(.DELETE, "/v1/models/{name}/policies/{alias}", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let name = try context.parameters.require("name"), alias = try context.parameters.require("alias")
+            guard try await s.gates.policy(project: caller.project, model: name, alias: alias) != nil else {
+                throw PlatformError.notFound(kind: "policy", name: "\(name)/\(alias)")
+            }
+            try await s.gates.deletePolicy(project: caller.project, model: name, alias: alias)
+            try await context.audit(s, "policy.delete", "model:\(name)@\(alias)")
+            return Response(status: .noContent)
         }
         api.route(.POST, "/v1/deployments", catalog) { request, context in
             let caller = try context.caller()

@@ -18,6 +18,7 @@ public struct PlatformServices: Sendable {
     /// Fairness evaluations of model versions over datasets.
     public let fairness: FairnessEvaluations
     public let drift: DriftMonitor
+    public let gates: PromotionGates
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
 
@@ -44,6 +45,7 @@ public struct PlatformServices: Sendable {
                             workers: trainingWorkers, nodeID: nodeID, shared: sharedFiles, queue: queue)
         fairness = FairnessEvaluations(store: store, registry: registry, artifacts: artifacts, datasets: datasets)
         drift = DriftMonitor(store: store, metrics: metrics)
+        gates = PromotionGates(store: store, registry: registry, artifacts: artifacts, datasets: datasets, fairness: fairness)
         try await drift.load()
         let (metrics, usage, audit) = (metrics, usage, audit)
         drift.onCrossing = { project, endpoint, version, feature, psi, threshold in
@@ -148,4 +150,18 @@ public struct PlatformServices: Sendable {
         try await registry.setAlias(project: project, model: model, alias: alias, version: version)
         try await endpoints.refresh(project: project, model: model)
     }
+
+    /// Moves an alias only if the version passes the alias's promotion policy (when it has
+    /// one): the evaluation is stored either way; a refusal throws `promotionRefused`.
+    public func promote(project: String, keyID: String, model: String, alias: String, version: Int) async throws -> PromotionGates.Outcome? {
+        let outcome = try await gates.evaluate(project: project, keyID: keyID, model: model, alias: alias, version: version)
+        if let outcome, !outcome.passed { throw PromotionRefused(outcome: outcome) }
+        try await moveAlias(project: project, model: model, alias: alias, version: version)
+        return outcome
+    }
+}
+
+/// A version failed its alias's promotion policy: the stored evaluation says which checks.
+public struct PromotionRefused: Error, Sendable {
+    public let outcome: PromotionGates.Outcome
 }

@@ -55,6 +55,16 @@ struct APIClient {
     }
 
     private func send(_ method: String, _ path: String, body: HTTPClientRequest.Body?, contentType: String) async throws -> Data {
+        let (status, data) = try await exchange(method, path, body: body, contentType: contentType)
+        guard (200..<300).contains(status) else {
+            let error = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]
+            throw CommandFailure("\(method) \(path): \(status) \(error?["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self))")
+        }
+        return data
+    }
+
+    /// The status and body of a request, whatever the status.
+    func exchange(_ method: String, _ path: String, body: HTTPClientRequest.Body?, contentType: String = "application/json") async throws -> (Int, Data) {
         guard URL(string: base + path)?.host != nil else { throw CommandFailure("MAAS_URL: '\(base)' is not a URL") }
         var request = HTTPClientRequest(url: base + path)
         request.method = HTTPMethod(rawValue: method)
@@ -71,11 +81,7 @@ struct APIClient {
         } catch {
             throw CommandFailure("cannot reach \(base): \(error) (is `maas serve` running? set MAAS_URL)")
         }
-        guard (200..<300).contains(status) else {
-            let error = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error"] as? [String: Any]
-            throw CommandFailure("\(method) \(path): \(status) \(error?["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self))")
-        }
-        return data
+        return (status, data)
     }
 
     func json(_ method: String, _ path: String, body: Data? = nil, contentType: String = "application/json") async throws -> [String: Any] {
@@ -404,7 +410,36 @@ struct JobCommands: AsyncParsableCommand {
 
 struct ModelCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "models", abstract: "List and show registered models; move aliases.",
-                                                    subcommands: [List.self, Show.self, Alias.self, Import.self])
+                                                    subcommands: [List.self, Show.self, Alias.self, Promote.self, Import.self])
+
+    /// Moves an alias through its promotion policy: prints each check, and exits non-zero when
+    /// the server refuses (a CI pipeline's gate).
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Promote a version to an alias if it passes the alias's policy: maas models promote churn 4 --alias production")
+        @Argument var name: String
+        @Argument var version: Int
+        @Option(help: "The alias to move.") var alias = "production"
+        func run() async throws {
+            let body = try JSONSerialization.data(withJSONObject: ["version": version])
+            let (status, data) = try await APIClient.fromEnvironment().exchange("PUT", "/v1/models/\(percentEncoded(name))/aliases/\(percentEncoded(alias))",
+                                                                               body: .bytes(ByteBuffer(bytes: body)))
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            let evaluation = object["evaluation"] as? [String: Any]
+            for check in evaluation?["checks"] as? [[String: Any]] ?? [] {
+                let passed = check["passed"] as? Bool ?? false
+                let checkText = (check["check"]).flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                print("\(passed ? "pass" : "FAIL")  \(checkText)  value \(check["value"].map { "\($0)" } ?? "none")  limit \(check["limit"] ?? "")")
+            }
+            if status == 409 {
+                throw CommandFailure("refused: \((object["error"] as? [String: Any])?["message"] as? String ?? "the policy's checks failed") (evaluation \(evaluation?["id"] ?? "?"))")
+            }
+            guard (200..<300).contains(status) else {
+                throw CommandFailure("PUT alias: \(status) \((object["error"] as? [String: Any])?["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self))")
+            }
+            print("\(name)@\(alias) → \(version)" + (evaluation.map { " (evaluation \($0["id"] ?? "?"))" } ?? " (no policy)"))
+        }
+    }
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
