@@ -261,13 +261,26 @@ public enum APIServer {
             try caller.require(.read)
             let name = try context.parameters.require("name"), number = try context.parameters.require("version")
             guard let version = Int(number) else { throw PlatformError.invalid(field: "version", message: "must be a version number; got '\(number)'") }
-            let card = try await ModelCard.load(project: caller.project, name: name, version: version, registry: s.registry, store: s.store)
+            let card = try await s.modelCard(project: caller.project, name: name, version: version)
             switch request.uri.queryParameters.get("format") ?? "json" {
             case "json": return jsonResponse(card.json)
             case "markdown", "md":
                 return Response(status: .ok, headers: [.contentType: "text/markdown; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: card.markdown)))
             case let other: throw PlatformError.invalid(field: "format", message: "'\(other)' is not a card format; use json or markdown")
             }
+        }
+        // The team's statement of what a version is for, shown on its card.
+        api.route(.PUT, "/v1/models/{name}/versions/{version}/card", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let name = try context.parameters.require("name"), number = try context.parameters.require("version")
+            guard let version = Int(number) else { throw PlatformError.invalid(field: "version", message: "must be a version number; got '\(number)'") }
+            let buffer = try await request.collectBody(context)
+            _ = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+            let body = try await ModelCard.setIntendedUse(project: caller.project, name: name, version: version, text: String(buffer: buffer),
+                                                          registry: s.registry, store: s.store)
+            try await context.audit(s, "card.intended_use", "model:\(name)@\(version)")
+            return jsonResponse(body)
         }
         // A version's artifact as a tar archive; the digest header names it.
         api.route(.GET, "/v1/models/{name}/versions/{version}/artifact", catalog) { _, context in

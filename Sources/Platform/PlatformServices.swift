@@ -151,6 +151,25 @@ public struct PlatformServices: Sendable {
         try await endpoints.refresh(project: project, model: model)
     }
 
+    /// A version's card with what only a running node knows: global feature importance from
+    /// its artifact, and the drift of the endpoints serving it.
+    public func modelCard(project: String, name: String, version: Int) async throws -> ModelCard {
+        var card = try await ModelCard.load(project: project, name: name, version: version, registry: registry, store: store)
+        if card.version.kind == "classical" {
+            let files = try await artifacts.open(card.version.artifact)
+            let pseudonyms = try await datasets.pseudonyms(project: project)
+            card.importance = try? await TrainingJobs.onTrainingThread { try LoadedModel.load(files: files, pseudonyms: pseudonyms).globalImportance() }
+        }
+        for (deployment, primary, canary) in await endpoints.list(project: project) {
+            for served in [primary, canary].compactMap({ $0 }) where served.name == name && served.version == version {
+                guard let target = try? await endpoints.target(project: project, endpoint: deployment.name, version: version) else { continue }
+                let report = drift.report(project: project, endpoint: deployment.name, version: version, model: target.model)
+                card.drift.append((deployment.name, report.rowsSeen, (report.features + [report.prediction].compactMap { $0 }).filter(\.over).map(\.name)))
+            }
+        }
+        return card
+    }
+
     /// Moves an alias only if the version passes the alias's promotion policy (when it has
     /// one): the evaluation is stored either way; a refusal throws `promotionRefused`.
     public func promote(project: String, keyID: String, model: String, alias: String, version: Int) async throws -> PromotionGates.Outcome? {

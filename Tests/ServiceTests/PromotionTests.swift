@@ -70,6 +70,27 @@ import Testing
         let promotions = (listed.json["evaluations"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "promotion" }
         #expect(promotions.count == 4)
 
+        // The promoted version's card: the team's intended use, global importance from SHAP,
+        // the drift of the endpoint serving it, and its promotion history.
+        #expect(try await server.request("PUT", "/v1/models/loans/versions/\(goodAgain)/card", key: admin,
+                                         body: #"{"intended_use": "Pre-screening loan applications for human review.", "limitations": "Not for automated denial."}"#).status == 200)
+        #expect(try await server.request("PUT", "/v1/models/loans/versions/\(goodAgain)/card", key: admin, body: #"{"purpose": "x"}"#).status == 400)
+        #expect(try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "loans", "model": "loans@production"}"#).status == 201)
+        for _ in 0..<2 {
+            _ = try await server.request("POST", "/v1/models/loans:predict", key: admin, body: #"{"instances": \#(ExplanationsOverHTTP.rows)}"#)
+        }
+        let card = try await server.request("GET", "/v1/models/loans/versions/\(goodAgain)/card", key: admin)
+        #expect(card.json["intended_use"] as? String == "Pre-screening loan applications for human review.", "\(card.json)")
+        let importance = try #require(card.json["global_feature_importance"] as? [[String: Any]], "\(card.json)")
+        #expect(importance.first?["column"] as? String == "score" && importance.count == 2)
+        #expect((card.json["promotion_history"] as? [[String: Any]])?.map { $0["passed"] as? Bool } == [true])
+        #expect((card.json["drift"] as? [[String: Any]])?.first?["endpoint"] as? String == "loans")
+        #expect((card.json["not_yet_recorded"] as? [String])?.isEmpty == true, "\(card.json)")
+        let markdown = String(decoding: try await server.raw("GET", "/v1/models/loans/versions/\(goodAgain)/card?format=markdown", key: admin).body, as: UTF8.self)
+        #expect(markdown.contains("Pre-screening loan applications") && markdown.contains("| score |") && markdown.contains("production passed"))
+        let refusedCard = try await server.request("GET", "/v1/models/loans/versions/\(biased)/card", key: admin)
+        #expect((refusedCard.json["promotion_history"] as? [[String: Any]])?.map { $0["passed"] as? Bool } == [false])
+
         func refusedField(_ body: String) async throws -> String? {
             let r = try await server.request("PUT", "/v1/models/loans/policies/staging", key: admin, body: body)
             return r.status == 400 ? (r.json["error"] as? [String: Any])?["field"] as? String : "status \(r.status)"

@@ -189,7 +189,7 @@ extension LoadedModel {
     }
 
     /// Transformed columns per raw input column.
-    private func columnRanges(_ preprocessor: FittedPreprocessor) -> [Range<Int>] {
+    func columnRanges(_ preprocessor: FittedPreprocessor) -> [Range<Int>] {
         var start = 0
         return preprocessor.columns.map { column in
             defer { start += column.width }
@@ -259,5 +259,26 @@ extension LoadedModel {
     /// seconds).
     public func explainOffLoop(_ input: PredictionInput, options: ExplainOptions) async throws -> ExplanationReport {
         try await TrainingJobs.onTrainingThread { try self.explain(input, options: options) }
+    }
+}
+
+extension LoadedModel {
+    /// Mean |SHAP| per raw input column over the training background (each output's column
+    /// attribution taken in absolute value, summed over outputs), largest first; nil when the
+    /// model has no exact explainer or its artifact no background.
+    public func globalImportance() -> [(column: String, value: Double)]? {
+        guard case .pipeline(let artifact, let pipeline) = body, let background = artifact.profile?.background, !background.isEmpty else { return nil }
+        let method = ExactExplainer.preferredMethod(for: pipeline.learner)
+        guard method != "kernel",
+              let exact = try? ExactExplainer.make(for: pipeline.learner, method: method, means: artifact.profile?.featureMeans) else { return nil }
+        let ranges = columnRanges(artifact.preprocessing)
+        var totals = [Double](repeating: 0, count: ranges.count)
+        for row in background {
+            for values in exact.explain(row).values {
+                for (c, range) in ranges.enumerated() { totals[c] += abs(range.reduce(0) { $0 + values[$1] }) }
+            }
+        }
+        return zip(artifact.preprocessing.inputNames, totals.map { $0 / Double(background.count) }).map { (column: $0, value: $1) }
+            .sorted { $0.value > $1.value }
     }
 }
