@@ -82,3 +82,35 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+def global_fixture():
+    """Permutation importance and partial dependence of a fitted logistic regression on wine
+    (standardised, 3 classes): the effective permutations scikit-learn applied are recorded so
+    that the Swift side can score the very same shuffles."""
+    from sklearn.inspection import permutation_importance, partial_dependence
+    from sklearn.utils import check_random_state
+    wine = load_wine(); x = (wine.data - wine.data.mean(0)) / wine.data.std(0); y = wine.target
+    lr = LogisticRegression(max_iter=2000, C=0.05).fit(x, y)
+    repeats, seed = 4, 11
+    result = permutation_importance(lr, x, y, n_repeats=repeats, random_state=seed, scoring="accuracy")
+    column_seed = check_random_state(seed).randint(np.iinfo(np.int32).max + 1)
+    permutations = []
+    for col in range(x.shape[1]):
+        rs = check_random_state(column_seed)
+        idx = np.arange(x.shape[0]); col_index = np.arange(x.shape[0]); per = []
+        for _ in range(repeats):
+            rs.shuffle(idx)
+            col_index = col_index[idx]
+            per.append(col_index.tolist())
+        permutations.append(per)
+    grid = [[-1.5], [-0.5], [0.0], [0.7], [1.9]]
+    pd = partial_dependence(lr, x, [0], grid_resolution=5, method="brute", custom_values={0: [g[0] for g in grid]})
+    return {"coefficients": lr.coef_.tolist(), "intercepts": lr.intercept_.tolist(), "x": x.tolist(), "y": y.tolist(),
+            "permutations": permutations, "importances": result.importances.tolist(),
+            "pd_feature": 0, "pd_grid": grid, "pd_average": pd["average"].tolist()}
+
+
+if __name__ == "__main__":
+    with open(os.path.join(OUT, "sklearn_inspection.json"), "w") as f:
+        json.dump(global_fixture(), f)

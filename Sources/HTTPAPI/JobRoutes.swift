@@ -27,7 +27,7 @@ extension APIServer {
 
     static func addJobRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
         for (prefix, kind) in [("/v1/training-jobs", JobRecord.training), ("/v1/batch-jobs", JobRecord.batchPrediction),
-                               ("/v1/tuning-jobs", JobRecord.tuning)] {
+                               ("/v1/tuning-jobs", JobRecord.tuning), ("/v1/explanation-jobs", JobRecord.explanation)] {
             /// A job of this route's kind in the caller's project (others are not found).
             @Sendable func job(_ caller: Principal, _ context: APIContext) async throws -> JobRecord {
                 let id = try context.parameters.require("id")
@@ -45,6 +45,7 @@ extension APIServer {
                 let job = switch kind {
                 case JobRecord.training: try await s.jobs.submit(project: caller.project, keyID: caller.keyID, request: text)
                 case JobRecord.tuning: try await s.jobs.submitTuning(project: caller.project, keyID: caller.keyID, request: text)
+                case JobRecord.explanation: try await s.jobs.submitExplanation(project: caller.project, keyID: caller.keyID, request: text)
                 default: try await s.jobs.submitBatchPrediction(project: caller.project, keyID: caller.keyID, request: text)
                 }
                 var response = jsonResponse(jobJSON(job), status: .created)

@@ -177,6 +177,8 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public static let foldTask = "cv_fold", shardTask = "prediction_shard"
     /// A hyperparameter search, and one trial of it (a task).
     public static let tuning = "tuning", trialTask = "trial"
+    /// Permutation importance or partial dependence of a version over a dataset.
+    public static let explanation = "explanation"
 
     public var id: String
     public var project: String

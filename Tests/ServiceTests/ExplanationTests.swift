@@ -71,6 +71,33 @@ import Testing
         let kernelOnLogistic = try await explain(server, admin, "logistic", #", "method": "kernel""#)
         try checkAdditive(kernelOnLogistic.json, units: "probability")
 
+        // Global: permutation importance and partial dependence as jobs, stored as evaluations.
+        for body in [#"{"kind": "permutation_importance", "model": "forest@1", "dataset": "loans", "target": "approved", "n_repeats": 3, "seed": 2}"#,
+                     #"{"kind": "partial_dependence", "model": "forest@1", "dataset": "loans", "features": ["score", "group"], "grid_resolution": 5}"#] {
+            let job = try await server.request("POST", "/v1/explanation-jobs", key: admin, body: body)
+            let id = try #require(job.json["id"] as? String, "\(job.json)")
+            let events = String(decoding: try await server.raw("GET", "/v1/explanation-jobs/\(id)/events", key: admin).body, as: UTF8.self)
+            #expect(events.contains("succeeded"), "\(events)")
+            let evaluation = try await server.request("GET", "/v1/evaluations/eval_\(id.dropFirst(4))", key: admin)
+            #expect(evaluation.status == 200, "\(evaluation.json)")
+            if body.contains("permutation") {
+                let features = try #require(evaluation.json["features"] as? [[String: Any]])
+                #expect(features.count == 3 && (features.first?["importances"] as? [Double])?.count == 3)
+                let importance = Dictionary(uniqueKeysWithValues: features.map { ($0["column"] as! String, $0["importance_mean"] as! Double) })
+                #expect(importance["score"]! > 0.05 && importance["region"]! < importance["score"]!, "\(importance)")
+                #expect(evaluation.json["metric"] as? String == "accuracy")
+            } else {
+                let sections = try #require(evaluation.json["partial_dependence"] as? [[String: Any]])
+                #expect(sections.map { $0["feature"] as? String } == ["score", "group"])
+                let yes = try #require((sections[0]["average"] as? [String: [Double]])?["yes"])
+                // Approval rises with the score.
+                #expect(yes.count == 5 && yes.last! > yes.first!)
+                #expect((sections[1]["grid"] as? [String]) == ["a", "b"])
+            }
+        }
+        let badJob = try await server.request("POST", "/v1/explanation-jobs", key: admin, body: #"{"kind": "partial_dependence", "model": "forest@1", "dataset": "loans"}"#)
+        #expect(badJob.status == 400 && (badJob.json["error"] as? [String: Any])?["field"] as? String == "features")
+
         func refused(_ endpoint: String, _ options: String) async throws -> String? {
             let r = try await explain(server, admin, endpoint, options)
             return r.status == 400 ? (r.json["error"] as? [String: Any])?["field"] as? String : "status \(r.status)"

@@ -28,7 +28,7 @@ final class JobControl: @unchecked Sendable {
 /// every epoch. Events (state changes, epochs, log lines) are stored; followers get them live
 /// from the node that runs the job, or from the store within half a second from any other node.
 public actor TrainingJobs {
-    private let store: any MetadataStore
+    let store: any MetadataStore
     let datasets: DatasetStore
     let registry: ModelRegistry
     let artifacts: any ArtifactStore
@@ -535,6 +535,8 @@ public actor TrainingJobs {
                 return .outcome(TrainingOutcome(metrics: [:], cancelled: true, trainingRows: 0), nil, nil)
             }
             return .outcome(try await joinShards(job, parts: parts, sink: sink), nil, nil)
+        case JobRecord.explanation:
+            return .outcome(try await explainGlobally(job, control: control, sink: sink), nil, nil)
         case JobRecord.shardTask:
             guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
                 throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
