@@ -79,6 +79,7 @@ public enum APIServer {
         addInferenceRoutes(api, services, catalog)
         addExplainRoute(api, services, catalog)
         addDriftRoutes(api, services, catalog)
+        addShadowRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)
         addOperationsRoutes(api, services, catalog)
         addOpenAIRoutes(api, services, catalog)

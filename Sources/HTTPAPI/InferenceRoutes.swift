@@ -29,7 +29,7 @@ extension APIServer {
                 let target = try await s.endpoints.target(for: caller, endpoint: name, version: try versionParameter(context))
                 let buffer = try await request.collectBody(context)
                 let (body, input) = try parseInferenceRequest(buffer, headers: request.headers)
-                let result = try await infer(s, caller, request, endpoint: name, target, input)
+                let result = try await infer(s, caller, request, endpoint: name, target, input, namedVersion: versioned)
                 var text = "{\"model_name\":\(JSONWriter.quote(name)),\"model_version\":\"\(target.version.version)\""
                 if let id = body["id"]?.string { text += ",\"id\":\(JSONWriter.quote(id))" }
                 return timed(jsonResponse(text + ",\"outputs\":" + outputsJSON(result.predictions) + "}"), result)
@@ -194,8 +194,9 @@ extension APIServer {
     }
 
     /// Features on the request's task, the forward pass in the endpoint's batch; metrics and usage recorded.
+    /// A request that names a version is its own experiment: it is not mirrored to a shadow.
     static func infer(_ s: PlatformServices, _ caller: Principal, _ request: Request, endpoint: String,
-                      _ target: InferenceEndpoints.Target, _ input: PredictionInput) async throws -> BatchedResult {
+                      _ target: InferenceEndpoints.Target, _ input: PredictionInput, namedVersion: Bool = false) async throws -> BatchedResult {
         let deadline = try deadline(request)
         let result: BatchedResult, rows: Int
         do {
@@ -215,7 +216,88 @@ extension APIServer {
         s.metrics.recordInference(project: caller.project, endpoint: endpoint, version: target.version.version, result: result, rows: rows)
         s.usage.record(project: caller.project, keyID: caller.keyID, rows: rows)
         s.drift.record(project: caller.project, endpoint: endpoint, version: target.version.version, model: target.model, input: input, predictions: result.predictions)
+        if !namedVersion, target.model.encoder == nil, let shadow = s.shadows.draw(project: caller.project, endpoint: endpoint), shadow.version != target.version.version {
+            mirror(s, project: caller.project, endpoint: endpoint, shadow: shadow, input: input, primary: result)
+        }
         return result
+    }
+
+    /// Computes a mirrored request on the shadow version after the client has its answer; the
+    /// outcome only feeds the shadow's statistics.
+    static func mirror(_ s: PlatformServices, project: String, endpoint: String, shadow: ShadowTraffic.Config, input: PredictionInput, primary: BatchedResult) {
+        Task.detached {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var predictions: [Prediction]?
+            do {
+                let other = try await s.endpoints.target(project: project, endpoint: endpoint, version: shadow.version)
+                let (values, rows) = try other.model.features(input)
+                predictions = try await other.batcher.submit(values: values, rows: rows).predictions
+            } catch {
+                predictions = nil
+            }
+            s.shadows.record(project: project, endpoint: endpoint, primary: primary.predictions, shadow: predictions,
+                             primarySeconds: primary.queueSeconds + primary.computeSeconds,
+                             shadowSeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+    }
+
+    /// A shadow version for an endpoint: mirrored requests, compared, never answered from.
+    static func addShadowRoutes(_ api: RouterGroup<APIContext>, _ s: PlatformServices, _ catalog: RouteCatalog) {
+        api.route(.PUT, "/v1/endpoints/{name}/shadow", catalog) { request, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let name = try context.parameters.require("name")
+            let primary = try await s.endpoints.version(project: caller.project, endpoint: name)
+            let body = try await request.json(context).fields(["model", "share"])
+            let reference = try body.requiredString("model")
+            let version = try await s.registry.resolve(project: caller.project, reference: reference)
+            guard version.name == primary.name else {
+                throw PlatformError.invalid(field: "model", message: "a shadow is another version of the endpoint's model '\(primary.name)', got '\(version.name)'")
+            }
+            guard version.version != primary.version else {
+                throw PlatformError.invalid(field: "model", message: "\(reference) is the version the endpoint already serves")
+            }
+            let share = body["share"]?.number ?? 1
+            try await s.shadows.set(project: caller.project, endpoint: name, config: .init(version: version.version, share: share))
+            // Load it now, so the first mirrored requests measure the model rather than its load.
+            _ = try await s.endpoints.target(project: caller.project, endpoint: name, version: version.version)
+            try await context.audit(s, "shadow.set", "endpoint:\(name) shadow:\(version.name)@\(version.version) share:\(share)")
+            return jsonResponse(shadowJSON(s, caller.project, name))
+        }
+        api.route(.GET, "/v1/endpoints/{name}/shadow", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.read)
+            let name = try context.parameters.require("name")
+            _ = try await s.endpoints.version(project: caller.project, endpoint: name)
+            guard s.shadows.config(project: caller.project, endpoint: name) != nil else { throw PlatformError.notFound(kind: "shadow", name: name) }
+            return jsonResponse(shadowJSON(s, caller.project, name))
+        }
+        api.route(.DELETE, "/v1/endpoints/{name}/shadow", catalog) { _, context in
+            let caller = try context.caller()
+            try caller.require(.write)
+            let name = try context.parameters.require("name")
+            guard s.shadows.config(project: caller.project, endpoint: name) != nil else { throw PlatformError.notFound(kind: "shadow", name: name) }
+            try await s.shadows.set(project: caller.project, endpoint: name, config: nil)
+            try await context.audit(s, "shadow.remove", "endpoint:\(name)")
+            return Response(status: .noContent)
+        }
+    }
+
+    static func shadowJSON(_ s: PlatformServices, _ project: String, _ endpoint: String) -> String {
+        guard let config = s.shadows.config(project: project, endpoint: endpoint) else { return "{}" }
+        let stats = s.shadows.stats(project: project, endpoint: endpoint)
+        func percentile(_ values: [Double], _ q: Double) -> String {
+            guard !values.isEmpty else { return "null" }
+            let sorted = values.sorted()
+            return JSONWriter.number(sorted[min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.up)) - 1)] * 1000)
+        }
+        let compared = stats.mirrored - stats.failed
+        return "{\"endpoint\":\(JSONWriter.quote(endpoint)),\"shadow_version\":\(config.version),\"share\":\(JSONWriter.number(config.share)),"
+            + "\"mirrored\":\(stats.mirrored),\"failed\":\(stats.failed),"
+            + "\"agreement_rate\":\(compared > 0 ? JSONWriter.number(Double(stats.agreed) / Double(compared)) : "null"),"
+            + "\"mean_prediction_difference\":\(compared > 0 ? JSONWriter.number(stats.differenceSum / Double(compared)) : "null"),"
+            + "\"latency_ms\":{\"shadow_p50\":\(percentile(stats.shadowLatencies, 0.5)),\"shadow_p99\":\(percentile(stats.shadowLatencies, 0.99)),"
+            + "\"primary_p50\":\(percentile(stats.primaryLatencies, 0.5)),\"primary_p99\":\(percentile(stats.primaryLatencies, 0.99))}}"
     }
 
     /// The JSON part of an inference request and its inputs. With `Inference-Header-Content-Length`

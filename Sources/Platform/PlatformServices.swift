@@ -19,6 +19,7 @@ public struct PlatformServices: Sendable {
     public let fairness: FairnessEvaluations
     public let drift: DriftMonitor
     public let gates: PromotionGates
+    public let shadows: ShadowTraffic
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
 
@@ -47,6 +48,8 @@ public struct PlatformServices: Sendable {
         drift = DriftMonitor(store: store, metrics: metrics)
         gates = PromotionGates(store: store, registry: registry, artifacts: artifacts, datasets: datasets, fairness: fairness)
         try await drift.load()
+        shadows = ShadowTraffic(store: store)
+        try await shadows.load()
         let (metrics, usage, audit) = (metrics, usage, audit)
         drift.onCrossing = { project, endpoint, version, feature, psi, threshold in
             metrics.recordDriftAlert(project: project, endpoint: endpoint, feature: feature)
