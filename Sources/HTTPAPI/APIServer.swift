@@ -384,9 +384,12 @@ public enum APIServer {
             let caller = try context.caller()
             try caller.require(.write)
             let body = try await request.json(context).fields(["name", "model", "canary", "batching"])
+            let objective = try parseCanaryObjective(body["canary"])
             let (deployment, version) = try await s.endpoints.deploy(project: caller.project, name: try body.requiredString("name"),
                                                                      reference: try body.requiredString("model"),
                                                                      canary: try parseCanary(body["canary"]), batching: try parseBatching(body["batching"]))
+            // The canary's service-level objective: breached, the canary is withdrawn.
+            try await s.canaries.set(project: caller.project, endpoint: deployment.name, objective: deployment.canary == nil ? nil : objective)
             let canary = await s.endpoints.list(project: caller.project).first { $0.deployment.name == deployment.name }?.canary
             try await context.audit(s, "deploy", "endpoint:\(deployment.name) -> model:\(version.name)@\(version.version)")
             return jsonResponse(deploymentJSON(deployment, version, canary), status: .created)
@@ -409,7 +412,7 @@ public enum APIServer {
     /// `{"model": "fashion@2", "percent": 10}`: a share of requests for another version of the model.
     static func parseCanary(_ value: WireJSON?) throws -> Deployment.Canary? {
         guard let value, value != .null else { return nil }
-        let fields = try value.fields(["model", "percent"], at: "canary")
+        let fields = try value.fields(["model", "percent", "slo"], at: "canary")
         guard let reference = fields["model"]?.string, !reference.isEmpty else {
             throw PlatformError.invalid(field: "canary.model", message: "is required: an alias or version of the deployed model, e.g. \"2\" or \"staging\"")
         }
@@ -418,6 +421,19 @@ public enum APIServer {
         }
         // "model@ref" or just "ref": the canary is always a version of the deployed model.
         return Deployment.Canary(reference: String(reference.split(separator: "@").last ?? Substring(reference)), percent: percent)
+    }
+
+    /// `canary.slo`: {"max_error_rate": 0.05, "max_p99_ms": 50, "window_seconds": 60, "min_requests": 20}.
+    static func parseCanaryObjective(_ canary: WireJSON?) throws -> CanaryGuard.Objective? {
+        guard let canary, canary != .null, let value = canary["slo"], value != .null else { return nil }
+        let fields = try value.fields(["max_error_rate", "max_p99_ms", "window_seconds", "min_requests"], at: "canary.slo")
+        func number(_ key: String) throws -> Double? {
+            guard let field = fields[key] else { return nil }
+            guard let n = field.number else { throw PlatformError.invalid(field: "canary.slo.\(key)", message: "must be a number") }
+            return n
+        }
+        return try CanaryGuard.Objective(maxErrorRate: try number("max_error_rate"), maxP99Milliseconds: try number("max_p99_ms"),
+                                         windowSeconds: try number("window_seconds") ?? 60, minRequests: Int(try number("min_requests") ?? 20))
     }
 
     static func parseBatching(_ value: WireJSON?) throws -> BatchingPolicy {

@@ -211,7 +211,14 @@ extension APIServer {
             }
         } catch {
             s.metrics.recordInferenceFailure(project: caller.project, endpoint: endpoint, version: target.version.version)
+            // Only the server's failures count against a canary's SLO, not a client's bad input.
+            if target.isCanary, !(error is PlatformError && { if case PlatformError.invalid = error { return true } else { return false } }()) {
+                s.canaries.record(project: caller.project, endpoint: endpoint, failed: true, seconds: 0)
+            }
             throw error
+        }
+        if target.isCanary {
+            s.canaries.record(project: caller.project, endpoint: endpoint, failed: false, seconds: result.queueSeconds + result.computeSeconds)
         }
         s.metrics.recordInference(project: caller.project, endpoint: endpoint, version: target.version.version, result: result, rows: rows)
         s.usage.record(project: caller.project, keyID: caller.keyID, rows: rows)

@@ -20,6 +20,7 @@ public struct PlatformServices: Sendable {
     public let drift: DriftMonitor
     public let gates: PromotionGates
     public let shadows: ShadowTraffic
+    public let canaries: CanaryGuard
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
 
@@ -50,7 +51,22 @@ public struct PlatformServices: Sendable {
         try await drift.load()
         shadows = ShadowTraffic(store: store)
         try await shadows.load()
-        let (metrics, usage, audit) = (metrics, usage, audit)
+        canaries = CanaryGuard(store: store)
+        try await canaries.load()
+        let (endpoints, canaries, metrics, usage, audit) = (endpoints, canaries, metrics, usage, audit)
+        canaries.onBreach = { project, endpoint, reason in
+            do {
+                let withdrawn = try await endpoints.withdrawCanary(project: project, endpoint: endpoint)
+                try await canaries.set(project: project, endpoint: endpoint, objective: nil)
+                metrics.recordCanaryRollback(project: project, endpoint: endpoint)
+                try? await audit.record(actor: "canary-guard", project: project, action: "canary.rollback",
+                                        resource: "endpoint:\(endpoint) canary:\(withdrawn.map { "\($0.name)@\($0.version)" } ?? "none") reason: \(reason)",
+                                        requestID: "-", outcome: "rolled_back")
+            } catch {
+                try? await audit.record(actor: "canary-guard", project: project, action: "canary.rollback", resource: "endpoint:\(endpoint) reason: \(reason)",
+                                        requestID: "-", outcome: "failed: \(error)")
+            }
+        }
         drift.onCrossing = { project, endpoint, version, feature, psi, threshold in
             metrics.recordDriftAlert(project: project, endpoint: endpoint, feature: feature)
             try? await audit.record(actor: "drift-monitor", project: project, action: "drift_threshold_crossed",

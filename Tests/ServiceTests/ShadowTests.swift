@@ -66,3 +66,53 @@ import Testing
         await server.stop()
     }
 }
+
+/// A canary with an SLO it cannot meet is withdrawn under load, and no request fails.
+@Suite struct CanaryRollbackOverHTTP {
+    @Test func aBreachingCanaryIsWithdrawnWithoutFailingARequest() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("maas-canary-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (server, adminKey) = try await RunningServer.start(dataDirectory: root)
+        let admin = try #require(adminKey)
+        _ = try await server.request("POST", "/v1/datasets/loans?format=csv", key: admin, body: FairnessEvaluationsOverHTTP.csv().text)
+        for spec in [#"{"algorithm": "logistic_regression"}"#, #"{"algorithm": "random_forest", "n_estimators": 10}"#] {
+            let job = try await server.request("POST", "/v1/training-jobs", key: admin, body: #"{"name": "loans", "dataset": "loans", "target": "approved", "spec": \#(spec)}"#)
+            _ = try await server.raw("GET", "/v1/training-jobs/\(try #require(job.json["id"] as? String))/events", key: admin)
+        }
+        // A p99 objective of a nanosecond: the canary breaches it as soon as it has 10 requests.
+        let deployed = try await server.request("POST", "/v1/deployments", key: admin, body: """
+            {"name": "loans", "model": "loans@1", "canary": {"model": "2", "percent": 50, "slo": {"max_p99_ms": 0.000001, "min_requests": 10, "window_seconds": 60}}}
+            """)
+        #expect(deployed.status == 201, "\(deployed.json)")
+        let body = #"{"instances": \#(ExplanationsOverHTTP.rows)}"#
+        let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var codes: [Int] = []
+                    for _ in 0..<40 { codes.append(try await server.request("POST", "/v1/models/loans:predict", key: admin, body: body).status) }
+                    return codes
+                }
+            }
+            var all: [Int] = []
+            for try await codes in group { all += codes }
+            return all
+        }
+        #expect(statuses.count == 320 && statuses.allSatisfy { $0 == 200 }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        var canary: Any? = "still there"
+        for _ in 0..<100 {
+            let listed = try await server.request("GET", "/v1/deployments", key: admin)
+            canary = (listed.json["deployments"] as? [[String: Any]])?.first { $0["name"] as? String == "loans" }?["canary"]
+            if canary == nil || canary is NSNull { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(canary == nil || canary is NSNull, "\(String(describing: canary))")
+        let audit = try await server.request("GET", "/v1/audit", key: admin)
+        let rollback = (audit.json["entries"] as? [[String: Any]] ?? []).first { $0["action"] as? String == "canary.rollback" }
+        #expect(rollback?["outcome"] as? String == "rolled_back", "\(String(describing: rollback))")
+        let metrics = String(decoding: try await server.raw("GET", "/metrics", key: admin).body, as: UTF8.self)
+        #expect(metrics.contains("maas_canary_rollbacks_total"))
+        let bad = try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "x", "model": "loans@1", "canary": {"model": "2", "percent": 5, "slo": {}}}"#)
+        #expect(bad.status == 400 && (bad.json["error"] as? [String: Any])?["field"] as? String == "canary.slo")
+        await server.stop()
+    }
+}

@@ -14,6 +14,8 @@ public actor InferenceEndpoints {
     public struct Target: Sendable {
         public let batcher: InferenceBatcher
         public let version: ModelVersion
+        /// Drawn to the endpoint's canary by its share (its outcome counts against the SLO).
+        public var isCanary = false
         public var model: LoadedModel { batcher.model }
     }
 
@@ -141,6 +143,15 @@ public actor InferenceEndpoints {
         return (deployment, route.primary)
     }
 
+    /// Sends every request of an endpoint to its primary again (the canary's batcher finishes
+    /// what it was handed). Returns the withdrawn canary, nil when there was none.
+    public func withdrawCanary(project: String, endpoint: String) async throws -> ModelVersion? {
+        guard let route = routes[Self.key(project, endpoint)], let canary = route.canary else { return nil }
+        let d = route.deployment
+        _ = try await deploy(project: project, name: endpoint, reference: "\(d.model)@\(d.reference)", canary: nil, batching: d.batching)
+        return canary
+    }
+
     /// Re-resolves the endpoints that serve `model` (after an alias moved), warming the new
     /// versions before switching to them.
     public func refresh(project: String, model: String) async throws {
@@ -169,7 +180,7 @@ public actor InferenceEndpoints {
     /// named version of the endpoint's model. Other projects' endpoints look like missing ones.
     public func target(project: String, endpoint: String, version: Int? = nil) async throws -> Target {
         guard let route = routes[Self.key(project, endpoint)] else { throw PlatformError.notFound(kind: "model", name: endpoint) }
-        var chosen = route.primary
+        var chosen = route.primary, drawnToCanary = false
         if let version {
             if version == route.canary?.version { chosen = route.canary! }
             else if version != route.primary.version {
@@ -186,8 +197,9 @@ public actor InferenceEndpoints {
         } else if let canary = route.canary, let share = route.deployment.canary?.percent,
                   Double(random.next(upperBound: UInt64(10_000))) < share * 100 {
             chosen = canary
+            drawnToCanary = true
         }
-        return Target(batcher: try await batcher(for: chosen, policy: route.deployment.batching), version: chosen)
+        return Target(batcher: try await batcher(for: chosen, policy: route.deployment.batching), version: chosen, isCanary: drawnToCanary)
     }
 
     /// Endpoints of the version's project that serve it (as primary or canary).

@@ -103,6 +103,11 @@ public final class PlatformMetrics: Sendable {
                            help: "Population stability index of live inputs against training, by feature").set(psi)
     }
 
+    func recordCanaryRollback(project: String, endpoint: String) {
+        registry.makeCounter(name: "maas_canary_rollbacks_total", labels: [("project", project), ("endpoint", endpoint)],
+                             help: "Canaries withdrawn because they breached their SLO").increment()
+    }
+
     func recordDriftAlert(project: String, endpoint: String, feature: String) {
         registry.makeCounter(name: "maas_drift_alerts_total", labels: [("project", project), ("endpoint", endpoint), ("feature", feature)],
                              help: "Times a feature's drift crossed its endpoint's threshold").increment()
