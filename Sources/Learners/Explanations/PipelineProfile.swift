@@ -15,7 +15,7 @@ extension TrainedPipeline {
         var rng = SeededGenerator(seed: seed ^ 0x5DEECE66D)
         var order = Array(0..<n)
         order.shuffle(using: &rng)
-        let backgroundRows = Array(order.prefix(min(100, max(1, 200_000 / max(p, 1)))))
+        let backgroundRows = Array(order.prefix(min(100, max(1, 50_000 / max(p, 1)))))
         let background = backgroundRows.map { Array(x.row($0)) }
         // Predictions on up to 2,000 of the rows describe what the model said in training.
         let predicted = Array(order.prefix(2000)).sorted()
