@@ -27,23 +27,43 @@ start_seaweedfs() { # [prefix in the bucket]
 {"identities": [{"name": "maas", "credentials": [{"accessKey": "$AWS_ACCESS_KEY_ID", "secretKey": "$AWS_SECRET_ACCESS_KEY"}],
   "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}
 JSON
-  # gRPC takes each port + 10000, so the ports come from a range where that stays valid.
-  local p0=$((20000 + RANDOM % 9000))
-  S3PORT=$((p0 + 3))
-  weed server -dir="$WORK/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port=$p0 -volume.port=$((p0 + 1)) -volume.max=32 \
-    -volume.preStopSeconds=0 -master.volumeSizeLimitMB=64 -filer -filer.port=$((p0 + 2)) -s3 -s3.port=$S3PORT \
-    -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$WORK/s3/s3.json" > "$WORK/s3/weed.log" 2>&1 &
-  weed=$!
-  python3 - "$S3PORT" <<'PY'
-import boto3, sys, time
-s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1")
+  # gRPC takes each port + 10000, so the ports come from a range where that stays valid. A port
+  # another process holds makes weed exit at once: then it starts again on other ports.
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    local p0=$((20000 + RANDOM % 9000))
+    python3 -c '
+import socket, sys
+for port in [int(a) + d for a in sys.argv[1:] for d in (0, 10000)]:
+    s = socket.socket(); s.bind(("127.0.0.1", port)); s.close()' $p0 $((p0 + 1)) $((p0 + 2)) $((p0 + 3)) 2>/dev/null || continue
+    S3PORT=$((p0 + 3))
+    weed server -dir="$WORK/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port=$p0 -volume.port=$((p0 + 1)) -volume.max=32 \
+      -volume.preStopSeconds=0 -master.volumeSizeLimitMB=64 -filer -filer.port=$((p0 + 2)) -s3 -s3.port=$S3PORT \
+      -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$WORK/s3/s3.json" > "$WORK/s3/weed.log" 2>&1 &
+    weed=$!
+    # Short timeouts and no retries per probe: a weed that died must not hang the probe.
+    if python3 - "$S3PORT" "$weed" <<'PY'
+import boto3, botocore.config, os, sys, time
+config = botocore.config.Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 1})
+s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1", config=config)
 for _ in range(300):
+    try:  # exited (a zombie until the shell waits) or gone
+        with open(f"/proc/{sys.argv[2]}/stat") as f:
+            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                sys.exit("SeaweedFS exited")
+    except FileNotFoundError:
+        sys.exit("SeaweedFS exited")
     try:
         s3.create_bucket(Bucket="maas"); s3.put_object(Bucket="maas", Key="ready", Body=b"1"); sys.exit(0)
     except Exception:
         time.sleep(0.1)
 sys.exit("SeaweedFS did not start")
 PY
+    then break; fi
+    kill -9 "$weed" 2>/dev/null; wait "$weed" 2>/dev/null; weed=
+    find "$WORK/s3" -mindepth 1 ! -name s3.json ! -name weed.log -exec rm -rf {} +
+  done
+  [ -n "${weed:-}" ] || { echo "SeaweedFS did not start in 5 tries; see $WORK/s3/weed.log" >&2; return 1; }
   ARTIFACTS="s3://maas/${1:-nodes}?endpoint=http://127.0.0.1:$S3PORT"
 }
 
