@@ -70,6 +70,17 @@ import Testing
         #expect(metrics.contains("maas_drift_alerts_total"))
         #expect(try await server.request("PUT", "/v1/endpoints/shifted/drift", key: admin, body: #"{"psi_threshold": -1}"#).status == 400)
         #expect(try await server.request("GET", "/v1/endpoints/nope/drift", key: admin).status == 404)
+
+        // A missing value is kept as missing; the windows are stored and read back at start.
+        #expect(try await server.request("POST", "/v1/models/steady:predict", key: admin,
+                                         body: #"{"instances": [{"score": null, "group": "a", "region": "north"}]}"#).status == 200)
+        try await server.services.drift.flush()
         await server.stop()
+        let (restarted, _) = try await RunningServer.start(dataDirectory: root)
+        let after = try await restarted.request("GET", "/v1/endpoints/steady/drift", key: admin)
+        #expect(after.json["rows_seen"] as? Int == 401, "\(after.json)")
+        let missing = try #require(feature(after.json, "score")?["missing_share"] as? [String: Any])
+        #expect(abs((missing["live"] as? Double ?? 0) - 1.0 / 401) < 1e-9, "\(missing)")
+        await restarted.stop()
     }
 }

@@ -97,16 +97,7 @@ public final class DriftMonitor: @unchecked Sendable {
         let key = Key(project: project, endpoint: endpoint, version: version)
         lock.lock()
         defer { lock.unlock() }
-        let window: Window
-        if let existing = windows[key] { window = existing } else {
-            window = Window(profile: profile)
-            if let text = pending.removeValue(forKey: key), let saved = try? JSONDecoder().decode(Saved.self, from: Data(text.utf8)) {
-                window.columns = saved.columns
-                window.prediction = saved.prediction
-                window.rows = saved.rows
-            }
-            windows[key] = window
-        }
+        let window = window(key, profile)
         switch input {
         case .rows(let values, let rowCount):
             guard let names = model.inputColumns, values.count == rowCount * names.count else { return }
@@ -132,6 +123,32 @@ public final class DriftMonitor: @unchecked Sendable {
     }
 
     struct Saved: Codable { var columns: [String: Ring]; var prediction: Ring; var rows: Int }
+
+    /// The window of an endpoint version, made (from its stored state, if any) on first use.
+    /// Call with the lock held.
+    private func window(_ key: Key, _ profile: TrainingProfile) -> Window {
+        if let existing = windows[key] { return existing }
+        let window = Window(profile: profile)
+        if let text = pending.removeValue(forKey: key), let saved = try? Self.decoder.decode(Saved.self, from: Data(text.utf8)) {
+            window.columns = saved.columns
+            window.prediction = saved.prediction
+            window.rows = saved.rows
+        }
+        windows[key] = window
+        return window
+    }
+
+    /// Windows hold NaN for missing values, which plain JSON cannot: written as "nan".
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }()
 
     /// One feature's (or the predictions') comparison with training.
     public struct FeatureDrift: Sendable {
@@ -195,8 +212,8 @@ public final class DriftMonitor: @unchecked Sendable {
             return Report(version: version, rowsSeen: 0, threshold: threshold, features: [], prediction: nil, profiled: false)
         }
         let (columns, prediction, rows) = lock.withLock { () -> ([String: Ring], Ring?, Int) in
-            let w = windows[Key(project: project, endpoint: endpoint, version: version)]
-            return (w?.columns ?? [:], w?.prediction, w?.rows ?? 0)
+            let w = window(Key(project: project, endpoint: endpoint, version: version), profile)
+            return (w.columns, w.prediction, w.rows)
         }
         return Report(version: version, rowsSeen: rows, threshold: threshold,
                       features: profile.columns.map { Self.compare($0, columns[$0.name], threshold: threshold) },
@@ -214,7 +231,7 @@ public final class DriftMonitor: @unchecked Sendable {
             }
         }
         for (key, window, saved) in changed {
-            let body = String(decoding: try JSONEncoder().encode(saved), as: UTF8.self)
+            let body = String(decoding: try Self.encoder.encode(saved), as: UTF8.self)
             try await store.putDocument(project: key.project, kind: Self.windowKind, name: "\(key.endpoint)@\(key.version)", body: body)
             let threshold = self.threshold(project: key.project, endpoint: key.endpoint)
             let features = window.profile.columns.map { Self.compare($0, saved.columns[$0.name], threshold: threshold) }
