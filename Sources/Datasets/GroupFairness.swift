@@ -31,22 +31,24 @@ public enum GroupFairness {
     /// distinct combinations of the sensitive values (one column: its values; several: their
     /// intersections), in sorted order.
     public static func classification(truth: [String], predicted: [String], positive: String, sensitive: [[String]]) -> Report {
+        classification(truth: truth.map { $0 == positive }, positiveProbability: predicted.map { $0 == positive ? 1 : 0 }, sensitive: sensitive)
+    }
+
+    /// Binary classification with randomized decisions (a threshold optimizer's): each row is
+    /// selected with a probability, and the counts are their expectations. With 0/1
+    /// probabilities these are the ordinary counts, exactly.
+    public static func classification(truth: [Bool], positiveProbability: [Double], sensitive: [[String]]) -> Report {
         let groups = grouped(rows: truth.count, sensitive: sensitive)
         func metrics(_ rows: [Int]) -> GroupMetrics {
-            var tp = 0, fp = 0, tn = 0, fn = 0
+            var tp = 0.0, fp = 0.0, tn = 0.0, fn = 0.0
             for r in rows {
-                let actual = truth[r] == positive, chosen = predicted[r] == positive
-                switch (actual, chosen) {
-                case (true, true): tp += 1
-                case (false, true): fp += 1
-                case (false, false): tn += 1
-                case (true, false): fn += 1
-                }
+                let p = positiveProbability[r]
+                if truth[r] { tp += p; fn += 1 - p } else { fp += p; tn += 1 - p }
             }
             let n = Double(rows.count)
             // scikit-learn's zero_division: a ratio with nothing to divide is 0.
-            func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
-            return GroupMetrics(count: rows.count, selectionRate: Double(tp + fp) / n, accuracy: Double(tp + tn) / n,
+            func ratio(_ a: Double, _ b: Double) -> Double { b == 0 ? 0 : a / b }
+            return GroupMetrics(count: rows.count, selectionRate: (tp + fp) / n, accuracy: (tp + tn) / n,
                                 precision: ratio(tp, tp + fp), recall: ratio(tp, tp + fn), falsePositiveRate: ratio(fp, fp + tn))
         }
         let measured = groups.map { (group: $0.key, metrics: metrics($0.rows)) }
