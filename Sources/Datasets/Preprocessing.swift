@@ -56,10 +56,15 @@ public struct PreprocessingSpec: Codable, Sendable, Equatable {
     public var kinds: [String: ColumnKind]?
     /// Columns to leave out (ids, leakage).
     public var drop: [String]?
+    /// Sensitive columns whose groups are reweighed before fitting (Kamiran & Calders 2012):
+    /// each row weighs P(group)·P(label) / P(group, label), so in the weighted training data
+    /// the label is independent of the group. Classifiers only; the columns stay features
+    /// unless `drop` names them.
+    public var reweigh: [String]?
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case numeric, categorical, text, kinds, drop }
+    enum CodingKeys: String, CodingKey { case numeric, categorical, text, kinds, drop, reweigh }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -68,6 +73,10 @@ public struct PreprocessingSpec: Codable, Sendable, Equatable {
         text = try c.decodeIfPresent(Text.self, forKey: .text) ?? Text()
         kinds = try c.decodeIfPresent([String: ColumnKind].self, forKey: .kinds)
         drop = try c.decodeIfPresent([String].self, forKey: .drop)
+        reweigh = try c.decodeIfPresent([String].self, forKey: .reweigh)
+        if let reweigh, reweigh.isEmpty || reweigh.count > 4 || Set(reweigh).count != reweigh.count {
+            throw DataError("preprocessing.reweigh", "must be 1 to 4 distinct column names, e.g. [\"sex\"]")
+        }
         guard (1...1_000_000).contains(text.maxFeatures) else {
             throw DataError("preprocessing.text.max_features", "must be between 1 and 1000000, got \(text.maxFeatures)")
         }
@@ -75,6 +84,32 @@ public struct PreprocessingSpec: Codable, Sendable, Equatable {
             throw DataError("preprocessing.text.max_length", "must be between 1 and 100000, got \(text.maxLength)")
         }
     }
+}
+
+/// Kamiran–Calders reweighing: weight P(group)·P(label) / P(group, label) = n_g·n_y / (n·n_gy)
+/// for each row, where the group is the row's values of `columns` (their intersection).
+public enum Reweighing {
+    public static func weights(table: DataTable, columns: [String], labels: [Double]) throws -> [Double] {
+        var keys = [[String]](repeating: [], count: table.rowCount)
+        for (i, name) in columns.enumerated() {
+            guard let column = table.column(named: name) else {
+                throw DataError("preprocessing.reweigh[\(i)]", "no column named '\(name)'; columns: \(table.columnNames.joined(separator: ", "))")
+            }
+            for r in 0..<table.rowCount { keys[r].append(column.data.string(at: r) ?? "(missing)") }
+        }
+        return weights(groups: keys, labels: labels)
+    }
+
+    public static func weights<Group: Hashable>(groups: [Group], labels: [Double]) -> [Double] {
+        var byGroup: [Group: Double] = [:], byLabel: [Double: Double] = [:], byBoth: [Pair<Group>: Double] = [:]
+        for (group, label) in zip(groups, labels) {
+            byGroup[group, default: 0] += 1; byLabel[label, default: 0] += 1; byBoth[Pair(group: group, label: label), default: 0] += 1
+        }
+        let n = Double(labels.count)
+        return zip(groups, labels).map { group, label in byGroup[group]! * byLabel[label]! / (n * byBoth[Pair(group: group, label: label)]!) }
+    }
+
+    struct Pair<Group: Hashable>: Hashable { var group: Group; var label: Double }
 }
 
 /// One column's fitted transformation. Every parameter was learned from the training split.

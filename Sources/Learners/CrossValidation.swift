@@ -34,7 +34,12 @@ public struct TrainedPipeline: Sendable {
         let x = try preprocessor.transform(table)
         let y = try targets(targetColumn, encoding)
         var learner = try makeLearner(spec, task: encoding.map { .classification(classes: $0.classes.count) } ?? .regression)
-        try learner.fit(x, y)
+        if let reweigh = preprocessing.reweigh {
+            guard encoding != nil else { throw DataError("preprocessing.reweigh", "balances labels across groups, so it needs a classification target; '\(target)' is numeric") }
+            try learner.fit(x, y, sampleWeights: Reweighing.weights(table: table, columns: reweigh, labels: y))
+        } else {
+            try learner.fit(x, y)
+        }
         return TrainedPipeline(spec: spec, preprocessor: preprocessor, labels: encoding, learner: learner, target: target)
     }
 

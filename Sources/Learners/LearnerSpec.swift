@@ -206,6 +206,9 @@ struct AnyKey: CodingKey {
 /// (as Double) for classification and values for regression.
 public protocol Learner: Sendable {
     mutating func fit(_ x: Matrix, _ y: [Double]) throws
+    /// Fits with a weight per row (a row of weight 2 counts as two copies of it); learners
+    /// without weights refuse.
+    mutating func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]) throws
     func predict(_ x: Matrix) -> [Double]
     /// Class probabilities [rows × classes] for classifiers that estimate them.
     func predictProbabilities(_ x: Matrix) -> Matrix?
@@ -217,6 +220,10 @@ public protocol Learner: Sendable {
 
 extension Learner {
     public func predictProbabilities(_ x: Matrix) -> Matrix? { nil }
+
+    public mutating func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]) throws {
+        throw DataError("preprocessing.reweigh", "\(Self.self) does not take sample weights; reweighing trains logistic_regression, decision_tree and random_forest")
+    }
 }
 
 /// Builds the learner a spec names for a task.

@@ -121,7 +121,13 @@ public struct LogisticRegression: Learner {
     private var outputs: Int { classes <= 2 ? 1 : classes }
 
     public mutating func fit(_ x: Matrix, _ y: [Double]) throws {
+        try fit(x, y, sampleWeights: [Double](repeating: 1, count: x.rows))
+    }
+
+    /// scikit-learn's `sample_weight`: each row's log-loss (and its gradient) scaled by its weight.
+    public mutating func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]) throws {
         let (n, p) = (x.rows, x.columns), k = outputs, stride = p + 1
+        guard sampleWeights.count == n else { throw DataError("sample_weight", "has \(sampleWeights.count) weights for \(n) rows") }
         let labels = y.map { Int($0) }
         let c = self.c
         let objective: ([Double]) -> (Double, [Double]) = { theta in
@@ -136,18 +142,19 @@ public struct LogisticRegression: Learner {
                     scores[o] = s
                 }
                 var errors = [Double](repeating: 0, count: k)
+                let w = sampleWeights[i]
                 if k == 1 {
                     let t = labels[i] == 1 ? 1.0 : -1.0, z = t * scores[0]
-                    loss += z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z))
+                    loss += w * (z > 0 ? log1p(exp(-z)) : -z + log1p(exp(z)))
                     errors[0] = -t / (1 + exp(z))
                 } else {
                     let peak = scores.max()!
                     let total = scores.reduce(0) { $0 + exp($1 - peak) }
-                    loss -= scores[labels[i]] - peak - log(total)
+                    loss -= w * (scores[labels[i]] - peak - log(total))
                     for o in 0..<k { errors[o] = exp(scores[o] - peak) / total - (o == labels[i] ? 1 : 0) }
                 }
                 for o in 0..<k {
-                    let e = c * errors[o]
+                    let e = c * w * errors[o]
                     for (j, v) in row.enumerated() { gradient[o * stride + j] += e * v }
                     gradient[o * stride + p] += e
                 }

@@ -46,13 +46,20 @@ public struct DecisionTree: Learner {
         try fit(x, y, rows: Array(0..<x.rows))
     }
 
+    /// Impurities, leaf values and covers weigh each row by its weight (rows of weight 0 are left out).
+    public mutating func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]) throws {
+        try fit(x, y, rows: Array(0..<x.rows), sampleWeights: sampleWeights)
+    }
+
     /// Fits on `rows` of x (repeats allowed: a bootstrap sample). As scikit-learn does, a row
-    /// drawn k times is kept once with weight k, so nodes sort ~37% fewer values.
-    mutating func fit(_ x: Matrix, _ y: [Double], rows drawn: [Int]) throws {
+    /// drawn k times is kept once with weight k (times its sample weight), so nodes sort ~37%
+    /// fewer values.
+    mutating func fit(_ x: Matrix, _ y: [Double], rows drawn: [Int], sampleWeights: [Double]? = nil) throws {
         guard !drawn.isEmpty else { throw DataError("rows", "cannot fit a tree on no rows") }
+        if let sampleWeights, sampleWeights.count != x.rows { throw DataError("sample_weight", "has \(sampleWeights.count) weights for \(x.rows) rows") }
         feature = []; threshold = []; left = []; right = []; value = []; cover = []
         var weights = [Double](repeating: 0, count: x.rows)
-        for r in drawn { weights[r] += 1 }
+        for r in drawn { weights[r] += sampleWeights?[r] ?? 1 }
         self.weights = weights
         defer { self.weights = [] }
         let rows = weights.indices.filter { weights[$0] > 0 }
@@ -205,13 +212,22 @@ public struct RandomForest: Learner {
     }
 
     public mutating func fit(_ x: Matrix, _ y: [Double]) throws {
+        try fit(x, y, weights: nil)
+    }
+
+    public mutating func fit(_ x: Matrix, _ y: [Double], sampleWeights: [Double]) throws {
+        guard sampleWeights.count == x.rows else { throw DataError("sample_weight", "has \(sampleWeights.count) weights for \(x.rows) rows") }
+        try fit(x, y, weights: sampleWeights)
+    }
+
+    private mutating func fit(_ x: Matrix, _ y: [Double], weights sampleWeights: [Double]?) throws {
         let slots = ResultSlots<DecisionTree>(count: treeCount)
         let (task, limits, maxFeatures, bootstrap, seed) = (self.task, self.limits, self.maxFeatures, self.bootstrap, self.seed)
         parallelEach(treeCount) { t in
             var rng = SeededGenerator(seed: seed &+ UInt64(t) &* 0x9E37_79B9)
             let rows = bootstrap ? (0..<x.rows).map { _ in Int(rng.next() % UInt64(x.rows)) } : Array(0..<x.rows)
             var tree = DecisionTree(task: task, limits: limits, maxFeatures: maxFeatures, seed: rng.next())
-            try? tree.fit(x, y, rows: rows)
+            try? tree.fit(x, y, rows: rows, sampleWeights: sampleWeights)
             slots.set(t, tree)
         }
         trees = slots.values

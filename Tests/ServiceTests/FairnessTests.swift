@@ -43,9 +43,10 @@ import Testing
         let batchID = try #require(batch.json["id"] as? String)
         _ = try await server.raw("GET", "/v1/batch-jobs/\(batchID)/events", key: admin)
         let output = String(decoding: try await server.raw("GET", "/v1/batch-jobs/\(batchID)/output", key: admin).body, as: UTF8.self)
-        let predicted = output.split(separator: "\n").map { line in
-            ((try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])?["label"] as? String ?? ""
+        let lines = output.split(separator: "\n").map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
         }
+        let predicted = lines.map { $0["label"] as? String ?? "" }
         #expect(predicted.count == 400)
 
         let evaluated = try await server.request("POST", "/v1/evaluations", key: admin, body: """
@@ -95,6 +96,50 @@ import Testing
         #expect(try await server.request("GET", "/v1/models/loans/versions/9/card", key: admin).status == 404)
         #expect(try await server.request("GET", "/v1/models/loans/versions/1/card?format=pdf", key: admin).status == 400)
 
+        // Mitigation: the threshold optimizer fitted on the version's scores for "yes" (labels
+        // sort as no, yes), groups the intersections; the same as fitting it here on the batch
+        // job's probabilities, and the disparity it targets closes.
+        let scores = lines.map { ($0["probabilities"] as? [Double])?.last ?? .nan }
+        for constraint in ThresholdOptimizer.Constraint.allCases {
+            let mitigated = try await server.request("POST", "/v1/evaluations", key: admin, body: """
+                {"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group", "region"],
+                 "mitigate": {"method": "threshold_optimizer", "constraint": "\(constraint.rawValue)"}}
+                """)
+            #expect(mitigated.status == 201, "\(mitigated.json)")
+            let section = try #require(mitigated.json["mitigation"] as? [String: Any])
+            let groups = zip(data.group, data.region).map { [$0, $1] }
+            let optimizer = try ThresholdOptimizer.fit(scores: scores, labels: data.truth.map { $0 == "yes" }, groups: groups, constraint: constraint)
+            #expect(close(section["best_x"], optimizer.bestX))
+            #expect((section["rules"] as? [[String: Any]])?.count == 4)
+            let after = try #require(section["after"] as? [String: Any]), before = try #require(section["before"] as? [String: Any])
+            let expected = GroupFairness.classification(truth: data.truth.map { $0 == "yes" },
+                                                        positiveProbability: zip(scores, groups).map { optimizer.positiveProbability(score: $0, group: $1)! },
+                                                        sensitive: [data.group, data.region])
+            #expect(close(after["demographic_parity_difference"], expected.demographicParityDifference))
+            #expect(close(after["equalized_odds_difference"], expected.equalizedOddsDifference))
+            #expect(close(before["demographic_parity_difference"], views[2]["demographic_parity_difference"] as? Double))
+            let targeted = constraint == .demographicParity ? "demographic_parity_difference" : "equalized_odds_difference"
+            let (gapAfter, gapBefore) = (after[targeted] as? Double ?? 1, before[targeted] as? Double ?? 0)
+            #expect(gapAfter < 1e-9 && gapBefore > 0.02, "\(targeted): before \(gapBefore), after \(gapAfter)")
+        }
+
+        // Reweighing: the same learner trained with the groups reweighed selects more evenly.
+        let reweighed = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
+            {"name": "loans", "dataset": "loans", "target": "approved", "spec": {"algorithm": "logistic_regression"},
+             "preprocessing": {"reweigh": ["group"]}}
+            """)
+        let events = try await server.raw("GET", "/v1/training-jobs/\(try #require(reweighed.json["id"] as? String))/events", key: admin)
+        #expect(String(decoding: events.body, as: UTF8.self).contains("event: metrics"))
+        let fairer = try await server.request("POST", "/v1/evaluations", key: admin, body: """
+            {"model": "loans@2", "dataset": "loans", "target": "approved", "sensitive": ["group"]}
+            """)
+        let fairerGap = try #require(((fairer.json["by"] as? [[String: Any]])?.first)?["demographic_parity_difference"] as? Double)
+        #expect(fairerGap < byGroup - 0.05, "reweighed \(fairerGap), unweighted \(byGroup)")
+        let refusedJob = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
+            {"name": "loans", "dataset": "loans", "target": "approved", "spec": {"algorithm": "logistic_regression"}, "preprocessing": {"reweigh": []}}
+            """)
+        #expect(refusedJob.status == 400 && (refusedJob.json["error"] as? [String: Any])?["field"] as? String == "preprocessing.reweigh")
+
         func refused(_ body: String) async throws -> String? {
             let response = try await server.request("POST", "/v1/evaluations", key: admin, body: body)
             return response.status == 400 ? (response.json["error"] as? [String: Any])?["field"] as? String : "status \(response.status)"
@@ -104,6 +149,9 @@ import Testing
         #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "positive_label": "maybe"}"#) == "positive_label")
         #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": []}"#) == "sensitive")
         #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "by": 1}"#) == "by")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "mitigate": {"method": "threshold_optimizer", "constraint": "parity"}}"#) == "mitigate.constraint")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "mitigate": {"method": "reweighing"}}"#) == "mitigate.method")
+        #expect(try await refused(#"{"model": "loans@1", "dataset": "loans", "target": "approved", "sensitive": ["group"], "mitigate": {"method": "threshold_optimizer", "constraint": "equalized_odds", "grid_size": 3}}"#) == "mitigate.grid_size")
         await server.stop()
     }
 }

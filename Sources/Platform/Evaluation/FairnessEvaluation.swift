@@ -14,8 +14,16 @@ public struct FairnessRequest: Sendable {
     public var positiveLabel: String?
     /// Groups with fewer rows are refused: their rates would be noise.
     public var minimumGroupSize = 10
+    /// Post-processing to fit and report: `{"method": "threshold_optimizer", "constraint":
+    /// "demographic_parity" | "equalized_odds", "grid_size": 1000}` (binary classifiers).
+    public var mitigation: Mitigation?
 
-    static let fields = ["model", "dataset", "target", "sensitive", "positive_label", "min_group_size"]
+    public struct Mitigation: Sendable {
+        public var constraint: ThresholdOptimizer.Constraint
+        public var gridSize = 1000
+    }
+
+    static let fields = ["model", "dataset", "target", "sensitive", "positive_label", "min_group_size", "mitigate"]
 
     public static func parse(_ text: String) throws -> FairnessRequest {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
@@ -42,10 +50,39 @@ public struct FairnessRequest: Sendable {
             }
             request.minimumGroupSize = size
         }
+        if let value = object["mitigate"] { request.mitigation = try Self.mitigation(value) }
         guard !request.sensitive.contains(request.target) else {
             throw PlatformError.invalid(field: "sensitive", message: "'\(request.target)' is the target, not a sensitive column")
         }
         return request
+    }
+
+    static func mitigation(_ value: Any) throws -> Mitigation {
+        let allowed = ["method", "constraint", "grid_size"]
+        guard let object = value as? [String: Any] else {
+            throw PlatformError.invalid(field: "mitigate", message: "must be an object: {\"method\": \"threshold_optimizer\", \"constraint\": \"demographic_parity\"}")
+        }
+        for key in object.keys where !allowed.contains(key) {
+            throw PlatformError.invalid(field: "mitigate.\(key)", message: "unknown field; allowed: \(allowed.joined(separator: ", "))")
+        }
+        switch object["method"] as? String {
+        case "threshold_optimizer": break
+        case "reweighing":
+            throw PlatformError.invalid(field: "mitigate.method", message: "reweighing changes training: give \"reweigh\" in the training job's spec; evaluations post-process with threshold_optimizer")
+        default: throw PlatformError.invalid(field: "mitigate.method", message: "must be \"threshold_optimizer\"")
+        }
+        let constraints = ThresholdOptimizer.Constraint.allCases.map(\.rawValue)
+        guard let name = object["constraint"] as? String, let constraint = ThresholdOptimizer.Constraint(rawValue: name) else {
+            throw PlatformError.invalid(field: "mitigate.constraint", message: "must be one of \(constraints.joined(separator: ", "))")
+        }
+        var mitigation = Mitigation(constraint: constraint)
+        if let size = object["grid_size"] {
+            guard let grid = size as? Int, !(size is Bool), (10...100_000).contains(grid) else {
+                throw PlatformError.invalid(field: "mitigate.grid_size", message: "must be an integer from 10 to 100000")
+            }
+            mitigation.gridSize = grid
+        }
+        return mitigation
     }
 }
 
@@ -145,11 +182,57 @@ public struct FairnessEvaluations: Sendable {
             }
             sections.append(Self.json(report, names: view.map { request.sensitive[$0] }))
         }
+        var mitigationSection = ""
+        if let mitigation = request.mitigation {
+            guard let positive else {
+                throw PlatformError.invalid(field: "mitigate", message: "\(modelName) is a regressor; the threshold optimizer post-processes binary classifiers")
+            }
+            mitigationSection = try Self.mitigate(mitigation, request: request, model: model, modelName: modelName, predictions: predictions,
+                                                  truth: truthLabels.map { $0 == positive }, positive: positive, sensitive: sensitive)
+        }
         var text = "{\"model\":\(JSONText.quote(modelName)),\"dataset\":\(JSONText.quote(dataset.name)),\"dataset_version\":\(dataset.version),"
         text += "\"target\":\(JSONText.quote(request.target)),\"task\":\"\(classification ? "classification" : "regression")\","
         if let positive { text += "\"positive_label\":\(JSONText.quote(positive)),"}
-        text += "\"rows\":\(table.rowCount),\"min_group_size\":\(request.minimumGroupSize),\"by\":[" + sections.joined(separator: ",") + "]}"
+        text += "\"rows\":\(table.rowCount),\"min_group_size\":\(request.minimumGroupSize),\"by\":[" + sections.joined(separator: ",") + "]" + mitigationSection + "}"
         return text
+    }
+
+    /// Fits the threshold optimizer on the model's scores for the positive label, with groups
+    /// the intersections of every sensitive column, and reports its rules and the metrics
+    /// before (the model's own decisions) and after (the expected randomized decisions).
+    static func mitigate(_ mitigation: FairnessRequest.Mitigation, request: FairnessRequest, model: LoadedModel, modelName: String,
+                         predictions: [Prediction], truth: [Bool], positive: String, sensitive: [[String]]) throws -> String {
+        guard let index = model.labels?.firstIndex(of: positive) else {
+            throw PlatformError.invalid(field: "positive_label", message: "\(modelName) never predicts '\(positive)'; its labels: \((model.labels ?? []).joined(separator: ", "))")
+        }
+        var scores: [Double] = []
+        scores.reserveCapacity(predictions.count)
+        for prediction in predictions {
+            guard let probabilities = prediction.probabilities, index < probabilities.count else {
+                throw PlatformError.invalid(field: "mitigate", message: "\(modelName) gives no class probabilities; the threshold optimizer needs scores to threshold")
+            }
+            scores.append(probabilities[index])
+        }
+        let groups = truth.indices.map { r in sensitive.map { $0[r] } }
+        let optimizer: ThresholdOptimizer
+        do {
+            optimizer = try ThresholdOptimizer.fit(scores: scores, labels: truth, groups: groups, constraint: mitigation.constraint, gridSize: mitigation.gridSize)
+        } catch let failure as ThresholdOptimizer.Failure {
+            throw PlatformError.invalid(field: "mitigate", message: failure.description)
+        }
+        let decided = zip(scores, groups).map { optimizer.positiveProbability(score: $0, group: $1)! }
+        let before = GroupFairness.classification(truth: truth, positiveProbability: predictions.map { $0.label == positive ? 1 : 0 }, sensitive: sensitive)
+        let after = GroupFairness.classification(truth: truth, positiveProbability: decided, sensitive: sensitive)
+        // ±∞ thresholds (select nobody, select everybody) have no JSON number: written as strings.
+        func threshold(_ t: Double) -> String { t.isFinite ? "\(t)" : (t > 0 ? "\"inf\"" : "\"-inf\"") }
+        let rules = optimizer.rules.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, rule in
+            "{\"group\":{" + zip(request.sensitive, key).map { "\(JSONText.quote($0)):\(JSONText.quote($1))" }.joined(separator: ",") + "},"
+                + "\"p0\":\(jsonNumber(rule.p0)),\"threshold0\":\(threshold(rule.threshold0)),\"p1\":\(jsonNumber(rule.p1)),"
+                + "\"threshold1\":\(threshold(rule.threshold1)),\"p_ignore\":\(jsonNumber(rule.ignore)),\"constant\":\(jsonNumber(rule.constant))}"
+        }
+        return ",\"mitigation\":{\"method\":\"threshold_optimizer\",\"constraint\":\"\(mitigation.constraint.rawValue)\",\"objective\":\"accuracy\","
+            + "\"grid_size\":\(mitigation.gridSize),\"best_x\":\(jsonNumber(optimizer.bestX)),\"rules\":[" + rules.joined(separator: ",") + "],"
+            + "\"before\":" + json(before, names: request.sensitive) + ",\"after\":" + json(after, names: request.sensitive) + "}"
     }
 
     /// The selected label: as asked, or the usual positive of a 0/1, no/yes or false/true pair.
