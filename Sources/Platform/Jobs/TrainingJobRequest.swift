@@ -98,7 +98,11 @@ public struct TrainingJobRequest: Sendable {
 func invalidAsField<T>(_ field: String, _ body: () throws -> T) throws -> T {
     do { return try body() }
     catch let error as SpecError { throw PlatformError.invalid(field: error.path.isEmpty ? field : "\(field).\(error.path)", message: error.message) }
-    catch let error as DataError { throw PlatformError.invalid(field: error.field.isEmpty ? field : "\(field).\(error.field)", message: error.message) }
+    catch let error as DataError {
+        // Preprocessing errors already name their full path (preprocessing.reweigh, …).
+        let named = error.field.isEmpty ? field : error.field == field || error.field.hasPrefix("preprocessing") ? error.field : "\(field).\(error.field)"
+        throw PlatformError.invalid(field: named, message: error.message)
+    }
     catch let error as DecodingError {
         switch error {
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c), .dataCorrupted(let c):
