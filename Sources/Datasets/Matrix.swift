@@ -31,6 +31,13 @@ public struct Matrix: Sendable, Equatable {
 
     public func column(_ c: Int) -> [Double] { (0..<rows).map { values[$0 * columns + c] } }
 
+    /// Each column's mean (0 for a matrix with no rows).
+    public var columnMeans: [Double] {
+        var means = [Double](repeating: 0, count: columns)
+        for r in 0..<rows { for c in 0..<columns { means[c] += values[r * columns + c] } }
+        return means.map { rows > 0 ? $0 / Double(rows) : 0 }
+    }
+
     public func rows(_ indices: [Int]) -> Matrix {
         var out: [Double] = []
         out.reserveCapacity(indices.count * columns)

@@ -96,7 +96,10 @@ extension APIServer {
             let caller = try context.caller()
             try caller.require(.read)
             let name = try context.parameters.require("name")
-            let target = try await s.endpoints.target(for: caller, endpoint: name)
+            // The primary version, never a random canary draw: a report must not change between reads.
+            try caller.requireEndpoint(name)
+            let primary = try await s.endpoints.primaryVersion(project: caller.project, endpoint: name)
+            let target = try await s.endpoints.target(for: caller, endpoint: name, version: primary)
             let report = s.drift.report(project: caller.project, endpoint: name, version: target.version.version, model: target.model)
             return jsonResponse(driftJSON(report, endpoint: name))
         }
@@ -194,7 +197,7 @@ extension APIServer {
     }
 
     /// Features on the request's task, the forward pass in the endpoint's batch; metrics and usage recorded.
-    /// A request that names a version is its own experiment: it is not mirrored to a shadow.
+    /// A request that names a version (or is drawn to a canary) is not mirrored to a shadow.
     static func infer(_ s: PlatformServices, _ caller: Principal, _ request: Request, endpoint: String,
                       _ target: InferenceEndpoints.Target, _ input: PredictionInput, namedVersion: Bool = false) async throws -> BatchedResult {
         let deadline = try deadline(request)
@@ -223,7 +226,8 @@ extension APIServer {
         s.metrics.recordInference(project: caller.project, endpoint: endpoint, version: target.version.version, result: result, rows: rows)
         s.usage.record(project: caller.project, keyID: caller.keyID, rows: rows)
         s.drift.record(project: caller.project, endpoint: endpoint, version: target.version.version, model: target.model, input: input, predictions: result.predictions)
-        if !namedVersion, target.model.encoder == nil, let shadow = s.shadows.draw(project: caller.project, endpoint: endpoint), shadow.version != target.version.version {
+        // The shadow is compared with the primary: canary answers and named versions are not mirrored.
+        if !namedVersion, !target.isCanary, target.model.encoder == nil, let shadow = s.shadows.draw(project: caller.project, endpoint: endpoint), shadow.version != target.version.version {
             mirror(s, project: caller.project, endpoint: endpoint, shadow: shadow, input: input, primary: result)
         }
         return result

@@ -9,9 +9,7 @@ extension TrainedPipeline {
     public func profile(_ table: DataTable, seed: UInt64 = 0) throws -> TrainingProfile {
         let x = try preprocessor.transform(table)
         let n = x.rows, p = x.columns
-        var means = [Double](repeating: 0, count: p)
-        for r in 0..<n { for c in 0..<p { means[c] += x[r, c] } }
-        means = means.map { n > 0 ? $0 / Double(n) : 0 }
+        let means = x.columnMeans
         var rng = SeededGenerator(seed: seed ^ 0x5DEECE66D)
         var order = Array(0..<n)
         order.shuffle(using: &rng)

@@ -47,6 +47,8 @@ public struct TreeEnsembleExplainer: Sendable {
     /// Each tree's nodes packed for the walk: one cache line holds a node's split and cover.
     private let packed: [[PackedNode]]
     private let reciprocals: [Double]
+    /// The model's output with no feature known, per output (computed once: every row shares it).
+    public let baseValue: [Double]
 
     /// `treeOutput[t]` names the output tree t adds to when trees have one value per node;
     /// nil when every tree carries all outputs.
@@ -63,16 +65,12 @@ public struct TreeEnsembleExplainer: Sendable {
                 PackedNode(feature: Int32(t.feature[i]), left: Int32(t.left[i]), right: Int32(t.right[i]), threshold: t.threshold[i], cover: t.cover[i])
             }
         }
-    }
-
-    /// The model's output with no feature known, per output.
-    public var baseValue: [Double] {
-        var base = offset
+        var base = self.offset
         for (t, tree) in trees.enumerated() {
             let e = tree.expectedValue
-            if treeOutput[t] >= 0 { base[treeOutput[t]] += scale * e[0] } else { for k in 0..<outputs { base[k] += scale * e[k] } }
+            if self.treeOutput[t] >= 0 { base[self.treeOutput[t]] += scale * e[0] } else { for k in 0..<outputs { base[k] += scale * e[k] } }
         }
-        return base
+        baseValue = base
     }
 
     /// The ensemble's output for one row, per output (what the attributions add up to).

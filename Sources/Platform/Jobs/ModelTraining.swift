@@ -206,9 +206,7 @@ public enum ModelTraining {
     /// integrated-gradients baseline) and its predictions on up to 2,000 rows (drift).
     static func networkProfile(_ model: Model, spec: ModelSpec, table: DataTable, preprocessor: FittedPreprocessor, labels: [String]?) throws -> TrainingProfile {
         let x = try preprocessor.transform(table)
-        var means = [Double](repeating: 0, count: x.columns)
-        for r in 0..<x.rows { for c in 0..<x.columns { means[c] += x[r, c] } }
-        means = means.map { x.rows > 0 ? $0 / Double(x.rows) : 0 }
+        let means = x.columnMeans
         let count = min(x.rows, 2000)
         var prediction: ColumnProfile?
         if count > 0, spec.layers.first?.type != .embedding {

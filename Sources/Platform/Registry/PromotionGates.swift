@@ -270,13 +270,14 @@ public struct PromotionGates: Sendable {
 
     func fairnessValue(project: String, version: ModelVersion, dataset: String, metric: String, sensitive: [String], positive: String?) async throws -> Double? {
         var body: [String: Any] = ["model": "\(version.name)@\(version.version)", "dataset": dataset, "sensitive": sensitive]
+        // The target is all this needs from the artifact: read from model.json, not by loading
+        // the model (the evaluation loads it once, with the project's pseudonym key).
         let files = try await artifacts.open(version.artifact)
-        let loaded = try await TrainingJobs.onTrainingThread { try LoadedModel.load(files: files) }
-        switch loaded.body {
-        case .pipeline(let artifact, _): body["target"] = artifact.target
-        case .network(let artifact, _): body["target"] = artifact.target ?? ""
-        default: break
+        guard let manifest = files.data("model.json"), let object = try? JSONSerialization.jsonObject(with: manifest) as? [String: Any],
+              let target = object["target"] as? String else {
+            throw PlatformError.invalid(field: "checks", message: "\(version.name)@\(version.version) has no target column; fairness checks need a table model")
         }
+        body["target"] = target
         if let positive { body["positive_label"] = positive }
         let text = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
         let (report, _, _) = try await fairness.compute(project: project, request: text)

@@ -176,6 +176,12 @@ public actor InferenceEndpoints {
             .map { ($0.deployment, $0.primary, $0.canary) }
     }
 
+    /// The version an endpoint serves when no canary is drawn.
+    public func primaryVersion(project: String, endpoint: String) throws -> Int {
+        guard let route = routes[Self.key(project, endpoint)] else { throw PlatformError.notFound(kind: "model", name: endpoint) }
+        return route.primary.version
+    }
+
     /// The model serving a request to an endpoint: the canary for its share of requests, or a
     /// named version of the endpoint's model. Other projects' endpoints look like missing ones.
     public func target(project: String, endpoint: String, version: Int? = nil) async throws -> Target {
