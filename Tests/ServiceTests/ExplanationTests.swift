@@ -97,6 +97,14 @@ import Testing
         }
         let badJob = try await server.request("POST", "/v1/explanation-jobs", key: admin, body: #"{"kind": "partial_dependence", "model": "forest@1", "dataset": "loans"}"#)
         #expect(badJob.status == 400 && (badJob.json["error"] as? [String: Any])?["field"] as? String == "features")
+        // A long job can be cancelled: it ends cancelled and stores no evaluation.
+        let long = try await server.request("POST", "/v1/explanation-jobs", key: admin,
+                                            body: #"{"kind": "permutation_importance", "model": "forest@1", "dataset": "loans", "target": "approved", "n_repeats": 100}"#)
+        let longID = try #require(long.json["id"] as? String, "\(long.json)")
+        #expect(try await server.request("POST", "/v1/explanation-jobs/\(longID)/cancel", key: admin).status == 200)
+        _ = try await server.raw("GET", "/v1/explanation-jobs/\(longID)/events", key: admin)
+        #expect(try await server.request("GET", "/v1/explanation-jobs/\(longID)", key: admin).json["state"] as? String == "cancelled")
+        #expect(try await server.request("GET", "/v1/evaluations/eval_\(longID.dropFirst(4))", key: admin).status == 404)
 
         func refused(_ endpoint: String, _ options: String) async throws -> String? {
             let r = try await explain(server, admin, endpoint, options)
