@@ -135,6 +135,8 @@ import Testing
             """)
         let fairerGap = try #require(((fairer.json["by"] as? [[String: Any]])?.first)?["demographic_parity_difference"] as? Double)
         #expect(fairerGap < byGroup - 0.05, "reweighed \(fairerGap), unweighted \(byGroup)")
+        let fairerCard = try await server.request("GET", "/v1/models/loans/versions/2/card", key: admin)
+        #expect((fairerCard.json["training_data"] as? [String: Any])?["reweighed_by"] as? [String] == ["group"])
         let refusedJob = try await server.request("POST", "/v1/training-jobs", key: admin, body: """
             {"name": "loans", "dataset": "loans", "target": "approved", "spec": {"algorithm": "logistic_regression"}, "preprocessing": {"reweigh": []}}
             """)

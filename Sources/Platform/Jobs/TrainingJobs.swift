@@ -731,6 +731,8 @@ public actor TrainingJobs {
         var lineage = ["job": job.id, "dataset": dataset.name, "dataset_sha256": dataset.sha256, "spec": request.specText,
                        "seed": String(request.seed ?? 0), "dataset_version": String(dataset.version)]
         if let labels { lineage["labels_sha256"] = labels.sha256 }
+        // Fairness mitigation in training is part of how the version came to be (its card says so).
+        if let reweigh = request.preprocessing.reweigh { lineage["reweighed_by"] = reweigh.joined(separator: ",") }
         if !dataset.policies.isEmpty {
             lineage["column_policies"] = dataset.policies.keys.sorted().map { "\($0)=\(dataset.policies[$0]!)" }.joined(separator: ",")
         }

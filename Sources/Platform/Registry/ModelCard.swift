@@ -95,7 +95,8 @@ public struct ModelCard: Sendable {
         text += "\"aliases\":[" + aliases.map(JSONText.quote).joined(separator: ",") + "],"
         text += "\"training_data\":{\"dataset\":\(v.lineage["dataset"].map(JSONText.quote) ?? "null"),"
         text += "\"dataset_version\":\(v.lineage["dataset_version"] ?? "null"),\"dataset_sha256\":\(v.lineage["dataset_sha256"].map(JSONText.quote) ?? "null"),"
-        text += "\"column_policies\":\(v.lineage["column_policies"].map(JSONText.quote) ?? "null"),\"trained_on_erased_data\":\(v.trainedOnErasedData)},"
+        text += "\"column_policies\":\(v.lineage["column_policies"].map(JSONText.quote) ?? "null"),\"trained_on_erased_data\":\(v.trainedOnErasedData),"
+        text += "\"reweighed_by\":" + (v.lineage["reweighed_by"].map { "[" + $0.split(separator: ",").map { JSONText.quote(String($0)) }.joined(separator: ",") + "]" } ?? "null") + "},"
         text += "\"validation\":\(JSONText.quote(validation)),\"metrics\":{\(metrics)},"
         text += "\"privacy\":" + (privacyEpsilon.map { "{\"differentially_private\":true,\"epsilon\":\(jsonNumber($0))}" } ?? "{\"differentially_private\":false}") + ","
         text += "\"fairness\":[" + fairness.map { $0.report }.joined(separator: ",") + "],"
@@ -123,6 +124,9 @@ public struct ModelCard: Sendable {
             lines.append("- Dataset: not recorded (an imported artifact)")
         }
         if let policies = v.lineage["column_policies"] { lines.append("- Column policies: \(Self.cell(policies))") }
+        if let groups = v.lineage["reweighed_by"] {
+            lines.append("- Reweighed (Kamiran–Calders) so the label is independent of: \(Self.cell(groups.replacingOccurrences(of: ",", with: ", ")))")
+        }
         if v.trainedOnErasedData { lines.append("- **Trained on data that was later erased**: retrain without it.") }
         lines += ["", "## Evaluation", "", "Validation: \(validation).", ""]
         if !v.metrics.isEmpty {
