@@ -6,7 +6,7 @@ FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh;
 # PostgreSQL 15 and nginx are the real servers tests/scaleout.sh and the store tests start).
 APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
-	postgresql-15 postgresql-client-15 nginx
+	postgresql-15 postgresql-client-15 nginx python3-venv
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 
@@ -83,11 +83,13 @@ demo: build
 # (no test uses @testable, so test and product builds share every compiled module), then the
 # privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit), then
 # the scale-out checks (tests/scaleout.sh: two nodes on PostgreSQL and SeaweedFS, behind nginx).
+# tests/conformance.sh runs schemathesis (pinned, in .build/conformance-venv) against a live server.
 # MAAS_REQUIRE_POSTGRES makes a missing PostgreSQL a failure rather than a skipped suite.
 test: deps data static-libs
 	MAAS_REQUIRE_POSTGRES=1 FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
+	tests/conformance.sh
 	tests/privacy.sh
 	tests/scaleout.sh
 

@@ -110,6 +110,7 @@ struct ErrorResponses: RouterMiddleware {
             response = jsonResponse(body, status: status)
             if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
             if let seconds = (error as? PlatformError)?.retryAfter { response.headers[.retryAfter] = String(seconds) }
+            if let http = error as? HTTPError { for field in http.headers { response.headers.append(field) } }
         }
         response.headers[.init("x-request-id")!] = requestID
         return response

@@ -61,9 +61,10 @@ public enum APIServer {
     }()
 
     static func makeRouter(_ services: PlatformServices, _ catalog: RouteCatalog) -> Router<APIContext> {
-        let router = Router(context: APIContext.self)
+        let router = Router(context: APIContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLog(metrics: services.metrics))
         router.add(middleware: ErrorResponses())
+        router.add(middleware: MethodNotAllowed(catalog: catalog))
         router.route(.GET, "/v2/health/live", catalog) { _, _ in jsonResponse("{\"live\":true}") }
         router.route(.GET, "/v2/health/ready", catalog) { _, _ in jsonResponse("{\"ready\":true}") }
 
@@ -107,9 +108,46 @@ public enum APIServer {
         return date
     }
 
-    static func parseRFC3339(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    /// RFC 3339 §5.6 `date-time`, parsed by hand: Foundation's ISO 8601 style refuses valid
+    /// offsets such as -21:07 and lowercase `t`/`z`. Leap seconds (:60) count as :59.
+    public static func parseRFC3339(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= b.count else { return nil }
+            var value = 0
+            for i in at..<(at + count) { guard (48...57).contains(b[i]) else { return nil }; value = value * 10 + Int(b[i] - 48) }
+            return value
+        }
+        guard b.count >= 20, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45, let day = digits(8, 2),
+              b[10] == 84 || b[10] == 116, let hour = digits(11, 2), b[13] == 58, let minute = digits(14, 2), b[16] == 58,
+              let second = digits(17, 2), (1...12).contains(month), hour < 24, minute < 60, second <= 60 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return nil }
+        var i = 19, fraction = 0.0
+        if i < b.count, b[i] == 46 {
+            i += 1
+            var scale = 0.1, any = false
+            while i < b.count, (48...57).contains(b[i]) { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1; any = true }
+            guard any else { return nil }
+        }
+        guard i < b.count else { return nil }
+        var offset = 0
+        if b[i] == 90 || b[i] == 122 {
+            i += 1
+        } else if b[i] == 43 || b[i] == 45, let h = digits(i + 1, 2), i + 3 < b.count, b[i + 3] == 58, let m = digits(i + 4, 2), h < 24, m < 60 {
+            offset = (b[i] == 45 ? -1 : 1) * (h * 3600 + m * 60)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == b.count else { return nil }
+        // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year, era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let epochDays = era * 146_097 + doe - 719_468
+        let seconds = Double(epochDays * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset) + fraction
+        return Date(timeIntervalSince1970: seconds)
     }
 
     /// `["fashion", "wine"]`: the endpoints a key may call.
@@ -326,23 +364,23 @@ public enum APIServer {
             let caller = try context.caller()
             try caller.require(.write)
             let body = try await request.json(context).fields(["version"])
-            guard let number = body["version"]?.number, number == number.rounded(), number >= 1 else {
+            guard let number = body["version"]?.integer, number >= 1 else {
                 throw PlatformError.invalid(field: "version", message: "is required: a version number of 1 or more")
             }
             let name = try context.parameters.require("name")
             let alias = try context.parameters.require("alias")
             let outcome: PromotionGates.Outcome?
             do {
-                outcome = try await s.promote(project: caller.project, keyID: caller.keyID, model: name, alias: alias, version: Int(number))
+                outcome = try await s.promote(project: caller.project, keyID: caller.keyID, model: name, alias: alias, version: number)
             } catch let refused as PromotionRefused {
                 // 409 with every check's measured value and limit, and the stored evaluation.
-                try await context.audit(s, "alias.refused", "model:\(name)@\(alias) -> \(Int(number)) evaluation:\(refused.outcome.evaluation.id)")
+                try await context.audit(s, "alias.refused", "model:\(name)@\(alias) -> \(number) evaluation:\(refused.outcome.evaluation.id)")
                 let failed = refused.outcome.results.filter { !$0.passed }
-                let message = "version \(Int(number)) failed \(failed.count) of \(refused.outcome.results.count) checks of the '\(alias)' policy"
+                let message = "version \(number) failed \(failed.count) of \(refused.outcome.results.count) checks of the '\(alias)' policy"
                 return jsonResponse("{\"error\":{\"code\":\"promotion_refused\",\"message\":\(JSONWriter.quote(message)),\"field\":\"version\"},"
                                     + "\"evaluation\":\(refused.outcome.evaluation.report),\"request_id\":\(JSONWriter.quote(context.id))}", status: .conflict)
             }
-            try await context.audit(s, "alias.move", "model:\(name)@\(alias) -> \(Int(number))" + (outcome.map { " evaluation:\($0.evaluation.id)" } ?? ""))
+            try await context.audit(s, "alias.move", "model:\(name)@\(alias) -> \(number)" + (outcome.map { " evaluation:\($0.evaluation.id)" } ?? ""))
             var text = modelJSON(name, try await s.registry.versions(project: caller.project, name: name),
                                  try await s.registry.aliases(project: caller.project, model: name))
             if let outcome { text = String(text.dropLast()) + ",\"evaluation\":" + outcome.evaluation.report + "}" }
@@ -432,8 +470,15 @@ public enum APIServer {
             guard let n = field.number else { throw PlatformError.invalid(field: "canary.slo.\(key)", message: "must be a number") }
             return n
         }
+        func minimumRequests() throws -> Int {
+            guard let field = fields["min_requests"] else { return 20 }
+            guard let n = field.integer, (1...100_000).contains(n) else {
+                throw PlatformError.invalid(field: "canary.slo.min_requests", message: "must be an integer from 1 to 100000")
+            }
+            return n
+        }
         return try CanaryGuard.Objective(maxErrorRate: try number("max_error_rate"), maxP99Milliseconds: try number("max_p99_ms"),
-                                         windowSeconds: try number("window_seconds") ?? 60, minRequests: Int(try number("min_requests") ?? 20))
+                                         windowSeconds: try number("window_seconds") ?? 60, minRequests: try minimumRequests())
     }
 
     static func parseBatching(_ value: WireJSON?) throws -> BatchingPolicy {

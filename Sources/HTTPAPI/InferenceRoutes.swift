@@ -363,15 +363,21 @@ extension APIServer {
             let path = "inputs[\(i)]"
             let fields = try item.fields(["name", "shape", "datatype", "data", "parameters"], at: path)
             guard let name = fields["name"]?.string else { throw PlatformError.invalid(field: "\(path).name", message: "is required (a string)") }
-            guard let shape = fields["shape"]?.flattenedNumbers()?.map({ Int($0) }), !shape.isEmpty, shape.allSatisfy({ $0 >= 0 }) else {
+            guard let numbers = fields["shape"]?.flattenedNumbers(), !numbers.isEmpty,
+                  numbers.allSatisfy({ $0 >= 0 && Double($0) <= Double(1 << 40) && $0 == $0.rounded() }) else {
                 throw PlatformError.invalid(field: "\(path).shape", message: "is required: a list of non-negative integers")
+            }
+            let shape = numbers.map { Int($0) }
+            // The element count, refused before it can overflow (the body cap bounds real tensors).
+            guard shape.reduce(1.0, { $0 * Double($1) }) <= Double(APIServer.maximumBodyBytes) else {
+                throw PlatformError.invalid(field: "\(path).shape", message: "holds \(shape.map(String.init).joined(separator: "×")) elements, more than a request can carry")
             }
             guard let datatype = fields["datatype"]?.string else { throw PlatformError.invalid(field: "\(path).datatype", message: "is required") }
             let count = shape.reduce(1, *)
             if let size = fields["parameters"]?["binary_data_size"]?.number {
-                let byteCount = Int(size)
-                guard size >= 0, binaryOffset + byteCount <= binary.count else {
-                    throw PlatformError.invalid(field: "\(path).parameters.binary_data_size", message: "\(Int(size)) bytes from offset \(binaryOffset) run past the \(binary.count) bytes of binary data")
+                let byteCount = Int(exactly: size) ?? -1
+                guard byteCount >= 0, byteCount <= binary.count - binaryOffset else {
+                    throw PlatformError.invalid(field: "\(path).parameters.binary_data_size", message: "\(size) bytes from offset \(binaryOffset) run past the \(binary.count) bytes of binary data")
                 }
                 let slice = UnsafeRawBufferPointer(rebasing: binary[binaryOffset..<(binaryOffset + byteCount)])
                 binaryOffset += byteCount

@@ -33,7 +33,7 @@ extension APIServer {
             guard let encoder = target.model.encoder else {
                 throw PlatformError.invalid(field: "model", message: "'\(name)' serves a \(target.model.kind) model, not an embedding model")
             }
-            if let dimensions = body["dimensions"]?.number, Int(dimensions) != encoder.dimension {
+            if let dimensions = body["dimensions"]?.number, dimensions != Double(encoder.dimension) {
                 throw PlatformError.invalid(field: "dimensions", message: "this model gives \(encoder.dimension) dimensions; it cannot shorten them")
             }
             let result = try await infer(s, caller, request, endpoint: name, target, .texts(texts))

@@ -71,11 +71,17 @@ extension APIServer {
         // give {"new_master_key_file": "/path"} and set MAAS_MASTER_KEY to it before the next start.
         api.route(.POST, "/v1/admin/master-key/rotate", catalog) { request, context in
             try context.caller().require(.operate)
-            let buffer = try? await request.body.collect(upTo: 1 << 16)
+            // A body that cannot be read or says something else must not rotate to a generated key.
+            guard let buffer = try? await request.body.collect(upTo: 1 << 16) else {
+                throw PlatformError.payloadTooLarge(limit: 1 << 16)
+            }
             var newKey: MasterKey?
-            if let buffer, buffer.readableBytes > 0 {
+            if buffer.readableBytes > 0 {
                 let body = try buffer.withUnsafeReadableBytes { raw in try WireJSONParser.parse(raw.bindMemory(to: UInt8.self)) }.fields(["new_master_key_file"])
-                if let path = body["new_master_key_file"]?.string {
+                if let value = body["new_master_key_file"] {
+                    guard let path = value.string, !path.isEmpty else {
+                        throw PlatformError.invalid(field: "new_master_key_file", message: "must be a non-empty string: a server-side file holding the new key")
+                    }
                     newKey = try MasterKey(file: URL(fileURLWithPath: path), source: "new_master_key_file \(path)")
                 }
             }
@@ -99,8 +105,13 @@ extension APIServer {
                 guard let n = Int(text), range.contains(n) else { throw PlatformError.invalid(field: name, message: "must be an integer from \(range.lowerBound) to \(range.upperBound)") }
                 return n
             }
+            func text(_ name: String) throws -> String? {
+                guard let value = query.get(name) else { return nil }
+                guard !value.isEmpty else { throw PlatformError.invalid(field: name, message: "must not be empty (leave it out to match every \(name))") }
+                return value
+            }
             let everyone = caller.project == Principal.operatorProject
-            let entries = try await s.audit.entries(project: everyone ? nil : caller.project, action: query.get("action"), actor: query.get("actor"),
+            let entries = try await s.audit.entries(project: everyone ? nil : caller.project, action: try text("action"), actor: try text("actor"),
                                                     since: try time("since"), until: try time("until"), after: try integer("after", 0...Int.max, 0),
                                                     limit: try integer("limit", 1...10_000, 1000))
             return jsonResponse("{\"entries\":[" + entries.map(auditJSON).joined(separator: ",") + "]}")

@@ -19,6 +19,9 @@ indirect enum WireJSON: Sendable, Equatable {
 
     var string: String? { if case .string(let s) = self { return s } else { return nil } }
     var number: Double? { if case .number(let n) = self { return n } else { return nil } }
+    /// A whole number that fits an Int; nil for fractions and for numbers beyond Int's range
+    /// (converting those with Int(_:) would trap).
+    var integer: Int? { number.flatMap { Int(exactly: $0) } }
     var object: [String: WireJSON]? { if case .object(let o) = self { return o } else { return nil } }
 
     /// Elements of an array (a numeric array yields number elements).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Failures of platform operations, each carrying what a client needs to fix the request.
 /// The HTTP layer maps them to status codes in one place.
 public enum PlatformError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -38,4 +40,14 @@ public enum PlatformError: Error, CustomStringConvertible, Equatable, Sendable {
         case .payloadTooLarge(let limit): return "request body exceeds the limit of \(limit) bytes"
         }
     }
+}
+
+/// An integer from a `JSONSerialization` object, or nil. JSON's true and false arrive as
+/// NSNumbers that also cast to 1 and 0 (and `is Bool` holds for every 0 and 1), so booleans
+/// are told apart by their storage type; 2.0 counts as 2, 2.5 as no integer.
+func jsonInteger(_ value: Any?) -> Int? {
+    guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+    let double = number.doubleValue
+    guard double == double.rounded() else { return nil }
+    return Int(exactly: double)
 }

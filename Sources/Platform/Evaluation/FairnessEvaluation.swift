@@ -45,7 +45,7 @@ public struct FairnessRequest: Sendable {
             request.positiveLabel = label
         }
         if let value = object["min_group_size"] {
-            guard let size = value as? Int, !(value is Bool), (1...1_000_000).contains(size) else {
+            guard let size = jsonInteger(value), (1...1_000_000).contains(size) else {
                 throw PlatformError.invalid(field: "min_group_size", message: "must be an integer from 1 to 1000000")
             }
             request.minimumGroupSize = size
@@ -77,7 +77,7 @@ public struct FairnessRequest: Sendable {
         }
         var mitigation = Mitigation(constraint: constraint)
         if let size = object["grid_size"] {
-            guard let grid = size as? Int, !(size is Bool), (10...100_000).contains(grid) else {
+            guard let grid = jsonInteger(size), (10...100_000).contains(grid) else {
                 throw PlatformError.invalid(field: "mitigate.grid_size", message: "must be an integer from 10 to 100000")
             }
             mitigation.gridSize = grid

@@ -37,7 +37,7 @@ public struct GlobalExplanationRequest: Sendable {
         }
         func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let value = object[key] else { return nil }
-            guard let n = value as? Int, range.contains(n) else { throw PlatformError.invalid(field: key, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)") }
+            guard let n = jsonInteger(value), range.contains(n) else { throw PlatformError.invalid(field: key, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)") }
             return n
         }
         let kind = try string("kind")
@@ -61,8 +61,12 @@ public struct GlobalExplanationRequest: Sendable {
                 throw PlatformError.invalid(field: "features", message: "is required for partial dependence: 1 to 10 column names")
             }
             request.features = features
-        } else if object["features"] != nil {
-            throw PlatformError.invalid(field: "features", message: "applies to partial_dependence only")
+        } else if let value = object["features"] {
+            // Permutation importance of chosen columns only (all of the model's inputs by default).
+            guard let features = value as? [String], !features.isEmpty, features.count <= 1000, Set(features).count == features.count else {
+                throw PlatformError.invalid(field: "features", message: "must be 1 to 1000 distinct input column names")
+            }
+            request.features = features
         }
         return request
     }
@@ -134,6 +138,10 @@ extension TrainingJobs {
             throw PlatformError.invalid(field: "target", message: "is required: the dataset column holding the truth (columns: \(table.columnNames.joined(separator: ", ")))")
         }
         let scoredTable = table.renaming(target: target, for: model)
+        for (i, name) in request.features.enumerated() where !columns.contains(name) {
+            throw PlatformError.invalid(field: "features[\(i)]", message: "'\(name)' is not an input of the model; inputs: \(columns.joined(separator: ", "))")
+        }
+        let columns = request.features.isEmpty ? columns : request.features
         for name in columns where table.column(named: name) == nil {
             throw PlatformError.invalid(field: "dataset", message: "has no column '\(name)', an input of the model")
         }

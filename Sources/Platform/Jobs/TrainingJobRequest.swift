@@ -47,11 +47,10 @@ public struct TrainingJobRequest: Sendable {
         }
         func integer(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
             guard let value = object[key] else { return nil }
-            guard let number = value as? NSNumber,
-                  number.doubleValue == number.doubleValue.rounded(), range.contains(Int(exactly: number.doubleValue) ?? Int.min) else {
+            guard let number = jsonInteger(value), range.contains(number) else {
                 throw PlatformError.invalid(field: key, message: "must be an integer from \(range.lowerBound) to \(range.upperBound)")
             }
-            return number.intValue
+            return number
         }
         let name = try string("name", required: true)!
         try ModelRegistry.checkName(name, field: "name")

@@ -891,7 +891,7 @@ public struct BatchPredictionRequest: Sendable {
         var request = BatchPredictionRequest(model: model, dataset: dataset)
         request.priority = try JobPriority.parse(object["priority"])
         if let value = object["shard_rows"] {
-            guard let rows = value as? Int, !(value is Bool), rows >= 1 else {
+            guard let rows = jsonInteger(value), rows >= 1 else {
                 throw PlatformError.invalid(field: "shard_rows", message: "must be a whole number of rows, at least 1")
             }
             request.shardRows = rows

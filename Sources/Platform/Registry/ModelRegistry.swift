@@ -99,11 +99,16 @@ public struct ModelRegistry: Sendable {
         try await store.aliases(project: project, model: model)
     }
 
-    public func setAlias(project: String, model: String, alias: String, version: Int) async throws {
-        try Self.checkName(alias, field: "alias")
+    /// An alias is a name that is neither a number nor `latest` (those name versions).
+    public static func checkAlias(_ alias: String) throws {
+        try checkName(alias, field: "alias")
         guard Int(alias) == nil, alias != "latest" else {
             throw PlatformError.invalid(field: "alias", message: "'\(alias)' is reserved; aliases cannot be numbers or 'latest'")
         }
+    }
+
+    public func setAlias(project: String, model: String, alias: String, version: Int) async throws {
+        try Self.checkAlias(alias)
         guard try await versions(project: project, name: model).contains(where: { $0.version == version }) else {
             throw PlatformError.notFound(kind: "version", name: "\(model)@\(version)")
         }

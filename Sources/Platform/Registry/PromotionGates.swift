@@ -119,6 +119,7 @@ public struct PromotionGates: Sendable {
     }
 
     public func setPolicy(project: String, model: String, alias: String, text: String) async throws -> PromotionPolicy {
+        try ModelRegistry.checkAlias(alias)
         let policy = try PromotionPolicy.parse(text)
         _ = try await registry.versions(project: project, name: model)
         try await store.putDocument(project: project, kind: Self.documentKind, name: "\(model)/\(alias)", body: text)
@@ -126,10 +127,12 @@ public struct PromotionGates: Sendable {
     }
 
     public func policy(project: String, model: String, alias: String) async throws -> String? {
-        try await store.document(project: project, kind: Self.documentKind, name: "\(model)/\(alias)")
+        try ModelRegistry.checkAlias(alias)
+        return try await store.document(project: project, kind: Self.documentKind, name: "\(model)/\(alias)")
     }
 
     public func deletePolicy(project: String, model: String, alias: String) async throws {
+        try ModelRegistry.checkAlias(alias)
         try await store.deleteDocument(project: project, kind: Self.documentKind, name: "\(model)/\(alias)")
     }
 
