@@ -1,13 +1,17 @@
 import Hummingbird
+import NIOCore
 import Platform
 
 /// Request context carrying the authenticated principal (set by `Authentication`).
 public struct APIContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// The connection, so a refused oversized or trickled body can end it (see ErrorResponses).
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
     }
 
     /// Uploads and tensor payloads; larger bodies get 413 with the limit.
@@ -109,6 +113,13 @@ struct ErrorResponses: RouterMiddleware {
             body += "},\"request_id\":\(JSONWriter.quote(requestID))}"
             response = jsonResponse(body, status: status)
             if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+            // The unread rest of a refused body is not worth draining (a client could declare
+            // 100 MB and send nothing): the connection ends once the answer is out.
+            if status == .contentTooLarge || status == .requestTimeout {
+                response.headers[.connection] = "close"
+                let channel = context.channel
+                channel.eventLoop.scheduleTask(in: .milliseconds(250)) { channel.close(promise: nil) }
+            }
             if let seconds = (error as? PlatformError)?.retryAfter { response.headers[.retryAfter] = String(seconds) }
             if let http = error as? HTTPError { for field in http.headers { response.headers.append(field) } }
         }
@@ -152,9 +163,21 @@ extension Request {
     /// The whole body, bounded by the context's upload limit; an empty body is an error.
     func collectBody(_ context: APIContext, limit: Int? = nil) async throws -> ByteBuffer {
         let limit = limit ?? context.maxUploadSize
-        let buffer: ByteBuffer
-        do { buffer = try await body.collect(upTo: limit) }
-        catch { throw PlatformError.payloadTooLarge(limit: limit) }
+        // A declared length over the limit is refused before a byte of the body is read.
+        if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw PlatformError.payloadTooLarge(limit: limit) }
+        // A client trickling its body (slowloris) is cut off, so it cannot hold a handler forever.
+        let body = self.body, seconds = APIServer.bodyTimeoutSeconds
+        let collected: ByteBuffer?? = try await withThrowingTaskGroup(of: ByteBuffer??.self) { group in
+            group.addTask { (try? await body.collect(upTo: limit)).map { .some($0) } ?? .some(nil) }
+            group.addTask { try await Task.sleep(for: .seconds(seconds)); return nil }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let outcome = collected else {
+            throw HTTPError(.requestTimeout, headers: [.connection: "close"], message: "the request body did not arrive within \(Int(seconds)) s")
+        }
+        guard let buffer = outcome else { throw PlatformError.payloadTooLarge(limit: limit) }
         guard buffer.readableBytes > 0 else { throw PlatformError.invalid(field: "body", message: "a JSON body is required") }
         return buffer
     }

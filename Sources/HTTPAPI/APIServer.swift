@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import LanguageModels
 import Logging
 import Platform
@@ -11,13 +12,19 @@ import ServiceLifecycle
 public enum APIServer {
     /// Largest accepted request body.
     public static let maximumBodyBytes = 64 << 20
+    /// Seconds a keep-alive connection may wait between requests before the server closes it
+    /// (idle connections would otherwise hold file descriptors forever).
+    public static let idleTimeoutSeconds = Int64(ProcessInfo.processInfo.environment["MAAS_IDLE_TIMEOUT_SECONDS"] ?? "") ?? 60
+    /// Seconds a client has to deliver a JSON request body; a slower one gets 408 and a closed connection.
+    public static let bodyTimeoutSeconds = Double(ProcessInfo.processInfo.environment["MAAS_BODY_TIMEOUT_SECONDS"] ?? "") ?? 30
 
     /// The server over `services`; with `tls`, HTTPS only (TLS 1.2 or later, client
     /// certificates when the configuration asks for them).
     public static func application(services: PlatformServices, host: String, port: Int, logger: Logger, tls: ServerTLS? = nil,
                                    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = makeRouter(services, RouteCatalog())
-        return Application(router: router, server: try tls.map { try .tls(.http1(), tlsConfiguration: $0.configuration) } ?? .http1(),
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(idleTimeoutSeconds))
+        return Application(router: router, server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0.configuration) } ?? .http1(configuration: http1),
                            configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
                            services: [BackgroundWork(services: services)], onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
