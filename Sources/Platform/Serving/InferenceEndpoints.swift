@@ -1,5 +1,10 @@
 import Foundation
 
+#if os(Linux)
+/// glibc's malloc_trim(3), which the Glibc module does not export.
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
+#endif
+
 /// Deployed endpoints and the models loaded behind them.
 ///
 /// - A deploy (or a redeploy, or an alias move) loads and warms the new version with one
@@ -247,6 +252,7 @@ public actor InferenceEndpoints {
         defer { loading[version.artifact] = nil }
         let batcher = try await task.value
         loaded[version.artifact] = batcher
+        metrics.modelLoads.increment()
         evictBeyondBudget(keeping: version.artifact)
         updateGauges()
         return batcher
@@ -254,11 +260,26 @@ public actor InferenceEndpoints {
 
     private func evictBeyondBudget(keeping: String) {
         var total = loaded.values.reduce(0) { $0 + $1.model.memoryBytes }
+        var evicted = false
         for (artifact, _) in lastUsed.filter({ loaded[$0.key] != nil }).sorted(by: { $0.value < $1.value }) where total > memoryBudget {
             guard artifact != keeping, let batcher = loaded.removeValue(forKey: artifact) else { continue }
             total -= batcher.model.memoryBytes
             batcher.close()
+            metrics.modelEvictions.increment()
+            evicted = true
         }
+        if evicted { Self.returnFreedMemory() }
+    }
+
+    /// An evicted model's memory is free once its batcher's last request ends; glibc keeps freed
+    /// heap pages unless asked, so the process would stay at its peak. Trim after a moment.
+    private static func returnFreedMemory() {
+        #if os(Linux)
+        Task.detached {
+            try? await Task.sleep(for: .seconds(2))
+            _ = mallocTrim(0)
+        }
+        #endif
     }
 
     private func unloadIfUnused(_ artifact: String, except endpoint: String? = nil, project: String? = nil) {

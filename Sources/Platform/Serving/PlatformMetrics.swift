@@ -23,12 +23,18 @@ public final class PlatformMetrics: Sendable {
     private let jobDuration: ValueHistogram
     public let modelsLoaded: Gauge
     public let modelMemoryBytes: Gauge
+    /// Model versions unloaded to stay within the memory budget (least recently used first).
+    public let modelEvictions: Counter
+    /// Model versions loaded (first use, or again after an eviction).
+    public let modelLoads: Counter
 
     public init() {
         jobDuration = registry.makeValueHistogram(name: "maas_training_job_duration_seconds", labels: [],
                                                   buckets: [1, 5, 15, 60, 300, 900, 3600, 14_400, 86_400], help: "Wall time of finished training jobs")
         modelsLoaded = registry.makeGauge(name: "maas_models_loaded", labels: [], help: "Model versions loaded in memory")
         modelMemoryBytes = registry.makeGauge(name: "maas_model_memory_bytes", labels: [], help: "Bytes of loaded model weights")
+        modelEvictions = registry.makeCounter(name: "maas_model_evictions_total", labels: [], help: "Model versions unloaded to stay within the memory budget")
+        modelLoads = registry.makeCounter(name: "maas_model_loads_total", labels: [], help: "Model versions loaded into memory")
     }
 
     func collectors(project: String, endpoint: String, version: Int) -> EndpointCollectors {
