@@ -68,14 +68,23 @@ for s in idle: s.close()
 # A body trickled one byte every 0.5 s: the connection ends soon after the 2 s body timeout.
 s = connect(); t = time.monotonic()
 s.sendall(f"POST /v1/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n".encode())
-def trickle():
+def trickle(sock):
     try:
-        for _ in range(40): s.sendall(b" "); time.sleep(0.5)
+        for _ in range(40): sock.sendall(b" "); time.sleep(0.5)
     except OSError: pass
-threading.Thread(target=trickle, daemon=True).start()
+threading.Thread(target=trickle, args=(s,), daemon=True).start()
 status = read_status(s); took = time.monotonic() - t
 check("a trickled body is cut off (408 or a closed connection) at the body timeout", status in (408, None) and took < 6, f"status {status} after {took:.1f} s")
 s.close()
+
+# An upload that stalls after its first bytes: the connection ends at the body timeout, and
+# no dataset appears.
+s = connect(); t = time.monotonic()
+s.sendall(f"POST /v1/datasets/stalled?format=csv HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nContent-Length: 100000\r\n\r\na,b\n1,2\n".encode())
+gone = closed(s, 8); took = time.monotonic() - t
+check("a stalled upload is cut off at the body timeout", gone and took < 6, f"closed after {took:.1f} s"); s.close()
+s = connect(); s.sendall(f"GET /v1/datasets/stalled HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {admin}\r\nConnection: close\r\n\r\n".encode())
+check("... and leaves no dataset behind", read_status(s) == 404); s.close()
 
 # Very large headers: refused at once.
 for name, head in [("one 200 KB header", b"X-Big: " + b"a" * 200_000 + b"\r\n"),

@@ -209,3 +209,44 @@ extension Dictionary where Key == String, Value == WireJSON {
         return value
     }
 }
+
+/// A streamed request body (dataset and archive uploads) that closes the connection when no
+/// byte arrives for the body timeout: a stalled upload cannot hold a handler forever. The
+/// timer lives on the connection's event loop and is cancelled as each chunk arrives.
+struct StallGuardedBody<Base: AsyncSequence>: AsyncSequence where Base.Element == ByteBuffer {
+    typealias Element = ByteBuffer
+    let base: Base
+    let channel: any Channel
+    let seconds: Double
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        let channel: any Channel
+        let seconds: Double
+
+        mutating func next() async throws -> ByteBuffer? {
+            let channel = self.channel
+            let stalled = NIOLockedValueBox(false)
+            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+                stalled.withLockedValue { $0 = true }
+                channel.close(promise: nil)
+            }
+            defer { timer.cancel() }
+            do {
+                return try await base.next()
+            } catch where stalled.withLockedValue({ $0 }) {
+                // Said as what it is (the log would otherwise show the parser's complaint as a 500).
+                throw HTTPError(.requestTimeout, message: "the upload stalled for \(Int(seconds)) s")
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), channel: channel, seconds: seconds) }
+}
+
+extension Request {
+    /// The body chunk by chunk, cut off when it stalls for the body timeout (see StallGuardedBody).
+    func streamedBody(_ context: APIContext) -> StallGuardedBody<RequestBody> {
+        StallGuardedBody(base: body, channel: context.channel, seconds: APIServer.bodyTimeoutSeconds)
+    }
+}

@@ -15,7 +15,8 @@ public enum APIServer {
     /// Seconds a keep-alive connection may wait between requests before the server closes it
     /// (idle connections would otherwise hold file descriptors forever).
     public static let idleTimeoutSeconds = Int64(ProcessInfo.processInfo.environment["MAAS_IDLE_TIMEOUT_SECONDS"] ?? "") ?? 60
-    /// Seconds a client has to deliver a JSON request body; a slower one gets 408 and a closed connection.
+    /// Seconds a client has to deliver a JSON request body, and the longest a streamed upload may
+    /// stall between chunks; past it the connection is closed.
     public static let bodyTimeoutSeconds = Double(ProcessInfo.processInfo.environment["MAAS_BODY_TIMEOUT_SECONDS"] ?? "") ?? 30
 
     /// The server over `services`; with `tls`, HTTPS only (TLS 1.2 or later, client
@@ -277,7 +278,7 @@ public enum APIServer {
                 do {
                     var unpacker = ArchiveUnpacker(into: staging)
                     var bytes = 0
-                    for try await buffer in request.body {
+                    for try await buffer in request.streamedBody(context) {
                         bytes += buffer.readableBytes
                         if bytes > s.datasets.maximumBytes { throw PlatformError.payloadTooLarge(limit: s.datasets.maximumBytes) }
                         try unpacker.consume(buffer.readableBytesView)

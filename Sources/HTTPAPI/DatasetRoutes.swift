@@ -98,7 +98,7 @@ extension APIServer {
                 texts[String(key.dropFirst("policy.".count))] = String(value)
             }
             let policies = try policiesFromTexts(texts)
-            let chunks = request.body.map { Array($0.readableBytesView) }
+            let chunks = request.streamedBody(context).map { Array($0.readableBytesView) }
             let name = try context.parameters.require("name")
             let (record, replaced) = try await s.datasets.upload(project: caller.project, name: name, format: format, chunks: chunks,
                                                                  policies: policies, actor: caller.keyID)
