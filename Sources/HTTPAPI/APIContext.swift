@@ -166,18 +166,12 @@ extension Request {
         let limit = limit ?? context.maxUploadSize
         // A declared length over the limit is refused before a byte of the body is read.
         if let declared = headers[.contentLength].flatMap({ Int($0) }), declared > limit { throw PlatformError.payloadTooLarge(limit: limit) }
-        // A client trickling its body (slowloris) is cut off: an event-loop timer closes the
-        // connection. (Not a sleeping Task per request: a cancelled Task.sleep keeps its memory
-        // until its deadline, which at thousands of requests a second held hundreds of MB.)
-        let seconds = APIServer.bodyTimeoutSeconds, channel = context.channel
-        let timedOut = NIOLockedValueBox(false)
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
-            timedOut.withLockedValue { $0 = true }
-            channel.close(promise: nil)
-        }
-        defer { timer.cancel() }
+        // A client trickling its body (slowloris) is cut off at the body timeout.
+        let seconds = APIServer.bodyTimeoutSeconds
+        let deadline = ConnectionDeadline(channel: context.channel, seconds: seconds)
+        defer { deadline.cancel() }
         let collected = try? await body.collect(upTo: limit)
-        if timedOut.withLockedValue({ $0 }) {
+        if deadline.passed {
             throw HTTPError(.requestTimeout, headers: [.connection: "close"], message: "the request body did not arrive within \(Int(seconds)) s")
         }
         guard let buffer = collected else { throw PlatformError.payloadTooLarge(limit: limit) }
@@ -210,6 +204,28 @@ extension Dictionary where Key == String, Value == WireJSON {
     }
 }
 
+/// Closes a connection unless cancelled within `seconds`: an event-loop timer, which costs
+/// nothing once cancelled. (Not a sleeping Task per request: a cancelled Task.sleep keeps its
+/// memory until its deadline, which at thousands of requests a second held hundreds of MB.)
+struct ConnectionDeadline {
+    private let timer: Scheduled<Void>
+    private let fired: NIOLockedValueBox<Bool>
+
+    init(channel: any Channel, seconds: Double) {
+        let fired = NIOLockedValueBox(false)
+        timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
+            fired.withLockedValue { $0 = true }
+            channel.close(promise: nil)
+        }
+        self.fired = fired
+    }
+
+    /// Whether the deadline passed and the connection was closed.
+    var passed: Bool { fired.withLockedValue { $0 } }
+
+    func cancel() { timer.cancel() }
+}
+
 /// A streamed request body (dataset and archive uploads) that closes the connection when no
 /// byte arrives for the body timeout: a stalled upload cannot hold a handler forever. The
 /// timer lives on the connection's event loop and is cancelled as each chunk arrives.
@@ -225,16 +241,11 @@ struct StallGuardedBody<Base: AsyncSequence>: AsyncSequence where Base.Element =
         let seconds: Double
 
         mutating func next() async throws -> ByteBuffer? {
-            let channel = self.channel
-            let stalled = NIOLockedValueBox(false)
-            let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) {
-                stalled.withLockedValue { $0 = true }
-                channel.close(promise: nil)
-            }
-            defer { timer.cancel() }
+            let deadline = ConnectionDeadline(channel: channel, seconds: seconds)
+            defer { deadline.cancel() }
             do {
                 return try await base.next()
-            } catch where stalled.withLockedValue({ $0 }) {
+            } catch where deadline.passed {
                 // Said as what it is (the log would otherwise show the parser's complaint as a 500).
                 throw HTTPError(.requestTimeout, message: "the upload stalled for \(Int(seconds)) s")
             }

@@ -14,10 +14,11 @@ public enum APIServer {
     public static let maximumBodyBytes = 64 << 20
     /// Seconds a keep-alive connection may wait between requests before the server closes it
     /// (idle connections would otherwise hold file descriptors forever).
-    public static let idleTimeoutSeconds = Int64(ProcessInfo.processInfo.environment["MAAS_IDLE_TIMEOUT_SECONDS"] ?? "") ?? 60
+    public static let idleTimeoutSeconds = Int64(ProcessInfo.processInfo.environment["MAAS_IDLE_TIMEOUT_SECONDS"] ?? "").flatMap { $0 > 0 ? $0 : nil } ?? 60
     /// Seconds a client has to deliver a JSON request body, and the longest a streamed upload may
     /// stall between chunks; past it the connection is closed.
-    public static let bodyTimeoutSeconds = Double(ProcessInfo.processInfo.environment["MAAS_BODY_TIMEOUT_SECONDS"] ?? "") ?? 30
+    public static let bodyTimeoutSeconds = Double(ProcessInfo.processInfo.environment["MAAS_BODY_TIMEOUT_SECONDS"] ?? "")
+        .flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil } ?? 30
 
     /// The server over `services`; with `tls`, HTTPS only (TLS 1.2 or later, client
     /// certificates when the configuration asks for them).
