@@ -92,6 +92,7 @@ test: deps data static-libs
 	tests/cli.sh
 	tests/conformance.sh
 	tests/hostile_clients.sh
+	CRASH_KILLS=20 tests/crash.sh
 	tests/privacy.sh
 	tests/scaleout.sh
 

@@ -23,6 +23,11 @@ public struct PlatformServices: Sendable {
     public let canaries: CanaryGuard
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
+    /// Half-written files (never visible) that an interrupted process left in the data folder
+    /// and `open` erased.
+    public internal(set) var partialFilesRemoved = 0
+    /// Dataset and model erasures an interrupted process left part-way, finished by `open`.
+    public internal(set) var erasuresFinished = 0
 
     /// `datasetRoot` holds uploads; `maximumUploadBytes` caps each one (default 1 GiB).
     /// `workRoot` holds running jobs' checkpoints; `trainingWorkers` bounds concurrent jobs on
@@ -103,10 +108,17 @@ public struct PlatformServices: Sendable {
             await folder.removeAbandonedStaging()
             artifacts = folder
         }
-        return try await PlatformServices(store: store, vault: vault, artifacts: artifacts, datasetRoot: root.appendingPathComponent("datasets"),
-                                          workRoot: root.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
-                                          trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryBudget,
-                                          nodeID: try nodeID(in: root), sharedFiles: sharedFiles, queue: queue)
+        let removed = await removePartialFiles(under: root, storage: SealedStorage(vault: vault))
+        if removed > 0 { log("erased \(removed) partial file(s) that an interrupted write left") }
+        var services = try await PlatformServices(store: store, vault: vault, artifacts: artifacts, datasetRoot: root.appendingPathComponent("datasets"),
+                                                  workRoot: root.appendingPathComponent("jobs"), maximumUploadBytes: maximumUploadBytes,
+                                                  trainingWorkers: trainingWorkers, modelMemoryBudget: modelMemoryBudget,
+                                                  nodeID: try nodeID(in: root), sharedFiles: sharedFiles, queue: queue)
+        services.partialFilesRemoved = removed
+        let erasures = try await services.datasets.finishInterruptedErasures() + services.registry.finishInterruptedErasures()
+        if erasures > 0 { log("finished \(erasures) erasure(s) that an interrupted process left part-way") }
+        services.erasuresFinished = erasures
+        return services
     }
 
     /// This node's name for job leases: `node.id` in the data folder, made on first start.

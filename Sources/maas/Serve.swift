@@ -33,6 +33,7 @@ struct NodeOptions: ParsableArguments {
     /// Connects the stores (refusing to start, naming the setting, when one is wrong) and opens the platform.
     func open(maxUploadMib: Int = 1024, trainingWorkers: Int, modelMemoryMib: Int = 4096, logger: Logger) async throws -> PlatformServices {
         let root = URL(fileURLWithPath: dataDir).standardizedFileURL
+        try await DataFolderLock.acquire(root)
         let environment = ProcessInfo.processInfo.environment
         var masterKey = MasterKeyConfiguration(source: .dataFolder(root.appendingPathComponent("master.key")))
         if let text = environment["MAAS_MASTER_KEY"], !text.isEmpty { masterKey.source = .environment(text) }

@@ -206,8 +206,13 @@ struct RunningServer {
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         var documented = Set<String>()
         for (path, operations) in paths {
-            for method in operations.keys where ["get", "post", "put", "delete", "patch"].contains(method) {
+            for (method, operation) in operations where ["get", "post", "put", "delete", "patch"].contains(method) {
                 documented.insert("\(method.uppercased()) \(path)")
+                // Every route behind a key can answer 401, and 429 once the key's limits run out.
+                let responses = ((operation as? [String: Any])?["responses"] as? [String: Any]) ?? [:]
+                if !path.hasPrefix("/v2/health/") {
+                    #expect(responses["401"] != nil && responses["429"] != nil, "\(method.uppercased()) \(path) documents no 401 or no 429")
+                }
             }
         }
         #expect(routes.count >= 20)

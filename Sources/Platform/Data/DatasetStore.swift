@@ -225,11 +225,25 @@ public struct DatasetStore: Sendable {
         return record
     }
 
-    /// Erases one dataset version: its data key is destroyed first (every copy of its files is
-    /// unreadable from then on), then its files and its row; a tombstone records who, when and
-    /// what (the checksum), never the data.
+    /// Erases one dataset version. The tombstone (who, when, why, the checksum; never the data)
+    /// is written first: it is the erasure's intent, so a process killed part-way is finished
+    /// at the next start (`finishErasure`). Then the data key is destroyed (every copy of the
+    /// files is unreadable from then on), then the files and the row go.
     @discardableResult
     public func erase(_ record: DatasetRecord, actor: String, reason: String, rowsErased: Int? = nil) async throws -> DatasetTombstone {
+        let tombstone = DatasetTombstone(project: record.project, name: record.name, version: record.version, format: record.format,
+                                         sha256: record.sha256, rows: record.rows, erasedBy: actor, erasedAt: Date(), reason: reason,
+                                         rowsErased: rowsErased)
+        try await store.insertTombstone(tombstone)
+        try await finishErasure(tombstone)
+        return tombstone
+    }
+
+    /// Destroys a tombstoned version's key and files and removes its row, if they are still
+    /// there (idempotent: safe to repeat after a crash at any point of `erase`).
+    func finishErasure(_ tombstone: DatasetTombstone) async throws {
+        let record = DatasetRecord(project: tombstone.project, name: tombstone.name, format: tombstone.format, sha256: tombstone.sha256,
+                                   bytes: 0, rows: tombstone.rows, createdAt: tombstone.erasedAt, version: tombstone.version)
         // The key is named in the file's header: a node that never read the version fetches it
         // (the schema, when there is one, is small and sealed under the same key).
         let keyHolder = TableFormat(rawValue: record.format) != nil ? schemaPath(record) : path(record)
@@ -240,14 +254,65 @@ public struct DatasetStore: Sendable {
         try? await mirror.remove(schemaPath(record))
         // The name's folder goes with its last version (rmdir leaves a folder that still holds one).
         rmdir(folder(project: record.project, name: record.name).path)
-        let tombstone = DatasetTombstone(project: record.project, name: record.name, version: record.version, format: record.format,
-                                         sha256: record.sha256, rows: record.rows, erasedBy: actor, erasedAt: Date(), reason: reason,
-                                         rowsErased: rowsErased)
-        try await store.insertTombstone(tombstone)
         if let current = try await store.datasets(project: record.project).first(where: { $0.name == record.name }), current.version == record.version {
             try await store.deleteDataset(project: record.project, name: record.name)
         }
-        return tombstone
+    }
+
+    /// Finishes erasures a killed process left part-way: a tombstoned version whose row or
+    /// files remain. Returns how many it finished.
+    func finishInterruptedErasures() async throws -> Int {
+        var finished = 0
+        for project in try await store.projectNames() {
+            let current = Dictionary(try await store.datasets(project: project).map { ($0.name, $0.version) }, uniquingKeysWith: max)
+            for tombstone in try await store.tombstones(project: project) {
+                let record = DatasetRecord(project: project, name: tombstone.name, format: tombstone.format, sha256: tombstone.sha256,
+                                           bytes: 0, rows: 0, createdAt: tombstone.erasedAt, version: tombstone.version)
+                let leftover = FileManager.default.fileExists(atPath: path(record).path) || FileManager.default.fileExists(atPath: schemaPath(record).path)
+                guard leftover || current[tombstone.name] == tombstone.version else { continue }
+                try await finishErasure(tombstone)
+                finished += 1
+            }
+            finished += try await shredUnrecordedVersions(project: project, current: current)
+        }
+        return finished
+    }
+
+    /// Version files with neither a row nor a tombstone. One newer than the row (or of a name
+    /// without one) is an upload killed between its rename and its row: never acknowledged, it
+    /// is shredded. One older is a replacement killed before it erased the version it replaced:
+    /// that erasure is finished, with its tombstone (on a node of its own only; with shared
+    /// files the node doing the replacement may still be at it).
+    private func shredUnrecordedVersions(project: String, current: [String: Int]) async throws -> Int {
+        let tombstoned = Set(try await store.tombstones(project: project).map { "\($0.name)/\($0.version)" })
+        var finished = 0
+        let projectFolder = root.appendingPathComponent(project)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: projectFolder.path)) ?? [] where !name.hasPrefix(".") {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: projectFolder.appendingPathComponent(name).path)) ?? [] {
+                let parts = file.split(separator: ".")
+                guard parts.count == 2, parts[0].first == "v", let version = Int(parts[0].dropFirst()), Self.formats.contains(String(parts[1])),
+                      current[name] != version, !tombstoned.contains("\(name)/\(version)") else { continue }
+                let record = DatasetRecord(project: project, name: name, format: String(parts[1]), sha256: "", bytes: 0, rows: 0, createdAt: Date(),
+                                           version: version)
+                if let newest = current[name], newest > version {
+                    guard mirror.shared == nil else { continue }
+                    var hasher = SHA256()
+                    var bytes = 0
+                    if let reader = try? await storage.open(path(record), name: objectName(record)) {
+                        while let chunk = try? reader.next() { hasher.update(data: chunk); bytes += chunk.count }
+                    }
+                    let tombstone = DatasetTombstone(project: project, name: name, version: version, format: record.format,
+                                                     sha256: Digest.hex(hasher.finalize()), rows: 0, erasedBy: "maas",
+                                                     erasedAt: Date(), reason: "replaced by version \(newest) (erased at a start: the replacement was interrupted)")
+                    try await store.insertTombstone(tombstone)
+                    try await finishErasure(tombstone)
+                } else {
+                    try await storage.erase([schemaPath(record), path(record)])
+                }
+                finished += 1
+            }
+        }
+        return finished
     }
 
     /// Writes a new version without the rows whose `column` holds one of `values`, then erases

@@ -52,6 +52,7 @@ public actor TrainingJobs {
     private var followerPoll: Task<Void, Never>?
     private var workers: [Task<Void, Never>] = []
     private var stopping = false
+    private var lastParentSweep = ContinuousClock.now
     private var lastProgressWrite: [String: Date] = [:]
 
     /// One follower of a job's events; `sequence` is the last stored event it got.
@@ -123,6 +124,7 @@ public actor TrainingJobs {
         guard workers.isEmpty else { return }
         stopping = false
         try await store.releaseLeases(owner: nodeID)
+        await wakeOrphanedParents()
         for _ in 0..<workerCount {
             workers.append(Task { [weak self] in
                 while let self, await self.workOnce() {}
@@ -156,8 +158,20 @@ public actor TrainingJobs {
         } catch {
             // The store is unreachable: wait, then try again.
         }
+        if ContinuousClock.now - lastParentSweep > .seconds(10) { await wakeOrphanedParents() }
         await idle()
         return !stopping
+    }
+
+    /// Queues again the jobs left `waiting` although every task of theirs has ended: the worker
+    /// of the last task died between recording its end and waking the parent. At start, and
+    /// every 10 s while idle (the node that died may never start again).
+    private func wakeOrphanedParents() async {
+        lastParentSweep = .now
+        guard let unfinished = try? await store.unfinishedJobs() else { return }
+        for job in unfinished where job.state == .waiting {
+            if (try? await store.wakeParent(id: job.id)) == true { wake() }
+        }
     }
 
     /// Waits until a job is queued (here, or announced by another node) or the poll interval passes.
@@ -460,6 +474,14 @@ public actor TrainingJobs {
             if outcome.cancelled {
                 job.state = .cancelled
                 try await finish(job, event: "{\"state\":\"cancelled\"}")
+            } else if let request, files != nil, let registered = try await registry.versions(project: job.project)
+                        .first(where: { $0.name == request.modelName && $0.lineage["job"] == job.id }) {
+                // Killed after registering its version and before recording its end: the resumed
+                // run finds the version it registered rather than registering a second one.
+                job.state = .succeeded
+                job.metrics = outcome.metrics
+                job.modelVersion = registered.version
+                try await finish(job, event: "{\"state\":\"succeeded\",\"model\":\(JSONText.quote(registered.name)),\"version\":\(registered.version)}")
             } else if let request, let files {
                 let staging = try await artifacts.stage()
                 do {

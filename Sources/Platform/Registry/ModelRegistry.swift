@@ -124,6 +124,22 @@ public struct ModelRegistry: Sendable {
         if others.isEmpty { try? await artifacts.erase(version.artifact) }
     }
 
+    /// Shreds the artifacts of erased versions that a killed process (or a failed erase) left
+    /// readable: those no live version shares. Returns how many it erased.
+    func finishInterruptedErasures() async throws -> Int {
+        var finished = 0
+        for project in try await store.projectNames() {
+            let all = try await store.modelVersions(project: project)
+            let live = Set(all.filter { $0.erasedAt == nil }.map(\.artifact))
+            for digest in Set(all.filter { $0.erasedAt != nil }.map(\.artifact)).subtracting(live).sorted() {
+                guard (try? await artifacts.listing(digest)) != nil else { continue }
+                try await artifacts.erase(digest)
+                finished += 1
+            }
+        }
+        return finished
+    }
+
     /// Live versions whose lineage names a dataset version's checksum.
     public func versions(project: String, trainedOn sha256: String) async throws -> [ModelVersion] {
         try await versions(project: project).filter { $0.trained(onDatasetSHA256: sha256) }
