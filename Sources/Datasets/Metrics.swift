@@ -138,6 +138,18 @@ public enum Metrics {
         return ideal > 0 ? dcg / ideal : 0
     }
 
+    /// MAP@k's per-user term: the mean of precision@i over the ranks i ≤ k that hold a relevant
+    /// item, divided by min(k, |relevant|) (as `implicit`'s and recmetrics' definition).
+    public static func averagePrecisionAtK(_ recommended: [Int], relevant: Set<Int>, k: Int) -> Double {
+        guard !relevant.isEmpty, k > 0 else { return 0 }
+        var hits = 0, sum = 0.0
+        for (i, item) in recommended.prefix(k).enumerated() where relevant.contains(item) {
+            hits += 1
+            sum += Double(hits) / Double(i + 1)
+        }
+        return sum / Double(min(k, relevant.count))
+    }
+
     // MARK: Forecasting
 
     /// Mean absolute percentage error, as a fraction (scikit-learn's definition, ε-guarded).

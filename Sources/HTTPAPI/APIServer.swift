@@ -88,6 +88,7 @@ public enum APIServer {
         addDatasetRoutes(api, services, catalog)
         addInferenceRoutes(api, services, catalog)
         addExplainRoute(api, services, catalog)
+        addRecommendationRoutes(api, services, catalog)
         addDriftRoutes(api, services, catalog)
         addShadowRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)

@@ -55,38 +55,81 @@ public struct MatrixFactorization: Sendable {
 
     /// New factors for every row of one side given the other side's factors.
     private func solve(_ observations: [[(Int, Double)]], fixed: Matrix) -> Matrix {
-        let k = factors
-        var out = Matrix(rows: observations.count, columns: k)
-        // Implicit: YᵀY over all items is shared; each row adds only its observed items.
-        var gram = [Double](repeating: 0, count: k * k)
-        if implicit {
-            for r in 0..<fixed.rows { for a in 0..<k { for b in 0..<k { gram[a * k + b] += fixed[r, a] * fixed[r, b] } } }
-        }
-        for (row, observed) in observations.enumerated() {
-            if observed.isEmpty { continue }
-            var a = implicit ? gram : [Double](repeating: 0, count: k * k)
-            var rhs = [Double](repeating: 0, count: k)
-            for (other, value) in observed {
-                let y = fixed.row(other), base = y.startIndex
-                if implicit {
-                    let c = 1 + confidence * value
-                    for i in 0..<k {
-                        rhs[i] += c * y[base + i]
-                        for j in 0..<k { a[i * k + j] += (c - 1) * y[base + i] * y[base + j] }
-                    }
-                } else {
-                    for i in 0..<k {
-                        rhs[i] += value * y[base + i]
-                        for j in 0..<k { a[i * k + j] += y[base + i] * y[base + j] }
-                    }
-                }
-            }
-            let lambda = implicit ? regularization : regularization * Double(observed.count)
-            for i in 0..<k { a[i * k + i] += lambda }
-            let solution = choleskySolve(a, rhs, k)
-            for i in 0..<k { out[row, i] = solution[i] }
+        var out = Matrix(rows: observations.count, columns: factors)
+        let gram = implicit ? Self.gram(fixed) : nil
+        for (row, observed) in observations.enumerated() where !observed.isEmpty {
+            let solution = solveRow(observed, fixed: fixed, gram: gram)
+            for i in 0..<factors { out[row, i] = solution[i] }
         }
         return out
+    }
+
+    /// YᵀY over every row of `fixed` (implicit feedback shares it between rows).
+    private static func gram(_ fixed: Matrix) -> [Double] {
+        let k = fixed.columns
+        var gram = [Double](repeating: 0, count: k * k)
+        for r in 0..<fixed.rows { for a in 0..<k { for b in 0..<k { gram[a * k + b] += fixed[r, a] * fixed[r, b] } } }
+        return gram
+    }
+
+    /// One row's factors given its observations and the other side's factors: the least-squares
+    /// step of ALS (an implicit model adds each observation's confidence to the shared YᵀY).
+    private func solveRow(_ observed: [(Int, Double)], fixed: Matrix, gram: [Double]?) -> [Double] {
+        let k = factors
+        var a = gram ?? [Double](repeating: 0, count: k * k)
+        var rhs = [Double](repeating: 0, count: k)
+        for (other, value) in observed {
+            let y = fixed.row(other), base = y.startIndex
+            if implicit {
+                let c = 1 + confidence * value
+                for i in 0..<k {
+                    rhs[i] += c * y[base + i]
+                    for j in 0..<k { a[i * k + j] += (c - 1) * y[base + i] * y[base + j] }
+                }
+            } else {
+                for i in 0..<k {
+                    rhs[i] += value * y[base + i]
+                    for j in 0..<k { a[i * k + j] += y[base + i] * y[base + j] }
+                }
+            }
+        }
+        let lambda = implicit ? regularization : regularization * Double(observed.count)
+        for i in 0..<k { a[i * k + i] += lambda }
+        return choleskySolve(a, rhs, k)
+    }
+
+    /// Factors for a user not seen in training, from the items they interacted with (and how
+    /// strongly: a rating, or 1), as one ALS step against the trained item factors ("fold-in").
+    public func foldIn(_ observed: [(item: Int, value: Double)]) -> [Double] {
+        solveRow(observed.map { ($0.item, $0.value) }, fixed: itemFactors, gram: implicit ? Self.gram(itemFactors) : nil)
+    }
+
+    /// The `count` best-scoring items for a user's factors, leaving out `exclude`.
+    public func recommend(factors vector: [Double], count: Int, exclude: Set<Int> = []) -> [(item: Int, score: Double)] {
+        var scored: [(item: Int, score: Double)] = []
+        scored.reserveCapacity(itemFactors.rows)
+        for item in 0..<itemFactors.rows where !exclude.contains(item) {
+            let row = itemFactors.row(item)
+            scored.append((item: item, score: zip(vector, row).reduce(0) { $0 + $1.0 * $1.1 }))
+        }
+        return Self.top(scored, count)
+    }
+
+    /// The `count` items whose factors are closest to `item`'s by cosine similarity.
+    public func similarItems(to item: Int, count: Int) -> [(item: Int, score: Double)] {
+        func norm(_ i: Int) -> Double { itemFactors.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        let anchor = Array(itemFactors.row(item)), anchorNorm = norm(item)
+        var scored: [(item: Int, score: Double)] = []
+        for other in 0..<itemFactors.rows where other != item {
+            let dot = zip(anchor, itemFactors.row(other)).reduce(0) { $0 + $1.0 * $1.1 }
+            let denominator = anchorNorm * norm(other)
+            scored.append((item: other, score: denominator > 0 ? dot / denominator : 0))
+        }
+        return Self.top(scored, count)
+    }
+
+    static func top(_ scored: [(item: Int, score: Double)], _ count: Int) -> [(item: Int, score: Double)] {
+        Array(scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }.prefix(count))
     }
 
     public func predict(user: Int, item: Int) -> Double {
@@ -96,13 +139,7 @@ public struct MatrixFactorization: Sendable {
     /// The `count` best-scoring items for `user`, leaving out items the user already has.
     public func recommend(user: Int, count: Int, excludeSeen: Bool = true) -> [(item: Int, score: Double)] {
         guard (0..<userFactors.rows).contains(user) else { return [] }
-        let exclude: Set<Int> = excludeSeen ? seen[user] ?? [] : []
-        var scored: [(item: Int, score: Double)] = []
-        for item in 0..<itemFactors.rows where !exclude.contains(item) {
-            scored.append((item: item, score: predict(user: user, item: item)))
-        }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }
-        return Array(scored.prefix(count))
+        return recommend(factors: Array(userFactors.row(user)), count: count, exclude: excludeSeen ? seen[user] ?? [] : [])
     }
 }
 

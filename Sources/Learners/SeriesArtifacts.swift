@@ -64,7 +64,8 @@ public struct RecommenderArtifact: Codable, Sendable {
         self.lineage = lineage
     }
 
-    public func save(_ model: MatrixFactorization, to directory: String) throws {
+    /// model.json and weights.safetensors.
+    public func files(_ model: MatrixFactorization) throws -> [String: Data] {
         var offsets = [0.0], seenItems: [Double] = []
         for u in 0..<users.count {
             seenItems += (model.seen[u] ?? []).sorted().map(Double.init)
@@ -72,20 +73,27 @@ public struct RecommenderArtifact: Codable, Sendable {
         }
         let state: LearnerState = ["user_factors": LearnerState.entry(model.userFactors), "item_factors": LearnerState.entry(model.itemFactors),
                                    "seen_items": .init(doubles: seenItems), "seen_offsets": .init(doubles: offsets)]
-        try ArtifactDirectory.write(["model.json": try ArtifactDirectory.json(self),
-                                     "weights.safetensors": Data(Safetensors.encode(entries: state))], to: directory)
+        return ["model.json": try ArtifactDirectory.json(self), "weights.safetensors": Data(Safetensors.encode(entries: state))]
+    }
+
+    public func save(_ model: MatrixFactorization, to directory: String) throws {
+        try ArtifactDirectory.write(try files(model), to: directory)
     }
 
     public static func load(from directory: String) throws -> (artifact: RecommenderArtifact, model: MatrixFactorization) {
-        guard let data = FileManager.default.contents(atPath: directory + "/model.json") else { throw DataError(directory, "cannot read model.json") }
+        try load(from: ArtifactFiles(directory: directory))
+    }
+
+    public static func load(from files: ArtifactFiles) throws -> (artifact: RecommenderArtifact, model: MatrixFactorization) {
+        guard let data = files.data("model.json") else { throw DataError(files.location, "cannot read model.json") }
         let artifact = try JSONDecoder().decode(RecommenderArtifact.self, from: data)
-        let state = try Safetensors.readEntries(path: directory + "/weights.safetensors").entries
+        let state = try Safetensors.readEntries("weights.safetensors", in: files).entries
         var model = MatrixFactorization(artifact.learner)
         model.userFactors = try state.matrix("user_factors")
         model.itemFactors = try state.matrix("item_factors")
         let seenItems = try state.values("seen_items"), offsets = try state.values("seen_offsets")
         guard offsets.count == artifact.users.count + 1, model.userFactors.rows == artifact.users.count,
-              model.itemFactors.rows == artifact.items.count else {
+              model.itemFactors.rows == artifact.items.count, offsets.last.map(Int.init) == seenItems.count else {
             throw DataError("weights.safetensors", "factor shapes do not match the \(artifact.users.count) users and \(artifact.items.count) items")
         }
         model.seen = [:]

@@ -140,3 +140,14 @@ func statsmodelsSeries(_ name: String) throws -> [Double] {
         }
     }
 }
+
+@Suite struct RankingMetricTests {
+    /// MAP@k's per-user term by hand: hits at ranks 1 and 3 of relevant {a, c, x} give
+    /// (1/1 + 2/3) / min(3, 3).
+    @Test func averagePrecisionAtK() {
+        #expect(abs(Metrics.averagePrecisionAtK([1, 2, 3, 4], relevant: [1, 3, 9], k: 4) - (1 + 2.0 / 3) / 3) < 1e-12)
+        #expect(Metrics.averagePrecisionAtK([5, 6], relevant: [1], k: 2) == 0)
+        #expect(Metrics.averagePrecisionAtK([1], relevant: [1, 2, 3], k: 1) == 1)
+        #expect(Metrics.averagePrecisionAtK([], relevant: [], k: 10) == 0)
+    }
+}

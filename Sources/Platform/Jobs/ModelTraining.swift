@@ -104,8 +104,12 @@ public enum ModelTraining {
     static func trainLearner(_ spec: LearnerSpec, table: DataTable, target: String, preprocessing: PreprocessingSpec,
                              scheme: HeldOutScheme, seed: UInt64, lineage: [String: String], hooks: TrainingHooks,
                              step: CrossValidationStep = .whole, output: ArtifactOutput) throws -> TrainingOutcome {
-        if spec.algorithm == .holtWinters || spec.algorithm == .matrixFactorization {
-            throw PlatformError.invalid(field: "spec.algorithm", message: "\(spec.algorithm.rawValue) trains with `maas train`; jobs train classifiers, regressors and networks")
+        if spec.algorithm == .matrixFactorization {
+            return try trainRecommender(spec, table: table, strength: target.isEmpty ? nil : target, scheme: scheme, seed: seed, lineage: lineage,
+                                        hooks: hooks, output: output)
+        }
+        if spec.algorithm == .holtWinters {
+            throw PlatformError.invalid(field: "spec.algorithm", message: "\(spec.algorithm.rawValue) trains with `maas train`; jobs train classifiers, regressors, recommenders and networks")
         }
         let targetColumn = try column(table, target)
         let task = try TrainedPipeline.inferTask(spec, targetColumn)

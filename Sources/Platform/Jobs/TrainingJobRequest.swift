@@ -85,7 +85,11 @@ public struct TrainingJobRequest: Sendable {
             modelName: name, dataset: try string("dataset", required: true)!, labels: try string("labels", required: false),
             target: try string("target", required: false), recipe: recipe, specText: specText, preprocessing: preprocessing,
             scheme: scheme, seed: try integer("seed", in: 0...Int.max).map(UInt64.init), epochs: try integer("epochs", in: 1...10_000))
-        if request.labels == nil && request.target == nil {
+        // A recommender's target is optional: the rating or weight column (else `rating` or
+        // `weight` if present, else each interaction counts 1).
+        var recommender = false
+        if case .learner(let spec) = recipe, spec.algorithm == .matrixFactorization { recommender = true }
+        if request.labels == nil && request.target == nil && !recommender {
             throw PlatformError.invalid(field: "target", message: "is required for a table dataset (or give 'labels': a label dataset for images)")
         }
         request.priority = try JobPriority.parse(object["priority"])

@@ -804,7 +804,7 @@ public actor TrainingJobs {
             data = .images(try loadImages(request, format: format, images: &images, labels: &labels), test: nil)
         case .table(var prepared):
             let table = try invalidAsField("dataset") { try prepared.read() }
-            data = .table(table, target: request.target!)
+            data = .table(table, target: request.target ?? "")
         }
         var hooks = TrainingHooks()
         hooks.shouldStop = { control.shouldStop }

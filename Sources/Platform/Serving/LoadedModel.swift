@@ -34,6 +34,8 @@ public final class LoadedModel: @unchecked Sendable {
         case encoder(SentenceEncoder)
         /// A language model: prompts in, generated text out (through a GenerationQueue).
         case language(LlamaModel)
+        /// A matrix-factorisation recommender: users (or items they chose) in, ranked items out.
+        case recommender(Recommender)
     }
 
     public let body: Body
@@ -87,6 +89,8 @@ public final class LoadedModel: @unchecked Sendable {
             return LoadedModel(body: .language(try LlamaModel(file: gguf)), kind: LanguageModelArtifact.kind)
         case SentenceEncoderArtifact.kind:
             return LoadedModel(body: .encoder(try SentenceEncoder(files: files)), kind: SentenceEncoderArtifact.kind)
+        case "recommender":
+            return LoadedModel(body: .recommender(Recommender(try RecommenderArtifact.load(from: files))), kind: "recommender")
         case "classical":
             let (artifact, pipeline) = try PipelineArtifact.load(from: files)
             return LoadedModel(body: .pipeline(artifact, pipeline), kind: "classical")
@@ -114,7 +118,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.labels
         case .pipeline(let a, _): return a.labels
-        case .encoder, .language: return nil
+        case .encoder, .language, .recommender: return nil
         }
     }
 
@@ -136,6 +140,7 @@ public final class LoadedModel: @unchecked Sendable {
         case .network(let a, _): return a.preprocessing?.inputNames
         case .pipeline(let a, _): return a.preprocessing.inputNames
         case .encoder, .language: return ["text"]
+        case .recommender: return ["user"]
         }
     }
 
@@ -153,7 +158,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing.map { [$0.width] } ?? a.spec.input.shape
         case .pipeline(let a, _): return [a.preprocessing.width]
-        case .encoder, .language: return [1]
+        case .encoder, .language, .recommender: return [1]
         }
     }
 
@@ -161,7 +166,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing
         case .pipeline(let a, _): return a.preprocessing
-        case .encoder, .language: return nil
+        case .encoder, .language, .recommender: return nil
         }
     }
 
@@ -173,6 +178,9 @@ public final class LoadedModel: @unchecked Sendable {
         }
         if language != nil {
             throw PlatformError.invalid(field: "inputs", message: "this model is a language model: use /v1/chat/completions or /v1/completions")
+        }
+        if case .recommender = body {
+            throw PlatformError.invalid(field: "inputs", message: "this model is a recommender: use POST /v1/endpoints/{name}/recommend or /similar-items")
         }
         switch input {
         case .rows(let values, let rows):
@@ -244,6 +252,8 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .encoder, .language:
             throw PlatformError.invalid(field: "inputs", message: "this \(kind) model does not take feature rows")
+        case .recommender:
+            throw PlatformError.invalid(field: "inputs", message: "a recommender answers POST /v1/endpoints/{name}/recommend and /similar-items, not predictions")
         case .network(let artifact, let model):
             let output: Tensor
             do { output = try model.predict(Tensor(shape: [rows] + artifact.spec.input.shape, scalars: values)) }
