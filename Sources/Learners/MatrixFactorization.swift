@@ -1,3 +1,4 @@
+import COpenBLAS
 import Datasets
 import Foundation
 import Tensor
@@ -39,6 +40,7 @@ public struct MatrixFactorization: Sendable {
                 throw DataError("ratings[\(i)]", "user \(r.user) must be in 0..<\(users), item \(r.item) in 0..<\(items), value finite")
             }
         }
+        ComputeThreads.prepareBLAS()
         var rng = SeededGenerator(seed: seed)
         let k = factors
         userFactors = Matrix(rows: users, columns: k, values: (0..<(users * k)).map { _ in Double(rng.nextNormal()) * 0.1 })
@@ -53,55 +55,146 @@ public struct MatrixFactorization: Sendable {
         }
     }
 
-    /// New factors for every row of one side given the other side's factors.
+    /// New factors for every row of one side given the other side's factors; rows are
+    /// independent, so they are solved on the compute threads.
     private func solve(_ observations: [[(Int, Double)]], fixed: Matrix) -> Matrix {
-        var out = Matrix(rows: observations.count, columns: factors)
+        let k = factors
+        var out = [Double](repeating: 0, count: observations.count * k)
         let gram = implicit ? Self.gram(fixed) : nil
-        for (row, observed) in observations.enumerated() where !observed.isEmpty {
-            let solution = solveRow(observed, fixed: fixed, gram: gram)
-            for i in 0..<factors { out[row, i] = solution[i] }
+        fixed.values.withUnsafeBufferPointer { y in
+            out.withUnsafeMutableBufferPointer { solved in
+                let (y, solved) = (y.baseAddress!, solved.baseAddress!)
+                parallelFor(observations.count, grain: 32) { rows in
+                    var scratch = [Double](repeating: 0, count: k * k + k), gathered: [Double] = []
+                    for row in rows where !observations[row].isEmpty {
+                        solveRow(observations[row], fixed: y, gram: gram, scratch: &scratch, gathered: &gathered)
+                        (solved + row * k).update(from: scratch, count: k)
+                    }
+                }
+            }
         }
-        return out
+        return Matrix(rows: observations.count, columns: k, values: out)
     }
 
     /// YᵀY over every row of `fixed` (implicit feedback shares it between rows).
     private static func gram(_ fixed: Matrix) -> [Double] {
         let k = fixed.columns
         var gram = [Double](repeating: 0, count: k * k)
-        for r in 0..<fixed.rows { for a in 0..<k { for b in 0..<k { gram[a * k + b] += fixed[r, a] * fixed[r, b] } } }
+        fixed.values.withUnsafeBufferPointer { y in
+            gram.withUnsafeMutableBufferPointer { g in
+                for r in 0..<fixed.rows { rankOneUpdate(g.baseAddress!, y.baseAddress! + r * k, weight: 1, k: k) }
+            }
+        }
         return gram
+    }
+
+    /// a += w·y·yᵀ on the lower triangle (row-major), which is all the solve reads.
+    @inline(__always)
+    private static func rankOneUpdate(_ a: UnsafeMutablePointer<Double>, _ y: UnsafePointer<Double>, weight: Double, k: Int) {
+        for i in 0..<k {
+            let wi = weight * y[i], row = a + i * k
+            for j in 0...i { row[j] += wi * y[j] }
+        }
     }
 
     /// One row's factors given its observations and the other side's factors: the least-squares
     /// step of ALS (an implicit model adds each observation's confidence to the shared YᵀY).
-    private func solveRow(_ observed: [(Int, Double)], fixed: Matrix, gram: [Double]?) -> [Double] {
+    /// Leaves the solution in the first `factors` values of `scratch` (k² + k values).
+    /// A row with many observations gathers them, each scaled by √weight, and adds GᵀG with
+    /// one GEMM (BLAS speed); a row with few adds them one rank-1 update at a time.
+    private func solveRow(_ observed: [(Int, Double)], fixed y: UnsafePointer<Double>, gram: [Double]?, scratch: inout [Double],
+                          gathered: inout [Double]) {
         let k = factors
-        var a = gram ?? [Double](repeating: 0, count: k * k)
-        var rhs = [Double](repeating: 0, count: k)
-        for (other, value) in observed {
-            let y = fixed.row(other), base = y.startIndex
-            if implicit {
-                let c = 1 + confidence * value
-                for i in 0..<k {
-                    rhs[i] += c * y[base + i]
-                    for j in 0..<k { a[i * k + j] += (c - 1) * y[base + i] * y[base + j] }
+        let useGEMM = observed.count >= 16 && (!implicit || (confidence >= 0 && observed.allSatisfy { $0.1 >= 0 }))
+        if useGEMM && gathered.count < observed.count * k { gathered = [Double](repeating: 0, count: observed.count * k) }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let a = buffer.baseAddress!, b = a + k * k
+            if let gram { gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: k * k) } } else { a.update(repeating: 0, count: k * k) }
+            b.update(repeating: 0, count: k)
+            gathered.withUnsafeMutableBufferPointer { g in
+                for (n, (other, value)) in observed.enumerated() {
+                    let row = y + other * k
+                    // Implicit: confidence c = 1 + α·r on a preference of 1; explicit: the rating itself.
+                    let (weight, target) = implicit ? (confidence * value, 1 + confidence * value) : (1.0, value)
+                    for i in 0..<k { b[i] += target * row[i] }
+                    if useGEMM {
+                        let scale = weight.squareRoot(), out = g.baseAddress! + n * k
+                        for i in 0..<k { out[i] = scale * row[i] }
+                    } else {
+                        Self.rankOneUpdate(a, row, weight: weight, k: k)
+                    }
                 }
-            } else {
-                for i in 0..<k {
-                    rhs[i] += value * y[base + i]
-                    for j in 0..<k { a[i * k + j] += y[base + i] * y[base + j] }
+                if useGEMM {
+                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(k), Int32(observed.count), 1, g.baseAddress!, Int32(k),
+                                g.baseAddress!, Int32(k), 1, a, Int32(k))
                 }
             }
+            let lambda = implicit ? regularization : regularization * Double(observed.count)
+            for i in 0..<k { a[i * k + i] += lambda }
+            // The lower triangle, row-major, is LAPACK's upper triangle, column-major.
+            var (n, one, info) = (Int32(k), Int32(1), Int32(0))
+            dposv_("U", &n, &one, a, &n, b, &n, &info)
+            if info != 0 {
+                // Not positive definite to working precision (a degenerate row): LAPACK stopped
+                // part-way, so the system is rebuilt and solved with the pivots clamped.
+                solveRowClamped(observed, fixed: y, gram: gram, into: a, k: k)
+                return
+            }
+            a.update(from: b, count: k)
+        }
+    }
+
+    /// The rank-1 path of `solveRow` with a Cholesky that clamps tiny pivots; leaves the
+    /// solution in the first k values of `a` (k² + k values).
+    private func solveRowClamped(_ observed: [(Int, Double)], fixed y: UnsafePointer<Double>, gram: [Double]?, into a: UnsafeMutablePointer<Double>, k: Int) {
+        let b = a + k * k
+        if let gram { gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: k * k) } } else { a.update(repeating: 0, count: k * k) }
+        b.update(repeating: 0, count: k)
+        for (other, value) in observed {
+            let row = y + other * k
+            let (weight, target) = implicit ? (confidence * value, 1 + confidence * value) : (1.0, value)
+            for i in 0..<k { b[i] += target * row[i] }
+            Self.rankOneUpdate(a, row, weight: weight, k: k)
         }
         let lambda = implicit ? regularization : regularization * Double(observed.count)
         for i in 0..<k { a[i * k + i] += lambda }
-        return choleskySolve(a, rhs, k)
+        Self.choleskySolveInPlace(a, b, k: k)
+        a.update(from: b, count: k)
+    }
+
+    /// Solves A·x = b for symmetric positive-definite A given by its lower triangle (row-major):
+    /// A is overwritten by its Cholesky factor, b by x.
+    private static func choleskySolveInPlace(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, k: Int) {
+        for i in 0..<k {
+            let rowI = a + i * k
+            for j in 0...i {
+                let rowJ = a + j * k
+                var s = rowI[j]
+                for p in 0..<j { s -= rowI[p] * rowJ[p] }
+                rowI[j] = i == j ? max(s, 1e-12).squareRoot() : s / rowJ[j]
+            }
+        }
+        for i in 0..<k {
+            var s = b[i]
+            for p in 0..<i { s -= a[i * k + p] * b[p] }
+            b[i] = s / a[i * k + i]
+        }
+        for i in (0..<k).reversed() {
+            var s = b[i]
+            for p in (i + 1)..<k { s -= a[p * k + i] * b[p] }
+            b[i] = s / a[i * k + i]
+        }
     }
 
     /// Factors for a user not seen in training, from the items they interacted with (and how
     /// strongly: a rating, or 1), as one ALS step against the trained item factors ("fold-in").
     public func foldIn(_ observed: [(item: Int, value: Double)]) -> [Double] {
-        solveRow(observed.map { ($0.item, $0.value) }, fixed: itemFactors, gram: implicit ? Self.gram(itemFactors) : nil)
+        var scratch = [Double](repeating: 0, count: factors * factors + factors), gathered: [Double] = []
+        let gram = implicit ? Self.gram(itemFactors) : nil
+        itemFactors.values.withUnsafeBufferPointer { y in
+            solveRow(observed.map { ($0.item, $0.value) }, fixed: y.baseAddress!, gram: gram, scratch: &scratch, gathered: &gathered)
+        }
+        return Array(scratch.prefix(factors))
     }
 
     /// The `count` best-scoring items for a user's factors, leaving out `exclude`.
@@ -128,8 +221,25 @@ public struct MatrixFactorization: Sendable {
         return Self.top(scored, count)
     }
 
+    /// The `count` highest scores, best first (ties: lower item first), by insertion into a
+    /// short sorted list: a request ranks thousands of items to keep ten.
     static func top(_ scored: [(item: Int, score: Double)], _ count: Int) -> [(item: Int, score: Double)] {
-        Array(scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.item < $1.item }.prefix(count))
+        func better(_ a: (item: Int, score: Double), _ b: (item: Int, score: Double)) -> Bool {
+            a.score != b.score ? a.score > b.score : a.item < b.item
+        }
+        guard count > 0 else { return [] }
+        var best: [(item: Int, score: Double)] = []
+        best.reserveCapacity(count + 1)
+        for candidate in scored where best.count < count || better(candidate, best[best.count - 1]) {
+            var low = 0, high = best.count
+            while low < high {
+                let middle = (low + high) / 2
+                if better(best[middle], candidate) { low = middle + 1 } else { high = middle }
+            }
+            best.insert(candidate, at: low)
+            if best.count > count { best.removeLast() }
+        }
+        return best
     }
 
     public func predict(user: Int, item: Int) -> Double {
@@ -141,21 +251,4 @@ public struct MatrixFactorization: Sendable {
         guard (0..<userFactors.rows).contains(user) else { return [] }
         return recommend(factors: Array(userFactors.row(user)), count: count, exclude: excludeSeen ? seen[user] ?? [] : [])
     }
-}
-
-/// Solves the symmetric positive-definite system A·x = b (k × k, row-major) by Cholesky.
-func choleskySolve(_ a: [Double], _ b: [Double], _ k: Int) -> [Double] {
-    var l = [Double](repeating: 0, count: k * k)
-    for i in 0..<k {
-        for j in 0...i {
-            var s = a[i * k + j]
-            for p in 0..<j { s -= l[i * k + p] * l[j * k + p] }
-            l[i * k + j] = i == j ? max(s, 1e-12).squareRoot() : s / l[j * k + j]
-        }
-    }
-    var y = [Double](repeating: 0, count: k)
-    for i in 0..<k { var s = b[i]; for p in 0..<i { s -= l[i * k + p] * y[p] }; y[i] = s / l[i * k + i] }
-    var x = [Double](repeating: 0, count: k)
-    for i in (0..<k).reversed() { var s = y[i]; for p in (i + 1)..<k { s -= l[p * k + i] * x[p] }; x[i] = s / l[i * k + i] }
-    return x
 }

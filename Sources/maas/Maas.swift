@@ -50,11 +50,17 @@ struct Train: ParsableCommand {
         let data: TrainingData
         switch recipe {
         case .learner(let learnerSpec):
-            guard let target else { throw CommandFailure("--target is required to train a classical learner (for matrix_factorization: the rating column)") }
             switch learnerSpec.algorithm {
-            case .holtWinters: return try trainForecaster(learnerSpec, target: target)
-            case .matrixFactorization: return try trainRecommender(learnerSpec, ratingColumn: target)
-            default: data = .table(try readTable(self.data), target: target)
+            case .holtWinters:
+                guard let target else { throw CommandFailure("--target is required: the series' value column") }
+                return try trainForecaster(learnerSpec, target: target)
+            case .matrixFactorization:
+                // Interactions (user, item, optional rating or weight and timestamp), validated
+                // as training jobs validate them: each user's last interaction held out.
+                data = .table(try readTable(self.data), target: target ?? "")
+            default:
+                guard let target else { throw CommandFailure("--target is required to train a classical learner") }
+                data = .table(try readTable(self.data), target: target)
             }
         case .network:
             var isDirectory: ObjCBool = false

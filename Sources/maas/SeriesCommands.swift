@@ -27,52 +27,6 @@ extension Train {
         try ForecasterArtifact(learner: spec, target: target, metrics: metrics, lineage: ["data": data]).save(model, to: output)
         print("wrote \(output)")
     }
-
-    /// Fits ALS on (user, item[, rating]) rows; 10% of rows are held out to report RMSE
-    /// (explicit) or precision@10 (implicit) before the model is refitted on every row.
-    func trainRecommender(_ spec: LearnerSpec, ratingColumn: String?) throws {
-        let table = try readTable(data)
-        guard let users = table.column(named: "user"), let items = table.column(named: "item") else {
-            throw CommandFailure("matrix_factorization needs 'user' and 'item' columns; \(data) has \(table.columnNames.joined(separator: ", "))")
-        }
-        var ratingValues = [Double](repeating: 1, count: table.rowCount)
-        if let ratingColumn, ratingColumn != "none" {
-            guard case .numeric(let values)? = table.column(named: ratingColumn)?.data else {
-                throw CommandFailure("target: '\(ratingColumn)' must be a numeric rating column")
-            }
-            ratingValues = values
-        }
-        var userIndex: [String: Int] = [:], itemIndex: [String: Int] = [:], userIds: [String] = [], itemIds: [String] = []
-        var ratings: [Rating] = []
-        for row in 0..<table.rowCount {
-            guard let u = users.data.string(at: row), let i = items.data.string(at: row), ratingValues[row].isFinite else {
-                throw CommandFailure("\(data): row \(row + 1) lacks a user, item or rating")
-            }
-            if userIndex[u] == nil { userIndex[u] = userIds.count; userIds.append(u) }
-            if itemIndex[i] == nil { itemIndex[i] = itemIds.count; itemIds.append(i) }
-            ratings.append(Rating(user: userIndex[u]!, item: itemIndex[i]!, value: ratingValues[row]))
-        }
-        var rng = SeededGenerator(seed: seed ?? spec.seed ?? 0)
-        let heldOut = Set((0..<ratings.count).filter { _ in rng.nextUniform() < 0.1 })
-        let training = ratings.indices.filter { !heldOut.contains($0) }.map { ratings[$0] }
-        let test = heldOut.sorted().map { ratings[$0] }
-        var model = MatrixFactorization(spec)
-        try model.fit(training, users: userIds.count, items: itemIds.count)
-        var metrics: [String: Double] = [:]
-        if spec.implicit == true {
-            var byUser: [Int: Set<Int>] = [:]
-            for r in test { byUser[r.user, default: []].insert(r.item) }
-            let precisions = byUser.map { Metrics.precisionAtK(model.recommend(user: $0.key, count: 10).map(\.item), relevant: $0.value, k: 10) }
-            metrics["precision_at_10"] = precisions.reduce(0, +) / Double(max(precisions.count, 1))
-        } else {
-            metrics["rmse"] = Metrics.rootMeanSquaredError(test.map(\.value), test.map { model.predict(user: $0.user, item: $0.item) })
-        }
-        print("matrix_factorization on \(ratings.count) rows (\(userIds.count) users, \(itemIds.count) items); \(test.count) held out:")
-        for name in metrics.keys.sorted() { print("  \(name): \(String(format: "%.4f", metrics[name]!))") }
-        try model.fit(ratings, users: userIds.count, items: itemIds.count)
-        try RecommenderArtifact(learner: spec, users: userIds, items: itemIds, metrics: metrics, lineage: ["data": data]).save(model, to: output)
-        print("wrote \(output)")
-    }
 }
 
 extension Predict {

@@ -113,6 +113,7 @@ class Ledger:
         self.undeploying = set()
         self.alias = None           # acknowledged version of base@production
         self.alias_in_flight = set()
+        self.alias_lock = threading.Lock()
         self.jobs = {}              # id -> kind (training-jobs or batch-jobs)
         self.rotating = None        # (key id, token) acknowledged for the rotated identity
         self.rotation_in_flight = False
@@ -221,14 +222,17 @@ class Workload:
         with self.ledger.lock:
             versions = sorted(self.ledger.versions.get("base", {1}))
         version = self.rng.choice(versions)
-        with self.ledger.lock:
-            self.ledger.alias_in_flight.add(version)
-        status, _ = self.call("PUT", "/v1/models/base/aliases/production", {"version": version})
-        if status == 200:
+        # One move at a time: of two concurrent moves, the one acknowledged last need not be the
+        # one committed last, so "the last acknowledged value" is only defined for serial moves.
+        with self.ledger.alias_lock:
             with self.ledger.lock:
-                self.ledger.alias = version
-                self.ledger.alias_in_flight.discard(version)
-            self.acknowledged("alias move")
+                self.ledger.alias_in_flight.add(version)
+            status, _ = self.call("PUT", "/v1/models/base/aliases/production", {"version": version})
+            if status == 200:
+                with self.ledger.lock:
+                    self.ledger.alias = version
+                    self.ledger.alias_in_flight.discard(version)
+                self.acknowledged("alias move")
 
     def deploy(self):
         name = self.unique("ep")

@@ -102,6 +102,7 @@ extension ModelTraining {
         let start = Date()
         var model = MatrixFactorization(spec)
         try model.fit(training, users: data.users.count, items: data.items.count)
+        let fitSeconds = Date().timeIntervalSince(start)
         guard !hooks.shouldStop() else { return TrainingOutcome(metrics: [:], cancelled: true, trainingRows: table.rowCount) }
         var metrics: [String: Double] = [:]
         if !heldOut.isEmpty {
@@ -126,8 +127,9 @@ extension ModelTraining {
         }
         hooks.log("refitting on all \(data.ratings.count) interactions")
         try model.fit(data.ratings, users: data.users.count, items: data.items.count)
-        hooks.log(String(format: "fitted in %.3f s", Date().timeIntervalSince(start)))
-        metrics["fit_seconds"] = Date().timeIntervalSince(start)
+        hooks.log(String(format: "fitted twice in %.3f s", Date().timeIntervalSince(start)))
+        // The fit on the held-out split alone, comparable with a peer's fit on the same split.
+        metrics["fit_seconds"] = fitSeconds
         try output(try RecommenderArtifact(learner: spec, users: data.users, items: data.items, metrics: metrics, lineage: lineage).files(model))
         return TrainingOutcome(metrics: metrics, cancelled: false, trainingRows: table.rowCount)
     }
