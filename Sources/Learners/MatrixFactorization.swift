@@ -109,57 +109,49 @@ public struct MatrixFactorization: Sendable {
         if useGEMM && gathered.count < observed.count * k { gathered = [Double](repeating: 0, count: observed.count * k) }
         scratch.withUnsafeMutableBufferPointer { buffer in
             let a = buffer.baseAddress!, b = a + k * k
-            if let gram { gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: k * k) } } else { a.update(repeating: 0, count: k * k) }
-            b.update(repeating: 0, count: k)
             gathered.withUnsafeMutableBufferPointer { g in
-                for (n, (other, value)) in observed.enumerated() {
-                    let row = y + other * k
-                    // Implicit: confidence c = 1 + α·r on a preference of 1; explicit: the rating itself.
-                    let (weight, target) = implicit ? (confidence * value, 1 + confidence * value) : (1.0, value)
-                    for i in 0..<k { b[i] += target * row[i] }
-                    if useGEMM {
-                        let scale = weight.squareRoot(), out = g.baseAddress! + n * k
-                        for i in 0..<k { out[i] = scale * row[i] }
-                    } else {
-                        Self.rankOneUpdate(a, row, weight: weight, k: k)
-                    }
+                let rows = useGEMM ? g.baseAddress! : nil
+                normalEquations(observed, fixed: y, gram: gram, a: a, b: b, gathered: rows)
+                // The lower triangle, row-major, is LAPACK's upper triangle, column-major.
+                var (n, one, info) = (Int32(k), Int32(1), Int32(0))
+                dposv_("U", &n, &one, a, &n, b, &n, &info)
+                if info != 0 {
+                    // Not positive definite to working precision (a degenerate row): LAPACK
+                    // stopped part-way, so the system is rebuilt and solved with pivots clamped.
+                    normalEquations(observed, fixed: y, gram: gram, a: a, b: b, gathered: rows)
+                    Self.choleskySolveInPlace(a, b, k: k)
                 }
-                if useGEMM {
-                    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(k), Int32(observed.count), 1, g.baseAddress!, Int32(k),
-                                g.baseAddress!, Int32(k), 1, a, Int32(k))
-                }
-            }
-            let lambda = implicit ? regularization : regularization * Double(observed.count)
-            for i in 0..<k { a[i * k + i] += lambda }
-            // The lower triangle, row-major, is LAPACK's upper triangle, column-major.
-            var (n, one, info) = (Int32(k), Int32(1), Int32(0))
-            dposv_("U", &n, &one, a, &n, b, &n, &info)
-            if info != 0 {
-                // Not positive definite to working precision (a degenerate row): LAPACK stopped
-                // part-way, so the system is rebuilt and solved with the pivots clamped.
-                solveRowClamped(observed, fixed: y, gram: gram, into: a, k: k)
-                return
             }
             a.update(from: b, count: k)
         }
     }
 
-    /// The rank-1 path of `solveRow` with a Cholesky that clamps tiny pivots; leaves the
-    /// solution in the first k values of `a` (k² + k values).
-    private func solveRowClamped(_ observed: [(Int, Double)], fixed y: UnsafePointer<Double>, gram: [Double]?, into a: UnsafeMutablePointer<Double>, k: Int) {
-        let b = a + k * k
+    /// A = gram (or 0) + Σ w·y·yᵀ + λI and b = Σ t·y over a row's observations. With `gathered`
+    /// (room for one row per observation) the rows are scaled by √w and A gets GᵀG from one
+    /// GEMM; without, one rank-1 update each. Either fills at least A's lower triangle.
+    private func normalEquations(_ observed: [(Int, Double)], fixed y: UnsafePointer<Double>, gram: [Double]?,
+                                 a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>, gathered: UnsafeMutablePointer<Double>?) {
+        let k = factors
         if let gram { gram.withUnsafeBufferPointer { a.update(from: $0.baseAddress!, count: k * k) } } else { a.update(repeating: 0, count: k * k) }
         b.update(repeating: 0, count: k)
-        for (other, value) in observed {
+        for (n, (other, value)) in observed.enumerated() {
             let row = y + other * k
+            // Implicit: confidence c = 1 + α·r on a preference of 1; explicit: the rating itself.
             let (weight, target) = implicit ? (confidence * value, 1 + confidence * value) : (1.0, value)
             for i in 0..<k { b[i] += target * row[i] }
-            Self.rankOneUpdate(a, row, weight: weight, k: k)
+            if let gathered {
+                let scale = weight.squareRoot(), out = gathered + n * k
+                for i in 0..<k { out[i] = scale * row[i] }
+            } else {
+                Self.rankOneUpdate(a, row, weight: weight, k: k)
+            }
+        }
+        if let gathered {
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(k), Int32(k), Int32(observed.count), 1, gathered, Int32(k),
+                        gathered, Int32(k), 1, a, Int32(k))
         }
         let lambda = implicit ? regularization : regularization * Double(observed.count)
         for i in 0..<k { a[i * k + i] += lambda }
-        Self.choleskySolveInPlace(a, b, k: k)
-        a.update(from: b, count: k)
     }
 
     /// Solves A·x = b for symmetric positive-definite A given by its lower triangle (row-major):
@@ -188,14 +180,19 @@ public struct MatrixFactorization: Sendable {
 
     /// Factors for a user not seen in training, from the items they interacted with (and how
     /// strongly: a rating, or 1), as one ALS step against the trained item factors ("fold-in").
-    public func foldIn(_ observed: [(item: Int, value: Double)]) -> [Double] {
+    /// `itemGram` is `itemGram()`, which a server keeps rather than recomputing per request.
+    public func foldIn(_ observed: [(item: Int, value: Double)], itemGram: [Double]? = nil) -> [Double] {
         var scratch = [Double](repeating: 0, count: factors * factors + factors), gathered: [Double] = []
-        let gram = implicit ? Self.gram(itemFactors) : nil
+        let gram = implicit ? itemGram ?? Self.gram(itemFactors) : nil
         itemFactors.values.withUnsafeBufferPointer { y in
             solveRow(observed.map { ($0.item, $0.value) }, fixed: y.baseAddress!, gram: gram, scratch: &scratch, gathered: &gathered)
         }
         return Array(scratch.prefix(factors))
     }
+
+    /// YᵀY of the item factors, which fold-in of implicit feedback starts from (nil for
+    /// explicit feedback, which does not use it).
+    public func itemGram() -> [Double]? { implicit ? Self.gram(itemFactors) : nil }
 
     /// The `count` best-scoring items for a user's factors, leaving out `exclude`.
     public func recommend(factors vector: [Double], count: Int, exclude: Set<Int> = []) -> [(item: Int, score: Double)] {

@@ -10,10 +10,13 @@ public struct Recommender: Sendable {
     let itemIndex: [String: Int]
     /// Items by how many users interacted with them, most first (ties: first seen first).
     let popular: [(item: Int, users: Int)]
+    /// The item factors' Gram matrix, computed once: every implicit fold-in starts from it.
+    let itemGram: [Double]?
 
     init(_ loaded: (artifact: RecommenderArtifact, model: MatrixFactorization)) {
         artifact = loaded.artifact
         model = loaded.model
+        itemGram = model.itemGram()
         userIndex = Dictionary(artifact.users.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         itemIndex = Dictionary(artifact.items.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var counts = [Int](repeating: 0, count: artifact.items.count)
@@ -64,7 +67,7 @@ public struct Recommender: Sendable {
             throw PlatformError.invalid(field: "items", message: "none of the given items was seen in training (unknown: \(unknown.prefix(10).joined(separator: ", ")))")
         }
         let exclude = query.excludeSeen ? Set(observed.map(\.item)) : []
-        return Ranked(items: named(model.recommend(factors: model.foldIn(observed), count: query.count, exclude: exclude)), source: "fold_in")
+        return Ranked(items: named(model.recommend(factors: model.foldIn(observed, itemGram: itemGram), count: query.count, exclude: exclude)), source: "fold_in")
     }
 
     public func similarItems(to id: String, count: Int) throws -> [(id: String, score: Double)] {
