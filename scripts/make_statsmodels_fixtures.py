@@ -7,11 +7,14 @@ Series (from the statsmodels wheel, extracted by fetch_sklearn_data.sh): elnino 
 temperature, additive seasonality) and elec_equip (monthly index, multiplicative). For each:
 ExponentialSmoothing(trend="add", seasonal=..., seasonal_periods=12) point forecasts 24 steps
 ahead, its in-sample SSE, and 95% intervals from the ETS state-space form of the same model.
+Also: the damped-trend form (damped_trend=True) of each, and AutoReg least-squares fits with
+seasonal lags (coefficients, sigma², 24-step forecasts and 95% intervals).
 """
 import csv, json, os
 import numpy as np
 import pandas as pd
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.ar_model import AutoReg
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
@@ -39,6 +42,19 @@ for name, series, seasonal in [("elnino", elnino(), "add"), ("elec_equip", elec_
     cases.append({"series": name, "seasonal": "additive" if seasonal == "add" else "multiplicative", "length": len(y),
                   "forecast": fit.forecast(24).to_numpy().tolist(), "sse": float(fit.sse),
                   "ets_lower": lower.tolist(), "ets_upper": upper.tolist()})
+damped = []
+for name, series, seasonal in [("elnino", elnino(), "add"), ("elec_equip", elec_equip(), "mul")]:
+    fit = ExponentialSmoothing(np.asarray(series), trend="add", damped_trend=True, seasonal=seasonal, seasonal_periods=12).fit()
+    damped.append({"series": name, "seasonal": "additive" if seasonal == "add" else "multiplicative", "length": len(series),
+                   "forecast": fit.forecast(24).tolist(), "sse": float(fit.sse), "phi": float(fit.params["damping_trend"])})
+autoreg = []
+for name, series, lags, trend in [("elnino", elnino(), [1, 2, 12], "c"), ("elec_equip", elec_equip(), [1, 2, 12, 24], "ct")]:
+    fit = AutoReg(np.asarray(series), lags=lags, trend=trend).fit()
+    prediction = fit.get_prediction(start=len(series), end=len(series) + 23)
+    interval = prediction.conf_int(alpha=0.05)
+    autoreg.append({"series": name, "lags": lags, "trend": "linear" if trend == "ct" else "constant", "length": len(series),
+                    "params": fit.params.tolist(), "sigma2": float(fit.sigma2), "forecast": prediction.predicted_mean.tolist(),
+                    "lower": interval[:, 0].tolist(), "upper": interval[:, 1].tolist()})
 with open(os.path.join(ROOT, "Tests", "LearnersTests", "Fixtures", "statsmodels_holt_winters.json"), "w") as f:
-    json.dump({"cases": cases}, f, indent=1)
+    json.dump({"cases": cases, "damped": damped, "autoreg": autoreg}, f, indent=1)
 print("wrote statsmodels fixtures")

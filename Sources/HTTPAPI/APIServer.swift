@@ -89,6 +89,7 @@ public enum APIServer {
         addInferenceRoutes(api, services, catalog)
         addExplainRoute(api, services, catalog)
         addRecommendationRoutes(api, services, catalog)
+        addForecastRoutes(api, services, catalog)
         addDriftRoutes(api, services, catalog)
         addShadowRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)

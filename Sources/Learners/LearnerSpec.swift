@@ -19,7 +19,10 @@ public struct LearnerSpec: Codable, Sendable, Equatable {
         case logisticRegression = "logistic_regression", svm
         case decisionTree = "decision_tree", randomForest = "random_forest", gradientBoosting = "gradient_boosting"
         case knn, naiveBayes = "naive_bayes", kmeans
-        case matrixFactorization = "matrix_factorization", holtWinters = "holt_winters"
+        case matrixFactorization = "matrix_factorization", holtWinters = "holt_winters", autoregressive
+
+        /// Fits a time series (timestamp, value, optional series id) rather than a feature table.
+        public var isForecaster: Bool { self == .holtWinters || self == .autoregressive }
     }
 
     /// A number, or a named rule (`gamma: "scale"`, `max_features: "sqrt"`).
@@ -68,16 +71,25 @@ public struct LearnerSpec: Codable, Sendable, Equatable {
     public var confidence: Double?
     public var seasonLength: Int?
     public var seasonal: String?
+    /// Holt-Winters: additive (default) or none; autoregressive: constant (default) or linear.
+    public var trend: String?
+    public var damped: Bool?
+    /// Autoregressive: lags 1…`lags`, and `seasonal_lags` multiples of the season.
+    public var lags: Int?
+    public var seasonalLags: Int?
+    /// Rolling-origin validation: forecast `horizon` steps from each of `origins` cut-offs.
+    public var horizon: Int?
+    public var origins: Int?
     public var seed: UInt64?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case algorithm, alpha, tol, kernel, gamma, degree, coef0, criterion, bootstrap, weights, factors, regularization
-        case implicit, confidence, seasonal, seed
+        case implicit, confidence, seasonal, seed, trend, damped, lags, horizon, origins
         case c = "C", l1Ratio = "l1_ratio", maxIter = "max_iter", maxDepth = "max_depth", minSamplesSplit = "min_samples_split"
         case minSamplesLeaf = "min_samples_leaf", maxFeatures = "max_features", nEstimators = "n_estimators"
         case learningRate = "learning_rate", maxLeafNodes = "max_leaf_nodes", l2Regularization = "l2_regularization"
         case maxBins = "max_bins", nNeighbors = "n_neighbors", varSmoothing = "var_smoothing", nClusters = "n_clusters"
-        case nInit = "n_init", seasonLength = "season_length"
+        case nInit = "n_init", seasonLength = "season_length", seasonalLags = "seasonal_lags"
     }
 
     public init(_ algorithm: Algorithm) { self.algorithm = algorithm }
@@ -98,7 +110,8 @@ public struct LearnerSpec: Codable, Sendable, Equatable {
         case .naiveBayes: return ["var_smoothing"]
         case .kmeans: return ["n_clusters", "n_init", "max_iter", "tol"]
         case .matrixFactorization: return ["factors", "regularization", "max_iter", "implicit", "confidence"]
-        case .holtWinters: return ["season_length", "seasonal"]
+        case .holtWinters: return ["season_length", "seasonal", "trend", "damped", "horizon", "origins"]
+        case .autoregressive: return ["lags", "seasonal_lags", "season_length", "trend", "horizon", "origins"]
         }
     }
 
@@ -145,6 +158,12 @@ public struct LearnerSpec: Codable, Sendable, Equatable {
         confidence = try c.decodeIfPresent(Double.self, forKey: .confidence)
         seasonLength = try c.decodeIfPresent(Int.self, forKey: .seasonLength)
         seasonal = try c.decodeIfPresent(String.self, forKey: .seasonal)
+        trend = try c.decodeIfPresent(String.self, forKey: .trend)
+        damped = try c.decodeIfPresent(Bool.self, forKey: .damped)
+        lags = try c.decodeIfPresent(Int.self, forKey: .lags)
+        seasonalLags = try c.decodeIfPresent(Int.self, forKey: .seasonalLags)
+        horizon = try c.decodeIfPresent(Int.self, forKey: .horizon)
+        origins = try c.decodeIfPresent(Int.self, forKey: .origins)
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
         try validate()
     }
@@ -180,9 +199,17 @@ public struct LearnerSpec: Codable, Sendable, Equatable {
         if let weights, !["uniform", "distance"].contains(weights) {
             throw DataError("weights", "must be uniform or distance; got \(weights)")
         }
-        if let seasonal, !["additive", "multiplicative"].contains(seasonal) {
-            throw DataError("seasonal", "must be additive or multiplicative; got \(seasonal)")
+        if let seasonal, !["additive", "multiplicative", "none"].contains(seasonal) {
+            throw DataError("seasonal", "must be additive, multiplicative or none; got \(seasonal)")
         }
+        let trends = algorithm == .autoregressive ? ["constant", "linear"] : ["additive", "none"]
+        if let trend, !trends.contains(trend) { throw DataError("trend", "must be \(trends.joined(separator: " or ")); got \(trend)") }
+        if damped == true && trend == "none" { throw DataError("damped", "damps a trend; trend is none") }
+        try atLeast(lags, 0, "lags", max: 1000); try atLeast(seasonalLags, 0, "seasonal_lags", max: 100)
+        if algorithm == .autoregressive && (lags ?? 2) + (seasonalLags ?? 0) == 0 {
+            throw DataError("lags", "an autoregression needs at least one lag: lags or seasonal_lags above 0")
+        }
+        try atLeast(horizon, 1, "horizon", max: 10_000); try atLeast(origins, 1, "origins", max: 100)
     }
 
     public static func parse(_ json: String) throws -> LearnerSpec {
@@ -268,7 +295,7 @@ public func makeLearner(_ spec: LearnerSpec, task: LearningTask) throws -> any L
     case .kmeans:
         return KMeans(clusters: spec.nClusters ?? 8, initializations: spec.nInit ?? 1, maxIterations: spec.maxIter ?? 300,
                       tolerance: spec.tol ?? 1e-4, seed: seed)
-    case .matrixFactorization, .holtWinters:
+    case .matrixFactorization, .holtWinters, .autoregressive:
         throw DataError("algorithm", "\(spec.algorithm.rawValue) trains on ratings or a time series, not a feature table")
     }
 }

@@ -2,44 +2,67 @@ import Datasets
 import Foundation
 import Tensor
 
-/// A fitted Holt-Winters forecaster on disk: model.json (spec, column, metrics) and
-/// weights.safetensors (smoothing parameters, final state, seasonal factors; F64).
+/// Fitted forecasters on disk, one per series: model.json (spec, value column, each series' id,
+/// length and time axis, validation metrics) and weights.safetensors (each series' parameters
+/// and state under `s<i>.`; F64).
 public struct ForecasterArtifact: Codable, Sendable {
-    public var formatVersion = 1
+    public var formatVersion = 2
     public var kind = "forecaster"
     public var learner: LearnerSpec
     public var target: String
+    public var series: [SeriesEntry]
     public var metrics: [String: Double]
     public var lineage: [String: String]
 
-    enum CodingKeys: String, CodingKey { case kind, learner, target, metrics, lineage, formatVersion = "format_version" }
+    public struct SeriesEntry: Codable, Sendable {
+        /// The series id ("" for a table without a series column).
+        public var id: String
+        /// How many points the model was fitted on.
+        public var points: Int
+        /// Where the series ends and its step; absent for a table without timestamps, whose
+        /// forecasts are numbered by position.
+        public var axis: TimeAxis?
 
-    public init(learner: LearnerSpec, target: String, metrics: [String: Double], lineage: [String: String]) {
+        public init(id: String, points: Int, axis: TimeAxis?) {
+            self.id = id
+            self.points = points
+            self.axis = axis
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, learner, target, series, metrics, lineage, formatVersion = "format_version" }
+
+    public init(learner: LearnerSpec, target: String, series: [SeriesEntry], metrics: [String: Double], lineage: [String: String]) {
         self.learner = learner
         self.target = target
+        self.series = series
         self.metrics = metrics
         self.lineage = lineage
     }
 
-    public func save(_ model: HoltWinters, to directory: String) throws {
-        let state: LearnerState = [
-            "parameters": .init(doubles: [model.alpha, model.beta, model.gamma, model.level, model.trend, model.sigma, model.sumOfSquaredErrors]),
-            "seasonals": .init(doubles: model.seasonals)]
-        try ArtifactDirectory.write(["model.json": try ArtifactDirectory.json(self),
-                                     "weights.safetensors": Data(Safetensors.encode(entries: state))], to: directory)
+    /// model.json and weights.safetensors for `models`, one per entry of `series`.
+    public func files(_ models: [SeriesModel]) throws -> [String: Data] {
+        var state: LearnerState = [:]
+        for (i, model) in models.enumerated() { state.merge(model.state(prefix: "s\(i).")) { a, _ in a } }
+        return ["model.json": try ArtifactDirectory.json(self), "weights.safetensors": Data(Safetensors.encode(entries: state))]
     }
 
-    public static func load(from directory: String) throws -> (artifact: ForecasterArtifact, model: HoltWinters) {
-        guard let data = FileManager.default.contents(atPath: directory + "/model.json") else { throw DataError(directory, "cannot read model.json") }
+    public static func load(from directory: String) throws -> (artifact: ForecasterArtifact, models: [SeriesModel]) {
+        try load(from: ArtifactFiles(directory: directory))
+    }
+
+    public static func load(from files: ArtifactFiles) throws -> (artifact: ForecasterArtifact, models: [SeriesModel]) {
+        guard let data = files.data("model.json") else { throw DataError(files.location, "cannot read model.json") }
+        struct Version: Decodable { let format_version: Int? }
+        let version = try JSONDecoder().decode(Version.self, from: data).format_version ?? 1
+        guard version == 2 else {
+            throw DataError("model.json", "a forecaster in format \(version); this build reads format 2 (many series, time axes): train it again")
+        }
         let artifact = try JSONDecoder().decode(ForecasterArtifact.self, from: data)
-        let state = try Safetensors.readEntries(path: directory + "/weights.safetensors").entries
-        let p = try state.values("parameters")
-        guard p.count == 7 else { throw DataError("parameters", "expected 7 values, got \(p.count)") }
-        var model = HoltWinters(seasonLength: artifact.learner.seasonLength ?? 12,
-                                seasonality: artifact.learner.seasonal == "multiplicative" ? .multiplicative : .additive)
-        (model.alpha, model.beta, model.gamma, model.level, model.trend, model.sigma, model.sumOfSquaredErrors) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6])
-        model.seasonals = try state.values("seasonals")
-        return (artifact, model)
+        let state = try Safetensors.readEntries("weights.safetensors", in: files).entries
+        let blank = try SeriesModel(artifact.learner)
+        let models = try artifact.series.indices.map { try blank.restored(state, prefix: "s\($0).") }
+        return (artifact, models)
     }
 }
 

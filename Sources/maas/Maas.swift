@@ -51,12 +51,10 @@ struct Train: ParsableCommand {
         switch recipe {
         case .learner(let learnerSpec):
             switch learnerSpec.algorithm {
-            case .holtWinters:
-                guard let target else { throw CommandFailure("--target is required: the series' value column") }
-                return try trainForecaster(learnerSpec, target: target)
-            case .matrixFactorization:
-                // Interactions (user, item, optional rating or weight and timestamp), validated
-                // as training jobs validate them: each user's last interaction held out.
+            case .holtWinters, .autoregressive, .matrixFactorization:
+                // Interactions (user, item, optional rating or weight and timestamp), or series
+                // (timestamp, value, optional series id), validated as training jobs validate
+                // them: each user's last interaction held out, or rolling forecast origins.
                 data = .table(try readTable(self.data), target: target ?? "")
             default:
                 guard let target else { throw CommandFailure("--target is required to train a classical learner") }
@@ -109,7 +107,8 @@ struct Predict: AsyncParsableCommand {
     @Option(help: "A deployed endpoint on the server at MAAS_URL (key in MAAS_API_KEY).") var endpoint: String?
     @Option(help: "Input: an IDX file (images), a CSV/text file with one flattened sample per line, a table for classical models, or user ids for recommenders.") var input: String?
     @Option(help: "Print at most N predictions.") var limit: Int = 20
-    @Option(help: "Forecasters: periods ahead to forecast (default: one season).") var steps: Int?
+    @Option(help: "Forecasters: periods ahead to forecast (default: the horizon it was validated on).") var steps: Int?
+    @Option(help: "Forecasters: the series id, for a model of many series.") var series: String?
     @Option(help: "Recommenders: a user id to recommend for.") var user: String?
     @Option(help: "Recommenders: items per user.") var top: Int = 10
 

@@ -51,6 +51,68 @@ func statsmodelsSeries(_ name: String) throws -> [Double] {
         #expect(forecast.allSatisfy { $0.lower < $0.value && $0.value < $0.upper })
     }
 
+    struct DampedReference: Decodable, Sendable, CustomTestStringConvertible {
+        let series: String, seasonal: String, length: Int, forecast: [Double], sse: Double, phi: Double
+        var testDescription: String { "\(series) damped (\(seasonal))" }
+    }
+
+    struct AutoRegReference: Decodable, Sendable, CustomTestStringConvertible {
+        let series: String, lags: [Int], trend: String, length: Int
+        let params: [Double], sigma2: Double, forecast: [Double], lower: [Double], upper: [Double]
+        var testDescription: String { "\(series) lags \(lags) (\(trend))" }
+    }
+
+    struct Fixture: Decodable { let damped: [DampedReference]; let autoreg: [AutoRegReference] }
+    static let fixture: Fixture = {
+        let url = Bundle.module.url(forResource: "statsmodels_holt_winters", withExtension: "json", subdirectory: "Fixtures")!
+        return try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }()
+
+    @Test(arguments: fixture.damped)
+    func dampedTrend(_ reference: DampedReference) throws {
+        let y = try statsmodelsSeries(reference.series)
+        var model = HoltWinters(seasonLength: 12, seasonality: reference.seasonal == "additive" ? .additive : .multiplicative, damped: true)
+        try model.fit(y)
+        #expect(model.sumOfSquaredErrors <= reference.sse * 1.05, "SSE \(model.sumOfSquaredErrors) vs statsmodels \(reference.sse)")
+        #expect((0.8...0.995).contains(model.phi))
+        let forecast = model.forecastPath(24).values
+        let difference = zip(forecast, reference.forecast).map { Swift.abs($0 - $1) / Swift.abs($1) }.reduce(0, +) / 24
+        #expect(difference < 0.02, "damped forecasts differ from statsmodels' by \(difference * 100)% on average")
+        // Damping bends the trend: the forecast's trend part grows by less each step.
+        var undamped = HoltWinters(seasonLength: 12, seasonality: model.seasonality)
+        try undamped.fit(y)
+        #expect(model.phi < 1 && model.sumOfSquaredErrors <= undamped.sumOfSquaredErrors * 1.01)
+    }
+
+    /// Least squares has one answer: coefficients, forecasts and intervals agree with
+    /// statsmodels' AutoReg to rounding.
+    @Test(arguments: fixture.autoreg)
+    func autoregressionMatchesAutoReg(_ reference: AutoRegReference) throws {
+        let y = try statsmodelsSeries(reference.series)
+        var model = AutoRegression(lags: reference.lags, timeTrend: reference.trend == "linear")
+        try model.fit(y)
+        let ours = [model.intercept] + (model.timeTrend ? [model.slope] : []) + model.coefficients
+        for (a, b) in zip(ours, reference.params) { #expect(Swift.abs(a - b) <= 1e-6 * max(1, Swift.abs(b)), "\(ours) vs \(reference.params)") }
+        #expect(Swift.abs(model.sigma * model.sigma - reference.sigma2) <= 1e-6 * reference.sigma2)
+        let path = model.forecastPath(24), interval = path.interval(0.95)
+        for h in 0..<24 {
+            #expect(Swift.abs(path.values[h] - reference.forecast[h]) <= 1e-6 * Swift.abs(reference.forecast[h]))
+            #expect(Swift.abs(interval.lower[h] - reference.lower[h]) <= 1e-5 * Swift.abs(reference.lower[h]))
+            #expect(Swift.abs(interval.upper[h] - reference.upper[h]) <= 1e-5 * Swift.abs(reference.upper[h]))
+        }
+    }
+
+    /// Windows `horizon` apart, the last ending at the series' end; a perfectly seasonal series
+    /// scores 0 everywhere, and a short one allows fewer windows.
+    @Test func rollingOriginWindows() throws {
+        let y = (0..<60).map { 10 + Double($0 % 12) }
+        let model = SeriesModel.autoregressive(AutoRegression(lags: [12]))
+        let scores = try RollingOrigin.evaluate(model, y, horizon: 6, origins: 3, naivePeriod: 12)
+        #expect(scores.windows == 3 && scores.means.smape < 1e-9 && scores.means.mae < 1e-9)
+        #expect(RollingOrigin.windows(length: 30, horizon: 6, origins: 3, minimumLength: 17) == 2)
+        #expect(RollingOrigin.windows(length: 20, horizon: 6, origins: 3, minimumLength: 17) == 0)
+    }
+
     @Test func rejectsSeriesItCannotFit() {
         var model = HoltWinters(seasonLength: 12, seasonality: .multiplicative)
         #expect { try model.fit(Array(repeating: 1, count: 20)) } throws: { "\($0)".contains("at least two seasons") }
@@ -112,17 +174,27 @@ func statsmodelsSeries(_ name: String) throws -> [Double] {
 }
 
 @Suite struct SeriesArtifacts {
+    /// Many series of both kinds round-trip with their time axes.
     @Test func forecasterRoundTrip() throws {
-        var model = HoltWinters(seasonLength: 12, seasonality: .multiplicative)
-        try model.fit(try statsmodelsSeries("elec_equip"))
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-forecaster-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var spec = LearnerSpec(.holtWinters)
-        spec.seasonLength = 12
-        spec.seasonal = "multiplicative"
-        try ForecasterArtifact(learner: spec, target: "value", metrics: [:], lineage: [:]).save(model, to: directory)
-        let (_, loaded) = try ForecasterArtifact.load(from: directory)
-        #expect(loaded.forecast(24) == model.forecast(24))
+        for spec in [#"{"algorithm": "holt_winters", "season_length": 12, "seasonal": "multiplicative", "damped": true}"#,
+                     #"{"algorithm": "autoregressive", "lags": 2, "seasonal_lags": 2, "season_length": 12, "trend": "linear"}"#] {
+            let learner = try LearnerSpec.parse(spec)
+            var models: [SeriesModel] = []
+            for name in ["elec_equip", "elnino"] {
+                var model = try SeriesModel(learner)
+                try model.fit(try statsmodelsSeries(name))
+                models.append(model)
+            }
+            let axis = TimeAxis(last: 1_700_000_000, step: 1, unit: .month, style: .date)
+            let entries = [ForecasterArtifact.SeriesEntry(id: "equipment", points: 257, axis: axis), .init(id: "sea", points: 732, axis: nil)]
+            try ArtifactDirectory.write(try ForecasterArtifact(learner: learner, target: "value", series: entries, metrics: [:], lineage: [:]).files(models),
+                                        to: directory)
+            let (artifact, loaded) = try ForecasterArtifact.load(from: directory)
+            #expect(artifact.series.map(\.id) == ["equipment", "sea"] && artifact.series[0].axis == axis && artifact.series[1].axis == nil)
+            for (a, b) in zip(models, loaded) { #expect(a.forecastPath(24) == b.forecastPath(24), "\(spec)") }
+        }
     }
 
     @Test func recommenderRoundTrip() throws {

@@ -108,8 +108,8 @@ public enum ModelTraining {
             return try trainRecommender(spec, table: table, strength: target.isEmpty ? nil : target, scheme: scheme, seed: seed, lineage: lineage,
                                         hooks: hooks, output: output)
         }
-        if spec.algorithm == .holtWinters {
-            throw PlatformError.invalid(field: "spec.algorithm", message: "\(spec.algorithm.rawValue) trains with `maas train`; jobs train classifiers, regressors, recommenders and networks")
+        if spec.algorithm.isForecaster {
+            return try trainForecaster(spec, table: table, value: target, scheme: scheme, lineage: lineage, hooks: hooks, output: output)
         }
         let targetColumn = try column(table, target)
         let task = try TrainedPipeline.inferTask(spec, targetColumn)

@@ -86,10 +86,11 @@ public struct TrainingJobRequest: Sendable {
             target: try string("target", required: false), recipe: recipe, specText: specText, preprocessing: preprocessing,
             scheme: scheme, seed: try integer("seed", in: 0...Int.max).map(UInt64.init), epochs: try integer("epochs", in: 1...10_000))
         // A recommender's target is optional: the rating or weight column (else `rating` or
-        // `weight` if present, else each interaction counts 1).
-        var recommender = false
-        if case .learner(let spec) = recipe, spec.algorithm == .matrixFactorization { recommender = true }
-        if request.labels == nil && request.target == nil && !recommender {
+        // `weight` if present, else each interaction counts 1); so is a forecaster's (the value
+        // column, `value` by default).
+        var targetOptional = false
+        if case .learner(let spec) = recipe, spec.algorithm == .matrixFactorization || spec.algorithm.isForecaster { targetOptional = true }
+        if request.labels == nil && request.target == nil && !targetOptional {
             throw PlatformError.invalid(field: "target", message: "is required for a table dataset (or give 'labels': a label dataset for images)")
         }
         request.priority = try JobPriority.parse(object["priority"])

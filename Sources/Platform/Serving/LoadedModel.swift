@@ -36,6 +36,8 @@ public final class LoadedModel: @unchecked Sendable {
         case language(LlamaModel)
         /// A matrix-factorisation recommender: users (or items they chose) in, ranked items out.
         case recommender(Recommender)
+        /// Forecasters of one or many series: a series id and a horizon in, future values out.
+        case forecaster(Forecaster)
     }
 
     public let body: Body
@@ -91,6 +93,8 @@ public final class LoadedModel: @unchecked Sendable {
             return LoadedModel(body: .encoder(try SentenceEncoder(files: files)), kind: SentenceEncoderArtifact.kind)
         case "recommender":
             return LoadedModel(body: .recommender(Recommender(try RecommenderArtifact.load(from: files))), kind: "recommender")
+        case "forecaster":
+            return LoadedModel(body: .forecaster(Forecaster(try invalidAsField("artifact") { try ForecasterArtifact.load(from: files) })), kind: "forecaster")
         case "classical":
             let (artifact, pipeline) = try PipelineArtifact.load(from: files)
             return LoadedModel(body: .pipeline(artifact, pipeline), kind: "classical")
@@ -118,7 +122,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.labels
         case .pipeline(let a, _): return a.labels
-        case .encoder, .language, .recommender: return nil
+        case .encoder, .language, .recommender, .forecaster: return nil
         }
     }
 
@@ -141,6 +145,7 @@ public final class LoadedModel: @unchecked Sendable {
         case .pipeline(let a, _): return a.preprocessing.inputNames
         case .encoder, .language: return ["text"]
         case .recommender: return ["user"]
+        case .forecaster: return ["series"]
         }
     }
 
@@ -158,7 +163,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing.map { [$0.width] } ?? a.spec.input.shape
         case .pipeline(let a, _): return [a.preprocessing.width]
-        case .encoder, .language, .recommender: return [1]
+        case .encoder, .language, .recommender, .forecaster: return [1]
         }
     }
 
@@ -166,7 +171,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing
         case .pipeline(let a, _): return a.preprocessing
-        case .encoder, .language, .recommender: return nil
+        case .encoder, .language, .recommender, .forecaster: return nil
         }
     }
 
@@ -181,6 +186,9 @@ public final class LoadedModel: @unchecked Sendable {
         }
         if case .recommender = body {
             throw PlatformError.invalid(field: "inputs", message: "this model is a recommender: use POST /v1/endpoints/{name}/recommend or /similar-items")
+        }
+        if case .forecaster = body {
+            throw PlatformError.invalid(field: "inputs", message: "this model is a forecaster: use POST /v1/endpoints/{name}/forecast")
         }
         switch input {
         case .rows(let values, let rows):
@@ -254,6 +262,8 @@ public final class LoadedModel: @unchecked Sendable {
             throw PlatformError.invalid(field: "inputs", message: "this \(kind) model does not take feature rows")
         case .recommender:
             throw PlatformError.invalid(field: "inputs", message: "a recommender answers POST /v1/endpoints/{name}/recommend and /similar-items, not predictions")
+        case .forecaster:
+            throw PlatformError.invalid(field: "inputs", message: "a forecaster answers POST /v1/endpoints/{name}/forecast, not predictions")
         case .network(let artifact, let model):
             let output: Tensor
             do { output = try model.predict(Tensor(shape: [rows] + artifact.spec.input.shape, scalars: values)) }
