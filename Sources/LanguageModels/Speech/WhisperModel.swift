@@ -1,0 +1,317 @@
+import Foundation
+import Tensor
+
+/// Whisper's transformer (encoder over 30 s of log-mel frames, decoder over tokens with a
+/// key/value cache and cross-attention), read from a CTranslate2 `WhisperSpec` model.bin and
+/// computed in Float32 with OpenBLAS GEMMs. Layers are pre-norm, GELU feed-forward, learned
+/// (decoder) and sinusoidal (encoder) position tables as the file stores them.
+public final class WhisperModel: @unchecked Sendable {
+    public struct Config: Sendable {
+        public var hidden: Int, heads: Int, encoderLayers: Int, decoderLayers: Int
+        public var melCount: Int, vocabularySize: Int
+        /// Encoder positions (1500: 30 s at 50 per second after the stride-2 convolution).
+        public var audioPositions: Int
+        /// Decoder positions (448): prompt and generated tokens of one window together.
+        public var textPositions: Int
+    }
+
+    struct Linear {
+        var weight: [Float], bias: [Float], outputs: Int, inputs: Int
+    }
+
+    struct Norm { var scale: [Float], shift: [Float] }
+
+    struct EncoderLayer {
+        var attentionNorm: Norm, qkv: Linear, output: Linear
+        var feedForwardNorm: Norm, up: Linear, down: Linear
+    }
+
+    struct DecoderLayer {
+        var selfNorm: Norm, selfQKV: Linear, selfOutput: Linear
+        var crossNorm: Norm, crossQuery: Linear, crossKeyValue: Linear, crossOutput: Linear
+        var feedForwardNorm: Norm, up: Linear, down: Linear
+    }
+
+    public let config: Config
+    let conv1: Linear, conv2: Linear
+    let encoderPositions: [Float]
+    let encoderLayers: [EncoderLayer]
+    let encoderNorm: Norm
+    let embeddings: [Float]
+    let decoderPositions: [Float]
+    let decoderLayers: [DecoderLayer]
+    let decoderNorm: Norm
+
+    public init(file: CTranslate2File) throws {
+        guard file.spec == "WhisperSpec" else {
+            throw LanguageModelError.malformed(file.path, "a CTranslate2 \(file.spec); speech recognition reads WhisperSpec models")
+        }
+        let convShape = try file.shape("encoder/conv1/weight")
+        guard convShape.count == 3, convShape[2] == 3 else { throw LanguageModelError.malformed(file.path, "encoder/conv1/weight has shape \(convShape)") }
+        let hidden = convShape[0], melCount = convShape[1]
+        func count(_ prefix: String) -> Int { var n = 0; while file.has("\(prefix)/layer_\(n)/ffn/linear_0/weight") { n += 1 }; return n }
+        let embeddingShape = try file.shape("decoder/embeddings/weight")
+        config = Config(hidden: hidden, heads: try file.integer("encoder/num_heads"), encoderLayers: count("encoder"), decoderLayers: count("decoder"),
+                        melCount: melCount, vocabularySize: embeddingShape[0],
+                        audioPositions: try file.shape("encoder/position_encodings/encodings")[0],
+                        textPositions: try file.shape("decoder/position_encodings/encodings")[0])
+        guard config.heads > 0, hidden % config.heads == 0, config.encoderLayers > 0, config.decoderLayers > 0 else {
+            throw LanguageModelError.malformed(file.path, "implausible Whisper dimensions: \(config)")
+        }
+        if file.has("encoder/activation"), try file.integer("encoder/activation") != 3 {
+            throw LanguageModelError.malformed(file.path, "the encoder's activation is not GELU")
+        }
+        func linear(_ name: String, inputs: Int) throws -> Linear {
+            let shape = try file.shape("\(name)/weight")
+            guard shape.count >= 2, shape.dropFirst().reduce(1, *) == inputs else {
+                throw LanguageModelError.malformed(file.path, "\(name)/weight has shape \(shape); expected \(inputs) inputs")
+            }
+            let weight = try file.floats("\(name)/weight")
+            let bias = file.has("\(name)/bias") ? try file.floats("\(name)/bias", shape: [shape[0]]) : [Float](repeating: 0, count: shape[0])
+            return Linear(weight: weight, bias: bias, outputs: shape[0], inputs: inputs)
+        }
+        func norm(_ name: String) throws -> Norm {
+            Norm(scale: try file.floats("\(name)/gamma", shape: [hidden]), shift: try file.floats("\(name)/beta", shape: [hidden]))
+        }
+        let ffn = 4 * hidden
+        conv1 = try linear("encoder/conv1", inputs: melCount * 3)
+        conv2 = try linear("encoder/conv2", inputs: hidden * 3)
+        encoderPositions = try file.floats("encoder/position_encodings/encodings", shape: [config.audioPositions, hidden])
+        encoderLayers = try (0..<config.encoderLayers).map { i in
+            let p = "encoder/layer_\(i)"
+            return EncoderLayer(attentionNorm: try norm("\(p)/self_attention/layer_norm"), qkv: try linear("\(p)/self_attention/linear_0", inputs: hidden),
+                                output: try linear("\(p)/self_attention/linear_1", inputs: hidden), feedForwardNorm: try norm("\(p)/ffn/layer_norm"),
+                                up: try linear("\(p)/ffn/linear_0", inputs: hidden), down: try linear("\(p)/ffn/linear_1", inputs: ffn))
+        }
+        encoderNorm = try norm("encoder/layer_norm")
+        embeddings = try file.floats("decoder/embeddings/weight", shape: [config.vocabularySize, hidden])
+        decoderPositions = try file.floats("decoder/position_encodings/encodings", shape: [config.textPositions, hidden])
+        decoderLayers = try (0..<config.decoderLayers).map { i in
+            let p = "decoder/layer_\(i)"
+            return DecoderLayer(selfNorm: try norm("\(p)/self_attention/layer_norm"), selfQKV: try linear("\(p)/self_attention/linear_0", inputs: hidden),
+                                selfOutput: try linear("\(p)/self_attention/linear_1", inputs: hidden), crossNorm: try norm("\(p)/attention/layer_norm"),
+                                crossQuery: try linear("\(p)/attention/linear_0", inputs: hidden), crossKeyValue: try linear("\(p)/attention/linear_1", inputs: hidden),
+                                crossOutput: try linear("\(p)/attention/linear_2", inputs: hidden), feedForwardNorm: try norm("\(p)/ffn/layer_norm"),
+                                up: try linear("\(p)/ffn/linear_0", inputs: hidden), down: try linear("\(p)/ffn/linear_1", inputs: ffn))
+        }
+        decoderNorm = try norm("decoder/layer_norm")
+    }
+
+    /// Log-mel frames per window (3000: 30 s).
+    public var windowFrames: Int { 2 * config.audioPositions }
+
+    // MARK: Encoder
+
+    /// [audioPositions × hidden] encoder states of one window of log-mel features
+    /// ([melCount × windowFrames], channel-major).
+    public func encode(_ mel: [Float]) -> [Float] {
+        let h = config.hidden, frames = windowFrames, positions = config.audioPositions, m = config.melCount
+        precondition(mel.count == m * frames, "a window holds \(m) × \(frames) features")
+        // Convolutions as GEMMs over unfolded inputs (kernel 3, padding 1): rows are output
+        // times, columns input channel × tap, as the weights [out, in, 3] are laid out.
+        var unfolded = [Float](repeating: 0, count: frames * m * 3)
+        for t in 0..<frames {
+            for c in 0..<m {
+                for j in 0..<3 where t + j - 1 >= 0 && t + j - 1 < frames { unfolded[(t * m + c) * 3 + j] = mel[c * frames + t + j - 1] }
+            }
+        }
+        var x = Self.apply(conv1, unfolded, rows: frames)
+        Self.geluInPlace(&x)
+        var unfolded2 = [Float](repeating: 0, count: positions * h * 3)
+        for t in 0..<positions {
+            for j in 0..<3 {
+                let source = 2 * t + j - 1
+                guard source >= 0 && source < frames else { continue }
+                for c in 0..<h { unfolded2[(t * h + c) * 3 + j] = x[source * h + c] }
+            }
+        }
+        x = Self.apply(conv2, unfolded2, rows: positions)
+        Self.geluInPlace(&x)
+        for i in x.indices { x[i] += encoderPositions[i] }
+        for layer in encoderLayers {
+            var normed = x
+            Self.layerNorm(&normed, width: h, layer.attentionNorm)
+            let qkv = Self.apply(layer.qkv, normed, rows: positions)
+            let context = selfAttention(qkv, rows: positions)
+            let attended = Self.apply(layer.output, context, rows: positions)
+            for i in x.indices { x[i] += attended[i] }
+            feedForward(&x, rows: positions, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
+        }
+        Self.layerNorm(&x, width: h, encoderNorm)
+        return x
+    }
+
+    /// Full (unmasked) attention of every row over every row, per head, from fused q|k|v rows.
+    func selfAttention(_ qkv: [Float], rows: Int) -> [Float] {
+        let h = config.hidden, heads = config.heads, d = h / heads
+        var context = [Float](repeating: 0, count: rows * h)
+        let scale = 1 / Float(d).squareRoot()
+        qkv.withUnsafeBufferPointer { qkv in
+            context.withUnsafeMutableBufferPointer { context in
+                let q = qkv.baseAddress!, out = context.baseAddress!
+                parallelFor(heads, grain: 1) { range in
+                    var scores = [Float](repeating: 0, count: rows * rows)
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        for head in range {
+                            sgemm(transposeB: true, m: rows, n: rows, k: d, alpha: scale, a: q + head * d, lda: 3 * h, b: q + h + head * d, ldb: 3 * h,
+                                  c: scores.baseAddress!, ldc: rows)
+                            for r in 0..<rows { softmaxInPlace(scores.baseAddress! + r * rows, rows) }
+                            sgemm(m: rows, n: d, k: rows, a: scores.baseAddress!, lda: rows, b: q + 2 * h + head * d, ldb: 3 * h,
+                                  c: out + head * d, ldc: h)
+                        }
+                    }
+                }
+            }
+        }
+        return context
+    }
+
+    func feedForward(_ x: inout [Float], rows: Int, norm: Norm, up: Linear, down: Linear) {
+        var normed = x
+        Self.layerNorm(&normed, width: config.hidden, norm)
+        var inner = Self.apply(up, normed, rows: rows)
+        Self.geluInPlace(&inner)
+        let out = Self.apply(down, inner, rows: rows)
+        for i in x.indices { x[i] += out[i] }
+    }
+
+    // MARK: Decoder
+
+    /// One window's decoding state: the cross-attention keys and values of its encoder output,
+    /// and the self-attention cache of the tokens decoded so far.
+    public final class DecoderState {
+        var crossKeyValues: [[Float]]
+        var keys: [[Float]], values: [[Float]]
+        public private(set) var length = 0
+
+        init(crossKeyValues: [[Float]], layers: Int) {
+            self.crossKeyValues = crossKeyValues
+            keys = Array(repeating: [], count: layers)
+            values = Array(repeating: [], count: layers)
+        }
+
+        fileprivate func advance() { length += 1 }
+    }
+
+    /// A fresh state for decoding against `encoded` (one window's encoder output).
+    public func decoderState(encoded: [Float]) -> DecoderState {
+        let positions = config.audioPositions
+        return DecoderState(crossKeyValues: decoderLayers.map { Self.apply($0.crossKeyValue, encoded, rows: positions) }, layers: decoderLayers.count)
+    }
+
+    /// Feeds `token` at the state's next position and returns the logits for the token after it.
+    public func step(_ token: Int32, state: DecoderState) -> [Float] {
+        let h = config.hidden, heads = config.heads, d = h / heads, position = state.length
+        precondition(position < config.textPositions, "the decoder holds \(config.textPositions) positions")
+        let id = max(0, min(Int(token), config.vocabularySize - 1))
+        var x = (0..<h).map { embeddings[id * h + $0] + decoderPositions[position * h + $0] }
+        let scale = 1 / Float(d).squareRoot()
+        for (l, layer) in decoderLayers.enumerated() {
+            var normed = x
+            Self.layerNorm(&normed, width: h, layer.selfNorm)
+            let qkv = Self.apply(layer.selfQKV, normed, rows: 1)
+            state.keys[l] += qkv[h..<(2 * h)]
+            state.values[l] += qkv[(2 * h)...]
+            let length = position + 1
+            var context = [Float](repeating: 0, count: h)
+            var scores = [Float](repeating: 0, count: max(length, config.audioPositions))
+            for head in 0..<heads {
+                let offset = head * d
+                for t in 0..<length {
+                    var dot: Float = 0
+                    for i in 0..<d { dot += qkv[offset + i] * state.keys[l][t * h + offset + i] }
+                    scores[t] = dot * scale
+                }
+                scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, length) }
+                for t in 0..<length {
+                    let weight = scores[t]
+                    for i in 0..<d { context[offset + i] += weight * state.values[l][t * h + offset + i] }
+                }
+            }
+            var attended = Self.apply(layer.selfOutput, context, rows: 1)
+            for i in 0..<h { x[i] += attended[i] }
+            normed = x
+            Self.layerNorm(&normed, width: h, layer.crossNorm)
+            let query = Self.apply(layer.crossQuery, normed, rows: 1)
+            context = crossAttention(query, state.crossKeyValues[l], scale: scale, scores: &scores)
+            attended = Self.apply(layer.crossOutput, context, rows: 1)
+            for i in 0..<h { x[i] += attended[i] }
+            feedForward(&x, rows: 1, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
+        }
+        state.advance()
+        Self.layerNorm(&x, width: h, decoderNorm)
+        var logits = [Float](repeating: 0, count: config.vocabularySize)
+        x.withUnsafeBufferPointer { a in
+            embeddings.withUnsafeBufferPointer { b in
+                logits.withUnsafeMutableBufferPointer { c in
+                    sgemm(transposeB: true, m: 1, n: config.vocabularySize, k: h, a: a.baseAddress!, lda: h, b: b.baseAddress!, ldb: h,
+                          c: c.baseAddress!, ldc: config.vocabularySize)
+                }
+            }
+        }
+        return logits
+    }
+
+    /// One query row against the encoder's keys and values (fused k|v rows), per head.
+    func crossAttention(_ query: [Float], _ keyValues: [Float], scale: Float, scores: inout [Float]) -> [Float] {
+        let h = config.hidden, heads = config.heads, d = h / heads, rows = config.audioPositions
+        var context = [Float](repeating: 0, count: h)
+        keyValues.withUnsafeBufferPointer { kv in
+            query.withUnsafeBufferPointer { q in
+                scores.withUnsafeMutableBufferPointer { s in
+                    context.withUnsafeMutableBufferPointer { out in
+                        for head in 0..<heads {
+                            let offset = head * d
+                            // scores = K_head · q_head (rows × d times d), then context = V_headᵀ · scores.
+                            sgemm(m: rows, n: 1, k: d, alpha: scale, a: kv.baseAddress! + offset, lda: 2 * h, b: q.baseAddress! + offset, ldb: 1,
+                                  c: s.baseAddress!, ldc: 1)
+                            softmaxInPlace(s.baseAddress!, rows)
+                            sgemm(transposeA: true, m: d, n: 1, k: rows, a: kv.baseAddress! + h + offset, lda: 2 * h, b: s.baseAddress!, ldb: 1,
+                                  c: out.baseAddress! + offset, ldc: 1)
+                        }
+                    }
+                }
+            }
+        }
+        return context
+    }
+
+    // MARK: Pieces
+
+    /// x [rows × inputs] · Wᵀ + b.
+    static func apply(_ layer: Linear, _ x: [Float], rows: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * layer.outputs)
+        out.withUnsafeMutableBufferPointer { out in
+            for r in 0..<rows { for c in 0..<layer.outputs { out[r * layer.outputs + c] = layer.bias[c] } }
+            x.withUnsafeBufferPointer { a in
+                layer.weight.withUnsafeBufferPointer { b in
+                    sgemm(transposeB: true, m: rows, n: layer.outputs, k: layer.inputs, a: a.baseAddress!, lda: layer.inputs, b: b.baseAddress!,
+                          ldb: layer.inputs, beta: 1, c: out.baseAddress!, ldc: layer.outputs)
+                }
+            }
+        }
+        return out
+    }
+
+    static func layerNorm(_ x: inout [Float], width: Int, _ norm: Norm, epsilon: Float = 1e-5) {
+        let rows = x.count / width
+        x.withUnsafeMutableBufferPointer { x in
+            for r in 0..<rows {
+                let row = x.baseAddress! + r * width
+                var mean: Float = 0
+                for c in 0..<width { mean += row[c] }
+                mean /= Float(width)
+                var variance: Float = 0
+                for c in 0..<width { let d = row[c] - mean; variance += d * d }
+                let inverse = 1 / (variance / Float(width) + epsilon).squareRoot()
+                for c in 0..<width { row[c] = (row[c] - mean) * inverse * norm.scale[c] + norm.shift[c] }
+            }
+        }
+    }
+
+    static func geluInPlace(_ x: inout [Float]) {
+        x.withUnsafeMutableBufferPointer { values in
+            parallelFor(values.count, grain: 1 << 14) { range in for i in range { values[i] = gelu(values[i]) } }
+        }
+    }
+}

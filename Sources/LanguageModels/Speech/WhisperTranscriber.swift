@@ -1,0 +1,353 @@
+import CZlib
+import Foundation
+
+/// How a transcription decodes, with faster-whisper's defaults.
+public struct TranscriptionOptions: Sendable {
+    public enum Task: String, Sendable { case transcribe, translate }
+    /// A language code (`en`, `de`) for multilingual models; nil detects it from the first window.
+    public var language: String?
+    public var task = Task.transcribe
+    /// Tried in order until a window's decoding is neither too repetitive nor too improbable.
+    public var temperatures: [Double] = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    public var compressionRatioThreshold: Double? = 2.4
+    public var logProbThreshold: Double? = -1
+    public var noSpeechThreshold: Double? = 0.6
+    public var conditionOnPreviousText = true
+    /// Windows decoded at a temperature above this do not prompt the next one.
+    public var promptResetOnTemperature = 0.5
+    /// Tokens of an initial prompt (the previous text or vocabulary to prefer).
+    public var promptTokens: [Int32] = []
+    public var withoutTimestamps = false
+    public var maxInitialTimestamp = 1.0
+    public var seed: UInt64 = 0
+
+    public init() {}
+}
+
+/// One stretch of speech: its time span and text, with the decoding's confidence figures.
+public struct TranscriptSegment: Sendable {
+    public var id: Int
+    /// The window (in 10 ms frames) it was decoded from.
+    public var seek: Int
+    public var start: Double, end: Double
+    public var text: String
+    public var tokens: [Int32]
+    public var temperature: Double
+    public var averageLogProbability: Double
+    public var compressionRatio: Double
+    public var noSpeechProbability: Double
+}
+
+public struct Transcript: Sendable {
+    public var language: String
+    public var duration: Double
+    public var segments: [TranscriptSegment]
+    public var text: String { segments.map(\.text).joined().trimmingCharacters(in: .whitespaces) }
+}
+
+/// Whisper speech recognition as faster-whisper runs it: 30-second windows of log-mel features
+/// seeked by the timestamps the model predicts, greedy decoding (or sampling, on fallback) with
+/// Whisper's suppression and timestamp rules, the temperature fallback on a too-high
+/// compression ratio or too-low average log-probability, and silence skipped by the no-speech
+/// probability.
+public final class WhisperTranscriber: @unchecked Sendable {
+    public let model: WhisperModel
+    public let tokenizer: WhisperTokenizer
+    public let frontEnd: LogMelSpectrogram
+    /// Never generated (non-speech symbols and task tokens: config.json's suppress_ids).
+    let suppressed: [Int32]
+    /// Not generated as the first token (a blank and end-of-text).
+    let suppressedAtBegin: [Int32]
+    static let timePerFrame = 0.01, timePrecision = 0.02, inputStride = 2
+
+    public init(model: WhisperModel, tokenizer: WhisperTokenizer, suppressed: [Int32], suppressedAtBegin: [Int32]) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.suppressed = suppressed
+        self.suppressedAtBegin = suppressedAtBegin
+        frontEnd = LogMelSpectrogram(melCount: model.config.melCount)
+    }
+
+    /// A faster-whisper model folder: model.bin, vocabulary.txt (or tokenizer.json) and config.json.
+    public convenience init(directory: String) throws {
+        let model = try WhisperModel(file: try CTranslate2File(path: directory + "/model.bin"))
+        let tokenizer = try WhisperTokenizer(vocabularyPath: directory + "/vocabulary.txt")
+        var suppressed: [Int32] = [], atBegin: [Int32] = [220, tokenizer.endOfText]
+        if let data = FileManager.default.contents(atPath: directory + "/config.json"),
+           let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            suppressed = (config["suppress_ids"] as? [NSNumber] ?? []).map { $0.int32Value }
+            atBegin = (config["suppress_ids_begin"] as? [NSNumber]).map { $0.map(\.int32Value) } ?? atBegin
+        }
+        // As faster-whisper's get_suppressed_tokens adds them.
+        suppressed += [tokenizer.transcribe, tokenizer.translate, tokenizer.startOfTranscript, tokenizer.startOfPrevious, tokenizer.noSpeech]
+            + (tokenizer.id("<|startoflm|>").map { [$0] } ?? [])
+        suppressed = Array(Set(suppressed.filter { $0 >= 0 && Int($0) < model.config.vocabularySize })).sorted()
+        self.init(model: model, tokenizer: tokenizer, suppressed: suppressed, suppressedAtBegin: atBegin)
+    }
+
+    /// Transcribes (or translates) 16 kHz audio; `onSegment` sees each segment as it is decoded.
+    public func transcribe(_ audio: Audio, options: TranscriptionOptions = TranscriptionOptions(),
+                           onSegment: ((TranscriptSegment) -> Void)? = nil) throws -> Transcript {
+        let samples = audio.sampleRate == LogMelSpectrogram.sampleRate ? audio : audio.resampled(to: LogMelSpectrogram.sampleRate)
+        let (mel, frames) = frontEnd.features(samples.samples)
+        let melCount = model.config.melCount, windowFrames = model.windowFrames
+        let contentFrames = frames - 1
+        var language = "en", languageToken: Int32?
+        if tokenizer.isMultilingual {
+            if let code = options.language {
+                guard let token = tokenizer.languages[code] else {
+                    throw AudioError("language '\(code)' is not one this model knows (\(tokenizer.languages.keys.sorted().prefix(20).joined(separator: ", ")), …)")
+                }
+                (language, languageToken) = (code, token)
+            } else {
+                let detected = detectLanguage(window(mel, frames: frames, from: 0, count: min(windowFrames, max(contentFrames, 0))))
+                (language, languageToken) = (detected.code, detected.token)
+            }
+        } else if let code = options.language, code != "en" {
+            throw AudioError("this model is English-only; language '\(code)' needs a multilingual model")
+        }
+        var startSequence = [tokenizer.startOfTranscript]
+        if let languageToken { startSequence += [languageToken, options.task == .translate ? tokenizer.translate : tokenizer.transcribe] }
+        var segments: [TranscriptSegment] = []
+        var allTokens = options.promptTokens, promptResetSince = 0
+        var seek = 0
+        var rng = options.seed == 0 ? 0x9E37_79B9_7F4A_7C15 : options.seed
+        while seek < contentFrames {
+            let timeOffset = Double(seek) * Self.timePerFrame
+            let segmentSize = min(windowFrames, contentFrames - seek)
+            let segmentDuration = Double(segmentSize) * Self.timePerFrame
+            let encoded = model.encode(window(mel, frames: frames, from: seek, count: segmentSize))
+            let previous = Array(allTokens[promptResetSince...])
+            var prompt: [Int32] = []
+            if !previous.isEmpty { prompt = [tokenizer.startOfPrevious] + previous.suffix(model.config.textPositions / 2 - 1) }
+            prompt += startSequence
+            if options.withoutTimestamps { prompt.append(tokenizer.noTimestamps) }
+            let result = decodeWithFallback(encoded, prompt: prompt, options: options, rng: &rng)
+            if let threshold = options.noSpeechThreshold, result.noSpeechProbability > threshold,
+               !(options.logProbThreshold.map { result.averageLogProbability > $0 } ?? false) {
+                seek += segmentSize
+                continue
+            }
+            let split = splitByTimestamps(result.tokens, timeOffset: timeOffset, segmentSize: segmentSize, segmentDuration: segmentDuration, seek: seek)
+            for piece in split.segments {
+                let text = tokenizer.decode(piece.tokens)
+                if piece.start == piece.end || text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                allTokens += piece.tokens
+                let segment = TranscriptSegment(id: segments.count, seek: seek, start: piece.start, end: piece.end, text: text, tokens: piece.tokens,
+                                                temperature: result.temperature, averageLogProbability: result.averageLogProbability,
+                                                compressionRatio: result.compressionRatio, noSpeechProbability: result.noSpeechProbability)
+                segments.append(segment)
+                onSegment?(segment)
+            }
+            if !options.conditionOnPreviousText || result.temperature > options.promptResetOnTemperature { promptResetSince = allTokens.count }
+            seek = max(split.seek, seek + 1)
+        }
+        return Transcript(language: language, duration: samples.seconds, segments: segments)
+    }
+
+    /// [melCount × windowFrames] features from frame `start`, `count` of them, zero-padded.
+    func window(_ mel: [Float], frames: Int, from start: Int, count: Int) -> [Float] {
+        let melCount = model.config.melCount, width = model.windowFrames
+        var out = [Float](repeating: 0, count: melCount * width)
+        let available = max(0, min(count, frames - start, width))
+        for c in 0..<melCount where available > 0 {
+            for t in 0..<available { out[c * width + t] = mel[c * frames + start + t] }
+        }
+        return out
+    }
+
+    // MARK: Decoding one window
+
+    struct WindowResult {
+        var tokens: [Int32]
+        var averageLogProbability: Double
+        var temperature: Double
+        var compressionRatio: Double
+        var noSpeechProbability: Double
+    }
+
+    func decodeWithFallback(_ encoded: [Float], prompt: [Int32], options: TranscriptionOptions, rng: inout UInt64) -> WindowResult {
+        var all: [WindowResult] = [], belowThreshold: [WindowResult] = []
+        for temperature in options.temperatures.isEmpty ? [0] : options.temperatures {
+            let (tokens, sumLogProbability, noSpeech) = decode(encoded, prompt: prompt, temperature: temperature, options: options, rng: &rng)
+            let average = sumLogProbability / Double(tokens.count + 1)
+            let ratio = Self.compressionRatio(tokenizer.decode(tokens).trimmingCharacters(in: .whitespaces))
+            let result = WindowResult(tokens: tokens, averageLogProbability: average, temperature: temperature, compressionRatio: ratio, noSpeechProbability: noSpeech)
+            all.append(result)
+            var needsFallback = false
+            if let threshold = options.compressionRatioThreshold {
+                if ratio > threshold { needsFallback = true } else { belowThreshold.append(result) }
+            }
+            if let threshold = options.logProbThreshold, average < threshold { needsFallback = true }
+            if let threshold = options.noSpeechThreshold, noSpeech > threshold, let logThreshold = options.logProbThreshold, average < logThreshold {
+                needsFallback = false  // silence
+            }
+            if !needsFallback { return result }
+        }
+        var best = (belowThreshold.isEmpty ? all : belowThreshold).max { $0.averageLogProbability < $1.averageLogProbability }!
+        best.temperature = all.last!.temperature
+        return best
+    }
+
+    /// One decoding of a window after `prompt`: the sampled tokens (without end-of-text), the
+    /// sum of their log-probabilities (end-of-text's included) and the no-speech probability.
+    func decode(_ encoded: [Float], prompt: [Int32], temperature: Double, options: TranscriptionOptions, rng: inout UInt64)
+        -> (tokens: [Int32], sumLogProbability: Double, noSpeechProbability: Double) {
+        let state = model.decoderState(encoded: encoded)
+        let vocabulary = model.config.vocabularySize
+        var logits: [Float] = []
+        var noSpeech = 0.0
+        for token in prompt {
+            logits = model.step(token, state: state)
+            if token == tokenizer.startOfTranscript {
+                let probabilities = Self.logSoftmax(logits)
+                noSpeech = Int(tokenizer.noSpeech) < vocabulary ? exp(Double(probabilities[Int(tokenizer.noSpeech)])) : 0
+            }
+        }
+        let endOfText = Int(tokenizer.endOfText)
+        let maxInitial = Int((options.maxInitialTimestamp / Self.timePrecision).rounded())
+        var sampled: [Int32] = [], sum = 0.0
+        while prompt.count + sampled.count < model.config.textPositions {
+            for token in suppressed { logits[Int(token)] = -.infinity }
+            if sampled.isEmpty { for token in suppressedAtBegin where Int(token) < vocabulary { logits[Int(token)] = -.infinity } }
+            if !options.withoutTimestamps {
+                applyTimestampRules(&logits, sampled: sampled, maxInitialTimestamp: maxInitial)
+            } else {
+                logits[Int(tokenizer.noTimestamps)] = -.infinity
+            }
+            let logProbabilities = Self.logSoftmax(logits)
+            let next: Int
+            if temperature <= 0 {
+                next = logits.indices.max { logits[$0] < logits[$1] }!
+            } else {
+                next = Self.sample(logits, temperature: temperature, rng: &rng)
+            }
+            sum += Double(logProbabilities[next])
+            if next == endOfText { break }
+            sampled.append(Int32(next))
+            if prompt.count + sampled.count >= model.config.textPositions { break }
+            logits = model.step(Int32(next), state: state)
+        }
+        return (sampled, sum, noSpeech)
+    }
+
+    /// Whisper's timestamp rules: no <|notimestamps|>; a timestamp first (within the initial
+    /// limit); timestamps in pairs except before end-of-text; never decreasing; and a timestamp
+    /// whenever the timestamps together are likelier than any single text token.
+    func applyTimestampRules(_ logits: inout [Float], sampled: [Int32], maxInitialTimestamp: Int) {
+        let begin = Int(tokenizer.timestampBegin), endOfText = Int(tokenizer.endOfText), vocabulary = logits.count
+        logits[Int(tokenizer.noTimestamps)] = -.infinity
+        if sampled.isEmpty {
+            for i in 0..<begin { logits[i] = -.infinity }
+            for i in min(vocabulary, begin + maxInitialTimestamp + 1)..<vocabulary { logits[i] = -.infinity }
+        } else {
+            let lastWasTimestamp = Int(sampled.last!) >= begin
+            let penultimateWasTimestamp = sampled.count < 2 || Int(sampled[sampled.count - 2]) >= begin
+            if lastWasTimestamp {
+                if penultimateWasTimestamp {
+                    for i in begin..<vocabulary { logits[i] = -.infinity }
+                } else {
+                    for i in 0..<endOfText { logits[i] = -.infinity }
+                }
+            }
+            if let last = sampled.last(where: { Int($0) >= begin }) {
+                // Forbid earlier timestamps; after text, the closing one must also be later.
+                let limit = lastWasTimestamp && !penultimateWasTimestamp ? Int(last) : Int(last) + 1
+                for i in begin..<min(limit, vocabulary) { logits[i] = -.infinity }
+            }
+        }
+        let logProbabilities = Self.logSoftmax(logits)
+        var timestampMass = -Float.infinity, bestText = -Float.infinity
+        for i in begin..<vocabulary where logProbabilities[i] > -.infinity {
+            let v = logProbabilities[i]
+            timestampMass = timestampMass == -.infinity ? v : max(timestampMass, v) + log1p(exp(-Swift.abs(timestampMass - v)))
+        }
+        for i in 0..<begin { bestText = max(bestText, logProbabilities[i]) }
+        if timestampMass > bestText { for i in 0..<begin { logits[i] = -.infinity } }
+    }
+
+    // MARK: Segments
+
+    struct Piece { var start: Double, end: Double, tokens: [Int32] }
+
+    /// faster-whisper's _split_segments_by_timestamps: segments between consecutive timestamp
+    /// pairs, and where the next window starts.
+    func splitByTimestamps(_ tokens: [Int32], timeOffset: Double, segmentSize: Int, segmentDuration: Double, seek: Int) -> (segments: [Piece], seek: Int) {
+        let begin = tokenizer.timestampBegin
+        let singleTimestampEnding = tokens.count >= 2 && tokens[tokens.count - 2] < begin && begin <= tokens.last!
+        let consecutive = tokens.indices.filter { $0 > 0 && tokens[$0] >= begin && tokens[$0 - 1] >= begin }
+        var pieces: [Piece] = [], next = seek
+        if !consecutive.isEmpty {
+            var slices = consecutive
+            if singleTimestampEnding { slices.append(tokens.count) }
+            var last = 0
+            for current in slices {
+                let sliced = Array(tokens[last..<current])
+                let start = timeOffset + Double(sliced.first! - begin) * Self.timePrecision
+                let end = timeOffset + Double(sliced.last! - begin) * Self.timePrecision
+                pieces.append(Piece(start: start, end: end, tokens: sliced))
+                last = current
+            }
+            if singleTimestampEnding {
+                next += segmentSize
+            } else {
+                next += Int(tokens[last - 1] - begin) * Self.inputStride
+            }
+        } else {
+            var duration = segmentDuration
+            let timestamps = tokens.filter { $0 >= begin }
+            if let lastTimestamp = timestamps.last, lastTimestamp != begin { duration = Double(lastTimestamp - begin) * Self.timePrecision }
+            pieces.append(Piece(start: timeOffset, end: timeOffset + duration, tokens: tokens))
+            next += segmentSize
+        }
+        return (pieces, next)
+    }
+
+    // MARK: Language
+
+    /// The most probable language token after <|startoftranscript|> for a window.
+    public func detectLanguage(_ windowFeatures: [Float]) -> (code: String, token: Int32, probability: Double) {
+        let encoded = model.encode(windowFeatures)
+        let state = model.decoderState(encoded: encoded)
+        let logits = model.step(tokenizer.startOfTranscript, state: state)
+        let candidates = tokenizer.languages.map { ($0.key, $0.value) }
+        let maximum = candidates.map { logits[Int($0.1)] }.max() ?? 0
+        let total = candidates.reduce(0.0) { $0 + exp(Double(logits[Int($1.1)] - maximum)) }
+        let best = candidates.max { logits[Int($0.1)] < logits[Int($1.1)] }!
+        return (best.0, best.1, exp(Double(logits[Int(best.1)] - maximum)) / total)
+    }
+
+    // MARK: Pieces
+
+    static func logSoftmax(_ logits: [Float]) -> [Float] {
+        let maximum = logits.max() ?? 0
+        var sum: Double = 0
+        for v in logits where v > -.infinity { sum += exp(Double(v - maximum)) }
+        let logSum = Float(log(sum)) + maximum
+        return logits.map { $0 - logSum }
+    }
+
+    static func sample(_ logits: [Float], temperature: Double, rng: inout UInt64) -> Int {
+        let maximum = logits.max() ?? 0
+        var weights = logits.map { $0 > -.infinity ? exp(Double($0 - maximum) / temperature) : 0 }
+        let total = weights.reduce(0, +)
+        rng = rng &* 6364136223846793005 &+ 1442695040888963407
+        var target = Double(rng >> 11) / Double(1 << 53) * total
+        for i in weights.indices {
+            target -= weights[i]
+            if target <= 0 && weights[i] > 0 { return i }
+        }
+        weights.removeAll()
+        return logits.indices.max { logits[$0] < logits[$1] }!
+    }
+
+    /// gzip's view of repetition: UTF-8 bytes over their zlib-compressed size (as Whisper computes it).
+    static func compressionRatio(_ text: String) -> Double {
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { return 0 }
+        var size = compressBound(uLong(bytes.count))
+        var out = [UInt8](repeating: 0, count: Int(size))
+        guard compress2(&out, &size, bytes, uLong(bytes.count), Z_DEFAULT_COMPRESSION) == Z_OK, size > 0 else { return 0 }
+        return Double(bytes.count) / Double(size)
+    }
+}

