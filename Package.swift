@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -66,6 +67,7 @@ let package = Package(
         .target(name: "S3Artifacts", dependencies: ["Platform", "ObjectStore", "Tensor"]),
         // Thin translation between HTTP and Platform calls.
         .target(name: "HTTPAPI", dependencies: ["Platform", "Tensor", "LanguageModels", .product(name: "Hummingbird", package: "hummingbird"),
+                                                .product(name: "MultipartKit", package: "multipart-kit"),
                                                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],

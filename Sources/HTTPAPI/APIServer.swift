@@ -90,6 +90,7 @@ public enum APIServer {
         addExplainRoute(api, services, catalog)
         addRecommendationRoutes(api, services, catalog)
         addForecastRoutes(api, services, catalog)
+        addAudioRoutes(api, services, catalog)
         addDriftRoutes(api, services, catalog)
         addShadowRoutes(api, services, catalog)
         addJobRoutes(api, services, catalog)

@@ -23,6 +23,8 @@ public struct PlatformServices: Sendable {
     public let canaries: CanaryGuard
     /// Per-key quotas (requests and language-model tokens per minute).
     public let rateLimiter = RateLimiter()
+    /// The longest audio a transcription request may send (`maas serve --max-audio-seconds`).
+    public var maximumAudioSeconds = 3600.0
     /// Half-written files (never visible) that an interrupted process left in the data folder
     /// and `open` erased.
     public internal(set) var partialFilesRemoved = 0

@@ -12,7 +12,7 @@ struct Maas: AsyncParsableCommand {
         commandName: "maas",
         abstract: "SwiftMaaS: train, evaluate and serve models from one binary.",
         subcommands: [Serve.self, Worker.self, Train.self, Predict.self, Eval.self, DatasetCommands.self, JobCommands.self, ModelCommands.self,
-                      Deploy.self, Generate.self, Bench.self, AdminCommands.self, AuditCommands.self, Check.self])
+                      Deploy.self, Generate.self, Transcribe.self, Bench.self, AdminCommands.self, AuditCommands.self, Check.self])
 }
 
 /// A user-facing failure: printed as one line, exit status 1.

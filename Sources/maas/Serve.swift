@@ -106,6 +106,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest dataset upload in MiB.") var maxUploadMib = 1024
     @Option(help: "Jobs this node runs at once (each uses the compute threads, MAAS_THREADS); 0 leaves them to workers.") var trainingWorkers = 1
     @Option(help: "MiB of model weights kept loaded; least recently used models beyond it are unloaded.") var modelMemoryMib = 4096
+    @Option(help: "Longest audio one transcription request may send, in seconds.") var maxAudioSeconds = 3600
     @Option(help: "PEM certificate chain: serve HTTPS only (TLS 1.2 or later).") var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "PEM CA bundle: require client certificates it signed (mutual TLS).") var tlsClientCa: String?
@@ -115,12 +116,14 @@ struct Serve: AsyncParsableCommand {
         guard (1...1 << 24).contains(modelMemoryMib) else { throw ValidationError("--model-memory-mib must be between 1 and 16777216") }
         guard (0...64).contains(trainingWorkers) else { throw ValidationError("--training-workers must be between 0 and 64") }
         guard (1...1 << 20).contains(maxUploadMib) else { throw ValidationError("--max-upload-mib must be between 1 and 1048576") }
+        guard (1...86_400).contains(maxAudioSeconds) else { throw ValidationError("--max-audio-seconds must be between 1 and 86400") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tlsClientCa == nil || tlsCert != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
         let tls: ServerTLS?
         do { tls = try tlsCert.map { try ServerTLS(certificateFile: $0, keyFile: tlsKey!, clientCAFile: tlsClientCa) } }
         catch let error as PlatformError { throw CommandFailure("\(error)") }
-        let services = try await node.open(maxUploadMib: maxUploadMib, trainingWorkers: trainingWorkers, modelMemoryMib: modelMemoryMib, logger: logger)
+        var services = try await node.open(maxUploadMib: maxUploadMib, trainingWorkers: trainingWorkers, modelMemoryMib: modelMemoryMib, logger: logger)
+        services.maximumAudioSeconds = Double(maxAudioSeconds)
         let environment = ProcessInfo.processInfo.environment
         if let token = try await services.keys.bootstrap(fixed: environment["MAAS_ADMIN_KEY"]) {
             // Shown once; only its hash is stored.

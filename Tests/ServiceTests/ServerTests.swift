@@ -27,10 +27,11 @@ struct RunningServer {
 
     static func start(dataDirectory: URL, adminKey: String? = nil, maximumUploadBytes: Int = 1 << 30,
                       modelMemoryBudget: Int = 4 << 30, masterKey: MasterKeyConfiguration? = nil, logger custom: Logger? = nil,
-                      tls: ServerTLS? = nil) async throws -> (RunningServer, String?) {
+                      tls: ServerTLS? = nil, maximumAudioSeconds: Double = 3600) async throws -> (RunningServer, String?) {
         let store = try SQLiteMetadataStore(path: dataDirectory.appendingPathComponent("metadata.sqlite").path)
-        let services = try await PlatformServices.open(dataDirectory: dataDirectory, store: store, masterKey: masterKey,
+        var services = try await PlatformServices.open(dataDirectory: dataDirectory, store: store, masterKey: masterKey,
                                                        maximumUploadBytes: maximumUploadBytes, modelMemoryBudget: modelMemoryBudget)
+        services.maximumAudioSeconds = maximumAudioSeconds
         let token = try await services.keys.bootstrap(fixed: adminKey)
         let failures = try await services.endpoints.restore(projects: try await store.projectNames())
         guard failures.isEmpty else { throw PlatformError.conflict("deployments not restored: \(failures.map { $0.error })") }

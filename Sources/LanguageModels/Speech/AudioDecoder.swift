@@ -39,8 +39,10 @@ public struct Audio: Sendable {
                 format = (tag, u16(body + 2), u32(body + 4), u16(body + 14))
             } else if id == "data" {
                 // A streamed WAV may give 0 or 0xFFFFFFFF as its size: the data runs to the end.
-                let end = size == 0 || size == 0xFFFF_FFFF ? bytes.count : min(body + size, bytes.count)
-                guard body <= end else { throw AudioError("truncated WAV: no sample data") }
+                let end = size == 0 || size == 0xFFFF_FFFF ? bytes.count : body + size
+                guard end <= bytes.count else {
+                    throw AudioError("truncated WAV: the data chunk declares \(size) bytes, \(max(0, bytes.count - body)) arrived")
+                }
                 dataRange = body..<end
                 break
             }

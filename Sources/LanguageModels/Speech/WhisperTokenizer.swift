@@ -11,15 +11,6 @@ public struct WhisperTokenizer: Sendable {
     /// Language tokens (`<|en|>`, `<|de|>`, …) by code; empty for English-only models.
     public let languages: [String: Int32]
 
-    public init(vocabularyPath: String) throws {
-        guard let text = try? String(contentsOfFile: vocabularyPath, encoding: .utf8) else {
-            throw LanguageModelError.unreadable(vocabularyPath, "cannot read the vocabulary")
-        }
-        var lines = text.components(separatedBy: "\n")
-        if lines.last == "" { lines.removeLast() }
-        try self.init(tokens: lines, name: vocabularyPath)
-    }
-
     public init(tokens: [String], name: String) throws {
         self.tokens = tokens
         var ids: [String: Int32] = [:]

@@ -68,13 +68,27 @@ public final class WhisperTranscriber: @unchecked Sendable {
         frontEnd = LogMelSpectrogram(melCount: model.config.melCount)
     }
 
-    /// A faster-whisper model folder: model.bin, vocabulary.txt (or tokenizer.json) and config.json.
+    /// A faster-whisper model folder: model.bin, vocabulary.txt and config.json.
     public convenience init(directory: String) throws {
-        let model = try WhisperModel(file: try CTranslate2File(path: directory + "/model.bin"))
-        let tokenizer = try WhisperTokenizer(vocabularyPath: directory + "/vocabulary.txt")
+        guard let vocabulary = FileManager.default.contents(atPath: directory + "/vocabulary.txt") else {
+            throw LanguageModelError.unreadable(directory + "/vocabulary.txt", "cannot read the vocabulary")
+        }
+        let model = try Data(contentsOf: URL(fileURLWithPath: directory + "/model.bin"), options: .alwaysMapped)
+        try self.init(model: model, vocabulary: vocabulary, config: FileManager.default.contents(atPath: directory + "/config.json"), name: directory)
+    }
+
+    /// A model from its files' bytes: model.bin, vocabulary.txt and config.json (its
+    /// suppress_ids; without it, nothing but the task tokens is suppressed).
+    public convenience init(model: Data, vocabulary: Data, config: Data?, name: String) throws {
+        let model = try WhisperModel(file: try CTranslate2File(data: model, name: name + "/model.bin"))
+        var lines = String(decoding: vocabulary, as: UTF8.self).components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        let tokenizer = try WhisperTokenizer(tokens: lines, name: name + "/vocabulary.txt")
+        guard tokenizer.vocabularySize == model.config.vocabularySize else {
+            throw LanguageModelError.malformed(name, "vocabulary.txt has \(tokenizer.vocabularySize) tokens; the model \(model.config.vocabularySize)")
+        }
         var suppressed: [Int32] = [], atBegin: [Int32] = [220, tokenizer.endOfText]
-        if let data = FileManager.default.contents(atPath: directory + "/config.json"),
-           let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+        if let data = config, let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             suppressed = (config["suppress_ids"] as? [NSNumber] ?? []).map { $0.int32Value }
             atBegin = (config["suppress_ids_begin"] as? [NSNumber]).map { $0.map(\.int32Value) } ?? atBegin
         }
@@ -85,9 +99,10 @@ public final class WhisperTranscriber: @unchecked Sendable {
         self.init(model: model, tokenizer: tokenizer, suppressed: suppressed, suppressedAtBegin: atBegin)
     }
 
-    /// Transcribes (or translates) 16 kHz audio; `onSegment` sees each segment as it is decoded.
+    /// Transcribes (or translates) audio at any rate; `onSegment` sees each segment as it is
+    /// decoded and returns false to stop there (a client that went away).
     public func transcribe(_ audio: Audio, options: TranscriptionOptions = TranscriptionOptions(),
-                           onSegment: ((TranscriptSegment) -> Void)? = nil) throws -> Transcript {
+                           onSegment: (TranscriptSegment) -> Bool = { _ in true }) throws -> Transcript {
         let samples = audio.sampleRate == LogMelSpectrogram.sampleRate ? audio : audio.resampled(to: LogMelSpectrogram.sampleRate)
         let (mel, frames) = frontEnd.features(samples.samples)
         let melCount = model.config.melCount, windowFrames = model.windowFrames
@@ -137,7 +152,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
                                                 temperature: result.temperature, averageLogProbability: result.averageLogProbability,
                                                 compressionRatio: result.compressionRatio, noSpeechProbability: result.noSpeechProbability)
                 segments.append(segment)
-                onSegment?(segment)
+                if !onSegment(segment) { return Transcript(language: language, duration: samples.seconds, segments: segments) }
             }
             if !options.conditionOnPreviousText || result.temperature > options.promptResetOnTemperature { promptResetSince = allTokens.count }
             seek = max(split.seek, seek + 1)

@@ -207,7 +207,7 @@ extension TrainingJobs {
         switch model.body {
         case .pipeline(let artifact, _): return artifact.target
         case .network(let artifact, _): return artifact.target
-        case .encoder, .language, .recommender, .forecaster: return nil
+        case .encoder, .language, .recommender, .forecaster, .speech: return nil
         }
     }
 }

@@ -65,7 +65,7 @@ extension LoadedModel {
             return try explainPipeline(artifact, pipeline, values: values, rows: rows, predictions: predictions, options: options)
         case .network(let artifact, let model):
             return try explainNetwork(artifact, model, values: values, rows: rows, predictions: predictions, options: options)
-        case .encoder, .language, .recommender, .forecaster:
+        case .encoder, .language, .recommender, .forecaster, .speech:
             throw PlatformError.invalid(field: "method", message: "\(kind) models cannot be explained; explanations cover classical pipelines and networks")
         }
     }

@@ -35,10 +35,12 @@ public struct ModelRegistry: Sendable {
                 catch let error as LanguageModelError { throw PlatformError.invalid(field: "model", message: error.description) }
             } else if ArtifactDirectory.kind(of: directory.path) == nil, SentenceEncoderArtifact.recognizes(directory) {
                 try SentenceEncoderArtifact.stage(directory, into: staging)
+            } else if ArtifactDirectory.kind(of: directory.path) == nil, SpeechRecognizerArtifact.recognizes(directory) {
+                try SpeechRecognizerArtifact.stage(directory, into: staging)
             } else {
                 let files = (try? ArtifactArchive.files(in: directory)) ?? []
                 guard files.contains(where: { $0.lastPathComponent == "model.json" }) else {
-                    throw PlatformError.invalid(field: "path", message: "\(directory.path) holds no model.json (nor a GGUF file or a sentence-transformers folder)")
+                    throw PlatformError.invalid(field: "path", message: "\(directory.path) holds no model.json (nor a GGUF file, a sentence-transformers folder or a CTranslate2 Whisper folder)")
                 }
                 for file in files { try staging.copy(file) }
             }
@@ -64,8 +66,10 @@ public struct ModelRegistry: Sendable {
                     catch let error as LanguageModelError { throw PlatformError.invalid(field: "model", message: error.description) }
                 } else if SentenceEncoderArtifact.requiredFiles.allSatisfy(staging.names.contains) {
                     try staging.write(SentenceEncoderArtifact.descriptor(source: name), as: "model.json")
+                } else if SpeechRecognizerArtifact.requiredFiles.allSatisfy(staging.names.contains) {
+                    try staging.write(SpeechRecognizerArtifact.descriptor(source: name), as: "model.json")
                 } else {
-                    throw PlatformError.invalid(field: "body", message: "the archive holds no model.json (nor a GGUF file or a sentence-transformers folder)")
+                    throw PlatformError.invalid(field: "body", message: "the archive holds no model.json (nor a GGUF file, a sentence-transformers folder or a CTranslate2 Whisper folder)")
                 }
             }
             let files = try staging.files()

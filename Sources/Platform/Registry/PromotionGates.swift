@@ -238,7 +238,7 @@ public struct PromotionGates: Sendable {
         switch model.body {
         case .pipeline(let artifact, _): target = artifact.target
         case .network(let artifact, _): target = artifact.target
-        case .encoder, .language, .recommender, .forecaster: target = nil
+        case .encoder, .language, .recommender, .forecaster, .speech: target = nil
         }
         guard let target, let truthColumn = table.column(named: target) else {
             throw PlatformError.invalid(field: "checks", message: "the dataset has no column '\(target ?? "target")' to score the model against")

@@ -257,7 +257,7 @@ extension LoadedModel {
         switch body {
         case .pipeline(let artifact, _): return artifact.profile
         case .network(let artifact, _): return artifact.profile
-        case .encoder, .language, .recommender, .forecaster: return nil
+        case .encoder, .language, .recommender, .forecaster, .speech: return nil
         }
     }
 }

@@ -55,6 +55,8 @@ public final class InferenceBatcher: @unchecked Sendable {
     public let policy: BatchingPolicy
     /// For language models: the generation queue (batches of feature rows do not apply).
     public let generation: GenerationQueue?
+    /// For speech models: the transcription queue.
+    public let transcription: TranscriptionQueue?
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var head = 0
@@ -68,6 +70,7 @@ public final class InferenceBatcher: @unchecked Sendable {
         self.policy = policy
         self.onBatch = onBatch
         generation = model.language.map { GenerationQueue(model: $0, maxQueue: policy.maxQueue) }
+        transcription = model.speech.map { TranscriptionQueue(transcriber: $0, maxQueue: policy.maxQueue) }
         let thread = Thread { [self] in work() }
         thread.stackSize = 8 << 20
         thread.name = "maas-inference"
@@ -150,6 +153,7 @@ public final class InferenceBatcher: @unchecked Sendable {
     /// Stops taking requests; queued ones still run, then the thread ends.
     public func close() {
         generation?.close()
+        transcription?.close()
         condition.withLock {
             closed = true
             condition.broadcast()

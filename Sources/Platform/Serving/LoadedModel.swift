@@ -38,6 +38,8 @@ public final class LoadedModel: @unchecked Sendable {
         case recommender(Recommender)
         /// Forecasters of one or many series: a series id and a horizon in, future values out.
         case forecaster(Forecaster)
+        /// Speech recognition (Whisper): audio in, text with timestamps out (through a TranscriptionQueue).
+        case speech(WhisperTranscriber)
     }
 
     public let body: Body
@@ -93,6 +95,8 @@ public final class LoadedModel: @unchecked Sendable {
             return LoadedModel(body: .encoder(try SentenceEncoder(files: files)), kind: SentenceEncoderArtifact.kind)
         case "recommender":
             return LoadedModel(body: .recommender(Recommender(try RecommenderArtifact.load(from: files))), kind: "recommender")
+        case SpeechRecognizerArtifact.kind:
+            return LoadedModel(body: .speech(try SpeechRecognizerArtifact.load(files)), kind: SpeechRecognizerArtifact.kind)
         case "forecaster":
             return LoadedModel(body: .forecaster(Forecaster(try invalidAsField("artifact") { try ForecasterArtifact.load(from: files) })), kind: "forecaster")
         case "classical":
@@ -122,13 +126,19 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.labels
         case .pipeline(let a, _): return a.labels
-        case .encoder, .language, .recommender, .forecaster: return nil
+        case .encoder, .language, .recommender, .forecaster, .speech: return nil
         }
     }
 
     /// The language model, when this model is one.
     public var language: LlamaModel? {
         if case .language(let model) = body { return model }
+        return nil
+    }
+
+    /// The speech recogniser, when this model is one.
+    public var speech: WhisperTranscriber? {
+        if case .speech(let transcriber) = body { return transcriber }
         return nil
     }
 
@@ -146,6 +156,7 @@ public final class LoadedModel: @unchecked Sendable {
         case .encoder, .language: return ["text"]
         case .recommender: return ["user"]
         case .forecaster: return ["series"]
+        case .speech: return ["file"]
         }
     }
 
@@ -163,7 +174,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing.map { [$0.width] } ?? a.spec.input.shape
         case .pipeline(let a, _): return [a.preprocessing.width]
-        case .encoder, .language, .recommender, .forecaster: return [1]
+        case .encoder, .language, .recommender, .forecaster, .speech: return [1]
         }
     }
 
@@ -171,7 +182,7 @@ public final class LoadedModel: @unchecked Sendable {
         switch body {
         case .network(let a, _): return a.preprocessing
         case .pipeline(let a, _): return a.preprocessing
-        case .encoder, .language, .recommender, .forecaster: return nil
+        case .encoder, .language, .recommender, .forecaster, .speech: return nil
         }
     }
 
@@ -189,6 +200,9 @@ public final class LoadedModel: @unchecked Sendable {
         }
         if case .forecaster = body {
             throw PlatformError.invalid(field: "inputs", message: "this model is a forecaster: use POST /v1/endpoints/{name}/forecast")
+        }
+        if case .speech = body {
+            throw PlatformError.invalid(field: "inputs", message: "this model recognises speech: use POST /v1/audio/transcriptions or /v1/audio/translations")
         }
         switch input {
         case .rows(let values, let rows):
@@ -264,6 +278,8 @@ public final class LoadedModel: @unchecked Sendable {
             throw PlatformError.invalid(field: "inputs", message: "a recommender answers POST /v1/endpoints/{name}/recommend and /similar-items, not predictions")
         case .forecaster:
             throw PlatformError.invalid(field: "inputs", message: "a forecaster answers POST /v1/endpoints/{name}/forecast, not predictions")
+        case .speech:
+            throw PlatformError.invalid(field: "inputs", message: "a speech model answers POST /v1/audio/transcriptions and /v1/audio/translations, not predictions")
         case .network(let artifact, let model):
             let output: Tensor
             do { output = try model.predict(Tensor(shape: [rows] + artifact.spec.input.shape, scalars: values)) }

@@ -78,6 +78,20 @@ public final class PlatformMetrics: Sendable {
         }
     }
 
+    /// A finished transcription: audio seconds heard, queue and compute time, real-time factor.
+    public func recordTranscription(project: String, endpoint: String, version: Int, result: TranscriptionResult) {
+        let labels = [("project", project), ("endpoint", endpoint), ("version", String(version))]
+        let c = collectors(project: project, endpoint: endpoint, version: version)
+        c.requests.increment()
+        c.latency.record(result.queueSeconds + result.computeSeconds)
+        c.queue.record(result.queueSeconds)
+        c.compute.record(result.computeSeconds)
+        registry.makeCounter(name: "maas_audio_seconds_total", labels: labels, help: "Seconds of audio transcribed or translated")
+            .increment(by: Int64(result.transcript.duration.rounded(.up)))
+        registry.makeValueHistogram(name: "maas_transcription_real_time_factor", labels: labels, buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+                                    help: "Compute seconds per second of audio (below 1: faster than real time)").record(result.realTimeFactor)
+    }
+
     public func recordInferenceFailure(project: String, endpoint: String, version: Int) {
         collectors(project: project, endpoint: endpoint, version: version).failures.increment()
     }

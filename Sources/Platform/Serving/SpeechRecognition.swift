@@ -1,0 +1,144 @@
+import Foundation
+import LanguageModels
+import Tensor
+
+/// A Whisper model in faster-whisper's CTranslate2 layout (model.bin, config.json,
+/// vocabulary.txt; tokenizer.json and preprocessor_config.json when present), registered as a
+/// `speech_recognizer` artifact.
+public enum SpeechRecognizerArtifact {
+    public static let kind = "speech_recognizer"
+    static let requiredFiles = ["model.bin", "config.json", "vocabulary.txt"]
+    static let optionalFiles = ["tokenizer.json", "preprocessor_config.json"]
+
+    /// Whether `directory` holds a CTranslate2 Whisper model.
+    public static func recognizes(_ directory: URL) -> Bool {
+        guard requiredFiles.allSatisfy({ FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }) else { return false }
+        return (try? CTranslate2File(path: directory.appendingPathComponent("model.bin").path).spec) == "WhisperSpec"
+    }
+
+    static func descriptor(source: String) -> Data {
+        Data("{\"format_version\":1,\"kind\":\"\(kind)\",\"metrics\":{},\"lineage\":{\"source\":\(JSONText.quote(source))}}".utf8)
+    }
+
+    public static func stage(_ directory: URL, into staging: ArtifactStaging) throws {
+        for name in requiredFiles + optionalFiles {
+            let source = directory.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: source.path) { try staging.copy(source, as: name) }
+        }
+        try staging.write(descriptor(source: directory.lastPathComponent), as: "model.json")
+    }
+
+    /// The transcriber of a stored artifact's files.
+    static func load(_ files: ArtifactFiles) throws -> WhisperTranscriber {
+        guard let model = files.data("model.bin"), let vocabulary = files.data("vocabulary.txt") else {
+            throw PlatformError.invalid(field: "artifact", message: "\(files.location) lacks model.bin or vocabulary.txt")
+        }
+        do {
+            return try WhisperTranscriber(model: model, vocabulary: vocabulary, config: files.data("config.json"), name: files.location)
+        } catch let error as LanguageModelError {
+            throw PlatformError.invalid(field: "model", message: error.description)
+        }
+    }
+}
+
+/// What a transcription request asks, besides its audio.
+public struct TranscriptionRequest: Sendable {
+    public var audio: Audio
+    public var options: TranscriptionOptions
+    public init(audio: Audio, options: TranscriptionOptions) {
+        self.audio = audio
+        self.options = options
+    }
+}
+
+/// A transcription and what it cost.
+public struct TranscriptionResult: Sendable {
+    public var transcript: Transcript
+    public var queueSeconds: Double
+    public var computeSeconds: Double
+    /// Compute time over audio time (below 1: faster than real time).
+    public var realTimeFactor: Double { transcript.duration > 0 ? computeSeconds / transcript.duration : 0 }
+}
+
+/// Transcriptions for one loaded speech model on a thread of its own, in arrival order; the
+/// compute threads parallelise each one's GEMMs and attention heads. Requests beyond
+/// `maxQueue` waiting get 429 with a Retry-After from the recent real-time factor.
+public final class TranscriptionQueue: @unchecked Sendable {
+    struct Pending {
+        var request: TranscriptionRequest
+        var enqueued: UInt64
+        var onSegment: @Sendable (TranscriptSegment) -> Bool
+        var continuation: CheckedContinuation<TranscriptionResult, any Error>
+    }
+
+    public let transcriber: WhisperTranscriber
+    public let maxQueue: Int
+    private let condition = NSCondition()
+    private var pending: [Pending] = []
+    private var closed = false
+    /// Seconds of compute per second of audio (moving average), for Retry-After.
+    private var realTimeFactor = 0.2
+    /// Audio seconds waiting, for Retry-After.
+    private var queuedAudioSeconds = 0.0
+
+    public init(transcriber: WhisperTranscriber, maxQueue: Int = 16) {
+        self.transcriber = transcriber
+        self.maxQueue = max(1, maxQueue)
+        let thread = Thread { [self] in work() }
+        thread.stackSize = 8 << 20
+        thread.name = "maas-speech"
+        thread.start()
+    }
+
+    public var queueDepth: Int { condition.withLock { pending.count } }
+
+    /// Transcribes `request`; `onSegment` sees each segment as it is decoded and returns false
+    /// when the client has gone (the rest is then not decoded).
+    public func submit(_ request: TranscriptionRequest, onSegment: @escaping @Sendable (TranscriptSegment) -> Bool = { _ in true }) async throws -> TranscriptionResult {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            defer { condition.unlock() }
+            if closed {
+                continuation.resume(throwing: PlatformError.unavailable(retryAfter: 1, "the model is being unloaded"))
+                return
+            }
+            guard pending.count < maxQueue else {
+                let wait = max(1, Int((queuedAudioSeconds * realTimeFactor).rounded(.up)))
+                continuation.resume(throwing: PlatformError.overloaded(retryAfter: wait, "transcription queue is full (\(maxQueue) requests)"))
+                return
+            }
+            queuedAudioSeconds += request.audio.seconds
+            pending.append(Pending(request: request, enqueued: DispatchTime.now().uptimeNanoseconds, onSegment: onSegment, continuation: continuation))
+            condition.signal()
+        }
+    }
+
+    public func close() { condition.withLock { closed = true; condition.broadcast() } }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !closed { condition.wait() }
+            if pending.isEmpty { condition.unlock(); return }
+            let job = pending.removeFirst()
+            queuedAudioSeconds = max(0, queuedAudioSeconds - job.request.audio.seconds)
+            condition.unlock()
+            let started = DispatchTime.now().uptimeNanoseconds
+            let queueSeconds = Double(started - job.enqueued) / 1e9
+            do {
+                var stopped = false
+                let transcript = try transcriber.transcribe(job.request.audio, options: job.request.options, onSegment: { segment in
+                    if !stopped && !job.onSegment(segment) { stopped = true }
+                    return !stopped
+                })
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                if transcript.duration > 1 { condition.withLock { realTimeFactor = 0.8 * realTimeFactor + 0.2 * seconds / transcript.duration } }
+                job.continuation.resume(returning: TranscriptionResult(transcript: transcript, queueSeconds: queueSeconds, computeSeconds: seconds))
+            } catch let error as AudioError {
+                job.continuation.resume(throwing: PlatformError.invalid(field: "file", message: error.message))
+            } catch {
+                job.continuation.resume(throwing: error)
+            }
+        }
+    }
+}
