@@ -167,6 +167,32 @@ try:
 except openai.RateLimitError as error:
     assert error.body['code'] == 'rate_limit_exceeded' and int(error.response.headers['retry-after']) >= 1, error.body
 PY"
+check "models import: a CTranslate2 Whisper folder" "$MAAS models import models/whisper-tiny-en --name whisper | grep -q 'speech_recognizer'"
+check "deploy whisper" "$MAAS deploy whisper | grep -q 'deployed whisper'"
+espeak-ng -v en-us -w "$WORK/fox.wav" "The quick brown fox jumps over the lazy dog."
+check "transcribe: maas transcribe prints the text and subtitles" "[ \"\$($MAAS transcribe --endpoint whisper $WORK/fox.wav)\" = 'The quick brown fox jump over the lazy nog.' ] && $MAAS transcribe --endpoint whisper $WORK/fox.wav --format srt | grep -q '00:00:00,000 --> 00:00:03,000'"
+check "openai client: audio transcriptions (json, verbose_json, text, streamed) and a named error" "WAV=$WORK/fox.wav python3 - <<'PY'
+import os
+import openai
+from openai import OpenAI
+client = OpenAI(base_url=os.environ['MAAS_URL'] + '/v1', api_key=os.environ['MAAS_API_KEY'])
+expected = 'The quick brown fox jump over the lazy nog.'  # what faster-whisper hears in this clip too
+with open(os.environ['WAV'], 'rb') as audio:
+    assert client.audio.transcriptions.create(model='whisper', file=audio).text == expected
+with open(os.environ['WAV'], 'rb') as audio:
+    verbose = client.audio.transcriptions.create(model='whisper', file=audio, response_format='verbose_json', timestamp_granularities=['segment'])
+assert verbose.language == 'english' and verbose.segments[0].start == 0 and verbose.segments[0].end == 3 and verbose.text == expected, verbose
+with open(os.environ['WAV'], 'rb') as audio:
+    assert client.audio.transcriptions.create(model='whisper', file=audio, response_format='text').strip() == expected
+with open(os.environ['WAV'], 'rb') as audio:
+    events = list(client.audio.transcriptions.create(model='whisper', file=audio, stream=True))
+assert [e.type for e in events] == ['transcript.text.delta', 'transcript.text.done'] and events[-1].text == expected, events
+try:
+    client.audio.transcriptions.create(model='whisper', file=('clip.wav', b'not audio', 'audio/wav'))
+    raise SystemExit('bytes that are not audio were accepted')
+except openai.BadRequestError as error:
+    assert 'not a WAV file' in str(error), error
+PY"
 kill $server; wait $server 2>/dev/null
 
 echo "cli: $passed passed, $failed failed"
