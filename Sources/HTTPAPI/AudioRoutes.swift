@@ -50,9 +50,6 @@ extension APIServer {
             // 0: Whisper's fallback through higher temperatures when decoding fails; above 0: that temperature only.
             if t > 0 { options.temperatures = [t] }
         }
-        if let prompt = form.text("prompt"), !prompt.isEmpty {
-            throw PlatformError.invalid(field: "prompt", message: "prompts are not supported yet; send the request without one")
-        }
         let stream: Bool
         switch form.text("stream") ?? "false" {
         case "true": stream = true
@@ -73,6 +70,12 @@ extension APIServer {
                 throw PlatformError.invalid(field: "language", message: "this model is English-only; '\(language)' needs a multilingual model")
             }
             options.language = language
+        }
+        if let prompt = form.text("prompt"), !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            guard prompt.utf8.count <= 4096 else { throw PlatformError.invalid(field: "prompt", message: "may hold at most 4096 bytes") }
+            do { options.promptTokens = try transcriber.promptTokens(prompt) } catch let error as AudioError {
+                throw PlatformError.invalid(field: "prompt", message: error.message)
+            }
         }
         if task == .translate && !transcriber.tokenizer.isMultilingual {
             throw PlatformError.invalid(field: "model", message: "'\(name)' is English-only: translation into English needs a multilingual model")

@@ -76,7 +76,7 @@ public final class BytePairTokenizer: @unchecked Sendable {
 
     /// `preTokenizer` overrides the GGUF's `tokenizer.ggml.pre` (its vocabulary with another
     /// family's splitting: the tests check each pattern against llama.cpp that way).
-    public init(gguf file: GGUFFile, preTokenizer: PreTokenizer? = nil) throws {
+    public convenience init(gguf file: GGUFFile, preTokenizer: PreTokenizer? = nil) throws {
         guard file.metadata["tokenizer.ggml.model"]?.string == "gpt2" else {
             throw LanguageModelError.malformed(file.path, "tokenizer.ggml.model is \(file.metadata["tokenizer.ggml.model"]?.string ?? "missing"); byte-level BPE (gpt2) is supported, not yet SentencePiece (llama: Llama 2, Mistral)")
         }
@@ -85,10 +85,45 @@ public final class BytePairTokenizer: @unchecked Sendable {
             throw LanguageModelError.malformed(file.path, "lacks tokenizer.ggml.tokens or merges")
         }
         let types = file.metadata["tokenizer.ggml.token_type"]?.array?.compactMap(\.int) ?? []
-        specials = types.enumerated().filter { $0.element == 3 || $0.element == 4 }
-            .map { (Array(tokens[$0.offset].utf8), Int32($0.offset)) }.filter { !$0.0.isEmpty }.sorted { $0.0.count > $1.0.count }
+        let specialIDs = Set(types.enumerated().filter { $0.element == 3 || $0.element == 4 }.map { Int32($0.offset) })
+        let bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
+        let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "missing"
+        guard let chosen = preTokenizer ?? PreTokenizer(ggufName: pre) else {
+            throw LanguageModelError.malformed(file.path, "tokenizer.ggml.pre is '\(pre)'; supported pre-tokenizers: \(PreTokenizer.supportedNames)")
+        }
+        self.init(tokens: tokens, merges: mergeTexts, specialIDs: specialIDs, bos: bos, eos: Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0),
+                  addsBOS: bos != nil && file.metadata["tokenizer.ggml.add_bos_token"]?.bool == true, preTokenizer: chosen)
+    }
+
+    /// A Hugging Face `tokenizer.json` of a byte-level BPE model (GPT-2's and Whisper's):
+    /// model.vocab, model.merges (as "a b" strings or [a, b] pairs) and the added special tokens.
+    public convenience init(huggingFaceJSON data: Data, name: String) throws {
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let model = root["model"] as? [String: Any],
+              model["type"] as? String == "BPE", let vocabulary = model["vocab"] as? [String: NSNumber], let rawMerges = model["merges"] as? [Any] else {
+            throw LanguageModelError.malformed(name, "not a byte-level BPE tokenizer.json (model.type BPE with vocab and merges)")
+        }
+        var tokens = [String](repeating: "", count: (vocabulary.values.map(\.intValue).max() ?? -1) + 1)
+        for (token, id) in vocabulary where id.intValue >= 0 { tokens[id.intValue] = token }
+        var specialIDs = Set<Int32>()
+        for added in root["added_tokens"] as? [[String: Any]] ?? [] {
+            guard let id = (added["id"] as? NSNumber)?.intValue, id >= 0, let content = added["content"] as? String else { continue }
+            if id >= tokens.count { tokens += [String](repeating: "", count: id - tokens.count + 1) }
+            tokens[id] = content
+            if added["special"] as? Bool == true { specialIDs.insert(Int32(id)) }
+        }
+        let merges = rawMerges.compactMap { merge -> String? in
+            if let text = merge as? String { return text }
+            if let pair = merge as? [String], pair.count == 2 { return pair[0] + " " + pair[1] }
+            return nil
+        }
+        let endOfText = tokens.firstIndex(of: "<|endoftext|>").map(Int32.init) ?? 0
+        self.init(tokens: tokens, merges: merges, specialIDs: specialIDs, bos: nil, eos: endOfText, addsBOS: false, preTokenizer: .gpt2)
+    }
+
+    init(tokens: [String], merges mergeTexts: [String], specialIDs: Set<Int32>, bos: Int32?, eos: Int32, addsBOS: Bool, preTokenizer: PreTokenizer) {
+        specials = specialIDs.filter { Int($0) < tokens.count }.map { (Array(tokens[Int($0)].utf8), $0) }.filter { !$0.0.isEmpty }
+            .sorted { $0.0.count > $1.0.count }
         specialFirstBytes = Set(specials.map { $0.text[0] })
-        let specialIDs = Set(specials.map(\.id))
         self.specialIDs = specialIDs
         var ids: [String: Int32] = [:]
         for (i, token) in tokens.enumerated() where ids[token] == nil { ids[token] = Int32(i) }
@@ -112,14 +147,10 @@ public final class BytePairTokenizer: @unchecked Sendable {
         }
         tokenBytes = bytes
         tokenOffsets = offsets
-        bos = file.metadata["tokenizer.ggml.bos_token_id"]?.int.map(Int32.init)
-        eos = Int32(file.metadata["tokenizer.ggml.eos_token_id"]?.int ?? 0)
-        addsBOS = bos != nil && file.metadata["tokenizer.ggml.add_bos_token"]?.bool == true
-        let pre = file.metadata["tokenizer.ggml.pre"]?.string ?? "missing"
-        guard let chosen = preTokenizer ?? PreTokenizer(ggufName: pre) else {
-            throw LanguageModelError.malformed(file.path, "tokenizer.ggml.pre is '\(pre)'; supported pre-tokenizers: \(PreTokenizer.supportedNames)")
-        }
-        self.preTokenizer = chosen
+        self.bos = bos
+        self.eos = eos
+        self.addsBOS = addsBOS
+        self.preTokenizer = preTokenizer
     }
 
     public var vocabularySize: Int { tokenOffsets.count - 1 }

@@ -12,9 +12,10 @@ import Testing
     struct Features: Decodable { let frames: Int; let frame_means: [Float]; let bin_means: [Float]; let first_frames: [[Float]] }
     struct Encoder: Decodable { let frame_means: [Float]; let first_frames: [[Float]] }
     struct Segment: Decodable { let start: Double; let end: Double; let text: String; let tokens: [Int32] }
+    struct Prompted: Decodable { let prompt: String; let prompt_tokens: [Int32]; let segments: [Segment] }
     struct Clip: Decodable {
         let sentence: String, wav_sha256: String, source_rate: Int, samples: Int, audio_head: [Float]
-        let features: Features, encoder: Encoder, segments: [Segment], text: String
+        let features: Features, encoder: Encoder, segments: [Segment], text: String, prompted: Prompted?
     }
     struct Fixture: Decodable { let clips: [Clip]; let synthetic: Features }
 
@@ -62,12 +63,14 @@ import Testing
     }
 
     /// espeak-ng's WAV of a sentence, or nil with an issue recorded.
-    func speak(_ clip: Clip) throws -> [UInt8]? {
+    func speak(_ clip: Clip) throws -> [UInt8]? { try Self.speak(clip.sentence, voice: "en-us", speed: nil, sha256: clip.wav_sha256) }
+
+    static func speak(_ sentence: String, voice: String, speed: Int?, sha256: String) throws -> [UInt8]? {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("maas-speech-\(UUID()).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
-        process.arguments = ["-v", "en-us", "-w", path, clip.sentence]
+        process.arguments = ["-v", voice] + (speed.map { ["-s", String($0)] } ?? []) + ["-w", path, sentence]
         do { try process.run() } catch { Issue.record("espeak-ng is needed to speak the test clips (apt-get install espeak-ng)"); return nil }
         process.waitUntilExit()
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -78,7 +81,7 @@ import Testing
         try digest.run()
         digest.waitUntilExit()
         let sha = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").first.map(String.init)
-        #expect(sha == clip.wav_sha256, "espeak-ng spoke '\(clip.sentence)' differently from the fixture's (another espeak-ng version?)")
+        #expect(sha == sha256, "espeak-ng spoke '\(sentence)' differently from the fixture's (another espeak-ng version?)")
         return bytes
     }
 
@@ -113,6 +116,59 @@ import Testing
         #expect(transcript.segments.map(\.tokens) == clip.segments.map(\.tokens), "\(transcript.segments.map(\.text))")
         #expect(transcript.segments.map(\.start) == clip.segments.map(\.start) && transcript.segments.map(\.end) == clip.segments.map(\.end))
         #expect(transcript.text == clip.text)
+        // With an initial prompt: its BPE tokens, and what is decoded after them.
+        if let prompted = clip.prompted {
+            #expect(try transcriber.promptTokens(prompted.prompt) == prompted.prompt_tokens)
+            options.promptTokens = try transcriber.promptTokens(prompted.prompt)
+            let withPrompt = try transcriber.transcribe(resampled, options: options)
+            #expect(withPrompt.segments.map(\.tokens) == prompted.segments.map(\.tokens), "\(withPrompt.segments.map(\.text))")
+        }
+    }
+}
+
+/// Multilingual Whisper base against faster-whisper: the detected language, the transcription and
+/// the translation into English, token for token, on German and Spanish from espeak-ng.
+@Suite(.serialized) struct WhisperMultilingualAgreement {
+    static let modelDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../models/whisper-base").standardized.path
+
+    struct Segment: Decodable { let start: Double; let end: Double; let tokens: [Int32] }
+    struct Decoded: Decodable { let text: String; let segments: [Segment] }
+    struct Clip: Decodable {
+        let voice: String, speed: Int, sentence: String, wav_sha256: String, language: String, language_probability: Double
+        let transcribe: Decoded, translate: Decoded
+    }
+    struct Fixture: Decodable { let clips: [Clip] }
+
+    static let fixture: Fixture = {
+        let url = Bundle.module.url(forResource: "whisper_base", withExtension: "json", subdirectory: "Fixtures")!
+        return try! JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+    }()
+
+    static let transcriber: Result<WhisperTranscriber, Error> = Result { try WhisperTranscriber(directory: modelDirectory) }
+
+    @Test(arguments: 0..<2)
+    func languageTranscriptionAndTranslation(_ index: Int) throws {
+        let clip = Self.fixture.clips[index]
+        let transcriber = try Self.transcriber.get()
+        #expect(transcriber.tokenizer.isMultilingual && transcriber.tokenizer.languages.count >= 99)
+        guard let wav = try WhisperAgreement.speak(clip.sentence, voice: clip.voice, speed: clip.speed, sha256: clip.wav_sha256) else { return }
+        let audio = try Audio.wav(wav).resampled(to: 16_000)
+        var options = TranscriptionOptions()
+        options.temperatures = [0]
+        options.conditionOnPreviousText = false
+        let heard = try transcriber.transcribe(audio, options: options)
+        #expect(heard.language == clip.language)
+        #expect(heard.segments.map(\.tokens) == clip.transcribe.segments.map(\.tokens), "\(heard.text)")
+        #expect(heard.text == clip.transcribe.text)
+        options.task = .translate
+        let translated = try transcriber.transcribe(audio, options: options)
+        #expect(translated.segments.map(\.tokens) == clip.translate.segments.map(\.tokens), "\(translated.text)")
+        #expect(translated.text == clip.translate.text)
+        // A named language skips detection and decodes the same.
+        options.task = .transcribe
+        options.language = clip.language
+        #expect(try transcriber.transcribe(audio, options: options).text == clip.transcribe.text)
     }
 }
 

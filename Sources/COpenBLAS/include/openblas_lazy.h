@@ -17,6 +17,7 @@ struct maas_blas_functions {
     void (*dgemm)(CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TRANSPOSE, int, int, int, double, const double *, int, const double *, int,
                   double, double *, int);
     void (*dgemv)(CBLAS_ORDER, CBLAS_TRANSPOSE, int, int, double, const double *, int, const double *, int, double, double *, int);
+    void (*sgemv)(CBLAS_ORDER, CBLAS_TRANSPOSE, int, int, float, const float *, int, const float *, int, float, float *, int);
     void (*set_num_threads)(int);
     int (*get_num_threads)(void);
     void (*dgels)(const char *, const int *, const int *, const int *, double *, const int *, double *, const int *, double *,
@@ -38,6 +39,11 @@ static inline void cblas_dgemm(CBLAS_ORDER order, CBLAS_TRANSPOSE ta, CBLAS_TRAN
 static inline void cblas_dgemv(CBLAS_ORDER order, CBLAS_TRANSPOSE t, int m, int n, double alpha, const double *a, int lda,
                                const double *x, int incx, double beta, double *y, int incy) {
     maas_blas()->dgemv(order, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
+}
+
+static inline void cblas_sgemv(CBLAS_ORDER order, CBLAS_TRANSPOSE t, int m, int n, float alpha, const float *a, int lda,
+                               const float *x, int incx, float beta, float *y, int incy) {
+    maas_blas()->sgemv(order, t, m, n, alpha, a, lda, x, incx, beta, y, incy);
 }
 
 static inline void openblas_set_num_threads(int threads) { maas_blas()->set_num_threads(threads); }

@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import Tensor
 
@@ -241,11 +242,16 @@ public final class WhisperModel: @unchecked Sendable {
         state.advance()
         Self.layerNorm(&x, width: h, decoderNorm)
         var logits = [Float](repeating: 0, count: config.vocabularySize)
-        x.withUnsafeBufferPointer { a in
-            embeddings.withUnsafeBufferPointer { b in
-                logits.withUnsafeMutableBufferPointer { c in
-                    sgemm(transposeB: true, m: 1, n: config.vocabularySize, k: h, a: a.baseAddress!, lda: h, b: b.baseAddress!, ldb: h,
-                          c: c.baseAddress!, ldc: config.vocabularySize)
+        let vocabulary = config.vocabularySize
+        x.withUnsafeBufferPointer { x in
+            embeddings.withUnsafeBufferPointer { e in
+                logits.withUnsafeMutableBufferPointer { y in
+                    // The tied output projection, its rows split over the compute threads.
+                    let (xBase, eBase, yBase) = (x.baseAddress!, e.baseAddress!, y.baseAddress!)
+                    parallelFor(vocabulary, grain: 8192) { range in
+                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(range.count), Int32(h), 1, eBase + range.lowerBound * h, Int32(h),
+                                    xBase, 1, 0, yBase + range.lowerBound, 1)
+                    }
                 }
             }
         }
@@ -262,12 +268,13 @@ public final class WhisperModel: @unchecked Sendable {
                     context.withUnsafeMutableBufferPointer { out in
                         for head in 0..<heads {
                             let offset = head * d
-                            // scores = K_head · q_head (rows × d times d), then context = V_headᵀ · scores.
-                            sgemm(m: rows, n: 1, k: d, alpha: scale, a: kv.baseAddress! + offset, lda: 2 * h, b: q.baseAddress! + offset, ldb: 1,
-                                  c: s.baseAddress!, ldc: 1)
+                            // scores = K_head · q_head, then context = V_headᵀ · scores: matrix-vector
+                            // products (GEMM would pack all of K or V for one column).
+                            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(d), scale, kv.baseAddress! + offset, Int32(2 * h),
+                                        q.baseAddress! + offset, 1, 0, s.baseAddress!, 1)
                             softmaxInPlace(s.baseAddress!, rows)
-                            sgemm(transposeA: true, m: d, n: 1, k: rows, a: kv.baseAddress! + h + offset, lda: 2 * h, b: s.baseAddress!, ldb: 1,
-                                  c: out.baseAddress! + offset, ldc: 1)
+                            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(d), 1, kv.baseAddress! + h + offset, Int32(2 * h),
+                                        s.baseAddress!, 1, 0, out.baseAddress! + offset, 1)
                         }
                     }
                 }
@@ -278,8 +285,20 @@ public final class WhisperModel: @unchecked Sendable {
 
     // MARK: Pieces
 
-    /// x [rows × inputs] · Wᵀ + b.
+    /// x [rows × inputs] · Wᵀ + b (one row: a matrix-vector product).
     static func apply(_ layer: Linear, _ x: [Float], rows: Int) -> [Float] {
+        if rows == 1 {
+            var out = layer.bias
+            x.withUnsafeBufferPointer { x in
+                layer.weight.withUnsafeBufferPointer { w in
+                    out.withUnsafeMutableBufferPointer { y in
+                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(layer.outputs), Int32(layer.inputs), 1, w.baseAddress!, Int32(layer.inputs),
+                                    x.baseAddress!, 1, 1, y.baseAddress!, 1)
+                    }
+                }
+            }
+            return out
+        }
         var out = [Float](repeating: 0, count: rows * layer.outputs)
         out.withUnsafeMutableBufferPointer { out in
             for r in 0..<rows { for c in 0..<layer.outputs { out[r * layer.outputs + c] = layer.bias[c] } }

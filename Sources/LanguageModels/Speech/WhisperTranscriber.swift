@@ -54,14 +54,17 @@ public final class WhisperTranscriber: @unchecked Sendable {
     public let model: WhisperModel
     public let tokenizer: WhisperTokenizer
     public let frontEnd: LogMelSpectrogram
+    /// The BPE encoder (from tokenizer.json) that turns a text prompt into tokens; nil without one.
+    public let promptEncoder: BytePairTokenizer?
     /// Never generated (non-speech symbols and task tokens: config.json's suppress_ids).
     let suppressed: [Int32]
     /// Not generated as the first token (a blank and end-of-text).
     let suppressedAtBegin: [Int32]
     static let timePerFrame = 0.01, timePrecision = 0.02, inputStride = 2
 
-    public init(model: WhisperModel, tokenizer: WhisperTokenizer, suppressed: [Int32], suppressedAtBegin: [Int32]) {
+    public init(model: WhisperModel, tokenizer: WhisperTokenizer, suppressed: [Int32], suppressedAtBegin: [Int32], promptEncoder: BytePairTokenizer? = nil) {
         self.model = model
+        self.promptEncoder = promptEncoder
         self.tokenizer = tokenizer
         self.suppressed = suppressed
         self.suppressedAtBegin = suppressedAtBegin
@@ -74,12 +77,13 @@ public final class WhisperTranscriber: @unchecked Sendable {
             throw LanguageModelError.unreadable(directory + "/vocabulary.txt", "cannot read the vocabulary")
         }
         let model = try Data(contentsOf: URL(fileURLWithPath: directory + "/model.bin"), options: .alwaysMapped)
-        try self.init(model: model, vocabulary: vocabulary, config: FileManager.default.contents(atPath: directory + "/config.json"), name: directory)
+        try self.init(model: model, vocabulary: vocabulary, config: FileManager.default.contents(atPath: directory + "/config.json"),
+                      tokenizerJSON: FileManager.default.contents(atPath: directory + "/tokenizer.json"), name: directory)
     }
 
-    /// A model from its files' bytes: model.bin, vocabulary.txt and config.json (its
-    /// suppress_ids; without it, nothing but the task tokens is suppressed).
-    public convenience init(model: Data, vocabulary: Data, config: Data?, name: String) throws {
+    /// A model from its files' bytes: model.bin, vocabulary.txt, config.json (its suppress_ids;
+    /// without it, nothing but the task tokens is suppressed) and tokenizer.json (for prompts).
+    public convenience init(model: Data, vocabulary: Data, config: Data?, tokenizerJSON: Data?, name: String) throws {
         let model = try WhisperModel(file: try CTranslate2File(data: model, name: name + "/model.bin"))
         var lines = String(decoding: vocabulary, as: UTF8.self).components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
@@ -96,7 +100,18 @@ public final class WhisperTranscriber: @unchecked Sendable {
         suppressed += [tokenizer.transcribe, tokenizer.translate, tokenizer.startOfTranscript, tokenizer.startOfPrevious, tokenizer.noSpeech]
             + (tokenizer.id("<|startoflm|>").map { [$0] } ?? [])
         suppressed = Array(Set(suppressed.filter { $0 >= 0 && Int($0) < model.config.vocabularySize })).sorted()
-        self.init(model: model, tokenizer: tokenizer, suppressed: suppressed, suppressedAtBegin: atBegin)
+        let promptEncoder = try tokenizerJSON.map { try BytePairTokenizer(huggingFaceJSON: $0, name: name + "/tokenizer.json") }
+        self.init(model: model, tokenizer: tokenizer, suppressed: suppressed, suppressedAtBegin: atBegin, promptEncoder: promptEncoder)
+    }
+
+    /// A text prompt (earlier words, names, spelling to prefer) as the tokens that precede the
+    /// first window, as faster-whisper encodes an initial prompt: a leading space, then BPE.
+    public func promptTokens(_ text: String) throws -> [Int32] {
+        guard let promptEncoder else {
+            throw AudioError("this model has no tokenizer.json, which text prompts need")
+        }
+        let tokens = promptEncoder.encode(" " + text.trimmingCharacters(in: .whitespacesAndNewlines), parseSpecial: false)
+        return Array(tokens.suffix(model.config.textPositions / 2 - 1))
     }
 
     /// Transcribes (or translates) audio at any rate; `onSegment` sees each segment as it is

@@ -34,7 +34,8 @@ public enum SpeechRecognizerArtifact {
             throw PlatformError.invalid(field: "artifact", message: "\(files.location) lacks model.bin or vocabulary.txt")
         }
         do {
-            return try WhisperTranscriber(model: model, vocabulary: vocabulary, config: files.data("config.json"), name: files.location)
+            return try WhisperTranscriber(model: model, vocabulary: vocabulary, config: files.data("config.json"),
+                                          tokenizerJSON: files.data("tokenizer.json"), name: files.location)
         } catch let error as LanguageModelError {
             throw PlatformError.invalid(field: "model", message: error.description)
         }

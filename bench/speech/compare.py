@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Speech recognition: SwiftMaaS's native Whisper against faster-whisper on the same weights,
+the same audio and the same decoding (greedy, beam 1, temperature fallback on), 2 threads each.
+
+  apt-get install espeak-ng && scripts/fetch_models.sh && swift build -c release --product maas
+  python3 -m venv /tmp/fwvenv && /tmp/fwvenv/bin/pip install faster-whisper
+  /tmp/fwvenv/bin/python bench/speech/compare.py [--rounds 3]
+
+espeak-ng speaks bench/speech/sentences.txt: the first seven make a ~30 s clip, all fifty
+(spoken slower) a ~5 minute one. Each clip is resampled once to 16 kHz with the
+same windowed-sinc filter as the Swift decoder and written as 16-bit WAV, so both sides decode
+the same samples. Each run is a fresh process (model load included) measured for wall time and
+peak resident memory; faster-whisper runs with CTranslate2 int8 and float32. Rounds interleave
+the three and report medians. Word error rate is against the spoken sentences (lower case, no
+punctuation, digits spelled as espeak-ng says them are left as they are on both sides).
+"""
+import argparse, json, os, re, resource, statistics, subprocess, sys, tempfile, time, wave
+
+import numpy as np
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from make_whisper_fixtures import resample  # noqa: E402  the filter the Swift decoder uses
+
+MODEL = os.path.join(ROOT, "models", "whisper-tiny-en")
+MAAS = os.path.join(ROOT, ".build", "release", "maas")
+
+FASTER_WHISPER = """
+import json, sys, time
+from faster_whisper import WhisperModel
+started = time.time()
+model = WhisperModel(sys.argv[1], device="cpu", compute_type=sys.argv[3], cpu_threads=2)
+loaded = time.time()
+segments, _ = model.transcribe(sys.argv[2], beam_size=1, vad_filter=False)
+text = "".join(s.text for s in segments).strip()
+print(json.dumps({"text": text, "load_seconds": loaded - started, "transcribe_seconds": time.time() - loaded}))
+"""
+
+
+def words(text):
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower().replace("-", " ")).split()
+
+
+def wer(reference, hypothesis):
+    r, h = words(reference), words(hypothesis)
+    d = list(range(len(h) + 1))
+    for i in range(1, len(r) + 1):
+        previous, d[0] = d[0], i
+        for j in range(1, len(h) + 1):
+            previous, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, previous + (r[i - 1] != h[j - 1]))
+    return d[len(h)] / max(len(r), 1)
+
+
+def clip(sentences, path, speed):
+    with tempfile.TemporaryDirectory() as work:
+        raw = os.path.join(work, "raw.wav")
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", str(speed), "-w", raw, " ".join(sentences)], check=True)
+        with wave.open(raw) as w:
+            rate = w.getframerate()
+            pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
+    audio = resample(pcm, rate)
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).round().astype("<i2").tobytes())
+    return len(audio) / 16000
+
+
+def run(command, env=None):
+    """Wall seconds, peak RSS (MiB) and the JSON line a fresh process prints."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.time()
+    # A fresh `time -f` wrapper gives this child's own peak, whatever ran before.
+    out = subprocess.run(["/usr/bin/time", "-f", "%M"] + command, capture_output=True, text=True, env=env, check=True)
+    wall = time.time() - started
+    peak = int(out.stderr.strip().splitlines()[-1]) / 1024
+    line = next(l for l in out.stdout.splitlines() if l.startswith("{"))
+    return wall, peak, json.loads(line)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    sentences = [s.strip() for s in open(os.path.join(os.path.dirname(__file__), "sentences.txt")) if s.strip()]
+    work = tempfile.mkdtemp()
+    clips = []
+    short = os.path.join(work, "short.wav")
+    clips.append(("30 s", short, clip(sentences[:7], short, 160), " ".join(sentences[:7])))
+    long = os.path.join(work, "long.wav")
+    clips.append(("5 min", long, clip(sentences, long, 125), " ".join(sentences)))
+    env = dict(os.environ, MAAS_THREADS="2")
+    rows = []
+    for name, path, seconds, reference in clips:
+        runs = {"maas": [], "fw-int8": [], "fw-float32": []}
+        for _ in range(args.rounds):
+            runs["maas"].append(run([MAAS, "transcribe", "--model", MODEL, path, "--format", "json"], env))
+            for kind in ["int8", "float32"]:
+                runs[f"fw-{kind}"].append(run([sys.executable, "-c", FASTER_WHISPER, MODEL, path, kind]))
+        row = {"clip": name, "audio_seconds": round(seconds, 1)}
+        for who, results in runs.items():
+            row[who] = {"wall_s": round(statistics.median(r[0] for r in results), 3),
+                        "transcribe_s": round(statistics.median(r[2]["transcribe_seconds"] for r in results), 3),
+                        "peak_mib": round(statistics.median(r[1] for r in results), 1),
+                        "wer": round(wer(reference, results[0][2]["text"]), 4)}
+        for kind in ["int8", "float32"]:
+            row[f"speedup_vs_{kind}"] = round(row[f"fw-{kind}"]["wall_s"] / row["maas"]["wall_s"], 2)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    print("\n| clip | audio | maas wall (transcribe) | faster-whisper int8 | faster-whisper float32 | speed-up vs int8 / float32 | WER maas / int8 / float32 | peak MiB maas / int8 / float32 |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        m, i, f = r["maas"], r["fw-int8"], r["fw-float32"]
+        print(f"| {r['clip']} | {r['audio_seconds']} s | {m['wall_s']} s ({m['transcribe_s']}) | {i['wall_s']} s ({i['transcribe_s']}) | "
+              f"{f['wall_s']} s ({f['transcribe_s']}) | {r['speedup_vs_int8']}× / {r['speedup_vs_float32']}× | "
+              f"{m['wer']:.3f} / {i['wer']:.3f} / {f['wer']:.3f} | {m['peak_mib']} / {i['peak_mib']} / {f['peak_mib']} |")
+
+
+if __name__ == "__main__":
+    main()
