@@ -12,7 +12,8 @@ samples. Recorded per clip: the log-mel features faster-whisper computes (every 
 every bin's mean, and the first frames in full), the CTranslate2 encoder's output for the
 first window (per-frame means and the first frames), and the greedy transcription's tokens
 and text (beam 1, temperature 0, with timestamps, as `WhisperModel.transcribe` decodes), and for
-the second clip the same with an initial prompt (its BPE tokens, and the tokens decoded after it).
+the second clip the same with an initial prompt (its BPE tokens, and the tokens decoded after it),
+and the tokens beam search (5 beams) decodes.
 A synthetic 16 kHz signal (integer arithmetic, reproduced exactly by the test) is recorded too.
 
 For the multilingual Whisper base (models/whisper-base), German and Spanish sentences (espeak-ng at 140 words a minute): the language
@@ -103,6 +104,9 @@ def main():
             segments, _ = model.transcribe(audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
                                            vad_filter=False, without_timestamps=False)
             segments = list(segments)
+            beamed, _ = model.transcribe(audio, beam_size=5, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                                         vad_filter=False, without_timestamps=False)
+            beamed = [{"start": x.start, "end": x.end, "text": x.text, "tokens": x.tokens} for x in beamed]
             prompted = None
             if i == 1:
                 prompt = "Fraud model deployment notes: version three, production."
@@ -116,7 +120,7 @@ def main():
                           "encoder": {"frame_means": np.round(encoded[:400].mean(axis=1), 5).tolist(),
                                       "first_frames": np.round(encoded[:2], 5).tolist()},
                           "segments": [{"start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in segments],
-                          "text": "".join(s.text for s in segments).strip(), "prompted": prompted})
+                          "text": "".join(s.text for s in segments).strip(), "prompted": prompted, "beam5": beamed})
             print(sentence, "→", clips[-1]["text"])
     synth = extractor(synthetic())
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

@@ -7,7 +7,8 @@ import Platform
 
 /// OpenAI's audio API over a deployed Whisper model: `POST /v1/audio/transcriptions` and
 /// `/v1/audio/translations` (multipart form: file, model, language, prompt, temperature,
-/// response_format = json | text | srt | vtt | verbose_json, timestamp_granularities[], stream).
+/// response_format = json | text | srt | vtt | verbose_json, timestamp_granularities[], stream;
+/// and beam_size, 1 to 10, beyond OpenAI's fields: faster-whisper's beam search).
 /// `model` names a deployed endpoint; audio seconds count as the request's rows, and as tokens
 /// against a key's token quota.
 extension APIServer {
@@ -21,14 +22,14 @@ extension APIServer {
     }
 
     static let audioFields: Set<String> = ["file", "model", "language", "prompt", "temperature", "response_format", "timestamp_granularities[]",
-                                           "timestamp_granularities", "stream", "chunking_strategy", "include[]"]
+                                           "timestamp_granularities", "stream", "chunking_strategy", "include[]", "beam_size"]
 
     static func audio(_ s: PlatformServices, _ request: Request, _ context: APIContext, task: TranscriptionOptions.Task) async throws -> Response {
         let caller = try context.caller()
         try caller.require(.infer)
         let form = try await FormData.read(request, context)
         for name in form.fields.keys where !audioFields.contains(name) {
-            throw PlatformError.invalid(field: name, message: "is not a field of this request; fields: file, model, language, prompt, temperature, response_format, timestamp_granularities[], stream")
+            throw PlatformError.invalid(field: name, message: "is not a field of this request; fields: file, model, language, prompt, temperature, response_format, timestamp_granularities[], stream, beam_size")
         }
         guard let file = form.fields["file"]?.first else { throw PlatformError.invalid(field: "file", message: "is required: the audio (WAV)") }
         guard let name = form.text("model"), !name.isEmpty else { throw PlatformError.invalid(field: "model", message: "is required: a deployed speech endpoint") }
@@ -70,6 +71,10 @@ extension APIServer {
                 throw PlatformError.invalid(field: "language", message: "this model is English-only; '\(language)' needs a multilingual model")
             }
             options.language = language
+        }
+        if let beams = form.text("beam_size") {
+            guard let width = Int(beams), (1...10).contains(width) else { throw PlatformError.invalid(field: "beam_size", message: "must be an integer from 1 (greedy) to 10") }
+            options.beamSize = width
         }
         if let prompt = form.text("prompt"), !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             guard prompt.utf8.count <= 4096 else { throw PlatformError.invalid(field: "prompt", message: "may hold at most 4096 bytes") }

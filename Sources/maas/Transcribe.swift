@@ -13,6 +13,7 @@ struct Transcribe: AsyncParsableCommand {
     @Option(help: "json, text, srt, vtt or verbose_json.") var format = "text"
     @Option(help: "Language code of the speech (multilingual models; default: detected).") var language: String?
     @Flag(help: "Translate into English instead of transcribing.") var translate = false
+    @Option(help: "Beams to search (1: greedy decoding, faster; 5: faster-whisper's default).") var beamSize = 1
 
     func run() async throws {
         guard let audio = FileManager.default.contents(atPath: file) else { throw CommandFailure("cannot read \(file)") }
@@ -25,6 +26,7 @@ struct Transcribe: AsyncParsableCommand {
         }
         field("model", endpoint)
         field("response_format", format)
+        field("beam_size", String(beamSize))
         if let language { field("language", language) }
         let name = URL(fileURLWithPath: file).lastPathComponent.replacingOccurrences(of: "\"", with: "")
         body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: audio/wav\r\n\r\n".utf8)
@@ -46,6 +48,7 @@ struct Transcribe: AsyncParsableCommand {
         var options = TranscriptionOptions()
         options.task = translate ? .translate : .transcribe
         options.language = language
+        options.beamSize = beamSize
         let transcript: Transcript
         do { transcript = try transcriber.transcribe(try Audio.wav([UInt8](audio)), options: options) } catch { throw CommandFailure("\(error)") }
         let done = clock.now

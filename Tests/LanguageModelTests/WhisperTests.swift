@@ -15,7 +15,7 @@ import Testing
     struct Prompted: Decodable { let prompt: String; let prompt_tokens: [Int32]; let segments: [Segment] }
     struct Clip: Decodable {
         let sentence: String, wav_sha256: String, source_rate: Int, samples: Int, audio_head: [Float]
-        let features: Features, encoder: Encoder, segments: [Segment], text: String, prompted: Prompted?
+        let features: Features, encoder: Encoder, segments: [Segment], text: String, prompted: Prompted?, beam5: [Segment]
     }
     struct Fixture: Decodable { let clips: [Clip]; let synthetic: Features }
 
@@ -116,6 +116,11 @@ import Testing
         #expect(transcript.segments.map(\.tokens) == clip.segments.map(\.tokens), "\(transcript.segments.map(\.text))")
         #expect(transcript.segments.map(\.start) == clip.segments.map(\.start) && transcript.segments.map(\.end) == clip.segments.map(\.end))
         #expect(transcript.text == clip.text)
+        // Beam search with five beams, as faster-whisper's default decoding.
+        var beamed = options
+        beamed.beamSize = 5
+        let searched = try transcriber.transcribe(resampled, options: beamed)
+        #expect(searched.segments.map(\.tokens) == clip.beam5.map(\.tokens), "\(searched.segments.map(\.text)) vs \(clip.beam5.map(\.text))")
         // With an initial prompt: its BPE tokens, and what is decoded after them.
         if let prompted = clip.prompted {
             #expect(try transcriber.promptTokens(prompted.prompt) == prompted.prompt_tokens)

@@ -76,6 +76,9 @@ import Testing
             .map { json(Data($0.dropFirst(6).utf8)) }
         #expect(events.map { $0["type"] as? String } == ["transcript.text.delta", "transcript.text.done"], "\(events)")
         #expect(events.last?["text"] as? String == expected)
+        // Five beams hear this clip differently (as faster-whisper's beam search does).
+        let beamed = try await post([("model", "whisper"), ("beam_size", "5")], file: clip)
+        #expect(json(beamed.body)["text"] as? String == "The quick roundfark stump over the lazy nog.", "\(String(decoding: beamed.body, as: UTF8.self))")
         // Silence is an empty transcript, not an error or a hallucination.
         let quiet = try await post([("model", "whisper")], file: Self.silence(seconds: 3))
         #expect(quiet.status == 200 && json(quiet.body)["text"] as? String == "", "\(String(decoding: quiet.body, as: UTF8.self))")
@@ -95,6 +98,7 @@ import Testing
             ([("model", "whisper"), ("language", "de")], clip, 400, "English-only"),
             ([("model", "whisper"), ("timestamp_granularities[]", "word"), ("response_format", "verbose_json")], clip, 400, "word timestamps"),
             ([("model", "whisper"), ("temperature", "3")], clip, 400, "temperature"),
+            ([("model", "whisper"), ("beam_size", "0")], clip, 400, "beam_size"),
             ([("model", "whisper"), ("colour", "red")], clip, 400, "colour"),
             ([("model", "nope")], clip, 404, "nope"),
         ]
@@ -110,7 +114,7 @@ import Testing
         let predicted = try await server.request("POST", "/v1/models/whisper:predict", key: admin, body: #"{"instances": [[1, 2]]}"#)
         #expect(predicted.status == 400 && "\(predicted.json)".contains("/v1/audio/transcriptions"))
         let metrics = String(decoding: try await server.raw("GET", "/metrics", key: admin).body, as: UTF8.self)
-        #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 21"), "audio seconds: 7 answered requests of 3 s each")
+        #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 24"), "audio seconds: 8 answered requests of 3 s each")
         #expect(metrics.contains("maas_transcription_real_time_factor_count"))
         await server.stop()
     }

@@ -192,6 +192,14 @@ public final class WhisperModel: @unchecked Sendable {
         }
 
         fileprivate func advance() { length += 1 }
+
+        /// An independent copy (a beam that branches): the caches are copied, the encoder's keys
+        /// and values shared.
+        public func copy() -> DecoderState {
+            let clone = DecoderState(crossKeyValues: crossKeyValues, layers: keys.count)
+            (clone.keys, clone.values, clone.length) = (keys, values, length)
+            return clone
+        }
     }
 
     /// A fresh state for decoding against `encoded` (one window's encoder output).
@@ -240,13 +248,19 @@ public final class WhisperModel: @unchecked Sendable {
             feedForward(&x, rows: 1, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
         }
         state.advance()
+        return outputLogits(x)
+    }
+
+    /// The logits of one final hidden row: the last layer norm, then the tied output projection
+    /// with its rows split over the compute threads.
+    func outputLogits(_ row: [Float]) -> [Float] {
+        let h = config.hidden, vocabulary = config.vocabularySize
+        var x = row
         Self.layerNorm(&x, width: h, decoderNorm)
-        var logits = [Float](repeating: 0, count: config.vocabularySize)
-        let vocabulary = config.vocabularySize
+        var logits = [Float](repeating: 0, count: vocabulary)
         x.withUnsafeBufferPointer { x in
             embeddings.withUnsafeBufferPointer { e in
                 logits.withUnsafeMutableBufferPointer { y in
-                    // The tied output projection, its rows split over the compute threads.
                     let (xBase, eBase, yBase) = (x.baseAddress!, e.baseAddress!, y.baseAddress!)
                     parallelFor(vocabulary, grain: 8192) { range in
                         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(range.count), Int32(h), 1, eBase + range.lowerBound * h, Int32(h),
@@ -256,6 +270,82 @@ public final class WhisperModel: @unchecked Sendable {
             }
         }
         return logits
+    }
+
+    /// Feeds several tokens at once (a prompt) with GEMMs over all their rows, causally masked,
+    /// and returns the logits after each position in `logitsAt` (indexes into `tokens`).
+    public func prefill(_ tokens: [Int32], state: DecoderState, logitsAt: [Int]) -> [[Float]] {
+        let n = tokens.count, h = config.hidden, heads = config.heads, d = h / heads, start = state.length
+        guard n > 1 else { return n == 1 ? [step(tokens[0], state: state)] : [] }
+        precondition(start + n <= config.textPositions, "the decoder holds \(config.textPositions) positions")
+        var x = [Float](repeating: 0, count: n * h)
+        for (i, token) in tokens.enumerated() {
+            let id = max(0, min(Int(token), config.vocabularySize - 1))
+            for c in 0..<h { x[i * h + c] = embeddings[id * h + c] + decoderPositions[(start + i) * h + c] }
+        }
+        let scale = 1 / Float(d).squareRoot(), audio = config.audioPositions, length = start + n
+        for (l, layer) in decoderLayers.enumerated() {
+            var normed = x
+            Self.layerNorm(&normed, width: h, layer.selfNorm)
+            let qkv = Self.apply(layer.selfQKV, normed, rows: n)
+            for i in 0..<n {
+                let row: Int = i * 3 * h
+                state.keys[l] += qkv[(row + h)..<(row + 2 * h)]
+                state.values[l] += qkv[(row + 2 * h)..<(row + 3 * h)]
+            }
+            var context = [Float](repeating: 0, count: n * h)
+            var scores = [Float](repeating: 0, count: n * max(length, audio))
+            qkv.withUnsafeBufferPointer { q in
+                state.keys[l].withUnsafeBufferPointer { k in
+                    state.values[l].withUnsafeBufferPointer { v in
+                        scores.withUnsafeMutableBufferPointer { s in
+                            context.withUnsafeMutableBufferPointer { out in
+                                for head in 0..<heads {
+                                    let offset = head * d
+                                    sgemm(transposeB: true, m: n, n: length, k: d, alpha: scale, a: q.baseAddress! + offset, lda: 3 * h,
+                                          b: k.baseAddress! + offset, ldb: h, c: s.baseAddress!, ldc: length)
+                                    for i in 0..<n {
+                                        let row = s.baseAddress! + i * length
+                                        // Row i sees the cache and the prompt up to itself.
+                                        for t in (start + i + 1)..<length { row[t] = -.infinity }
+                                        softmaxInPlace(row, length)
+                                    }
+                                    sgemm(m: n, n: d, k: length, a: s.baseAddress!, lda: length, b: v.baseAddress! + offset, ldb: h,
+                                          c: out.baseAddress! + offset, ldc: h)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            var attended = Self.apply(layer.selfOutput, context, rows: n)
+            for i in x.indices { x[i] += attended[i] }
+            normed = x
+            Self.layerNorm(&normed, width: h, layer.crossNorm)
+            let query = Self.apply(layer.crossQuery, normed, rows: n)
+            context = [Float](repeating: 0, count: n * h)
+            query.withUnsafeBufferPointer { q in
+                state.crossKeyValues[l].withUnsafeBufferPointer { kv in
+                    scores.withUnsafeMutableBufferPointer { s in
+                        context.withUnsafeMutableBufferPointer { out in
+                            for head in 0..<heads {
+                                let offset = head * d
+                                sgemm(transposeB: true, m: n, n: audio, k: d, alpha: scale, a: q.baseAddress! + offset, lda: h,
+                                      b: kv.baseAddress! + offset, ldb: 2 * h, c: s.baseAddress!, ldc: audio)
+                                for i in 0..<n { softmaxInPlace(s.baseAddress! + i * audio, audio) }
+                                sgemm(m: n, n: d, k: audio, a: s.baseAddress!, lda: audio, b: kv.baseAddress! + h + offset, ldb: 2 * h,
+                                      c: out.baseAddress! + offset, ldc: h)
+                            }
+                        }
+                    }
+                }
+            }
+            attended = Self.apply(layer.crossOutput, context, rows: n)
+            for i in x.indices { x[i] += attended[i] }
+            feedForward(&x, rows: n, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
+        }
+        for _ in 0..<n { state.advance() }
+        return logitsAt.map { outputLogits(Array(x[($0 * h)..<(($0 + 1) * h)])) }
     }
 
     /// One query row against the encoder's keys and values (fused k|v rows), per head.

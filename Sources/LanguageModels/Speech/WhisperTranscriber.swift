@@ -19,6 +19,10 @@ public struct TranscriptionOptions: Sendable {
     public var promptTokens: [Int32] = []
     public var withoutTimestamps = false
     public var maxInitialTimestamp = 1.0
+    /// Beams searched at temperature 0 (1: greedy); sampling at higher temperatures draws one.
+    public var beamSize = 1
+    /// Beam search stops once beamSize × patience hypotheses have ended.
+    public var patience = 1.0
     public var seed: UInt64 = 0
 
     public init() {}
@@ -225,26 +229,20 @@ public final class WhisperTranscriber: @unchecked Sendable {
         -> (tokens: [Int32], sumLogProbability: Double, noSpeechProbability: Double) {
         let state = model.decoderState(encoded: encoded)
         let vocabulary = model.config.vocabularySize
-        var logits: [Float] = []
-        var noSpeech = 0.0
-        for token in prompt {
-            logits = model.step(token, state: state)
-            if token == tokenizer.startOfTranscript {
-                let probabilities = Self.logSoftmax(logits)
-                noSpeech = Int(tokenizer.noSpeech) < vocabulary ? exp(Double(probabilities[Int(tokenizer.noSpeech)])) : 0
-            }
+        // The whole prompt in one pass; the no-speech probability is read where <|startoftranscript|> sits.
+        let sot = prompt.lastIndex(of: tokenizer.startOfTranscript) ?? 0
+        let prefilled = model.prefill(prompt, state: state, logitsAt: sot == prompt.count - 1 ? [sot] : [sot, prompt.count - 1])
+        var logits = prefilled.last!
+        let probabilities = Self.logSoftmax(prefilled[0])
+        let noSpeech = Int(tokenizer.noSpeech) < vocabulary ? exp(Double(probabilities[Int(tokenizer.noSpeech)])) : 0
+        if temperature <= 0 && options.beamSize > 1 {
+            let best = beamSearch(state: state, logits: logits, promptCount: prompt.count, options: options)
+            return (best.tokens, best.sumLogProbability, noSpeech)
         }
         let endOfText = Int(tokenizer.endOfText)
-        let maxInitial = Int((options.maxInitialTimestamp / Self.timePrecision).rounded())
         var sampled: [Int32] = [], sum = 0.0
         while prompt.count + sampled.count < model.config.textPositions {
-            for token in suppressed { logits[Int(token)] = -.infinity }
-            if sampled.isEmpty { for token in suppressedAtBegin where Int(token) < vocabulary { logits[Int(token)] = -.infinity } }
-            if !options.withoutTimestamps {
-                applyTimestampRules(&logits, sampled: sampled, maxInitialTimestamp: maxInitial)
-            } else {
-                logits[Int(tokenizer.noTimestamps)] = -.infinity
-            }
+            filter(&logits, sampled: sampled, options: options)
             let logProbabilities = Self.logSoftmax(logits)
             let next: Int
             if temperature <= 0 {
@@ -259,6 +257,71 @@ public final class WhisperTranscriber: @unchecked Sendable {
             logits = model.step(Int32(next), state: state)
         }
         return (sampled, sum, noSpeech)
+    }
+
+    /// Suppressed tokens, the blank at the start, and the timestamp rules, applied to one step's logits.
+    func filter(_ logits: inout [Float], sampled: [Int32], options: TranscriptionOptions) {
+        let vocabulary = logits.count
+        for token in suppressed { logits[Int(token)] = -.infinity }
+        if sampled.isEmpty { for token in suppressedAtBegin where Int(token) < vocabulary { logits[Int(token)] = -.infinity } }
+        if !options.withoutTimestamps {
+            applyTimestampRules(&logits, sampled: sampled, maxInitialTimestamp: Int((options.maxInitialTimestamp / Self.timePrecision).rounded()))
+        } else {
+            logits[Int(tokenizer.noTimestamps)] = -.infinity
+        }
+    }
+
+    /// Beam search as Whisper runs it: each beam's best beamSize + 1 continuations are ranked by
+    /// total log-probability; ended ones are kept (up to beamSize × patience), the best beamSize
+    /// others go on. The winner has the highest log-probability per token.
+    func beamSearch(state: WhisperModel.DecoderState, logits: [Float], promptCount: Int, options: TranscriptionOptions)
+        -> (tokens: [Int32], sumLogProbability: Double) {
+        struct Beam { var tokens: [Int32]; var sum: Double; var state: WhisperModel.DecoderState; var logits: [Float] }
+        let width = options.beamSize, endOfText = tokenizer.endOfText
+        let maxFinished = max(1, Int((Double(width) * options.patience).rounded()))
+        var beams = [Beam(tokens: [], sum: 0, state: state, logits: logits)]
+        var finished: [(tokens: [Int32], sum: Double)] = []
+        while !beams.isEmpty && promptCount + beams[0].tokens.count < model.config.textPositions {
+            var candidates: [(beam: Int, token: Int32, sum: Double)] = []
+            for (b, beam) in beams.enumerated() {
+                var filtered = beam.logits
+                filter(&filtered, sampled: beam.tokens, options: options)
+                let logProbabilities = Self.logSoftmax(filtered)
+                // The best width + 1 tokens of this beam.
+                var top: [(token: Int, value: Float)] = []
+                for (i, v) in logProbabilities.enumerated() where v > -.infinity {
+                    if top.count <= width { top.append((i, v)); top.sort { $0.value > $1.value } }
+                    else if v > top[width].value { top[width] = (i, v); top.sort { $0.value > $1.value } }
+                }
+                for (token, value) in top { candidates.append((b, Int32(token), beam.sum + Double(value))) }
+            }
+            candidates.sort { $0.sum > $1.sum }
+            var next: [(parent: Int, token: Int32, sum: Double)] = []
+            for candidate in candidates {
+                if candidate.token == endOfText {
+                    if finished.count < maxFinished { finished.append((beams[candidate.beam].tokens, candidate.sum)) }
+                } else if next.count < width {
+                    next.append((candidate.beam, candidate.token, candidate.sum))
+                }
+                if next.count == width && finished.count >= maxFinished { break }
+            }
+            if finished.count >= maxFinished || next.isEmpty { break }
+            // Children of one parent each take a copy of its caches (the last child takes it over).
+            var used = [Int](repeating: 0, count: beams.count)
+            for child in next { used[child.parent] += 1 }
+            beams = next.map { child in
+                let parent = beams[child.parent]
+                used[child.parent] -= 1
+                let state = used[child.parent] == 0 ? parent.state : parent.state.copy()
+                let tokens = parent.tokens + [child.token]
+                let logits = promptCount + tokens.count < model.config.textPositions ? model.step(child.token, state: state) : []
+                return Beam(tokens: tokens, sum: child.sum, state: state, logits: logits)
+            }
+            if beams.contains(where: { $0.logits.isEmpty }) { break }
+        }
+        if finished.isEmpty { finished = beams.map { ($0.tokens, $0.sum) } }
+        let best = finished.max { $0.sum / Double(max($0.tokens.count, 1)) < $1.sum / Double(max($1.tokens.count, 1)) }!
+        return (best.tokens, best.sum)
     }
 
     /// Whisper's timestamp rules: no <|notimestamps|>; a timestamp first (within the initial
