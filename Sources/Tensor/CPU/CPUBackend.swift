@@ -57,7 +57,7 @@ public func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n:
 }
 
 /// exp(x) from the Cephes polynomial: no libm call, so loops over it vectorise (max error ~2 ulp).
-@inline(__always)
+@inlinable @inline(__always)
 public func fastExp(_ value: Float) -> Float {
     let x0 = min(max(value, -87.33654), 88.72283)
     let n = (x0 * 1.442_695_04 + 0.5).rounded(.down)
