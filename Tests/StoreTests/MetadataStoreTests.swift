@@ -4,6 +4,12 @@ import PostgresStore
 import SQLiteStore
 import Testing
 
+/// The deadline of the stores these tests open: the shared test server answers slowly while the
+/// compute-heavy suites (Whisper, language models, training) saturate a 2-core CI machine
+/// beside it, and a 5 s deadline was missed there. The deadline itself is tested on a server of
+/// its own (aRestartedServerIsA503ThenReconnectsByItself).
+let testDeadline: Duration = .seconds(60)
+
 /// The metadata stores behind `MetadataStore`: SQLite (the embedded default) and PostgreSQL
 /// (several nodes sharing one database). Every test here runs against both, so the two behave
 /// the same for everything Platform asks of them.
@@ -22,7 +28,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maas-store-\(UUID().uuidString)")
             return try SQLiteMetadataStore(path: folder.appendingPathComponent("maas.sqlite").path)
         case .postgres:
-            return try await PostgresMetadataStore.connect(try DatabaseURL(try await PostgresServer.shared.newDatabase()))
+            return try await PostgresMetadataStore.connect(try DatabaseURL(try await PostgresServer.shared.newDatabase()), deadline: testDeadline)
         }
     }
 }
@@ -388,19 +394,19 @@ struct PostgresMetadataStoreOperations {
     @Test func nodesStartingTogetherMigrateOnce() async throws {
         let url = try DatabaseURL(try await PostgresServer.shared.newDatabase())
         let stores = try await withThrowingTaskGroup(of: PostgresMetadataStore.self) { group in
-            for _ in 0..<4 { group.addTask { try await PostgresMetadataStore.connect(url) } }
+            for _ in 0..<4 { group.addTask { try await PostgresMetadataStore.connect(url, deadline: testDeadline) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         try await stores[0].createProject("p")
         for store in stores { #expect(try await store.projectNames() == ["p"]) }
         // A node started later finds the schema current and changes nothing.
-        let late = try await PostgresMetadataStore.connect(url)
+        let late = try await PostgresMetadataStore.connect(url, deadline: testDeadline)
         #expect(try await late.projectNames() == ["p"])
     }
 
     @Test func changesOnOneNodeAreAnnouncedToTheOthers() async throws {
         let url = try DatabaseURL(try await PostgresServer.shared.newDatabase())
-        let (writer, reader) = (try await PostgresMetadataStore.connect(url), try await PostgresMetadataStore.connect(url))
+        let (writer, reader) = (try await PostgresMetadataStore.connect(url, deadline: testDeadline), try await PostgresMetadataStore.connect(url, deadline: testDeadline))
         var changes = reader.changes().makeAsyncIterator()
         // On listening, every kind comes once (whatever changed before is re-read).
         var first: Set<MetadataChange> = []
@@ -421,7 +427,7 @@ struct PostgresMetadataStoreOperations {
     /// Each node gets the quota use the others recorded, once, and never its own.
     @Test func quotaUseIsExchangedBetweenNodes() async throws {
         let url = try DatabaseURL(try await PostgresServer.shared.newDatabase())
-        let (a, b) = (try await PostgresMetadataStore.connect(url), try await PostgresMetadataStore.connect(url))
+        let (a, b) = (try await PostgresMetadataStore.connect(url, deadline: testDeadline), try await PostgresMetadataStore.connect(url, deadline: testDeadline))
         var (cursorsA, cursorsB): ([String: Int64], [String: Int64]) = ([:], [:])
         var got = try await a.exchangeQuotaUse(node: "a", use: [QuotaUse(keyID: "k", requests: 3, tokens: 40)], after: cursorsA)
         #expect(got.use.isEmpty)

@@ -98,6 +98,13 @@ public final class WhisperModel: @unchecked Sendable {
         decoderNorm = try norm("decoder/layer_norm")
     }
 
+    /// Bytes the Float32 weights take in memory (twice a float16 file's).
+    public var weightBytes: Int {
+        let linears = [conv1, conv2] + encoderLayers.flatMap { [$0.qkv, $0.output, $0.up, $0.down] }
+            + decoderLayers.flatMap { [$0.selfQKV, $0.selfOutput, $0.crossQuery, $0.crossKeyValue, $0.crossOutput, $0.up, $0.down] }
+        return 4 * (linears.reduce(0) { $0 + $1.weight.count + $1.bias.count } + encoderPositions.count + embeddings.count + decoderPositions.count)
+    }
+
     /// Log-mel frames per window (3000: 30 s).
     public var windowFrames: Int { 2 * config.audioPositions }
 

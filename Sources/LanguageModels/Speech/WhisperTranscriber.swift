@@ -124,17 +124,20 @@ public final class WhisperTranscriber: @unchecked Sendable {
                            onSegment: (TranscriptSegment) -> Bool = { _ in true }) throws -> Transcript {
         let samples = audio.sampleRate == LogMelSpectrogram.sampleRate ? audio : audio.resampled(to: LogMelSpectrogram.sampleRate)
         let (mel, frames) = frontEnd.features(samples.samples)
-        let melCount = model.config.melCount, windowFrames = model.windowFrames
+        let windowFrames = model.windowFrames
         let contentFrames = frames - 1
         var language = "en", languageToken: Int32?
+        var firstEncoded: [Float]?
         if tokenizer.isMultilingual {
             if let code = options.language {
                 guard let token = tokenizer.languages[code] else {
                     throw AudioError("language '\(code)' is not one this model knows (\(tokenizer.languages.keys.sorted().prefix(20).joined(separator: ", ")), …)")
                 }
                 (language, languageToken) = (code, token)
-            } else {
-                let detected = detectLanguage(window(mel, frames: frames, from: 0, count: min(windowFrames, max(contentFrames, 0))))
+            } else if contentFrames > 0 {
+                // The first window's encoding serves the detection and then its own decoding.
+                firstEncoded = model.encode(window(mel, frames: frames, from: 0, count: min(windowFrames, contentFrames)))
+                let detected = detectLanguage(encoded: firstEncoded!)
                 (language, languageToken) = (detected.code, detected.token)
             }
         } else if let code = options.language, code != "en" {
@@ -150,7 +153,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
             let timeOffset = Double(seek) * Self.timePerFrame
             let segmentSize = min(windowFrames, contentFrames - seek)
             let segmentDuration = Double(segmentSize) * Self.timePerFrame
-            let encoded = model.encode(window(mel, frames: frames, from: seek, count: segmentSize))
+            let encoded = (seek == 0 ? firstEncoded : nil) ?? model.encode(window(mel, frames: frames, from: seek, count: segmentSize))
             let previous = Array(allTokens[promptResetSince...])
             var prompt: [Int32] = []
             if !previous.isEmpty { prompt = [tokenizer.startOfPrevious] + previous.suffix(model.config.textPositions / 2 - 1) }
@@ -398,9 +401,8 @@ public final class WhisperTranscriber: @unchecked Sendable {
 
     // MARK: Language
 
-    /// The most probable language token after <|startoftranscript|> for a window.
-    public func detectLanguage(_ windowFeatures: [Float]) -> (code: String, token: Int32, probability: Double) {
-        let encoded = model.encode(windowFeatures)
+    /// The most probable language token after <|startoftranscript|> for a window's encoder output.
+    public func detectLanguage(encoded: [Float]) -> (code: String, token: Int32, probability: Double) {
         let state = model.decoderState(encoded: encoded)
         let logits = model.step(tokenizer.startOfTranscript, state: state)
         let candidates = tokenizer.languages.map { ($0.key, $0.value) }

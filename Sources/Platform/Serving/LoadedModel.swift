@@ -67,6 +67,8 @@ public final class LoadedModel: @unchecked Sendable {
     public static func load(files: ArtifactFiles, pseudonyms: Pseudonyms? = nil) throws -> LoadedModel {
         let model = try loadBody(files: files)
         model.memoryBytes = files.totalBytes
+        // A speech model's float16 file is held as Float32: its memory is the weights', not the file's.
+        if let speech = model.speech { model.memoryBytes = max(files.totalBytes, speech.model.weightBytes) }
         if let data = files.data(policiesFile) {
             guard let texts = try? JSONDecoder().decode([String: String].self, from: data) else {
                 throw SealedError.integrity(files.describe(policiesFile), "not a JSON object of column policies")
