@@ -18,7 +18,8 @@ extension APIServer {
             let body = try await request.json(context).fields(["horizon", "series", "intervals"])
             var horizon = forecaster.defaultHorizon
             if let value = body["horizon"] {
-                guard let h = value.integer, (1...Forecaster.maximumHorizon).contains(h) else {
+                // The range is the forecaster's to check.
+                guard let h = value.integer else {
                     throw PlatformError.invalid(field: "horizon", message: "must be an integer from 1 to \(Forecaster.maximumHorizon)")
                 }
                 horizon = h

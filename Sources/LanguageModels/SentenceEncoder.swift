@@ -153,9 +153,7 @@ public final class SentenceEncoder: @unchecked Sendable {
         for index in attended.indices { attended[index] += x[index] }
         layerNorm(&attended, rows: rows, scale: layer.norm1Scale, shift: layer.norm1Shift)
         var up = linear(attended, rows: rows, inputs: h, outputs: i, weight: layer.upWeight, bias: layer.upBias)
-        up.withUnsafeMutableBufferPointer { values in
-            parallelFor(values.count, grain: 1 << 14) { range in for index in range { values[index] = gelu(values[index]) } }
-        }
+        geluInPlace(&up)
         var down = linear(up, rows: rows, inputs: i, outputs: h, weight: layer.downWeight, bias: layer.downBias)
         for index in down.indices { down[index] += attended[index] }
         layerNorm(&down, rows: rows, scale: layer.norm2Scale, shift: layer.norm2Shift)
@@ -174,19 +172,31 @@ public final class SentenceEncoder: @unchecked Sendable {
     }
 
     func layerNorm(_ x: inout [Float], rows: Int, scale: [Float], shift: [Float]) {
-        let h = config.hidden, epsilon = config.epsilon
-        x.withUnsafeMutableBufferPointer { x in
-            for r in 0..<rows {
-                let row = x.baseAddress! + r * h
-                var mean: Float = 0
-                for c in 0..<h { mean += row[c] }
-                mean /= Float(h)
-                var variance: Float = 0
-                for c in 0..<h { let d = row[c] - mean; variance += d * d }
-                let inverse = 1 / (variance / Float(h) + epsilon).squareRoot()
-                for c in 0..<h { row[c] = (row[c] - mean) * inverse * scale[c] + shift[c] }
-            }
+        layerNormRows(&x, width: config.hidden, scale: scale, shift: shift, epsilon: config.epsilon)
+    }
+}
+
+/// Each `width`-wide row normalised to zero mean and unit variance, then scaled and shifted.
+func layerNormRows(_ x: inout [Float], width: Int, scale: [Float], shift: [Float], epsilon: Float) {
+    let rows = x.count / width
+    x.withUnsafeMutableBufferPointer { x in
+        for r in 0..<rows {
+            let row = x.baseAddress! + r * width
+            var mean: Float = 0
+            for c in 0..<width { mean += row[c] }
+            mean /= Float(width)
+            var variance: Float = 0
+            for c in 0..<width { let d = row[c] - mean; variance += d * d }
+            let inverse = 1 / (variance / Float(width) + epsilon).squareRoot()
+            for c in 0..<width { row[c] = (row[c] - mean) * inverse * scale[c] + shift[c] }
         }
+    }
+}
+
+/// GELU of every value, on the compute threads.
+func geluInPlace(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { values in
+        parallelFor(values.count, grain: 1 << 14) { range in for index in range { values[index] = gelu(values[index]) } }
     }
 }
 

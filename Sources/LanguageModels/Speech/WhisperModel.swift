@@ -124,7 +124,7 @@ public final class WhisperModel: @unchecked Sendable {
             }
         }
         var x = Self.apply(conv1, unfolded, rows: frames)
-        Self.geluInPlace(&x)
+        geluInPlace(&x)
         var unfolded2 = [Float](repeating: 0, count: positions * h * 3)
         for t in 0..<positions {
             for j in 0..<3 {
@@ -134,7 +134,7 @@ public final class WhisperModel: @unchecked Sendable {
             }
         }
         x = Self.apply(conv2, unfolded2, rows: positions)
-        Self.geluInPlace(&x)
+        geluInPlace(&x)
         for i in x.indices { x[i] += encoderPositions[i] }
         for layer in encoderLayers {
             var normed = x
@@ -178,7 +178,7 @@ public final class WhisperModel: @unchecked Sendable {
         var normed = x
         Self.layerNorm(&normed, width: config.hidden, norm)
         var inner = Self.apply(up, normed, rows: rows)
-        Self.geluInPlace(&inner)
+        geluInPlace(&inner)
         let out = Self.apply(down, inner, rows: rows)
         for i in x.indices { x[i] += out[i] }
     }
@@ -409,25 +409,7 @@ public final class WhisperModel: @unchecked Sendable {
         return out
     }
 
-    static func layerNorm(_ x: inout [Float], width: Int, _ norm: Norm, epsilon: Float = 1e-5) {
-        let rows = x.count / width
-        x.withUnsafeMutableBufferPointer { x in
-            for r in 0..<rows {
-                let row = x.baseAddress! + r * width
-                var mean: Float = 0
-                for c in 0..<width { mean += row[c] }
-                mean /= Float(width)
-                var variance: Float = 0
-                for c in 0..<width { let d = row[c] - mean; variance += d * d }
-                let inverse = 1 / (variance / Float(width) + epsilon).squareRoot()
-                for c in 0..<width { row[c] = (row[c] - mean) * inverse * norm.scale[c] + norm.shift[c] }
-            }
-        }
-    }
-
-    static func geluInPlace(_ x: inout [Float]) {
-        x.withUnsafeMutableBufferPointer { values in
-            parallelFor(values.count, grain: 1 << 14) { range in for i in range { values[i] = gelu(values[i]) } }
-        }
+    static func layerNorm(_ x: inout [Float], width: Int, _ norm: Norm) {
+        layerNormRows(&x, width: width, scale: norm.scale, shift: norm.shift, epsilon: 1e-5)
     }
 }

@@ -205,8 +205,10 @@ public final class WhisperTranscriber: @unchecked Sendable {
 
     func decodeWithFallback(_ encoded: [Float], prompt: [Int32], options: TranscriptionOptions, rng: inout UInt64) -> WindowResult {
         var all: [WindowResult] = [], belowThreshold: [WindowResult] = []
+        // The encoder's keys and values, computed once for every temperature tried.
+        let start = model.decoderState(encoded: encoded)
         for temperature in options.temperatures.isEmpty ? [0] : options.temperatures {
-            let (tokens, sumLogProbability, noSpeech) = decode(encoded, prompt: prompt, temperature: temperature, options: options, rng: &rng)
+            let (tokens, sumLogProbability, noSpeech) = decode(start.copy(), prompt: prompt, temperature: temperature, options: options, rng: &rng)
             let average = sumLogProbability / Double(tokens.count + 1)
             let ratio = Self.compressionRatio(tokenizer.decode(tokens).trimmingCharacters(in: .whitespaces))
             let result = WindowResult(tokens: tokens, averageLogProbability: average, temperature: temperature, compressionRatio: ratio, noSpeechProbability: noSpeech)
@@ -226,11 +228,10 @@ public final class WhisperTranscriber: @unchecked Sendable {
         return best
     }
 
-    /// One decoding of a window after `prompt`: the sampled tokens (without end-of-text), the
+    /// One decoding of a window after `prompt`, from a fresh `state`: the sampled tokens (without end-of-text), the
     /// sum of their log-probabilities (end-of-text's included) and the no-speech probability.
-    func decode(_ encoded: [Float], prompt: [Int32], temperature: Double, options: TranscriptionOptions, rng: inout UInt64)
+    func decode(_ state: WhisperModel.DecoderState, prompt: [Int32], temperature: Double, options: TranscriptionOptions, rng: inout UInt64)
         -> (tokens: [Int32], sumLogProbability: Double, noSpeechProbability: Double) {
-        let state = model.decoderState(encoded: encoded)
         let vocabulary = model.config.vocabularySize
         // The whole prompt in one pass; the no-speech probability is read where <|startoftranscript|> sits.
         let sot = prompt.lastIndex(of: tokenizer.startOfTranscript) ?? 0
