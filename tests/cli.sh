@@ -183,6 +183,9 @@ with open(os.environ['WAV'], 'rb') as audio:
     verbose = client.audio.transcriptions.create(model='whisper', file=audio, response_format='verbose_json', timestamp_granularities=['segment'])
 assert verbose.language == 'english' and verbose.segments[0].start == 0 and verbose.segments[0].end == 3 and verbose.text == expected, verbose
 with open(os.environ['WAV'], 'rb') as audio:
+    timed = client.audio.transcriptions.create(model='whisper', file=audio, response_format='verbose_json', timestamp_granularities=['word'])
+assert [w.word for w in timed.words][:3] == ['The', 'quick', 'brown'] and timed.words[0].start == 0 and timed.words[-1].end > timed.words[0].end, timed
+with open(os.environ['WAV'], 'rb') as audio:
     assert client.audio.transcriptions.create(model='whisper', file=audio, response_format='text').strip() == expected
 with open(os.environ['WAV'], 'rb') as audio:
     events = list(client.audio.transcriptions.create(model='whisper', file=audio, stream=True))
@@ -191,7 +194,7 @@ try:
     client.audio.transcriptions.create(model='whisper', file=('clip.wav', b'not audio', 'audio/wav'))
     raise SystemExit('bytes that are not audio were accepted')
 except openai.BadRequestError as error:
-    assert 'not a WAV file' in str(error), error
+    assert 'not audio SwiftMaaS can decode' in str(error), error
 PY"
 kill $server; wait $server 2>/dev/null
 

@@ -37,14 +37,15 @@ extension APIServer {
         guard ["json", "text", "srt", "vtt", "verbose_json"].contains(format) else {
             throw PlatformError.invalid(field: "response_format", message: "must be json, text, srt, vtt or verbose_json, got '\(format.prefix(40))'")
         }
+        var options = TranscriptionOptions()
         for granularity in (form.fields["timestamp_granularities[]"] ?? []) + (form.fields["timestamp_granularities"] ?? []) {
             let value = String(decoding: granularity.bytes, as: UTF8.self)
-            guard value == "segment" else {
-                throw PlatformError.invalid(field: "timestamp_granularities[]", message: value == "word" ? "word timestamps are not supported yet; use segment" : "must be segment, got '\(value.prefix(40))'")
+            guard value == "segment" || value == "word" else {
+                throw PlatformError.invalid(field: "timestamp_granularities[]", message: "must be segment or word, got '\(value.prefix(40))'")
             }
             guard format == "verbose_json" else { throw PlatformError.invalid(field: "timestamp_granularities[]", message: "needs response_format verbose_json") }
+            if value == "word" { options.wordTimestamps = true }
         }
-        var options = TranscriptionOptions()
         options.task = task
         if let temperature = form.text("temperature") {
             guard let t = Double(temperature), (0...1).contains(t) else { throw PlatformError.invalid(field: "temperature", message: "must be a number from 0 to 1") }
@@ -86,7 +87,7 @@ extension APIServer {
             throw PlatformError.invalid(field: "model", message: "'\(name)' is English-only: translation into English needs a multilingual model")
         }
         let audio: Audio
-        do { audio = try Audio.wav(file.bytes) } catch let error as AudioError { throw PlatformError.invalid(field: "file", message: error.message) }
+        do { audio = try Audio.decode(file.bytes, maxSeconds: s.maximumAudioSeconds) } catch let error as AudioError { throw PlatformError.invalid(field: "file", message: error.message) }
         guard audio.seconds <= s.maximumAudioSeconds else {
             throw PlatformError.invalid(field: "file", message: String(format: "the audio lasts %.1f s; this server takes at most %.0f s per request", audio.seconds, s.maximumAudioSeconds))
         }
@@ -104,7 +105,7 @@ extension APIServer {
             do { result = try await queue.submit(TranscriptionRequest(audio: audio, options: options)) }
             catch { s.metrics.recordInferenceFailure(project: caller.project, endpoint: name, version: target.version.version); throw error }
             meter(result)
-            return transcriptionResponse(result.transcript, format: format, task: task, usage: usage, requestedLanguage: language)
+            return transcriptionResponse(result.transcript, format: format, task: task, usage: usage, requestedLanguage: language, words: options.wordTimestamps)
         }
         // Streaming: OpenAI's transcript.text.delta events, one per decoded segment, then
         // transcript.text.done with the whole text and the usage.
@@ -136,7 +137,8 @@ extension APIServer {
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
     }
 
-    static func transcriptionResponse(_ transcript: Transcript, format: String, task: TranscriptionOptions.Task, usage: String, requestedLanguage: String?) -> Response {
+    static func transcriptionResponse(_ transcript: Transcript, format: String, task: TranscriptionOptions.Task, usage: String, requestedLanguage: String?,
+                                      words: Bool = false) -> Response {
         func plain(_ text: String, _ type: String) -> Response {
             Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
@@ -160,8 +162,13 @@ extension APIServer {
                     + "\"compression_ratio\":\(JSONWriter.number(segment.compressionRatio)),\"no_speech_prob\":\(JSONWriter.number(segment.noSpeechProbability))}"
             }
             let language = Locale(identifier: "en_US").localizedString(forLanguageCode: transcript.language)?.lowercased() ?? transcript.language
+            // OpenAI's words: trimmed text and times; the decoder's probability beside them.
+            let timedWords = !words ? "" : ",\"words\":[" + transcript.segments.flatMap { $0.words ?? [] }.map { word in
+                "{\"word\":\(JSONWriter.quote(word.word.trimmingCharacters(in: .whitespaces))),\"start\":\(JSONWriter.number(word.start)),"
+                    + "\"end\":\(JSONWriter.number(word.end)),\"probability\":\(JSONWriter.number(word.probability.isFinite ? word.probability : 0))}"
+            }.joined(separator: ",") + "]"
             return jsonResponse("{\"task\":\"\(task.rawValue)\",\"language\":\(JSONWriter.quote(language)),\"duration\":\(JSONWriter.number(transcript.duration)),"
-                                + "\"text\":\(JSONWriter.quote(transcript.text)),\"segments\":[\(segments.joined(separator: ","))],\"usage\":\(usage)}")
+                                + "\"text\":\(JSONWriter.quote(transcript.text)),\"segments\":[\(segments.joined(separator: ","))]\(timedWords),\"usage\":\(usage)}")
         default:
             return jsonResponse("{\"text\":\(JSONWriter.quote(transcript.text)),\"usage\":\(usage)}")
         }

@@ -13,11 +13,15 @@ import Testing
     struct Encoder: Decodable { let frame_means: [Float]; let first_frames: [[Float]] }
     struct Segment: Decodable { let start: Double; let end: Double; let text: String; let tokens: [Int32] }
     struct Prompted: Decodable { let prompt: String; let prompt_tokens: [Int32]; let segments: [Segment] }
+    struct TimedWord: Decodable { let word: String; let start: Double; let end: Double; let probability: Double }
+    struct WordSegment: Decodable { let start: Double; let end: Double; let seek: Int; let tokens: [Int32]; let words: [TimedWord] }
     struct Clip: Decodable {
         let sentence: String, wav_sha256: String, source_rate: Int, samples: Int, audio_head: [Float]
         let features: Features, encoder: Encoder, segments: [Segment], text: String, prompted: Prompted?, beam5: [Segment]
+        let words: [WordSegment]
     }
-    struct Fixture: Decodable { let clips: [Clip]; let synthetic: Features }
+    struct LongWords: Decodable { let repeats: Int; let gap_samples: Int; let segments: [WordSegment] }
+    struct Fixture: Decodable { let clips: [Clip]; let synthetic: Features; let long_words: LongWords }
 
     static let fixture: Fixture = {
         let url = Bundle.module.url(forResource: "whisper_tiny_en", withExtension: "json", subdirectory: "Fixtures")!
@@ -129,6 +133,50 @@ import Testing
             #expect(withPrompt.segments.map(\.tokens) == prompted.segments.map(\.tokens), "\(withPrompt.segments.map(\.text))")
         }
     }
+
+    /// Word timestamps against faster-whisper's (word_timestamps=True): the same words, segment
+    /// bounds and seeks, times within one 20 ms alignment step, probabilities within 0.01.
+    func expectWords(_ transcript: Transcript, _ reference: [WordSegment], _ label: String) {
+        #expect(transcript.segments.map(\.tokens) == reference.map(\.tokens), "\(label): \(transcript.segments.map(\.text))")
+        #expect(transcript.segments.map(\.seek) == reference.map(\.seek), "\(label): seeks")
+        let words = transcript.segments.flatMap { $0.words ?? [] }, expected = reference.flatMap(\.words)
+        #expect(words.map(\.word) == expected.map(\.word), "\(label)")
+        guard words.count == expected.count, transcript.segments.count == reference.count else { return }
+        var worstTime = 0.0, worstProbability = 0.0
+        for (word, reference) in zip(words, expected) {
+            worstTime = max(worstTime, Swift.abs(word.start - reference.start), Swift.abs(word.end - reference.end))
+            worstProbability = max(worstProbability, Swift.abs(word.probability - reference.probability))
+        }
+        for (segment, reference) in zip(transcript.segments, reference) {
+            worstTime = max(worstTime, Swift.abs(segment.start - reference.start), Swift.abs(segment.end - reference.end))
+        }
+        #expect(worstTime <= 0.0201, "\(label): word or segment times differ from faster-whisper's by up to \(worstTime) s")
+        #expect(worstProbability < 0.01, "\(label): word probabilities differ by up to \(worstProbability)")
+    }
+
+    static var wordOptions: TranscriptionOptions {
+        var options = TranscriptionOptions()
+        options.temperatures = [0]
+        options.conditionOnPreviousText = false
+        options.wordTimestamps = true
+        return options
+    }
+
+    @Test func wordTimestampsMatchFasterWhisper() throws {
+        let transcriber = try Self.transcriber.get()
+        var spoken: [[Float]] = []
+        for clip in Self.fixture.clips {
+            guard let wav = try speak(clip) else { return }
+            let audio = try Audio.wav(wav).resampled(to: 16_000)
+            spoken.append(audio.samples)
+            expectWords(try transcriber.transcribe(audio, options: Self.wordOptions), clip.words, clip.sentence)
+        }
+        // About 45 s: the next window starts at the last word's end, not at the last timestamp.
+        let long = Self.fixture.long_words
+        let gap = [Float](repeating: 0, count: long.gap_samples)
+        let samples = (0..<long.repeats).flatMap { _ in spoken.flatMap { $0 + gap } }
+        expectWords(try transcriber.transcribe(Audio(samples: samples, sampleRate: 16_000), options: Self.wordOptions), long.segments, "45 s")
+    }
 }
 
 /// Multilingual Whisper base against faster-whisper: the detected language, the transcription and
@@ -191,6 +239,7 @@ import Testing
                 case (1, 24): data += le(Int((v * 8_388_607).rounded()), 3)
                 case (1, 32): data += le(Int((v * 2_147_483_647).rounded()), 4)
                 case (3, 32): data += le(Int(Float(v).bitPattern), 4)
+                case (7, 8): data.append(muLaw(v))
                 default: data += le(Int(truncatingIfNeeded: v.bitPattern), 8)
                 }
             }
@@ -201,6 +250,17 @@ import Testing
         let body = Array("WAVE".utf8) + Array("fmt ".utf8) + le(fmt.count, 4) + fmt + Array("LIST".utf8) + le(4, 4) + Array("INFO".utf8)
             + Array("data".utf8) + le(data.count, 4) + data
         return Array("RIFF".utf8) + le(body.count, 4) + body
+    }
+
+    /// G.711 µ-law (the encoder's formula; libsndfile decodes it).
+    static func muLaw(_ v: Double) -> UInt8 {
+        var sample = Int((v * 32767).rounded()), sign = 0
+        if sample < 0 { sample = -sample; sign = 0x80 }
+        sample = min(sample, 32635) + 0x84
+        var exponent = 7
+        while exponent > 0 && sample & (0x4000 >> (7 - exponent)) == 0 { exponent -= 1 }
+        let mantissa = (sample >> (exponent + 3)) & 0x0F
+        return ~UInt8(sign | exponent << 4 | mantissa)
     }
 
     @Test func everyLayoutDecodesToTheSameMonoSignal() throws {
@@ -237,5 +297,88 @@ import Testing
         #expect(message(Self.wav(tag: 0x55, channels: 1, rate: 16_000, bits: 16, frames: [[0.1]])).contains("MP3"))
         #expect(message(Self.wav(tag: 1, channels: 1, rate: 16_000, bits: 12, frames: [])).contains("12-bit"))
         #expect(message(Self.wav(tag: 1, channels: 1, rate: 16_000, bits: 16, frames: [])).contains("no samples"))
+    }
+}
+
+/// FLAC, MP3 and WAV codecs other than PCM and float, decoded through libsndfile and checked
+/// against the WAV they were encoded from by Debian's own encoders (flac, lame).
+@Suite struct CompressedAudioDecoding {
+    /// One second of two tones and a sweep at 44.1 kHz, stereo (the channels' mean is the signal).
+    static let signal: [Double] = (0..<44_100).map { n in
+        let t = Double(n) / 44_100
+        return 0.3 * sin(2 * .pi * 440 * t) + 0.15 * sin(2 * .pi * 1250 * t) + 0.1 * sin(2 * .pi * (200 + 900 * t) * t)
+    }
+    static let wav = WAVDecoding.wav(tag: 1, channels: 2, rate: 44_100, bits: 16, frames: signal.map { [$0 + 0.1, $0 - 0.1] })
+
+    /// Runs a Debian encoder on the WAV and returns what it wrote.
+    static func encode(_ tool: String, _ arguments: (_ input: String, _ output: String) -> [String]) throws -> [UInt8] {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("maas-codec-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("in.wav").path, output = directory.appendingPathComponent("out").path
+        try Data(wav).write(to: URL(fileURLWithPath: input))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+        process.arguments = arguments(input, output)
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch { throw AudioError("\(tool) is needed to encode the test clip (apt-get install \(tool))") }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw AudioError("\(tool) exited with \(process.terminationStatus)") }
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    @Test func flacDecodesToExactlyItsWAV() throws {
+        let flac = try Self.encode("flac") { ["--silent", "-f", "-o", $1, $0] }
+        #expect(flac.prefix(4).elementsEqual("fLaC".utf8))
+        let decoded = try Audio.decode(flac), reference = try Audio.wav(Self.wav)
+        #expect(decoded.sampleRate == 44_100 && decoded.samples.count == reference.samples.count)
+        let worst = zip(decoded.samples, reference.samples).map { Swift.abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-6, "FLAC is lossless, yet differs from its WAV by \(worst)")
+    }
+
+    @Test func mp3DecodesCloseToItsWAV() throws {
+        let mp3 = try Self.encode("lame") { ["--quiet", "-b", "192", $0, $1] }
+        let decoded = try Audio.decode(mp3)
+        #expect(decoded.sampleRate == 44_100)
+        // libmpg123 trims the encoder's delay and padding when LAME's header names them; allow a
+        // frame of slack either way, then find the alignment and compare the waveforms.
+        #expect(Swift.abs(decoded.samples.count - Self.signal.count) <= 1152, "\(decoded.samples.count) samples")
+        var best = (offset: 0, correlation: -1.0)
+        for offset in -1200...1200 {
+            var dot = 0.0, decodedEnergy = 0.0, signalEnergy = 0.0
+            for n in stride(from: 2000, to: 40_000, by: 3) where n + offset >= 0 && n + offset < decoded.samples.count {
+                let d = Double(decoded.samples[n + offset]), x = Self.signal[n]
+                dot += d * x
+                decodedEnergy += d * d
+                signalEnergy += x * x
+            }
+            let correlation = dot / max((decodedEnergy * signalEnergy).squareRoot(), 1e-12)
+            if correlation > best.correlation { best = (offset, correlation) }
+        }
+        #expect(best.correlation > 0.995, "best alignment \(best.offset) samples, correlation \(best.correlation)")
+        #expect(Swift.abs(best.offset) <= 1152)
+        // A compressed file is decoded only up to the limit: it cannot expand without bound.
+        #expect(throws: AudioError(String(format: "the audio lasts more than %.0f s; at most %.0f s are read per request", 0.0, 0.0))) {
+            try Audio.decode(mp3, maxSeconds: 0.4)
+        }
+    }
+
+    @Test func muLawWAVDecodesThroughLibsndfile() throws {
+        let mono = Self.signal.prefix(8000).map { [$0] }
+        let audio = try Audio.decode(WAVDecoding.wav(tag: 7, channels: 1, rate: 8000, bits: 8, frames: Array(mono)))
+        #expect(audio.sampleRate == 8000 && audio.samples.count == 8000)
+        let worst = zip(audio.samples, Self.signal).map { Swift.abs(Double($0) - $1) }.max() ?? 1
+        #expect(worst < 0.02, "µ-law decoded \(worst) from the signal")
+    }
+
+    @Test func whatNoDecoderReadsIsNamed() {
+        func message(_ bytes: [UInt8]) -> String {
+            do { _ = try Audio.decode(bytes); return "accepted" } catch { return "\(error)" }
+        }
+        #expect(message(Array("not audio at all, just some text".utf8)).contains("not audio SwiftMaaS can decode"))
+        #expect(message(Array("fLaC".utf8) + [UInt8](repeating: 7, count: 64)).contains("not audio SwiftMaaS can decode"))
+        // A WAV codec libsndfile does not read either keeps the WAV reader's reason.
+        #expect(message(WAVDecoding.wav(tag: 0x1234, channels: 1, rate: 16_000, bits: 16, frames: [[0.1]])).contains("format tag 4660"))
     }
 }

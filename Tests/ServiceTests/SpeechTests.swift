@@ -30,6 +30,19 @@ import Testing
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// The WAV as a 128 kb/s MP3, encoded by Debian's lame.
+    static func mp3(_ wav: [UInt8]) throws -> [UInt8] {
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("maas-speech-\(UUID()).wav").path, output = input + ".mp3"
+        defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
+        try Data(wav).write(to: URL(fileURLWithPath: input))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/lame")
+        process.arguments = ["--quiet", "-b", "128", input, output]
+        try process.run()
+        process.waitUntilExit()
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
     /// A 16 kHz 16-bit mono WAV of `seconds` of silence.
     static func silence(seconds: Double) -> [UInt8] {
         func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
@@ -59,11 +72,22 @@ import Testing
         let plain = try await post([("model", "whisper")], file: clip)
         #expect(plain.status == 200 && json(plain.body)["text"] as? String == expected, "\(String(decoding: plain.body, as: UTF8.self))")
         #expect((json(plain.body)["usage"] as? [String: Any])?["seconds"] as? Int == 3)
+        // The same clip as MP3, decoded through libsndfile: the same words.
+        let mp3Clip = try await post([("model", "whisper")], file: try Self.mp3(clip))
+        #expect(mp3Clip.status == 200 && json(mp3Clip.body)["text"] as? String == expected, "\(String(decoding: mp3Clip.body, as: UTF8.self))")
         let verbose = json(try await post([("model", "whisper"), ("response_format", "verbose_json"), ("timestamp_granularities[]", "segment")], file: clip).body)
         let segments = verbose["segments"] as? [[String: Any]] ?? []
         #expect(verbose["language"] as? String == "english" && verbose["task"] as? String == "transcribe" && segments.count == 1, "\(verbose)")
         #expect(segments.first?["start"] as? Double == 0 && segments.first?["end"] as? Double == 3 && (segments.first?["tokens"] as? [Int])?.first == 50363)
         for key in ["avg_logprob", "compression_ratio", "no_speech_prob", "temperature", "seek"] { #expect(segments.first?[key] != nil, "\(key)") }
+        #expect(verbose["words"] == nil, "words only when asked for")
+        // Word timestamps, as faster-whisper times these words (Fixtures/whisper_tiny_en.json).
+        let timed = json(try await post([("model", "whisper"), ("response_format", "verbose_json"), ("timestamp_granularities[]", "word"),
+                                         ("timestamp_granularities[]", "segment")], file: clip).body)
+        let words = timed["words"] as? [[String: Any]] ?? []
+        #expect(words.map { $0["word"] as? String ?? "" } == ["The", "quick", "brown", "fox", "jump", "over", "the", "lazy", "nog."], "\(timed)")
+        #expect(words.first?["start"] as? Double == 0 && words.last?["end"] as? Double == 2.64 && (words.first?["probability"] as? Double ?? 0) > 0.5)
+        #expect((timed["segments"] as? [[String: Any]])?.first?["end"] as? Double == 2.64, "the segment ends with its last word")
         let text = try await post([("model", "whisper"), ("response_format", "text")], file: clip)
         #expect(String(decoding: text.body, as: UTF8.self) == expected + "\n")
         let srt = String(decoding: try await post([("model", "whisper"), ("response_format", "srt")], file: clip).body, as: UTF8.self)
@@ -88,7 +112,7 @@ import Testing
         var mp3 = Self.silence(seconds: 1)
         mp3[20] = 0x55  // format tag: MP3
         let cases: [([(String, String)], [UInt8]?, Int, String)] = [
-            ([("model", "whisper")], Array("not audio at all".utf8), 400, "not a WAV file"),
+            ([("model", "whisper")], Array("not audio at all".utf8), 400, "not audio SwiftMaaS can decode"),
             ([("model", "whisper")], truncated, 400, "truncated WAV"),
             ([("model", "whisper")], mp3, 400, "MP3"),
             ([("model", "whisper")], Self.silence(seconds: 21), 400, "at most 20 s"),
@@ -96,7 +120,7 @@ import Testing
             ([], clip, 400, "model"),
             ([("model", "whisper"), ("response_format", "xml")], clip, 400, "response_format"),
             ([("model", "whisper"), ("language", "de")], clip, 400, "English-only"),
-            ([("model", "whisper"), ("timestamp_granularities[]", "word"), ("response_format", "verbose_json")], clip, 400, "word timestamps"),
+            ([("model", "whisper"), ("timestamp_granularities[]", "letter"), ("response_format", "verbose_json")], clip, 400, "segment or word"),
             ([("model", "whisper"), ("temperature", "3")], clip, 400, "temperature"),
             ([("model", "whisper"), ("beam_size", "0")], clip, 400, "beam_size"),
             ([("model", "whisper"), ("colour", "red")], clip, 400, "colour"),
@@ -114,7 +138,7 @@ import Testing
         let predicted = try await server.request("POST", "/v1/models/whisper:predict", key: admin, body: #"{"instances": [[1, 2]]}"#)
         #expect(predicted.status == 400 && "\(predicted.json)".contains("/v1/audio/transcriptions"))
         let metrics = String(decoding: try await server.raw("GET", "/metrics", key: admin).body, as: UTF8.self)
-        #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 24"), "audio seconds: 8 answered requests of 3 s each")
+        #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 30"), "audio seconds: 10 answered requests of 3 s each")
         #expect(metrics.contains("maas_transcription_real_time_factor_count"))
         await server.stop()
     }

@@ -1,9 +1,16 @@
+import CSndFile
 import Foundation
 
 /// Audio a request sent that is not usable, named for the caller.
 public struct AudioError: Error, CustomStringConvertible, Equatable, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The bytes may be audio another decoder reads (not WAV, or a WAV codec `wav` leaves aside).
+    let otherCodec: Bool
+    public init(_ message: String) { self.init(message, otherCodec: false) }
+    init(_ message: String, otherCodec: Bool) {
+        self.message = message
+        self.otherCodec = otherCodec
+    }
     public var description: String { message }
 }
 
@@ -18,11 +25,58 @@ public struct Audio: Sendable {
         self.sampleRate = sampleRate
     }
 
+    /// Reads an audio file of any format SwiftMaaS decodes: WAV (PCM or float) by `wav`, and
+    /// everything else libsndfile reads (FLAC, MP3, Ogg Vorbis and Opus, AIFF, and WAV's ADPCM,
+    /// A-law and µ-law codecs) by `compressed`. A compressed file is decoded up to `maxSeconds`
+    /// only (a few kilobytes of it can expand to hours); a WAV is as long as its bytes.
+    public static func decode(_ bytes: [UInt8], maxSeconds: Double = 4 * 3600) throws -> Audio {
+        let audio: Audio
+        do {
+            audio = try wav(bytes)
+        } catch let error as AudioError where error.otherCodec {
+            let isWAV = bytes.count >= 12 && bytes[0..<4].elementsEqual("RIFF".utf8)
+            audio = try compressed(bytes, maxSeconds: maxSeconds, wavReason: isWAV ? error.message : nil)
+        }
+        return audio
+    }
+
+    /// Decodes FLAC, MP3, Ogg, AIFF and the WAV codecs `wav` leaves aside through libsndfile.
+    static func compressed(_ bytes: [UInt8], maxSeconds: Double, wavReason: String?) throws -> Audio {
+        var decoded = maas_decoded_audio()
+        var message = [CChar](repeating: 0, count: 512)
+        let status = bytes.withUnsafeBufferPointer { bytes in
+            message.withUnsafeMutableBufferPointer { message in
+                maas_sndfile_decode(bytes.baseAddress, bytes.count, maxSeconds, &decoded, message.baseAddress, message.count)
+            }
+        }
+        let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        switch Int(status) {
+        case Int(MAAS_SNDFILE_OK.rawValue): break
+        case Int(MAAS_SNDFILE_MISSING.rawValue):
+            throw AudioError("\(wavReason ?? "this audio is not WAV"); FLAC, MP3 and Ogg need libsndfile, which this server lacks (\(reason)); install it with: apt-get install libsndfile1")
+        case Int(MAAS_SNDFILE_TOO_LONG.rawValue):
+            throw AudioError(String(format: "the audio lasts more than %.0f s; at most %.0f s are read per request", maxSeconds, maxSeconds))
+        default:
+            throw AudioError(wavReason ?? "not audio SwiftMaaS can decode (\(reason)); send WAV, FLAC, MP3, Ogg Vorbis/Opus or AIFF")
+        }
+        defer { maas_sndfile_free(decoded.samples) }
+        let channels = Int(decoded.channels), frames = Int(decoded.frames)
+        var samples = [Float](repeating: 0, count: frames)
+        let scale = 1 / Float(channels)
+        for f in 0..<frames {
+            var sum: Float = 0
+            for c in 0..<channels { sum += decoded.samples[f * channels + c] }
+            samples[f] = sum * scale
+        }
+        if let bad = samples.firstIndex(where: { !$0.isFinite }) { throw AudioError("audio sample \(bad) is not a finite number") }
+        return Audio(samples: samples, sampleRate: Int(decoded.sample_rate))
+    }
+
     /// Reads a RIFF/WAVE file: PCM 8, 16, 24 or 32 bit, IEEE float 32 or 64 bit (plain or
     /// WAVE_FORMAT_EXTENSIBLE), any sample rate, any channel count (averaged to mono).
     public static func wav(_ bytes: [UInt8]) throws -> Audio {
         guard bytes.count >= 12, bytes[0..<4].elementsEqual("RIFF".utf8), bytes[8..<12].elementsEqual("WAVE".utf8) else {
-            throw AudioError("not a WAV file (no RIFF/WAVE header); send WAV (PCM or float)")
+            throw AudioError("not a WAV file (no RIFF/WAVE header)", otherCodec: true)
         }
         func u16(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 }
         func u32(_ i: Int) -> Int { u16(i) | u16(i + 2) << 16 }
@@ -57,7 +111,7 @@ public struct Audio: Sendable {
         case (1, 8), (1, 16), (1, 24), (1, 32), (3, 32), (3, 64): width = format.bits / 8
         case (1, _), (3, _): throw AudioError("WAV with \(format.bits)-bit samples; PCM 8/16/24/32-bit and float 32/64-bit are read")
         default:
-            throw AudioError("unsupported WAV codec (format tag \(format.tag)\(format.tag == 0x55 ? ", MP3" : format.tag == 2 || format.tag == 0x11 ? ", ADPCM" : format.tag == 6 || format.tag == 7 ? ", A-law/µ-law" : "")); send PCM or float WAV")
+            throw AudioError("unsupported WAV codec (format tag \(format.tag)\(format.tag == 0x55 ? ", MP3" : format.tag == 2 || format.tag == 0x11 ? ", ADPCM" : format.tag == 6 || format.tag == 7 ? ", A-law/µ-law" : "")); send PCM or float WAV", otherCodec: true)
         }
         let frame = width * format.channels
         let frames = dataRange.count / frame

@@ -282,8 +282,37 @@ public final class WhisperModel: @unchecked Sendable {
     /// Feeds several tokens at once (a prompt) with GEMMs over all their rows, causally masked,
     /// and returns the logits after each position in `logitsAt` (indexes into `tokens`).
     public func prefill(_ tokens: [Int32], state: DecoderState, logitsAt: [Int]) -> [[Float]] {
+        guard tokens.count > 1 else { return tokens.count == 1 ? [step(tokens[0], state: state)] : [] }
+        let h = config.hidden, x = forward(tokens, state: state).hidden
+        return logitsAt.map { outputLogits(Array(x[($0 * h)..<(($0 + 1) * h)])) }
+    }
+
+    /// What word timing reads from one pass over a whole token sequence: the scaled
+    /// cross-attention scores (before the softmax) of each head in `heads`, [tokens × audio
+    /// positions] each, and the logits after every token ([tokens × vocabulary], one GEMM).
+    public func alignmentPass(_ tokens: [Int32], encoded: [Float], heads: [(layer: Int, head: Int)]) -> (scores: [[Float]], logits: [Float]) {
+        let state = decoderState(encoded: encoded)
+        let pass = forward(tokens, state: state, capturing: heads)
+        let h = config.hidden, n = tokens.count, vocabulary = config.vocabularySize
+        var x = pass.hidden
+        Self.layerNorm(&x, width: h, decoderNorm)
+        var logits = [Float](repeating: 0, count: n * vocabulary)
+        x.withUnsafeBufferPointer { x in
+            embeddings.withUnsafeBufferPointer { e in
+                logits.withUnsafeMutableBufferPointer { y in
+                    sgemm(transposeB: true, m: n, n: vocabulary, k: h, a: x.baseAddress!, lda: h, b: e.baseAddress!, ldb: h, c: y.baseAddress!, ldc: vocabulary)
+                }
+            }
+        }
+        return (pass.captured, logits)
+    }
+
+    /// The decoder over several tokens at once with GEMMs over all their rows, causally masked:
+    /// the final hidden rows (before the last layer norm), and the raw cross-attention scores of
+    /// the `capturing` heads.
+    func forward(_ tokens: [Int32], state: DecoderState, capturing: [(layer: Int, head: Int)] = []) -> (hidden: [Float], captured: [[Float]]) {
         let n = tokens.count, h = config.hidden, heads = config.heads, d = h / heads, start = state.length
-        guard n > 1 else { return n == 1 ? [step(tokens[0], state: state)] : [] }
+        var captured = [[Float]](repeating: [], count: capturing.count)
         precondition(start + n <= config.textPositions, "the decoder holds \(config.textPositions) positions")
         var x = [Float](repeating: 0, count: n * h)
         for (i, token) in tokens.enumerated() {
@@ -339,6 +368,9 @@ public final class WhisperModel: @unchecked Sendable {
                                 let offset = head * d
                                 sgemm(transposeB: true, m: n, n: audio, k: d, alpha: scale, a: q.baseAddress! + offset, lda: h,
                                       b: kv.baseAddress! + offset, ldb: 2 * h, c: s.baseAddress!, ldc: audio)
+                                for (c, wanted) in capturing.enumerated() where wanted.layer == l && wanted.head == head {
+                                    captured[c] = Array(UnsafeBufferPointer(start: s.baseAddress!, count: n * audio))
+                                }
                                 for i in 0..<n { softmaxInPlace(s.baseAddress! + i * audio, audio) }
                                 sgemm(m: n, n: d, k: audio, a: s.baseAddress!, lda: audio, b: kv.baseAddress! + h + offset, ldb: 2 * h,
                                       c: out.baseAddress! + offset, ldc: h)
@@ -352,7 +384,7 @@ public final class WhisperModel: @unchecked Sendable {
             feedForward(&x, rows: n, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
         }
         for _ in 0..<n { state.advance() }
-        return logitsAt.map { outputLogits(Array(x[($0 * h)..<(($0 + 1) * h)])) }
+        return (x, captured)
     }
 
     /// One query row against the encoder's keys and values (fused k|v rows), per head.

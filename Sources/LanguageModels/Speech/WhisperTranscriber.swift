@@ -24,6 +24,9 @@ public struct TranscriptionOptions: Sendable {
     /// Beam search stops once beamSize × patience hypotheses have ended.
     public var patience = 1.0
     public var seed: UInt64 = 0
+    /// Times for every word (from the alignment heads' cross-attention), as faster-whisper's
+    /// word_timestamps; seeking then follows the last word's end.
+    public var wordTimestamps = false
 
     public init() {}
 }
@@ -40,6 +43,8 @@ public struct TranscriptSegment: Sendable {
     public var averageLogProbability: Double
     public var compressionRatio: Double
     public var noSpeechProbability: Double
+    /// The words and their times, when word timestamps were asked for.
+    public var words: [TranscriptWord]?
 }
 
 public struct Transcript: Sendable {
@@ -64,10 +69,14 @@ public final class WhisperTranscriber: @unchecked Sendable {
     let suppressed: [Int32]
     /// Not generated as the first token (a blank and end-of-text).
     let suppressedAtBegin: [Int32]
+    /// The cross-attention heads whose weights follow word timing (config.json's alignment_heads).
+    public let alignmentHeads: [(layer: Int, head: Int)]
     static let timePerFrame = 0.01, timePrecision = 0.02, inputStride = 2
 
-    public init(model: WhisperModel, tokenizer: WhisperTokenizer, suppressed: [Int32], suppressedAtBegin: [Int32], promptEncoder: BytePairTokenizer? = nil) {
+    public init(model: WhisperModel, tokenizer: WhisperTokenizer, suppressed: [Int32], suppressedAtBegin: [Int32], promptEncoder: BytePairTokenizer? = nil,
+                alignmentHeads: [(layer: Int, head: Int)] = []) {
         self.model = model
+        self.alignmentHeads = alignmentHeads.filter { $0.layer >= 0 && $0.layer < model.config.decoderLayers && $0.head >= 0 && $0.head < model.config.heads }
         self.promptEncoder = promptEncoder
         self.tokenizer = tokenizer
         self.suppressed = suppressed
@@ -96,16 +105,19 @@ public final class WhisperTranscriber: @unchecked Sendable {
             throw LanguageModelError.malformed(name, "vocabulary.txt has \(tokenizer.vocabularySize) tokens; the model \(model.config.vocabularySize)")
         }
         var suppressed: [Int32] = [], atBegin: [Int32] = [220, tokenizer.endOfText]
+        var alignmentHeads: [(layer: Int, head: Int)] = []
         if let data = config, let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             suppressed = (config["suppress_ids"] as? [NSNumber] ?? []).map { $0.int32Value }
             atBegin = (config["suppress_ids_begin"] as? [NSNumber]).map { $0.map(\.int32Value) } ?? atBegin
+            alignmentHeads = (config["alignment_heads"] as? [[NSNumber]] ?? []).filter { $0.count == 2 }.map { ($0[0].intValue, $0[1].intValue) }
         }
         // As faster-whisper's get_suppressed_tokens adds them.
         suppressed += [tokenizer.transcribe, tokenizer.translate, tokenizer.startOfTranscript, tokenizer.startOfPrevious, tokenizer.noSpeech]
             + (tokenizer.id("<|startoflm|>").map { [$0] } ?? [])
         suppressed = Array(Set(suppressed.filter { $0 >= 0 && Int($0) < model.config.vocabularySize })).sorted()
         let promptEncoder = try tokenizerJSON.map { try BytePairTokenizer(huggingFaceJSON: $0, name: name + "/tokenizer.json") }
-        self.init(model: model, tokenizer: tokenizer, suppressed: suppressed, suppressedAtBegin: atBegin, promptEncoder: promptEncoder)
+        self.init(model: model, tokenizer: tokenizer, suppressed: suppressed, suppressedAtBegin: atBegin, promptEncoder: promptEncoder,
+                  alignmentHeads: alignmentHeads)
     }
 
     /// A text prompt (earlier words, names, spelling to prefer) as the tokens that precede the
@@ -147,7 +159,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
         if let languageToken { startSequence += [languageToken, options.task == .translate ? tokenizer.translate : tokenizer.transcribe] }
         var segments: [TranscriptSegment] = []
         var allTokens = options.promptTokens, promptResetSince = 0
-        var seek = 0
+        var seek = 0, lastSpeech = 0.0
         var rng = options.seed == 0 ? 0x9E37_79B9_7F4A_7C15 : options.seed
         while seek < contentFrames {
             let timeOffset = Double(seek) * Self.timePerFrame
@@ -165,14 +177,22 @@ public final class WhisperTranscriber: @unchecked Sendable {
                 seek += segmentSize
                 continue
             }
-            let split = splitByTimestamps(result.tokens, timeOffset: timeOffset, segmentSize: segmentSize, segmentDuration: segmentDuration, seek: seek)
+            var split = splitByTimestamps(result.tokens, timeOffset: timeOffset, segmentSize: segmentSize, segmentDuration: segmentDuration, seek: seek)
+            if options.wordTimestamps {
+                _ = addWordTimestamps(&split.segments, encoded: encoded, startSequence: startSequence, frames: segmentSize, seek: seek, lastSpeech: lastSpeech)
+                // The next window starts where the last word ended (faster-whisper's get_end).
+                let lastEnd = split.segments.reversed().lazy.compactMap { $0.words?.last?.end }.first ?? split.segments.last?.end
+                if !split.singleTimestampEnding, let lastEnd, lastEnd > timeOffset { split.seek = Int((lastEnd / Self.timePerFrame).rounded(.toNearestOrEven)) }
+                if let lastEnd { lastSpeech = lastEnd }
+            }
             for piece in split.segments {
                 let text = tokenizer.decode(piece.tokens)
                 if piece.start == piece.end || text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 allTokens += piece.tokens
                 let segment = TranscriptSegment(id: segments.count, seek: seek, start: piece.start, end: piece.end, text: text, tokens: piece.tokens,
                                                 temperature: result.temperature, averageLogProbability: result.averageLogProbability,
-                                                compressionRatio: result.compressionRatio, noSpeechProbability: result.noSpeechProbability)
+                                                compressionRatio: result.compressionRatio, noSpeechProbability: result.noSpeechProbability,
+                                                words: piece.words)
                 segments.append(segment)
                 if !onSegment(segment) { return Transcript(language: language, duration: samples.seconds, segments: segments) }
             }
@@ -365,11 +385,12 @@ public final class WhisperTranscriber: @unchecked Sendable {
 
     // MARK: Segments
 
-    struct Piece { var start: Double, end: Double, tokens: [Int32] }
+    struct Piece { var start: Double, end: Double, tokens: [Int32], words: [TranscriptWord]? = nil }
 
     /// faster-whisper's _split_segments_by_timestamps: segments between consecutive timestamp
     /// pairs, and where the next window starts.
-    func splitByTimestamps(_ tokens: [Int32], timeOffset: Double, segmentSize: Int, segmentDuration: Double, seek: Int) -> (segments: [Piece], seek: Int) {
+    func splitByTimestamps(_ tokens: [Int32], timeOffset: Double, segmentSize: Int, segmentDuration: Double, seek: Int)
+        -> (segments: [Piece], seek: Int, singleTimestampEnding: Bool) {
         let begin = tokenizer.timestampBegin
         let singleTimestampEnding = tokens.count >= 2 && tokens[tokens.count - 2] < begin && begin <= tokens.last!
         let consecutive = tokens.indices.filter { $0 > 0 && tokens[$0] >= begin && tokens[$0 - 1] >= begin }
@@ -397,7 +418,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
             pieces.append(Piece(start: timeOffset, end: timeOffset + duration, tokens: tokens))
             next += segmentSize
         }
-        return (pieces, next)
+        return (pieces, next, singleTimestampEnding)
     }
 
     // MARK: Language
