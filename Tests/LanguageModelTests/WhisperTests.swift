@@ -382,3 +382,81 @@ import Testing
         #expect(message(WAVDecoding.wav(tag: 0x1234, channels: 1, rate: 16_000, bits: 16, frames: [[0.1]])).contains("format tag 4660"))
     }
 }
+
+/// Concurrent transcriptions' decoder steps joined into one batched step: the same logits as
+/// stepping each alone, and the same transcripts.
+@Suite(.serialized) struct WhisperBatchedSteps {
+    /// The first 30 s of log-mel features, zero-padded, as the encoder takes them.
+    static func window(_ features: (values: [Float], frames: Int)) -> [Float] {
+        var window = [Float](repeating: 0, count: 80 * 3000)
+        for c in 0..<80 { for t in 0..<min(features.frames, 3000) { window[c * 3000 + t] = features.values[c * features.frames + t] } }
+        return window
+    }
+
+    @Test func aBatchedStepGivesEachStateItsOwnLogits() throws {
+        let transcriber = try WhisperAgreement.transcriber.get()
+        let model = transcriber.model
+        // Three different windows (silence, a tone, noise) and prompts of different lengths.
+        let windows: [[Float]] = (0..<3).map { k in
+            let samples = (0..<48_000).map { n -> Float in k == 0 ? 0 : k == 1 ? Float(sin(Double(n) * 0.07)) * 0.3 : Float((n * 7919 % 2003) - 1001) / 4000 }
+            return Self.window(transcriber.frontEnd.features(samples))
+        }
+        let encoded = windows.map { model.encode($0) }
+        let prompts: [[Int32]] = [[transcriber.tokenizer.startOfTranscript], [transcriber.tokenizer.startOfTranscript, 50363, 383],
+                                  [transcriber.tokenizer.startOfTranscript, 50363, 383, 2068, 7586]]
+        let alone = encoded.map { model.decoderState(encoded: $0) }, together = encoded.map { model.decoderState(encoded: $0) }
+        for (k, prompt) in prompts.enumerated() {
+            _ = model.prefill(prompt, state: alone[k], logitsAt: [])
+            _ = model.prefill(prompt, state: together[k], logitsAt: [])
+        }
+        var worst: Float = 0
+        for token: Int32 in [262, 16931, 13] {
+            let single = alone.map { model.step(token, state: $0) }
+            let batched = model.step(batch: together.map { (token, $0) })
+            for (a, b) in zip(single, batched) { worst = max(worst, zip(a, b).map { Swift.abs($0 - $1) }.max()!) }
+        }
+        #expect(worst < 1e-3, "batched logits differ from single steps by up to \(worst)")
+        #expect(zip(alone, together).allSatisfy { $0.length == $1.length })
+    }
+
+    @Test func threadsDecodingTogetherShareSteps() throws {
+        let transcriber = try WhisperAgreement.transcriber.get()
+        let model = transcriber.model
+        let batcher = DecoderStepBatcher(model: model, gatherWindow: 5)
+        let encoded = model.encode(Self.window(transcriber.frontEnd.features([Float](repeating: 0, count: 16_000))))
+        let tokens: [Int32] = [383, 2068, 7586, 21831]
+        // Three decodings registered before any steps: every batch holds all three.
+        for _ in 0..<3 { batcher.beginDecoding() }
+        let results = Locked([[Float]](repeating: [], count: 3))
+        let states = (0..<3).map { _ in model.decoderState(encoded: encoded) }
+        for state in states { _ = model.prefill([transcriber.tokenizer.startOfTranscript, 50363], state: state, logitsAt: []) }
+        // Threads of their own, as the server's queue runs them (concurrentPerform would run
+        // only as many at once as there are cores).
+        let done = DispatchGroup()
+        for k in 0..<3 {
+            done.enter()
+            Thread {
+                var last: [Float] = []
+                for token in tokens { last = batcher.step(token, state: states[k]) }
+                results.withLock { $0[k] = last }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        for _ in 0..<3 { batcher.endDecoding() }
+        #expect(batcher.batches == tokens.count && batcher.rows == 3 * tokens.count, "\(batcher.batches) batches of \(batcher.rows) rows")
+        let reference = model.decoderState(encoded: encoded)
+        _ = model.prefill([transcriber.tokenizer.startOfTranscript, 50363], state: reference, logitsAt: [])
+        var expected: [Float] = []
+        for token in tokens { expected = model.step(token, state: reference) }
+        for logits in results.withLock({ $0 }) { #expect(zip(logits, expected).map { Swift.abs($0 - $1) }.max()! < 1e-3) }
+    }
+}
+
+/// A value behind a lock, for test threads.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+}

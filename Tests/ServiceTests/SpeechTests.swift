@@ -103,6 +103,13 @@ import Testing
         // Five beams hear this clip differently (as faster-whisper's beam search does).
         let beamed = try await post([("model", "whisper"), ("beam_size", "5")], file: clip)
         #expect(json(beamed.body)["text"] as? String == "The quick roundfark stump over the lazy nog.", "\(String(decoding: beamed.body, as: UTF8.self))")
+        // Concurrent requests decode together (their steps batched) and each hears its own clip.
+        let other = try Self.speak("Please deploy version three of the fraud model to production tomorrow morning.")
+        async let first = post([("model", "whisper")], file: clip)
+        async let second = post([("model", "whisper")], file: other)
+        async let third = post([("model", "whisper")], file: clip)
+        let concurrent = try await [first, second, third].map { json($0.body)["text"] as? String }
+        #expect(concurrent == [expected, "Please deploy version 3 on the Frog Model to production tomorrow morning.", expected], "\(concurrent)")
         // Silence is an empty transcript, not an error or a hallucination.
         let quiet = try await post([("model", "whisper")], file: Self.silence(seconds: 3))
         #expect(quiet.status == 200 && json(quiet.body)["text"] as? String == "", "\(String(decoding: quiet.body, as: UTF8.self))")
@@ -138,7 +145,7 @@ import Testing
         let predicted = try await server.request("POST", "/v1/models/whisper:predict", key: admin, body: #"{"instances": [[1, 2]]}"#)
         #expect(predicted.status == 400 && "\(predicted.json)".contains("/v1/audio/transcriptions"))
         let metrics = String(decoding: try await server.raw("GET", "/metrics", key: admin).body, as: UTF8.self)
-        #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 30"), "audio seconds: 10 answered requests of 3 s each")
+        #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 41"), "audio seconds: 12 answered requests of 3 s, one of 5 s")
         #expect(metrics.contains("maas_transcription_real_time_factor_count"))
         await server.stop()
     }

@@ -187,7 +187,9 @@ public final class WhisperModel: @unchecked Sendable {
 
     /// One window's decoding state: the cross-attention keys and values of its encoder output,
     /// and the self-attention cache of the tokens decoded so far.
-    public final class DecoderState {
+    /// Used by one decoding at a time: the step batcher runs it on another thread only while
+    /// its owner waits for the step's logits (hence @unchecked).
+    public final class DecoderState: @unchecked Sendable {
         var crossKeyValues: [[Float]]
         var keys: [[Float]], values: [[Float]]
         public private(set) var length = 0
@@ -256,6 +258,79 @@ public final class WhisperModel: @unchecked Sendable {
         }
         state.advance()
         return outputLogits(x)
+    }
+
+    /// One step of several independent decodings at once (concurrent transcriptions): each
+    /// state's token at its own next position. The linear layers and the output projection run
+    /// as GEMMs over all the rows, so their weights (80 MB for the projection alone) are read
+    /// once per step rather than once per decoding; attention stays per state. Each row's logits
+    /// equal `step`'s for that state up to floating-point summation order.
+    public func step(batch: [(token: Int32, state: DecoderState)]) -> [[Float]] {
+        let b = batch.count
+        guard b > 1 else { return b == 1 ? [step(batch[0].token, state: batch[0].state)] : [] }
+        let h = config.hidden, heads = config.heads, d = h / heads, audio = config.audioPositions
+        var x = [Float](repeating: 0, count: b * h)
+        for (r, entry) in batch.enumerated() {
+            precondition(entry.state.length < config.textPositions, "the decoder holds \(config.textPositions) positions")
+            let id = max(0, min(Int(entry.token), config.vocabularySize - 1)), position = entry.state.length
+            for c in 0..<h { x[r * h + c] = embeddings[id * h + c] + decoderPositions[position * h + c] }
+        }
+        let scale = 1 / Float(d).squareRoot()
+        for (l, layer) in decoderLayers.enumerated() {
+            var normed = x
+            Self.layerNorm(&normed, width: h, layer.selfNorm)
+            let qkv = Self.apply(layer.selfQKV, normed, rows: b)
+            var context = [Float](repeating: 0, count: b * h)
+            var scores = [Float](repeating: 0, count: max(config.textPositions, audio))
+            for (r, entry) in batch.enumerated() {
+                let state = entry.state, row = r * 3 * h
+                state.keys[l] += qkv[(row + h)..<(row + 2 * h)]
+                state.values[l] += qkv[(row + 2 * h)..<(row + 3 * h)]
+                let length = state.length + 1
+                for head in 0..<heads {
+                    let offset = head * d
+                    for t in 0..<length {
+                        var dot: Float = 0
+                        for i in 0..<d { dot += qkv[row + offset + i] * state.keys[l][t * h + offset + i] }
+                        scores[t] = dot * scale
+                    }
+                    scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, length) }
+                    for t in 0..<length {
+                        let weight = scores[t]
+                        for i in 0..<d { context[r * h + offset + i] += weight * state.values[l][t * h + offset + i] }
+                    }
+                }
+            }
+            var attended = Self.apply(layer.selfOutput, context, rows: b)
+            for i in x.indices { x[i] += attended[i] }
+            normed = x
+            Self.layerNorm(&normed, width: h, layer.crossNorm)
+            let query = Self.apply(layer.crossQuery, normed, rows: b)
+            for (r, entry) in batch.enumerated() {
+                let attendedRow = crossAttention(Array(query[(r * h)..<((r + 1) * h)]), entry.state.crossKeyValues[l], scale: scale, scores: &scores)
+                for c in 0..<h { context[r * h + c] = attendedRow[c] }
+            }
+            attended = Self.apply(layer.crossOutput, context, rows: b)
+            for i in x.indices { x[i] += attended[i] }
+            feedForward(&x, rows: b, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
+        }
+        for entry in batch { entry.state.advance() }
+        Self.layerNorm(&x, width: h, decoderNorm)
+        let vocabulary = config.vocabularySize
+        var logits = [Float](repeating: 0, count: b * vocabulary)
+        x.withUnsafeBufferPointer { x in
+            embeddings.withUnsafeBufferPointer { e in
+                logits.withUnsafeMutableBufferPointer { y in
+                    let (xBase, eBase, yBase) = (x.baseAddress!, e.baseAddress!, y.baseAddress!)
+                    // Vocabulary slices on the compute threads, every row against each slice.
+                    parallelFor(vocabulary, grain: 8192) { range in
+                        sgemm(transposeB: true, m: b, n: range.count, k: h, a: xBase, lda: h, b: eBase + range.lowerBound * h, ldb: h,
+                              c: yBase + range.lowerBound, ldc: vocabulary)
+                    }
+                }
+            }
+        }
+        return (0..<b).map { Array(logits[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
     }
 
     /// The logits of one final hidden row: the last layer norm, then the tied output projection

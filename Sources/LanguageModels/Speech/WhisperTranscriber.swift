@@ -27,6 +27,9 @@ public struct TranscriptionOptions: Sendable {
     /// Times for every word (from the alignment heads' cross-attention), as faster-whisper's
     /// word_timestamps; seeking then follows the last word's end.
     public var wordTimestamps = false
+    /// Joins this transcription's decoder steps with those of others running at the same time
+    /// (the server's queue sets it); nil steps alone.
+    public var batcher: DecoderStepBatcher?
 
     public init() {}
 }
@@ -171,7 +174,9 @@ public final class WhisperTranscriber: @unchecked Sendable {
             if !previous.isEmpty { prompt = [tokenizer.startOfPrevious] + previous.suffix(model.config.textPositions / 2 - 1) }
             prompt += startSequence
             if options.withoutTimestamps { prompt.append(tokenizer.noTimestamps) }
+            options.batcher?.beginDecoding()
             let result = decodeWithFallback(encoded, prompt: prompt, options: options, rng: &rng)
+            options.batcher?.endDecoding()
             if let threshold = options.noSpeechThreshold, result.noSpeechProbability > threshold,
                !(options.logProbThreshold.map { result.averageLogProbability > $0 } ?? false) {
                 seek += segmentSize
@@ -278,7 +283,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
             if next == endOfText { break }
             sampled.append(Int32(next))
             if prompt.count + sampled.count >= model.config.textPositions { break }
-            logits = model.step(Int32(next), state: state)
+            logits = options.batcher?.step(Int32(next), state: state) ?? model.step(Int32(next), state: state)
         }
         return (sampled, sum, noSpeech)
     }
@@ -338,7 +343,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
                 used[child.parent] -= 1
                 let state = used[child.parent] == 0 ? parent.state : parent.state.copy()
                 let tokens = parent.tokens + [child.token]
-                let logits = promptCount + tokens.count < model.config.textPositions ? model.step(child.token, state: state) : []
+                let logits = promptCount + tokens.count < model.config.textPositions ? (options.batcher?.step(child.token, state: state) ?? model.step(child.token, state: state)) : []
                 return Beam(tokens: tokens, sum: child.sum, state: state, logits: logits)
             }
             if beams.contains(where: { $0.logits.isEmpty }) { break }

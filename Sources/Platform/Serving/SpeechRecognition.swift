@@ -61,8 +61,9 @@ public struct TranscriptionResult: Sendable {
     public var realTimeFactor: Double { transcript.duration > 0 ? computeSeconds / transcript.duration : 0 }
 }
 
-/// Transcriptions for one loaded speech model on a thread of its own, in arrival order; the
-/// compute threads parallelise each one's GEMMs and attention heads. Requests beyond
+/// Transcriptions for one loaded speech model, started in arrival order on up to `concurrency`
+/// threads of their own; the decoder steps of those running at once are joined into batched
+/// steps (`DecoderStepBatcher`), and the compute threads parallelise each GEMM. Requests beyond
 /// `maxQueue` waiting get 429 with a Retry-After from the recent real-time factor.
 public final class TranscriptionQueue: @unchecked Sendable {
     struct Pending {
@@ -74,6 +75,8 @@ public final class TranscriptionQueue: @unchecked Sendable {
 
     public let transcriber: WhisperTranscriber
     public let maxQueue: Int
+    public let concurrency: Int
+    public let batcher: DecoderStepBatcher
     private let condition = NSCondition()
     private var pending: [Pending] = []
     private var closed = false
@@ -82,13 +85,17 @@ public final class TranscriptionQueue: @unchecked Sendable {
     /// Audio seconds waiting, for Retry-After.
     private var queuedAudioSeconds = 0.0
 
-    public init(transcriber: WhisperTranscriber, maxQueue: Int = 16) {
+    public init(transcriber: WhisperTranscriber, maxQueue: Int = 16, concurrency: Int = 4) {
         self.transcriber = transcriber
         self.maxQueue = max(1, maxQueue)
-        let thread = Thread { [self] in work() }
-        thread.stackSize = 8 << 20
-        thread.name = "maas-speech"
-        thread.start()
+        self.concurrency = max(1, concurrency)
+        batcher = DecoderStepBatcher(model: transcriber.model)
+        for i in 0..<self.concurrency {
+            let thread = Thread { [self] in work() }
+            thread.stackSize = 8 << 20
+            thread.name = "maas-speech-\(i)"
+            thread.start()
+        }
     }
 
     public var queueDepth: Int { condition.withLock { pending.count } }
@@ -104,7 +111,7 @@ public final class TranscriptionQueue: @unchecked Sendable {
                 return
             }
             guard pending.count < maxQueue else {
-                let wait = max(1, Int((queuedAudioSeconds * realTimeFactor).rounded(.up)))
+                let wait = max(1, Int((queuedAudioSeconds * realTimeFactor / Double(concurrency)).rounded(.up)))
                 continuation.resume(throwing: PlatformError.overloaded(retryAfter: wait, "transcription queue is full (\(maxQueue) requests)"))
                 return
             }
@@ -128,7 +135,9 @@ public final class TranscriptionQueue: @unchecked Sendable {
             let queueSeconds = Double(started - job.enqueued) / 1e9
             do {
                 var stopped = false
-                let transcript = try transcriber.transcribe(job.request.audio, options: job.request.options, onSegment: { segment in
+                var options = job.request.options
+                options.batcher = batcher
+                let transcript = try transcriber.transcribe(job.request.audio, options: options, onSegment: { segment in
                     if !stopped && !job.onSegment(segment) { stopped = true }
                     return !stopped
                 })
