@@ -244,3 +244,95 @@ void maas_swiglu(float *gate, const float *up, long count) {
         for (long j = i; j < count; j++) gate[j] = g[j - i];
     }
 }
+
+void maas_gemv_f16(const uint16_t *w, int cols, int first, int last, const float *x, int count, float *y, long ldy) {
+    int body = cols & ~7;
+    int r = first;
+    if (count == 1) {
+        // One vector: four rows at a time, four independent accumulation chains.
+        for (; r + 4 <= last; r += 4) {
+            const uint16_t *row = w + (long)r * cols;
+            __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+            for (int c = 0; c < body; c += 8) {
+                __m256 xv = _mm256_loadu_ps(x + c);
+                a0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + c))), xv, a0);
+                a1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + cols + c))), xv, a1);
+                a2 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + 2 * cols + c))), xv, a2);
+                a3 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + 3 * cols + c))), xv, a3);
+            }
+            float s[4] = {sum8(a0), sum8(a1), sum8(a2), sum8(a3)};
+            for (int c = body; c < cols; ++c)
+                for (int k = 0; k < 4; ++k) s[k] += _cvtsh_ss(row[k * cols + c]) * x[c];
+            for (int k = 0; k < 4; ++k) y[r + k] = s[k];
+        }
+    }
+    for (; r < last; ++r) {
+        const uint16_t *row = w + (long)r * cols;
+        for (int v0 = 0; v0 < count; v0 += 4) {
+            int n = count - v0 < 4 ? count - v0 : 4;
+            const float *xs = x + (long)v0 * cols;
+            __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+            for (int c = 0; c < body; c += 8) {
+                __m256 wv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(row + c)));
+                for (int k = 0; k < n; ++k) a[k] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(xs + (long)k * cols + c), a[k]);
+            }
+            for (int k = 0; k < n; ++k) {
+                float s = sum8(a[k]);
+                for (int c = body; c < cols; ++c) s += _cvtsh_ss(row[c]) * xs[(long)k * cols + c];
+                y[(long)(v0 + k) * ldy + r] = s;
+            }
+        }
+    }
+}
+
+void maas_softmax(float *x, long count) {
+    if (count <= 0) return;
+    long i = 0;
+    __m256 peak8 = _mm256_set1_ps(-INFINITY);
+    for (; i + 8 <= count; i += 8) peak8 = _mm256_max_ps(peak8, _mm256_loadu_ps(x + i));
+    float lanes[8], peak = -INFINITY;
+    _mm256_storeu_ps(lanes, peak8);
+    for (int k = 0; k < 8; ++k) peak = lanes[k] > peak ? lanes[k] : peak;
+    for (; i < count; ++i) peak = x[i] > peak ? x[i] : peak;
+    const __m256 shift = _mm256_set1_ps(peak);
+    __m256 total8 = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= count; i += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(x + i), shift));
+        _mm256_storeu_ps(x + i, e);
+        total8 = _mm256_add_ps(total8, e);
+    }
+    float total = sum8(total8);
+    for (; i < count; ++i) {
+        float tail[8] = {x[i] - peak}, e[8];
+        _mm256_storeu_ps(e, exp8(_mm256_loadu_ps(tail)));
+        x[i] = e[0];
+        total += e[0];
+    }
+    const __m256 inverse = _mm256_set1_ps(1.0f / total);
+    for (i = 0; i + 8 <= count; i += 8) _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_loadu_ps(x + i), inverse));
+    for (; i < count; ++i) x[i] *= 1.0f / total;
+}
+
+void maas_gelu(float *x, long count) {
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        const __m256 z = _mm256_mul_ps(_mm256_andnot_ps(sign, v), _mm256_set1_ps(0.70710678f));
+        const __m256 t = _mm256_div_ps(one, _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), z, one));
+        __m256 p = _mm256_fmadd_ps(t, _mm256_set1_ps(1.061405429f), _mm256_set1_ps(-1.453152027f));
+        p = _mm256_fmadd_ps(t, p, _mm256_set1_ps(1.421413741f));
+        p = _mm256_fmadd_ps(t, p, _mm256_set1_ps(-0.284496736f));
+        p = _mm256_fmadd_ps(t, p, _mm256_set1_ps(0.254829592f));
+        p = _mm256_mul_ps(t, p);
+        const __m256 erf_abs = _mm256_fnmadd_ps(p, exp8(_mm256_xor_ps(_mm256_mul_ps(z, z), sign)), one);
+        const __m256 erf = _mm256_or_ps(erf_abs, _mm256_and_ps(v, sign));  // erf takes x's sign
+        _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(half, v), _mm256_add_ps(one, erf)));
+    }
+    if (i < count) {
+        float tail[8] = {0};
+        for (long k = i; k < count; ++k) tail[k - i] = x[k];
+        maas_gelu(tail, 8);
+        for (long k = i; k < count; ++k) x[k] = tail[k - i];
+    }
+}

@@ -74,6 +74,18 @@ float maas_exp_scaled(const float *x, float shift, float scale, float *out, long
 /// F32 values rounded to F16 (to nearest even), as a cache row is stored.
 void maas_store_half(const float *x, uint16_t *out, long count);
 
+/// Rows first ..< last of an F16 matrix w [rows × cols] against `count` Float32 vectors (x, `cols`
+/// apart): y[v · ldy + r] = Σ_c w[r, c] · x[v, c], in Float32. Half the bytes of the Float32
+/// matrix for the same products (F16 converts to Float32 exactly): for memory-bound
+/// matrix-vector work such as a decoder's output projection.
+void maas_gemv_f16(const uint16_t *w, int cols, int first, int last, const float *x, int count, float *y, long ldy);
+
+/// Softmax of `count` values in place (max-subtracted), eight lanes at a time.
+void maas_softmax(float *x, long count);
+
+/// GELU in place with erf from Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), eight lanes at a time.
+void maas_gelu(float *x, long count);
+
 /// Gives the heap's free pages back to the system (glibc's malloc_trim): a model's loader frees
 /// tens of thousands of parsed strings, which otherwise stay resident.
 void maas_return_free_memory(void);

@@ -1,10 +1,12 @@
 import COpenBLAS
+import CQuantKernels
 import Foundation
 import Tensor
 
 /// Whisper's transformer (encoder over 30 s of log-mel frames, decoder over tokens with a
 /// key/value cache and cross-attention), read from a CTranslate2 `WhisperSpec` model.bin and
-/// computed in Float32 with OpenBLAS GEMMs. Layers are pre-norm, GELU feed-forward, learned
+/// computed in Float32 with OpenBLAS GEMMs (the token embeddings, which are also the output
+/// projection, are kept in float16 as the file holds them: see `embeddings`). Layers are pre-norm, GELU feed-forward, learned
 /// (decoder) and sinusoidal (encoder) position tables as the file stores them.
 public final class WhisperModel: @unchecked Sendable {
     public struct Config: Sendable {
@@ -38,7 +40,10 @@ public final class WhisperModel: @unchecked Sendable {
     let encoderPositions: [Float]
     let encoderLayers: [EncoderLayer]
     let encoderNorm: Norm
-    let embeddings: [Float]
+    /// Token embeddings [vocabulary × hidden] in F16 (bit patterns): the decoder reads all of
+    /// them for every step's output projection, so half the bytes is close to half the time; F16
+    /// widens to Float32 exactly, so the products equal the Float32 matrix's.
+    let embeddings: [UInt16]
     let decoderPositions: [Float]
     let decoderLayers: [DecoderLayer]
     let decoderNorm: Norm
@@ -85,7 +90,10 @@ public final class WhisperModel: @unchecked Sendable {
                                 up: try linear("\(p)/ffn/linear_0", inputs: hidden), down: try linear("\(p)/ffn/linear_1", inputs: ffn))
         }
         encoderNorm = try norm("encoder/layer_norm")
-        embeddings = try file.floats("decoder/embeddings/weight", shape: [config.vocabularySize, hidden])
+        let wideEmbeddings = try file.floats("decoder/embeddings/weight", shape: [config.vocabularySize, hidden])
+        var halves = [UInt16](repeating: 0, count: wideEmbeddings.count)
+        maas_store_half(wideEmbeddings, &halves, wideEmbeddings.count)
+        embeddings = halves
         decoderPositions = try file.floats("decoder/position_encodings/encodings", shape: [config.textPositions, hidden])
         decoderLayers = try (0..<config.decoderLayers).map { i in
             let p = "decoder/layer_\(i)"
@@ -98,11 +106,11 @@ public final class WhisperModel: @unchecked Sendable {
         decoderNorm = try norm("decoder/layer_norm")
     }
 
-    /// Bytes the Float32 weights take in memory (twice a float16 file's).
+    /// Bytes the weights take in memory (Float32, twice a float16 file's, but the F16 embeddings).
     public var weightBytes: Int {
         let linears = [conv1, conv2] + encoderLayers.flatMap { [$0.qkv, $0.output, $0.up, $0.down] }
             + decoderLayers.flatMap { [$0.selfQKV, $0.selfOutput, $0.crossQuery, $0.crossKeyValue, $0.crossOutput, $0.up, $0.down] }
-        return 4 * (linears.reduce(0) { $0 + $1.weight.count + $1.bias.count } + encoderPositions.count + embeddings.count + decoderPositions.count)
+        return 4 * (linears.reduce(0) { $0 + $1.weight.count + $1.bias.count } + encoderPositions.count + embeddings.count / 2 + decoderPositions.count)
     }
 
     /// Log-mel frames per window (3000: 30 s).
@@ -222,7 +230,7 @@ public final class WhisperModel: @unchecked Sendable {
         let h = config.hidden, heads = config.heads, d = h / heads, position = state.length
         precondition(position < config.textPositions, "the decoder holds \(config.textPositions) positions")
         let id = max(0, min(Int(token), config.vocabularySize - 1))
-        var x = (0..<h).map { embeddings[id * h + $0] + decoderPositions[position * h + $0] }
+        var x = (0..<h).map { embedding(id, $0) + decoderPositions[position * h + $0] }
         let scale = 1 / Float(d).squareRoot()
         for (l, layer) in decoderLayers.enumerated() {
             var normed = x
@@ -273,7 +281,7 @@ public final class WhisperModel: @unchecked Sendable {
         for (r, entry) in batch.enumerated() {
             precondition(entry.state.length < config.textPositions, "the decoder holds \(config.textPositions) positions")
             let id = max(0, min(Int(entry.token), config.vocabularySize - 1)), position = entry.state.length
-            for c in 0..<h { x[r * h + c] = embeddings[id * h + c] + decoderPositions[position * h + c] }
+            for c in 0..<h { x[r * h + c] = embedding(id, c) + decoderPositions[position * h + c] }
         }
         let scale = 1 / Float(d).squareRoot()
         for (l, layer) in decoderLayers.enumerated() {
@@ -316,42 +324,39 @@ public final class WhisperModel: @unchecked Sendable {
         }
         for entry in batch { entry.state.advance() }
         Self.layerNorm(&x, width: h, decoderNorm)
-        let vocabulary = config.vocabularySize
-        var logits = [Float](repeating: 0, count: b * vocabulary)
-        x.withUnsafeBufferPointer { x in
-            embeddings.withUnsafeBufferPointer { e in
-                logits.withUnsafeMutableBufferPointer { y in
-                    let (xBase, eBase, yBase) = (x.baseAddress!, e.baseAddress!, y.baseAddress!)
-                    // Vocabulary slices on the compute threads, every row against each slice.
-                    parallelFor(vocabulary, grain: 8192) { range in
-                        sgemm(transposeB: true, m: b, n: range.count, k: h, a: xBase, lda: h, b: eBase + range.lowerBound * h, ldb: h,
-                              c: yBase + range.lowerBound, ldc: vocabulary)
-                    }
-                }
-            }
-        }
+        let vocabulary = config.vocabularySize, logits = project(x, rows: b)
         return (0..<b).map { Array(logits[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
     }
 
-    /// The logits of one final hidden row: the last layer norm, then the tied output projection
-    /// with its rows split over the compute threads.
-    func outputLogits(_ row: [Float]) -> [Float] {
+    /// Token `id`'s embedding, element `c`, widened from F16.
+    @inline(__always) func embedding(_ id: Int, _ c: Int) -> Float { Float(Float16(bitPattern: embeddings[id * config.hidden + c])) }
+
+    /// The tied output projection of `rows` normalised hidden rows: [rows × vocabulary] logits,
+    /// with the vocabulary split over the compute threads, each slice of F16 embeddings read once
+    /// for all the rows.
+    func project(_ x: [Float], rows: Int) -> [Float] {
         let h = config.hidden, vocabulary = config.vocabularySize
-        var x = row
-        Self.layerNorm(&x, width: h, decoderNorm)
-        var logits = [Float](repeating: 0, count: vocabulary)
+        var logits = [Float](repeating: 0, count: rows * vocabulary)
         x.withUnsafeBufferPointer { x in
             embeddings.withUnsafeBufferPointer { e in
                 logits.withUnsafeMutableBufferPointer { y in
                     let (xBase, eBase, yBase) = (x.baseAddress!, e.baseAddress!, y.baseAddress!)
                     parallelFor(vocabulary, grain: 8192) { range in
-                        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(range.count), Int32(h), 1, eBase + range.lowerBound * h, Int32(h),
-                                    xBase, 1, 0, yBase + range.lowerBound, 1)
+                        maas_gemv_f16(eBase, Int32(h), Int32(range.lowerBound), Int32(range.upperBound), xBase, Int32(rows), yBase, vocabulary)
                     }
                 }
             }
         }
         return logits
+    }
+
+    /// The logits of one final hidden row: the last layer norm, then the tied output projection
+    /// with its rows split over the compute threads.
+    func outputLogits(_ row: [Float]) -> [Float] {
+        let h = config.hidden
+        var x = row
+        Self.layerNorm(&x, width: h, decoderNorm)
+        return project(x, rows: 1)
     }
 
     /// Feeds several tokens at once (a prompt) with GEMMs over all their rows, causally masked,
@@ -368,18 +373,10 @@ public final class WhisperModel: @unchecked Sendable {
     public func alignmentPass(_ tokens: [Int32], encoded: [Float], heads: [(layer: Int, head: Int)]) -> (scores: [[Float]], logits: [Float]) {
         let state = decoderState(encoded: encoded)
         let pass = forward(tokens, state: state, capturing: heads)
-        let h = config.hidden, n = tokens.count, vocabulary = config.vocabularySize
+        let h = config.hidden, n = tokens.count
         var x = pass.hidden
         Self.layerNorm(&x, width: h, decoderNorm)
-        var logits = [Float](repeating: 0, count: n * vocabulary)
-        x.withUnsafeBufferPointer { x in
-            embeddings.withUnsafeBufferPointer { e in
-                logits.withUnsafeMutableBufferPointer { y in
-                    sgemm(transposeB: true, m: n, n: vocabulary, k: h, a: x.baseAddress!, lda: h, b: e.baseAddress!, ldb: h, c: y.baseAddress!, ldc: vocabulary)
-                }
-            }
-        }
-        return (pass.captured, logits)
+        return (pass.captured, project(x, rows: n))
     }
 
     /// The decoder over several tokens at once with GEMMs over all their rows, causally masked:
@@ -392,7 +389,7 @@ public final class WhisperModel: @unchecked Sendable {
         var x = [Float](repeating: 0, count: n * h)
         for (i, token) in tokens.enumerated() {
             let id = max(0, min(Int(token), config.vocabularySize - 1))
-            for c in 0..<h { x[i * h + c] = embeddings[id * h + c] + decoderPositions[(start + i) * h + c] }
+            for c in 0..<h { x[i * h + c] = embedding(id, c) + decoderPositions[(start + i) * h + c] }
         }
         let scale = 1 / Float(d).squareRoot(), audio = config.audioPositions, length = start + n
         for (l, layer) in decoderLayers.enumerated() {
