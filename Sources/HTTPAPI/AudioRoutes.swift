@@ -95,7 +95,7 @@ extension APIServer {
         let seconds = Int(audio.seconds.rounded(.up))
         @Sendable func meter(_ result: TranscriptionResult) {
             s.metrics.recordTranscription(project: caller.project, endpoint: name, version: target.version.version, result: result)
-            s.usage.record(project: caller.project, keyID: caller.keyID, rows: seconds)
+            s.usage.record(project: caller.project, keyID: caller.keyID, rows: seconds, audioSeconds: audio.seconds)
             s.rateLimiter.charge(keyID: caller.keyID, limits: caller.limits, tokens: seconds)
         }
         let language = options.language

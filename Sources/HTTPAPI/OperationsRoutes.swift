@@ -12,18 +12,21 @@ extension APIServer {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: .init(byteBuffer: ByteBuffer(bytes: s.metrics.exposition())))
         }
-        // Usage of the caller's project, per key: requests, rows predicted, training seconds.
+        // Usage of the caller's project, per key: requests, rows predicted, training seconds,
+        // language-model tokens, audio seconds.
         api.route(.GET, "/v1/usage", catalog) { _, context in
             let caller = try context.caller()
             try caller.require(.read)
             let records = try await s.usage.usage(project: caller.project)
             let keys = records.map {
                 "{\"key_id\":\(JSONWriter.quote($0.keyID)),\"requests\":\($0.requests),\"rows_predicted\":\($0.rowsPredicted),"
-                    + "\"training_seconds\":\(JSONWriter.number($0.trainingSeconds)),\"prompt_tokens\":\($0.promptTokens),\"completion_tokens\":\($0.completionTokens)}"
+                    + "\"training_seconds\":\(JSONWriter.number($0.trainingSeconds)),\"prompt_tokens\":\($0.promptTokens),\"completion_tokens\":\($0.completionTokens),"
+                    + "\"audio_seconds\":\(JSONWriter.number($0.audioSeconds))}"
             }
             let total = "{\"requests\":\(records.reduce(0) { $0 + $1.requests }),\"rows_predicted\":\(records.reduce(0) { $0 + $1.rowsPredicted }),"
                 + "\"training_seconds\":\(JSONWriter.number(records.reduce(0) { $0 + $1.trainingSeconds })),"
-                + "\"prompt_tokens\":\(records.reduce(0) { $0 + $1.promptTokens }),\"completion_tokens\":\(records.reduce(0) { $0 + $1.completionTokens })}"
+                + "\"prompt_tokens\":\(records.reduce(0) { $0 + $1.promptTokens }),\"completion_tokens\":\(records.reduce(0) { $0 + $1.completionTokens }),"
+                + "\"audio_seconds\":\(JSONWriter.number(records.reduce(0) { $0 + $1.audioSeconds }))}"
             return jsonResponse("{\"project\":\(JSONWriter.quote(caller.project)),\"total\":\(total),\"keys\":[\(keys.joined(separator: ","))]}")
         }
         // Projects (tenants): created by operators, each with a first admin key shown once.

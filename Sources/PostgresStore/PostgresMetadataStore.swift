@@ -631,12 +631,14 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
 
     public func addUsage(_ d: UsageRecord) async throws {
         try await execute("""
-            INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds, prompt_tokens, completion_tokens)
-            VALUES (\(d.project), \(d.keyID), \(d.requests), \(d.rowsPredicted), \(d.trainingSeconds), \(d.promptTokens), \(d.completionTokens))
+            INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds, prompt_tokens, completion_tokens, audio_seconds)
+            VALUES (\(d.project), \(d.keyID), \(d.requests), \(d.rowsPredicted), \(d.trainingSeconds), \(d.promptTokens), \(d.completionTokens),
+                    \(d.audioSeconds))
             ON CONFLICT (project, key_id) DO UPDATE SET requests = usage.requests + excluded.requests,
                 rows_predicted = usage.rows_predicted + excluded.rows_predicted,
                 training_seconds = usage.training_seconds + excluded.training_seconds,
-                prompt_tokens = usage.prompt_tokens + excluded.prompt_tokens, completion_tokens = usage.completion_tokens + excluded.completion_tokens
+                prompt_tokens = usage.prompt_tokens + excluded.prompt_tokens, completion_tokens = usage.completion_tokens + excluded.completion_tokens,
+                audio_seconds = usage.audio_seconds + excluded.audio_seconds
             """)
     }
 
@@ -645,7 +647,7 @@ public final class PostgresMetadataStore: SharedMetadataStore, Sendable {
             UsageRecord(project: try row["project"].decode(String.self), keyID: try row["key_id"].decode(String.self),
                         requests: try row["requests"].decode(Int.self), rowsPredicted: try row["rows_predicted"].decode(Int.self),
                         trainingSeconds: try row["training_seconds"].decode(Double.self), promptTokens: try row["prompt_tokens"].decode(Int.self),
-                        completionTokens: try row["completion_tokens"].decode(Int.self))
+                        completionTokens: try row["completion_tokens"].decode(Int.self), audioSeconds: try row["audio_seconds"].decode(Double.self))
         }
     }
 }

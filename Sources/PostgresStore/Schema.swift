@@ -119,6 +119,7 @@ enum Schema {
                 updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (project, kind, name))
             """,
         ]),
+        (7, ["ALTER TABLE usage ADD COLUMN audio_seconds DOUBLE PRECISION NOT NULL DEFAULT 0"]),
     ]
 
     /// An arbitrary constant naming the migration lock among the database's advisory locks.

@@ -207,6 +207,9 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
                     updated_at TEXT NOT NULL, PRIMARY KEY (project, kind, name))
                 """)
         }
+        migrator.registerMigration("v13-audio-usage") { db in
+            try db.execute(sql: "ALTER TABLE usage ADD COLUMN audio_seconds DOUBLE NOT NULL DEFAULT 0")
+        }
         try migrator.migrate(pool)
     }
 
@@ -689,12 +692,13 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
     public func addUsage(_ d: UsageRecord) async throws {
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds, prompt_tokens, completion_tokens)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO usage (project, key_id, requests, rows_predicted, training_seconds, prompt_tokens, completion_tokens, audio_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(project, key_id) DO UPDATE SET requests = requests + excluded.requests,
                     rows_predicted = rows_predicted + excluded.rows_predicted, training_seconds = training_seconds + excluded.training_seconds,
-                    prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens
-                """, arguments: [d.project, d.keyID, d.requests, d.rowsPredicted, d.trainingSeconds, d.promptTokens, d.completionTokens])
+                    prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+                    audio_seconds = audio_seconds + excluded.audio_seconds
+                """, arguments: [d.project, d.keyID, d.requests, d.rowsPredicted, d.trainingSeconds, d.promptTokens, d.completionTokens, d.audioSeconds])
         }
     }
 
@@ -703,7 +707,7 @@ public final class SQLiteMetadataStore: MetadataStore, Sendable {
             try Row.fetchAll(db, sql: "SELECT * FROM usage WHERE project = ? ORDER BY key_id", arguments: [project]).map { row in
                 UsageRecord(project: row["project"], keyID: row["key_id"], requests: row["requests"],
                             rowsPredicted: row["rows_predicted"], trainingSeconds: row["training_seconds"],
-                            promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"])
+                            promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"], audioSeconds: row["audio_seconds"])
             }
         }
     }

@@ -147,6 +147,11 @@ import Testing
         let metrics = String(decoding: try await server.raw("GET", "/metrics", key: admin).body, as: UTF8.self)
         #expect(metrics.contains("maas_audio_seconds_total{project=\"default\",endpoint=\"whisper\",version=\"1\"} 41"), "audio seconds: 12 answered requests of 3 s, one of 5 s")
         #expect(metrics.contains("maas_transcription_real_time_factor_count"))
+        // The usage store keeps the audio seconds themselves beside the rounded-up rows.
+        let usage = try await server.request("GET", "/v1/usage", key: admin)
+        let total = usage.json["total"] as? [String: Any] ?? [:]
+        let audioSeconds = total["audio_seconds"] as? Double ?? 0
+        #expect(audioSeconds > 41 - 13 && audioSeconds <= 41, "\(total)")
         await server.stop()
     }
 }

@@ -20,6 +20,17 @@ public final class WhisperModel: @unchecked Sendable {
 
     struct Linear {
         var weight: [Float], bias: [Float], outputs: Int, inputs: Int
+        /// The weights again in F16, for the decoder's per-token layers: a step reads all of them
+        /// for one row (or a few), so it is bound by their bytes; F16 halves them and widens
+        /// exactly, so the products are the Float32 weights' (the file holds them in float16).
+        var half: [UInt16] = []
+
+        func withHalves() -> Linear {
+            var copy = self
+            copy.half = [UInt16](repeating: 0, count: weight.count)
+            maas_store_half(weight, &copy.half, weight.count)
+            return copy
+        }
     }
 
     struct Norm { var scale: [Float], shift: [Float] }
@@ -97,11 +108,18 @@ public final class WhisperModel: @unchecked Sendable {
         decoderPositions = try file.floats("decoder/position_encodings/encodings", shape: [config.textPositions, hidden])
         decoderLayers = try (0..<config.decoderLayers).map { i in
             let p = "decoder/layer_\(i)"
-            return DecoderLayer(selfNorm: try norm("\(p)/self_attention/layer_norm"), selfQKV: try linear("\(p)/self_attention/linear_0", inputs: hidden),
-                                selfOutput: try linear("\(p)/self_attention/linear_1", inputs: hidden), crossNorm: try norm("\(p)/attention/layer_norm"),
-                                crossQuery: try linear("\(p)/attention/linear_0", inputs: hidden), crossKeyValue: try linear("\(p)/attention/linear_1", inputs: hidden),
-                                crossOutput: try linear("\(p)/attention/linear_2", inputs: hidden), feedForwardNorm: try norm("\(p)/ffn/layer_norm"),
-                                up: try linear("\(p)/ffn/linear_0", inputs: hidden), down: try linear("\(p)/ffn/linear_1", inputs: ffn))
+            // Every per-token layer keeps F16 weights for steps; the cross keys and values are
+            // computed once per window, by GEMM, from the Float32 ones.
+            return DecoderLayer(selfNorm: try norm("\(p)/self_attention/layer_norm"),
+                                selfQKV: try linear("\(p)/self_attention/linear_0", inputs: hidden).withHalves(),
+                                selfOutput: try linear("\(p)/self_attention/linear_1", inputs: hidden).withHalves(),
+                                crossNorm: try norm("\(p)/attention/layer_norm"),
+                                crossQuery: try linear("\(p)/attention/linear_0", inputs: hidden).withHalves(),
+                                crossKeyValue: try linear("\(p)/attention/linear_1", inputs: hidden),
+                                crossOutput: try linear("\(p)/attention/linear_2", inputs: hidden).withHalves(),
+                                feedForwardNorm: try norm("\(p)/ffn/layer_norm"),
+                                up: try linear("\(p)/ffn/linear_0", inputs: hidden).withHalves(),
+                                down: try linear("\(p)/ffn/linear_1", inputs: ffn).withHalves())
         }
         decoderNorm = try norm("decoder/layer_norm")
     }
@@ -110,7 +128,8 @@ public final class WhisperModel: @unchecked Sendable {
     public var weightBytes: Int {
         let linears = [conv1, conv2] + encoderLayers.flatMap { [$0.qkv, $0.output, $0.up, $0.down] }
             + decoderLayers.flatMap { [$0.selfQKV, $0.selfOutput, $0.crossQuery, $0.crossKeyValue, $0.crossOutput, $0.up, $0.down] }
-        return 4 * (linears.reduce(0) { $0 + $1.weight.count + $1.bias.count } + encoderPositions.count + embeddings.count / 2 + decoderPositions.count)
+        return 4 * (linears.reduce(0) { $0 + $1.weight.count + $1.bias.count + $1.half.count / 2 } + encoderPositions.count + embeddings.count / 2
+                    + decoderPositions.count)
     }
 
     /// Log-mel frames per window (3000: 30 s).
@@ -238,22 +257,9 @@ public final class WhisperModel: @unchecked Sendable {
             let qkv = Self.apply(layer.selfQKV, normed, rows: 1)
             state.keys[l] += qkv[h..<(2 * h)]
             state.values[l] += qkv[(2 * h)...]
-            let length = position + 1
             var context = [Float](repeating: 0, count: h)
-            var scores = [Float](repeating: 0, count: max(length, config.audioPositions))
-            for head in 0..<heads {
-                let offset = head * d
-                for t in 0..<length {
-                    var dot: Float = 0
-                    for i in 0..<d { dot += qkv[offset + i] * state.keys[l][t * h + offset + i] }
-                    scores[t] = dot * scale
-                }
-                scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, length) }
-                for t in 0..<length {
-                    let weight = scores[t]
-                    for i in 0..<d { context[offset + i] += weight * state.values[l][t * h + offset + i] }
-                }
-            }
+            var scores = [Float](repeating: 0, count: max(position + 1, config.audioPositions))
+            selfAttention(row: qkv, at: 0, state: state, layer: l, scale: scale, scores: &scores, into: &context, at: 0)
             var attended = Self.apply(layer.selfOutput, context, rows: 1)
             for i in 0..<h { x[i] += attended[i] }
             normed = x
@@ -294,20 +300,7 @@ public final class WhisperModel: @unchecked Sendable {
                 let state = entry.state, row = r * 3 * h
                 state.keys[l] += qkv[(row + h)..<(row + 2 * h)]
                 state.values[l] += qkv[(row + 2 * h)..<(row + 3 * h)]
-                let length = state.length + 1
-                for head in 0..<heads {
-                    let offset = head * d
-                    for t in 0..<length {
-                        var dot: Float = 0
-                        for i in 0..<d { dot += qkv[row + offset + i] * state.keys[l][t * h + offset + i] }
-                        scores[t] = dot * scale
-                    }
-                    scores.withUnsafeMutableBufferPointer { softmaxInPlace($0.baseAddress!, length) }
-                    for t in 0..<length {
-                        let weight = scores[t]
-                        for i in 0..<d { context[r * h + offset + i] += weight * state.values[l][t * h + offset + i] }
-                    }
-                }
+                selfAttention(row: qkv, at: row, state: state, layer: l, scale: scale, scores: &scores, into: &context, at: r * h)
             }
             var attended = Self.apply(layer.selfOutput, context, rows: b)
             for i in x.indices { x[i] += attended[i] }
@@ -459,7 +452,9 @@ public final class WhisperModel: @unchecked Sendable {
         return (x, captured)
     }
 
-    /// One query row against the encoder's keys and values (fused k|v rows), per head.
+    /// One query row against the encoder's keys and values (fused k|v rows), per head: the
+    /// AVX2 attention kernel the language models use (OpenBLAS's matrix-vector product over
+    /// these strided rows was several times slower).
     func crossAttention(_ query: [Float], _ keyValues: [Float], scale: Float, scores: inout [Float]) -> [Float] {
         let h = config.hidden, heads = config.heads, d = h / heads, rows = config.audioPositions
         var context = [Float](repeating: 0, count: h)
@@ -469,13 +464,8 @@ public final class WhisperModel: @unchecked Sendable {
                     context.withUnsafeMutableBufferPointer { out in
                         for head in 0..<heads {
                             let offset = head * d
-                            // scores = K_head · q_head, then context = V_headᵀ · scores: matrix-vector
-                            // products (GEMM would pack all of K or V for one column).
-                            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(rows), Int32(d), scale, kv.baseAddress! + offset, Int32(2 * h),
-                                        q.baseAddress! + offset, 1, 0, s.baseAddress!, 1)
-                            softmaxInPlace(s.baseAddress!, rows)
-                            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(d), 1, kv.baseAddress! + h + offset, Int32(2 * h),
-                                        s.baseAddress!, 1, 0, out.baseAddress! + offset, 1)
+                            maas_attend_group(q.baseAddress! + offset, 1, kv.baseAddress! + offset, kv.baseAddress! + h + offset, 0, Int32(2 * h),
+                                              Int32(rows), Int32(d), scale, s.baseAddress!, out.baseAddress! + offset)
                         }
                     }
                 }
@@ -484,10 +474,49 @@ public final class WhisperModel: @unchecked Sendable {
         return context
     }
 
+    /// A step's self-attention for one state: the query in `qkv` at `row` against the state's
+    /// cached keys and values of layer `layer` (which already hold this position), per head,
+    /// written to `context` at `offset`.
+    func selfAttention(row qkv: [Float], at row: Int, state: DecoderState, layer l: Int, scale: Float, scores: inout [Float],
+                       into context: inout [Float], at offset: Int) {
+        let h = config.hidden, heads = config.heads, d = h / heads, length = state.length + 1
+        qkv.withUnsafeBufferPointer { q in
+            state.keys[l].withUnsafeBufferPointer { k in
+                state.values[l].withUnsafeBufferPointer { v in
+                    scores.withUnsafeMutableBufferPointer { s in
+                        context.withUnsafeMutableBufferPointer { out in
+                            for head in 0..<heads {
+                                maas_attend_group(q.baseAddress! + row + head * d, 1, k.baseAddress! + head * d, v.baseAddress! + head * d, 0, Int32(h),
+                                                  Int32(length), Int32(d), scale, s.baseAddress!, out.baseAddress! + offset + head * d)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: Pieces
 
-    /// x [rows × inputs] · Wᵀ + b (one row: a matrix-vector product).
+    /// x [rows × inputs] · Wᵀ + b (one row: a matrix-vector product; a few rows against F16
+    /// weights where the layer has them).
     static func apply(_ layer: Linear, _ x: [Float], rows: Int) -> [Float] {
+        if !layer.half.isEmpty && rows <= 8 {
+            var out = [Float](repeating: 0, count: rows * layer.outputs)
+            x.withUnsafeBufferPointer { x in
+                layer.half.withUnsafeBufferPointer { w in
+                    out.withUnsafeMutableBufferPointer { y in
+                        let (xBase, wBase, yBase) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
+                        parallelFor(layer.outputs, grain: 512) { range in
+                            maas_gemv_f16(wBase, Int32(layer.inputs), Int32(range.lowerBound), Int32(range.upperBound), xBase, Int32(rows), yBase,
+                                          layer.outputs)
+                        }
+                    }
+                }
+            }
+            for r in 0..<rows { for c in 0..<layer.outputs { out[r * layer.outputs + c] += layer.bias[c] } }
+            return out
+        }
         if rows == 1 {
             var out = layer.bias
             x.withUnsafeBufferPointer { x in
