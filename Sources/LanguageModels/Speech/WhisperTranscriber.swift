@@ -1,3 +1,4 @@
+import CQuantKernels
 import CZlib
 import Foundation
 
@@ -272,14 +273,13 @@ public final class WhisperTranscriber: @unchecked Sendable {
         var sampled: [Int32] = [], sum = 0.0
         while prompt.count + sampled.count < model.config.textPositions {
             filter(&logits, sampled: sampled, options: options)
-            let logProbabilities = Self.logSoftmax(logits)
             let next: Int
             if temperature <= 0 {
                 next = logits.indices.max { logits[$0] < logits[$1] }!
             } else {
                 next = Self.sample(logits, temperature: temperature, rng: &rng)
             }
-            sum += Double(logProbabilities[next])
+            sum += Double(logits[next] - Self.logSumExp(logits))
             if next == endOfText { break }
             sampled.append(Int32(next))
             if prompt.count + sampled.count >= model.config.textPositions { break }
@@ -378,13 +378,14 @@ public final class WhisperTranscriber: @unchecked Sendable {
                 for i in begin..<min(limit, vocabulary) { logits[i] = -.infinity }
             }
         }
-        let logProbabilities = Self.logSoftmax(logits)
+        // Timestamps' total probability against the likeliest text token: both sides of the
+        // comparison would subtract the same log-normaliser, so the logits compare directly.
         var timestampMass = -Float.infinity, bestText = -Float.infinity
-        for i in begin..<vocabulary where logProbabilities[i] > -.infinity {
-            let v = logProbabilities[i]
+        for i in begin..<vocabulary where logits[i] > -.infinity {
+            let v = logits[i]
             timestampMass = timestampMass == -.infinity ? v : max(timestampMass, v) + log1p(exp(-Swift.abs(timestampMass - v)))
         }
-        for i in 0..<begin { bestText = max(bestText, logProbabilities[i]) }
+        for i in 0..<begin { bestText = max(bestText, logits[i]) }
         if timestampMass > bestText { for i in 0..<begin { logits[i] = -.infinity } }
     }
 
@@ -440,6 +441,18 @@ public final class WhisperTranscriber: @unchecked Sendable {
     }
 
     // MARK: Pieces
+
+    /// log Σ exp(logits) in one vectorised pass (a greedy step needs only the chosen token's
+    /// log-probability, not the whole log-softmax).
+    static func logSumExp(_ logits: [Float]) -> Float {
+        let maximum = logits.max() ?? 0
+        guard maximum > -.infinity else { return maximum }
+        var scratch = [Float](repeating: 0, count: logits.count)
+        let sum = logits.withUnsafeBufferPointer { x in
+            scratch.withUnsafeMutableBufferPointer { maas_exp_scaled(x.baseAddress!, maximum, 1, $0.baseAddress!, x.count) }
+        }
+        return log(sum) + maximum
+    }
 
     static func logSoftmax(_ logits: [Float]) -> [Float] {
         let maximum = logits.max() ?? 0
