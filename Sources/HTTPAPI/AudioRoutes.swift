@@ -86,8 +86,14 @@ extension APIServer {
         if task == .translate && !transcriber.tokenizer.isMultilingual {
             throw PlatformError.invalid(field: "model", message: "'\(name)' is English-only: translation into English needs a multilingual model")
         }
+        // Decoded on a dispatch thread: an hour of MP3 takes seconds of CPU, which would hold
+        // one of the few threads Swift's concurrency pool runs every request on.
+        let bytes = file.bytes, limit = s.maximumAudioSeconds
+        let decoded: Result<Audio, any Error> = await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: Result { try Audio.decode(bytes, maxSeconds: limit) }) }
+        }
         let audio: Audio
-        do { audio = try Audio.decode(file.bytes, maxSeconds: s.maximumAudioSeconds) } catch let error as AudioError { throw PlatformError.invalid(field: "file", message: error.message) }
+        do { audio = try decoded.get() } catch let error as AudioError { throw PlatformError.invalid(field: "file", message: error.message) }
         guard audio.seconds <= s.maximumAudioSeconds else {
             throw PlatformError.invalid(field: "file", message: String(format: "the audio lasts %.1f s; this server takes at most %.0f s per request", audio.seconds, s.maximumAudioSeconds))
         }

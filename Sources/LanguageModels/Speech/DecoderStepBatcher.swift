@@ -19,8 +19,11 @@ public final class DecoderStepBatcher: @unchecked Sendable {
     private var pending: [Slot] = []
     private var leading = false
     private var decoding = 0
-    /// Steps run and rows they held, for the batch-size figures.
-    public private(set) var batches = 0, rows = 0
+    private var batchCount = 0, rowCount = 0
+
+    /// Batched steps run so far and the rows they held (rows / batches: decodings per step).
+    public var batches: Int { condition.withLock { batchCount } }
+    public var rows: Int { condition.withLock { rowCount } }
 
     public init(model: WhisperModel, gatherWindow: TimeInterval = 0.002) {
         self.model = model
@@ -53,8 +56,8 @@ public final class DecoderStepBatcher: @unchecked Sendable {
                 let logits = model.step(batch: batch.map { ($0.token, $0.state) })
                 condition.lock()
                 for (slot, logits) in zip(batch, logits) { slot.logits = logits }
-                batches += 1
-                rows += batch.count
+                batchCount += 1
+                rowCount += batch.count
                 leading = false
                 condition.broadcast()
             } else {

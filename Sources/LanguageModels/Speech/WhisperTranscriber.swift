@@ -185,7 +185,7 @@ public final class WhisperTranscriber: @unchecked Sendable {
             }
             var split = splitByTimestamps(result.tokens, timeOffset: timeOffset, segmentSize: segmentSize, segmentDuration: segmentDuration, seek: seek)
             if options.wordTimestamps {
-                _ = addWordTimestamps(&split.segments, encoded: encoded, startSequence: startSequence, frames: segmentSize, seek: seek, lastSpeech: lastSpeech)
+                addWordTimestamps(&split.segments, encoded: encoded, startSequence: startSequence, frames: segmentSize, seek: seek, lastSpeech: lastSpeech)
                 // The next window starts where the last word ended (faster-whisper's get_end).
                 let lastEnd = split.segments.reversed().lazy.compactMap { $0.words?.last?.end }.first ?? split.segments.last?.end
                 if !split.singleTimestampEnding, let lastEnd, lastEnd > timeOffset { split.seek = Int((lastEnd / Self.timePerFrame).rounded(.toNearestOrEven)) }

@@ -200,10 +200,10 @@ extension WhisperTranscriber {
 
     /// faster-whisper's add_word_timestamps for one window: aligns all its pieces' text at once,
     /// gives each piece its words (absolute times, rounded to 10 ms), and moves the pieces'
-    /// bounds to their first and last words. Returns the time speech last ended.
-    func addWordTimestamps(_ pieces: inout [Piece], encoded: [Float], startSequence: [Int32], frames: Int, seek: Int,
-                           lastSpeech: Double) -> Double {
-        guard !pieces.isEmpty else { return lastSpeech }
+    /// bounds to their first and last words. `lastSpeech` is when speech last ended before the
+    /// window (the pause rule's reference).
+    func addWordTimestamps(_ pieces: inout [Piece], encoded: [Float], startSequence: [Int32], frames: Int, seek: Int, lastSpeech: Double) {
+        guard !pieces.isEmpty else { return }
         let textPerPiece = pieces.map { $0.tokens.filter { $0 < tokenizer.endOfText } }
         var alignment = findAlignment(textPerPiece.flatMap { $0 }, encoded: encoded, startSequence: startSequence, frames: frames)
         let durations = alignment.map { $0.end - $0.start }.filter { $0 != 0 }.sorted()
@@ -266,7 +266,6 @@ extension WhisperTranscriber {
             }
             pieces[p].words = words
         }
-        return lastSpeech
     }
 
     /// `word in marks` in faster-whisper's truncation (substring semantics, as Python's `in`).
