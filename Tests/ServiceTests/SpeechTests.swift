@@ -22,11 +22,7 @@ import Testing
     static func speak(_ sentence: String) throws -> [UInt8] {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("maas-speech-\(UUID()).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
-        process.arguments = ["-v", "en-us", "-w", path, sentence]
-        try process.run()
-        process.waitUntilExit()
+        try run("/usr/bin/espeak-ng", ["-v", "en-us", "-w", path, sentence])
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
@@ -35,12 +31,17 @@ import Testing
         let input = FileManager.default.temporaryDirectory.appendingPathComponent("maas-speech-\(UUID()).wav").path, output = input + ".mp3"
         defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
         try Data(wav).write(to: URL(fileURLWithPath: input))
+        try run("/usr/bin/lame", ["--quiet", "-b", "128", input, output])
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
+    }
+
+    /// Runs a Debian tool to completion.
+    static func run(_ tool: String, _ arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/lame")
-        process.arguments = ["--quiet", "-b", "128", input, output]
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
         try process.run()
         process.waitUntilExit()
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: output)))
     }
 
     /// A 16 kHz 16-bit mono WAV of `seconds` of silence.

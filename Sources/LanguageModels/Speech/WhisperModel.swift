@@ -244,44 +244,18 @@ public final class WhisperModel: @unchecked Sendable {
         return DecoderState(crossKeyValues: decoderLayers.map { Self.apply($0.crossKeyValue, encoded, rows: positions) }, layers: decoderLayers.count)
     }
 
-    /// Feeds `token` at the state's next position and returns the logits for the token after it.
-    public func step(_ token: Int32, state: DecoderState) -> [Float] {
-        let h = config.hidden, heads = config.heads, d = h / heads, position = state.length
-        precondition(position < config.textPositions, "the decoder holds \(config.textPositions) positions")
-        let id = max(0, min(Int(token), config.vocabularySize - 1))
-        var x = (0..<h).map { embedding(id, $0) + decoderPositions[position * h + $0] }
-        let scale = 1 / Float(d).squareRoot()
-        for (l, layer) in decoderLayers.enumerated() {
-            var normed = x
-            Self.layerNorm(&normed, width: h, layer.selfNorm)
-            let qkv = Self.apply(layer.selfQKV, normed, rows: 1)
-            state.keys[l] += qkv[h..<(2 * h)]
-            state.values[l] += qkv[(2 * h)...]
-            var context = [Float](repeating: 0, count: h)
-            var scores = [Float](repeating: 0, count: max(position + 1, config.audioPositions))
-            selfAttention(row: qkv, at: 0, state: state, layer: l, scale: scale, scores: &scores, into: &context, at: 0)
-            var attended = Self.apply(layer.selfOutput, context, rows: 1)
-            for i in 0..<h { x[i] += attended[i] }
-            normed = x
-            Self.layerNorm(&normed, width: h, layer.crossNorm)
-            let query = Self.apply(layer.crossQuery, normed, rows: 1)
-            context = crossAttention(query, state.crossKeyValues[l], scale: scale, scores: &scores)
-            attended = Self.apply(layer.crossOutput, context, rows: 1)
-            for i in 0..<h { x[i] += attended[i] }
-            feedForward(&x, rows: 1, norm: layer.feedForwardNorm, up: layer.up, down: layer.down)
-        }
-        state.advance()
-        return outputLogits(x)
-    }
+    /// Feeds `token` at the state's next position and returns the logits for the token after it
+    /// (a batch of one).
+    public func step(_ token: Int32, state: DecoderState) -> [Float] { step(batch: [(token, state)])[0] }
 
-    /// One step of several independent decodings at once (concurrent transcriptions): each
+    /// One step of one or several independent decodings at once (concurrent transcriptions): each
     /// state's token at its own next position. The linear layers and the output projection run
     /// as GEMMs over all the rows, so their weights (80 MB for the projection alone) are read
     /// once per step rather than once per decoding; attention stays per state. Each row's logits
     /// equal `step`'s for that state up to floating-point summation order.
     public func step(batch: [(token: Int32, state: DecoderState)]) -> [[Float]] {
         let b = batch.count
-        guard b > 1 else { return b == 1 ? [step(batch[0].token, state: batch[0].state)] : [] }
+        guard b > 0 else { return [] }
         let h = config.hidden, heads = config.heads, d = h / heads, audio = config.audioPositions
         var x = [Float](repeating: 0, count: b * h)
         for (r, entry) in batch.enumerated() {
@@ -318,6 +292,7 @@ public final class WhisperModel: @unchecked Sendable {
         for entry in batch { entry.state.advance() }
         Self.layerNorm(&x, width: h, decoderNorm)
         let vocabulary = config.vocabularySize, logits = project(x, rows: b)
+        if b == 1 { return [logits] }
         return (0..<b).map { Array(logits[($0 * vocabulary)..<(($0 + 1) * vocabulary)]) }
     }
 
