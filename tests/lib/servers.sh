@@ -37,7 +37,10 @@ import socket, sys
 for port in [int(a) + d for a in sys.argv[1:] for d in (0, 10000)]:
     s = socket.socket(); s.bind(("127.0.0.1", port)); s.close()' $p0 $((p0 + 1)) $((p0 + 2)) $((p0 + 3)) 2>/dev/null || continue
     S3PORT=$((p0 + 3))
-    weed server -dir="$WORK/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port=$p0 -volume.port=$((p0 + 1)) -volume.max=32 \
+    # 100 volumes of 64 MB: a checkpoint written each epoch keeps its overwritten copies until a
+    # vacuum, and the kill tests' two 250-epoch jobs write about 1.8 GB of them (32 volumes
+    # filled up, and every later write answered 500).
+    weed server -dir="$WORK/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.port=$p0 -volume.port=$((p0 + 1)) -volume.max=100 \
       -volume.preStopSeconds=0 -master.volumeSizeLimitMB=64 -filer -filer.port=$((p0 + 2)) -s3 -s3.port=$S3PORT \
       -s3.port.iceberg=0 -s3.port.lance=0 -s3.config="$WORK/s3/s3.json" > "$WORK/s3/weed.log" 2>&1 &
     weed=$!
