@@ -85,6 +85,8 @@ demo: build
 # (no test uses @testable, so test and product builds share every compiled module), then the
 # privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit), then
 # the scale-out checks (tests/scaleout.sh: two nodes on PostgreSQL and SeaweedFS, behind nginx).
+# tests/python_client.sh regenerates clients/python (must match what is committed), installs it
+# and drives a workflow with it;
 # tests/conformance.sh runs schemathesis (pinned, in .build/conformance-venv) against a live server;
 # tests/hostile_clients.sh sends trickled bodies, huge headers, oversized bodies and idle connections.
 # MAAS_REQUIRE_POSTGRES makes a missing PostgreSQL a failure rather than a skipped suite.
@@ -92,6 +94,7 @@ test: deps data static-libs
 	MAAS_REQUIRE_POSTGRES=1 FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
+	tests/python_client.sh
 	tests/conformance.sh
 	tests/hostile_clients.sh
 	CRASH_KILLS=20 tests/crash.sh

@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.create_evaluation_response_201 import CreateEvaluationResponse201
+from ...models.error import Error
+from ...models.fairness_evaluation_request import FairnessEvaluationRequest
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: FairnessEvaluationRequest,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/evaluations",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CreateEvaluationResponse201 | Error | None:
+    if response.status_code == 201:
+        response_201 = CreateEvaluationResponse201.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CreateEvaluationResponse201 | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FairnessEvaluationRequest,
+
+) -> Response[CreateEvaluationResponse201 | Error]:
+    """ Evaluate a model version for fairness over a dataset
+
+     Per-group counts, selection rate, accuracy, precision, recall (TPR) and false positive rate (binary
+    classifiers) or mean prediction and mean absolute error (regressors), by each sensitive column and
+    by their intersection, with demographic parity difference and ratio, equalized odds difference and
+    equal opportunity difference, as fairlearn defines them.
+
+    Args:
+        body (FairnessEvaluationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateEvaluationResponse201 | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FairnessEvaluationRequest,
+
+) -> CreateEvaluationResponse201 | Error | None:
+    """ Evaluate a model version for fairness over a dataset
+
+     Per-group counts, selection rate, accuracy, precision, recall (TPR) and false positive rate (binary
+    classifiers) or mean prediction and mean absolute error (regressors), by each sensitive column and
+    by their intersection, with demographic parity difference and ratio, equalized odds difference and
+    equal opportunity difference, as fairlearn defines them.
+
+    Args:
+        body (FairnessEvaluationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateEvaluationResponse201 | Error
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FairnessEvaluationRequest,
+
+) -> Response[CreateEvaluationResponse201 | Error]:
+    """ Evaluate a model version for fairness over a dataset
+
+     Per-group counts, selection rate, accuracy, precision, recall (TPR) and false positive rate (binary
+    classifiers) or mean prediction and mean absolute error (regressors), by each sensitive column and
+    by their intersection, with demographic parity difference and ratio, equalized odds difference and
+    equal opportunity difference, as fairlearn defines them.
+
+    Args:
+        body (FairnessEvaluationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CreateEvaluationResponse201 | Error]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: FairnessEvaluationRequest,
+
+) -> CreateEvaluationResponse201 | Error | None:
+    """ Evaluate a model version for fairness over a dataset
+
+     Per-group counts, selection rate, accuracy, precision, recall (TPR) and false positive rate (binary
+    classifiers) or mean prediction and mean absolute error (regressors), by each sensitive column and
+    by their intersection, with demographic parity difference and ratio, equalized odds difference and
+    equal opportunity difference, as fairlearn defines them.
+
+    Args:
+        body (FairnessEvaluationRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CreateEvaluationResponse201 | Error
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,255 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.forecast_body import ForecastBody
+from ...models.forecast_response_200 import ForecastResponse200
+from typing import cast
+
+
+
+def _get_kwargs(
+    name: str,
+    *,
+    body: ForecastBody,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/endpoints/{name}/forecast".format(name=quote(str(name), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | ForecastResponse200 | None:
+    if response.status_code == 200:
+        response_200 = ForecastResponse200.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | ForecastResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForecastBody,
+
+) -> Response[Error | ForecastResponse200]:
+    """ Forecast a series
+
+     The next `horizon` values of a series from a forecaster endpoint's model (Holt-Winters or
+    autoregressive, trained by a job on a timestamp/value/series table), with the timestamps they are
+    for (continuing the training data's step: numbers, seconds or calendar months, written as the data
+    wrote them) and a prediction interval per requested coverage level. `series` may be left out when
+    the model has one series. A horizon over the limit, an unknown series or a level outside (0, 1)
+    answers 400 naming the field.
+
+    Args:
+        name (str):
+        body (ForecastBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ForecastResponse200]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForecastBody,
+
+) -> Error | ForecastResponse200 | None:
+    """ Forecast a series
+
+     The next `horizon` values of a series from a forecaster endpoint's model (Holt-Winters or
+    autoregressive, trained by a job on a timestamp/value/series table), with the timestamps they are
+    for (continuing the training data's step: numbers, seconds or calendar months, written as the data
+    wrote them) and a prediction interval per requested coverage level. `series` may be left out when
+    the model has one series. A horizon over the limit, an unknown series or a level outside (0, 1)
+    answers 400 naming the field.
+
+    Args:
+        name (str):
+        body (ForecastBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ForecastResponse200
+     """
+
+
+    return sync_detailed(
+        name=name,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForecastBody,
+
+) -> Response[Error | ForecastResponse200]:
+    """ Forecast a series
+
+     The next `horizon` values of a series from a forecaster endpoint's model (Holt-Winters or
+    autoregressive, trained by a job on a timestamp/value/series table), with the timestamps they are
+    for (continuing the training data's step: numbers, seconds or calendar months, written as the data
+    wrote them) and a prediction interval per requested coverage level. `series` may be left out when
+    the model has one series. A horizon over the limit, an unknown series or a level outside (0, 1)
+    answers 400 naming the field.
+
+    Args:
+        name (str):
+        body (ForecastBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ForecastResponse200]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    name: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ForecastBody,
+
+) -> Error | ForecastResponse200 | None:
+    """ Forecast a series
+
+     The next `horizon` values of a series from a forecaster endpoint's model (Holt-Winters or
+    autoregressive, trained by a job on a timestamp/value/series table), with the timestamps they are
+    for (continuing the training data's step: numbers, seconds or calendar months, written as the data
+    wrote them) and a prediction interval per requested coverage level. `series` may be left out when
+    the model has one series. A horizon over the limit, an unknown series or a level outside (0, 1)
+    answers 400 naming the field.
+
+    Args:
+        name (str):
+        body (ForecastBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ForecastResponse200
+     """
+
+
+    return (await asyncio_detailed(
+        name=name,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,220 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.model_metadata import ModelMetadata
+from typing import cast
+
+
+
+def _get_kwargs(
+    name: str,
+    version: int,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2/models/{name}/versions/{version}".format(name=quote(str(name), safe=""),version=quote(str(version), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | ModelMetadata | None:
+    if response.status_code == 200:
+        response_200 = ModelMetadata.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | ModelMetadata]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[Error | ModelMetadata]:
+    """ Open Inference Protocol model metadata (a named version of the endpoint's model)
+
+    Args:
+        name (str):
+        version (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ModelMetadata]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+version=version,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Error | ModelMetadata | None:
+    """ Open Inference Protocol model metadata (a named version of the endpoint's model)
+
+    Args:
+        name (str):
+        version (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ModelMetadata
+     """
+
+
+    return sync_detailed(
+        name=name,
+version=version,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[Error | ModelMetadata]:
+    """ Open Inference Protocol model metadata (a named version of the endpoint's model)
+
+    Args:
+        name (str):
+        version (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | ModelMetadata]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+version=version,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Error | ModelMetadata | None:
+    """ Open Inference Protocol model metadata (a named version of the endpoint's model)
+
+    Args:
+        name (str):
+        version (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | ModelMetadata
+     """
+
+
+    return (await asyncio_detailed(
+        name=name,
+version=version,
+client=client,
+
+    )).parsed

@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.set_model_card_body import SetModelCardBody
+from ...models.set_model_card_response_200 import SetModelCardResponse200
+from typing import cast
+
+
+
+def _get_kwargs(
+    name: str,
+    version: int,
+    *,
+    body: SetModelCardBody,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/models/{name}/versions/{version}/card".format(name=quote(str(name), safe=""),version=quote(str(version), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | SetModelCardResponse200 | None:
+    if response.status_code == 200:
+        response_200 = SetModelCardResponse200.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Error | SetModelCardResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SetModelCardBody,
+
+) -> Response[Error | SetModelCardResponse200]:
+    """ Record a version's intended use and limitations (shown on its card)
+
+    Args:
+        name (str):
+        version (int):
+        body (SetModelCardBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SetModelCardResponse200]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+version=version,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SetModelCardBody,
+
+) -> Error | SetModelCardResponse200 | None:
+    """ Record a version's intended use and limitations (shown on its card)
+
+    Args:
+        name (str):
+        version (int):
+        body (SetModelCardBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SetModelCardResponse200
+     """
+
+
+    return sync_detailed(
+        name=name,
+version=version,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SetModelCardBody,
+
+) -> Response[Error | SetModelCardResponse200]:
+    """ Record a version's intended use and limitations (shown on its card)
+
+    Args:
+        name (str):
+        version (int):
+        body (SetModelCardBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | SetModelCardResponse200]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+version=version,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    name: str,
+    version: int,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SetModelCardBody,
+
+) -> Error | SetModelCardResponse200 | None:
+    """ Record a version's intended use and limitations (shown on its card)
+
+    Args:
+        name (str):
+        version (int):
+        body (SetModelCardBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | SetModelCardResponse200
+     """
+
+
+    return (await asyncio_detailed(
+        name=name,
+version=version,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,8 @@
+from enum import StrEnum
+
+class CreateEvaluationResponse201Task(StrEnum):
+    CLASSIFICATION = "classification"
+    REGRESSION = "regression"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+class CreateTranslationBodyResponseFormat(StrEnum):
+    JSON = "json"
+    SRT = "srt"
+    TEXT = "text"
+    VERBOSE_JSON = "verbose_json"
+    VTT = "vtt"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.usage import Usage
+
+
+
+
+
+T = TypeVar("T", bound="GetUsageResponse200")
+
+
+
+@_attrs_define
+class GetUsageResponse200:
+    """ 
+        Attributes:
+            project (str | Unset):
+            total (Usage | Unset):
+            keys (list[Usage] | Unset):
+     """
+
+    project: str | Unset = UNSET
+    total: Usage | Unset = UNSET
+    keys: list[Usage] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.usage import Usage # noqa: PLC0415
+        project = self.project
+
+        total: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.total, Unset):
+            total = self.total.to_dict()
+
+        keys: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.keys, Unset):
+            keys = []
+            for keys_item_data in self.keys:
+                keys_item = keys_item_data.to_dict()
+                keys.append(keys_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+        })
+        if project is not UNSET:
+            field_dict["project"] = project
+        if total is not UNSET:
+            field_dict["total"] = total
+        if keys is not UNSET:
+            field_dict["keys"] = keys
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.usage import Usage # noqa: PLC0415
+        d = dict(src_dict)
+        project = d.pop("project", UNSET)
+
+        _total = d.pop("total", UNSET)
+        total: Usage | Unset
+        if isinstance(_total,  Unset):
+            total = UNSET
+        else:
+            total = Usage.from_dict(_total)
+
+
+
+
+        _keys = d.pop("keys", UNSET)
+        keys: list[Usage] | Unset = UNSET
+        if _keys is not UNSET:
+            keys = []
+            for keys_item_data in _keys:
+                keys_item = Usage.from_dict(keys_item_data)
+
+
+
+                keys.append(keys_item)
+
+
+        get_usage_response_200 = cls(
+            project=project,
+            total=total,
+            keys=keys,
+        )
+
+
+        get_usage_response_200.additional_properties = d
+        return get_usage_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

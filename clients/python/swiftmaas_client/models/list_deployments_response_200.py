@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.deployment import Deployment
+
+
+
+
+
+T = TypeVar("T", bound="ListDeploymentsResponse200")
+
+
+
+@_attrs_define
+class ListDeploymentsResponse200:
+    """ 
+        Attributes:
+            deployments (list[Deployment] | Unset):
+     """
+
+    deployments: list[Deployment] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.deployment import Deployment # noqa: PLC0415
+        deployments: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.deployments, Unset):
+            deployments = []
+            for deployments_item_data in self.deployments:
+                deployments_item = deployments_item_data.to_dict()
+                deployments.append(deployments_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+        })
+        if deployments is not UNSET:
+            field_dict["deployments"] = deployments
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.deployment import Deployment # noqa: PLC0415
+        d = dict(src_dict)
+        _deployments = d.pop("deployments", UNSET)
+        deployments: list[Deployment] | Unset = UNSET
+        if _deployments is not UNSET:
+            deployments = []
+            for deployments_item_data in _deployments:
+                deployments_item = Deployment.from_dict(deployments_item_data)
+
+
+
+                deployments.append(deployments_item)
+
+
+        list_deployments_response_200 = cls(
+            deployments=deployments,
+        )
+
+
+        list_deployments_response_200.additional_properties = d
+        return list_deployments_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.list_evaluations_response_200_evaluations_item import ListEvaluationsResponse200EvaluationsItem
+
+
+
+
+
+T = TypeVar("T", bound="ListEvaluationsResponse200")
+
+
+
+@_attrs_define
+class ListEvaluationsResponse200:
+    """ 
+        Attributes:
+            evaluations (list[ListEvaluationsResponse200EvaluationsItem]):
+     """
+
+    evaluations: list[ListEvaluationsResponse200EvaluationsItem]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.list_evaluations_response_200_evaluations_item import ListEvaluationsResponse200EvaluationsItem # noqa: PLC0415
+        evaluations = []
+        for evaluations_item_data in self.evaluations:
+            evaluations_item = evaluations_item_data.to_dict()
+            evaluations.append(evaluations_item)
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "evaluations": evaluations,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.list_evaluations_response_200_evaluations_item import ListEvaluationsResponse200EvaluationsItem # noqa: PLC0415
+        d = dict(src_dict)
+        evaluations = []
+        _evaluations = d.pop("evaluations")
+        for evaluations_item_data in (_evaluations):
+            evaluations_item = ListEvaluationsResponse200EvaluationsItem.from_dict(evaluations_item_data)
+
+
+
+            evaluations.append(evaluations_item)
+
+
+        list_evaluations_response_200 = cls(
+            evaluations=evaluations,
+        )
+
+
+        list_evaluations_response_200.additional_properties = d
+        return list_evaluations_response_200
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+import datetime
+
+
+
+
+
+
+T = TypeVar("T", bound="ListEvaluationsResponse200EvaluationsItem")
+
+
+
+@_attrs_define
+class ListEvaluationsResponse200EvaluationsItem:
+    """ 
+        Attributes:
+            id (str):
+            kind (str):
+            model (str):
+            dataset (str):
+            dataset_version (int):
+            created_at (datetime.datetime):
+     """
+
+    id: str
+    kind: str
+    model: str
+    dataset: str
+    dataset_version: int
+    created_at: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        kind = self.kind
+
+        model = self.model
+
+        dataset = self.dataset
+
+        dataset_version = self.dataset_version
+
+        created_at = self.created_at.isoformat()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "kind": kind,
+            "model": model,
+            "dataset": dataset,
+            "dataset_version": dataset_version,
+            "created_at": created_at,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        kind = d.pop("kind")
+
+        model = d.pop("model")
+
+        dataset = d.pop("dataset")
+
+        dataset_version = d.pop("dataset_version")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        list_evaluations_response_200_evaluations_item = cls(
+            id=id,
+            kind=kind,
+            model=model,
+            dataset=dataset,
+            dataset_version=dataset_version,
+            created_at=created_at,
+        )
+
+
+        list_evaluations_response_200_evaluations_item.additional_properties = d
+        return list_evaluations_response_200_evaluations_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
