@@ -6,9 +6,10 @@ FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # Debian packages the build and the tests need (sqlite3, openssl and curl drive tests/privacy.sh;
 # PostgreSQL 15 and nginx are the real servers tests/scaleout.sh and the store tests start;
 # espeak-ng speaks the sentences the speech tests transcribe; libsndfile1 decodes FLAC, MP3 and Ogg
-# uploads, and flac and lame encode the clips its tests decode).
+# uploads, and flac and lame encode the clips its tests decode; chromium and chromium-driver run
+# the console's browser test).
 APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
-	postgresql-15 postgresql-client-15 nginx python3-venv espeak-ng libsndfile1 flac lame
+	postgresql-15 postgresql-client-15 nginx python3-venv espeak-ng libsndfile1 flac lame chromium chromium-driver
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
 
@@ -86,7 +87,7 @@ demo: build
 # privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit), then
 # the scale-out checks (tests/scaleout.sh: two nodes on PostgreSQL and SeaweedFS, behind nginx).
 # tests/python_client.sh regenerates clients/python (must match what is committed), installs it
-# and drives a workflow with it;
+# and drives a workflow with it; tests/console.sh drives the web console in headless Chromium;
 # tests/conformance.sh runs schemathesis (pinned, in .build/conformance-venv) against a live server;
 # tests/hostile_clients.sh sends trickled bodies, huge headers, oversized bodies and idle connections.
 # MAAS_REQUIRE_POSTGRES makes a missing PostgreSQL a failure rather than a skipped suite.
@@ -95,6 +96,7 @@ test: deps data static-libs
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
 	tests/python_client.sh
+	tests/console.sh
 	tests/conformance.sh
 	tests/hostile_clients.sh
 	CRASH_KILLS=20 tests/crash.sh

@@ -73,7 +73,10 @@ let package = Package(
                                                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
-                resources: [.copy("openapi.json")]),
+                // The console's files are compiled into the binary (PackageResources.*).
+                resources: [.copy("openapi.json"), .embedInCode("Console/index.html"), .embedInCode("Console/app.js"),
+                            .embedInCode("Console/api.js"), .embedInCode("Console/chart.js"), .embedInCode("Console/views.js"),
+                            .embedInCode("Console/style.css")]),
         .executableTarget(name: "maas", dependencies: [
             "Tensor", "NeuralNet", "Datasets", "Learners", "LanguageModels", "COpenBLAS", "Platform", "SQLiteStore", "PostgresStore", "ObjectStore", "S3Artifacts", "HTTPAPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

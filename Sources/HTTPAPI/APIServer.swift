@@ -76,6 +76,7 @@ public enum APIServer {
         router.add(middleware: MethodNotAllowed(catalog: catalog))
         router.route(.GET, "/v2/health/live", catalog) { _, _ in jsonResponse("{\"live\":true}") }
         router.route(.GET, "/v2/health/ready", catalog) { _, _ in jsonResponse("{\"ready\":true}") }
+        addConsoleRoutes(router)
 
         let api = router.group().add(middleware: Authentication(keys: services.keys, limiter: services.rateLimiter, audit: services.audit))
             .add(middleware: AuditDenials(audit: services.audit))
