@@ -9,7 +9,7 @@ let kernelFlags: [SwiftSetting] = [
 
 let package = Package(
     name: "SwiftMaaS",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "maas", targets: ["maas"]),
         .library(name: "Tensor", targets: ["Tensor"]),
@@ -34,6 +34,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // PostgreSQL for nodes that share one metadata store (maas serve/worker --database postgres://).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The KServe v2 / Triton gRPC inference protocol (maas serve --grpc-port); the protobuf
+        // and service code is generated once (scripts/generate_grpc.sh) and committed.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // OpenBLAS (libopenblas-dev), loaded on first use rather than linked: see openblas_lazy.h.
@@ -72,7 +78,11 @@ let package = Package(
                                                 .product(name: "MultipartKit", package: "multipart-kit"),
                                                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                                                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                                                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                                                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                                                .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 // The console's files are compiled into the binary (PackageResources.*).
                 resources: [.copy("openapi.json"), .embedInCode("Console/index.html"), .embedInCode("Console/app.js"),
                             .embedInCode("Console/api.js"), .embedInCode("Console/chart.js"), .embedInCode("Console/views.js"),

@@ -20,15 +20,24 @@ public enum APIServer {
     public static let bodyTimeoutSeconds = Double(ProcessInfo.processInfo.environment["MAAS_BODY_TIMEOUT_SECONDS"] ?? "")
         .flatMap { $0 > 0 && $0 <= 86_400 ? $0 : nil } ?? 30
 
+    /// The server's version (ServerMetadata over gRPC).
+    public static let version = "0.1.0"
+
     /// The server over `services`; with `tls`, HTTPS only (TLS 1.2 or later, client
-    /// certificates when the configuration asks for them).
+    /// certificates when the configuration asks for them). With `grpcPort`, the KServe v2 /
+    /// Triton gRPC inference protocol on that port as well (TLS with the same files).
     public static func application(services: PlatformServices, host: String, port: Int, logger: Logger, tls: ServerTLS? = nil,
-                                   onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+                                   grpcPort: Int? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                                   onGRPCRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = makeRouter(services, RouteCatalog())
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(idleTimeoutSeconds))
+        var background: [any Service] = [BackgroundWork(services: services)]
+        if let grpcPort {
+            background.append(GRPCInferenceServer(services: services, host: host, port: grpcPort, tls: tls, onListening: onGRPCRunning))
+        }
         return Application(router: router, server: try tls.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0.configuration) } ?? .http1(configuration: http1),
                            configuration: .init(address: .hostname(host, port: port), serverName: "SwiftMaaS"),
-                           services: [BackgroundWork(services: services)], onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+                           services: background, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     /// Work beside the request handlers, started and stopped with the server: the training

@@ -29,7 +29,7 @@ extension APIServer {
                 let target = try await s.endpoints.target(for: caller, endpoint: name, version: try versionParameter(context))
                 let buffer = try await request.collectBody(context)
                 let (body, input) = try parseInferenceRequest(buffer, headers: request.headers)
-                let result = try await infer(s, caller, request, endpoint: name, target, input, namedVersion: versioned)
+                let result = try await infer(s, caller, deadline: try deadline(request), endpoint: name, target, input, namedVersion: versioned)
                 var text = "{\"model_name\":\(JSONWriter.quote(name)),\"model_version\":\"\(target.version.version)\""
                 if let id = body["id"]?.string { text += ",\"id\":\(JSONWriter.quote(id))" }
                 return timed(jsonResponse(text + ",\"outputs\":" + outputsJSON(result.predictions) + "}"), result)
@@ -42,7 +42,7 @@ extension APIServer {
             let name = try context.parameters.require("name")
             let target = try await s.endpoints.target(for: caller, endpoint: name)
             let body = try await request.json(context).fields(["instances", "signature_name"])
-            let result = try await infer(s, caller, request, endpoint: name, target, try parseInstances(body["instances"]))
+            let result = try await infer(s, caller, deadline: try deadline(request), endpoint: name, target, try parseInstances(body["instances"]))
             return timed(jsonResponse("{\"predictions\":[" + result.predictions.map(predictionJSON).joined(separator: ",") + "]}"), result)
         }
     }
@@ -198,9 +198,8 @@ extension APIServer {
 
     /// Features on the request's task, the forward pass in the endpoint's batch; metrics and usage recorded.
     /// A request that names a version (or is drawn to a canary) is not mirrored to a shadow.
-    static func infer(_ s: PlatformServices, _ caller: Principal, _ request: Request, endpoint: String,
+    static func infer(_ s: PlatformServices, _ caller: Principal, deadline: UInt64?, endpoint: String,
                       _ target: InferenceEndpoints.Target, _ input: PredictionInput, namedVersion: Bool = false) async throws -> BatchedResult {
-        let deadline = try deadline(request)
         let result: BatchedResult, rows: Int
         do {
             if target.model.encoder != nil {
@@ -331,23 +330,41 @@ extension APIServer {
         }
     }
 
+    /// A model's inputs and outputs as the Open Inference Protocol describes them (HTTP and gRPC metadata).
+    struct ModelSignature {
+        struct Tensor { let name: String, datatype: String, shape: [Int] }
+        let platform: String
+        let inputs: [Tensor]
+        let outputs: [Tensor]
+
+        init(_ model: LoadedModel) {
+            platform = "swiftmaas-\(model.kind)"
+            if let encoder = model.encoder {
+                inputs = [Tensor(name: "text", datatype: "BYTES", shape: [-1])]
+                outputs = [Tensor(name: "predictions", datatype: "FP32", shape: [-1, encoder.dimension])]
+                return
+            }
+            if let columns = model.inputColumnTypes {
+                inputs = columns.map { Tensor(name: $0.name, datatype: $0.datatype, shape: [-1]) }
+            } else {
+                inputs = [Tensor(name: "input", datatype: "FP32", shape: [-1] + model.inputShape)]
+            }
+            if let labels = model.labels {
+                outputs = [Tensor(name: "label", datatype: "BYTES", shape: [-1]), Tensor(name: "probabilities", datatype: "FP32", shape: [-1, labels.count])]
+            } else {
+                outputs = [Tensor(name: "predictions", datatype: "FP32", shape: [-1, -1])]
+            }
+        }
+    }
+
     static func metadataJSON(_ name: String, _ model: LoadedModel, _ version: ModelVersion) -> String {
-        if let encoder = model.encoder {
-            return "{\"name\":\(JSONWriter.quote(name)),\"versions\":[\"\(version.version)\"],\"platform\":\"swiftmaas-\(model.kind)\","
-                + "\"inputs\":[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[-1]}],"
-                + "\"outputs\":[{\"name\":\"predictions\",\"datatype\":\"FP32\",\"shape\":[-1,\(encoder.dimension)]}]}"
+        let signature = ModelSignature(model)
+        func tensors(_ list: [ModelSignature.Tensor]) -> String {
+            list.map { "{\"name\":\(JSONWriter.quote($0.name)),\"datatype\":\"\($0.datatype)\",\"shape\":[\($0.shape.map(String.init).joined(separator: ","))]}" }
+                .joined(separator: ",")
         }
-        let inputs: String
-        if let columns = model.inputColumnTypes {
-            inputs = columns.map { "{\"name\":\(JSONWriter.quote($0.name)),\"datatype\":\"\($0.datatype)\",\"shape\":[-1]}" }.joined(separator: ",")
-        } else {
-            inputs = "{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,\(model.inputShape.map(String.init).joined(separator: ","))]}"
-        }
-        let outputs = model.labels != nil
-            ? "{\"name\":\"label\",\"datatype\":\"BYTES\",\"shape\":[-1]},{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1,\(model.labels!.count)]}"
-            : "{\"name\":\"predictions\",\"datatype\":\"FP32\",\"shape\":[-1,-1]}"
-        return "{\"name\":\(JSONWriter.quote(name)),\"versions\":[\"\(version.version)\"],\"platform\":\"swiftmaas-\(model.kind)\","
-            + "\"inputs\":[\(inputs)],\"outputs\":[\(outputs)]}"
+        return "{\"name\":\(JSONWriter.quote(name)),\"versions\":[\"\(version.version)\"],\"platform\":\"\(signature.platform)\","
+            + "\"inputs\":[\(tensors(signature.inputs))],\"outputs\":[\(tensors(signature.outputs))]}"
     }
 
     static let numericTypes: Set<String> = ["FP32", "FP64", "FP16", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64", "BOOL"]
@@ -358,7 +375,7 @@ extension APIServer {
         guard let items = value?.elements, !items.isEmpty else {
             throw PlatformError.invalid(field: "inputs", message: "is required: a non-empty list of {name, shape, datatype, data}")
         }
-        var tensors: [(name: String, rows: Int, numbers: [Float]?, strings: [String]?)] = []
+        var tensors: [InputTensor] = []
         for (i, item) in items.enumerated() {
             let path = "inputs[\(i)]"
             let fields = try item.fields(["name", "shape", "datatype", "data", "parameters"], at: path)
@@ -402,6 +419,15 @@ extension APIServer {
                 throw PlatformError.invalid(field: "\(path).datatype", message: "must be one of BYTES, \(numericTypes.sorted().joined(separator: ", ")); got \(datatype)")
             }
         }
+        return try predictionInput(tensors)
+    }
+
+    /// A decoded input tensor: its values as numbers, or as strings for BYTES.
+    typealias InputTensor = (name: String, rows: Int, numbers: [Float]?, strings: [String]?)
+
+    /// One tensor is the model's whole input (rows of numbers, or texts); several are named
+    /// columns, one value per row each (HTTP and gRPC requests alike).
+    static func predictionInput(_ tensors: [InputTensor]) throws -> PredictionInput {
         if tensors.count == 1 {
             let t = tensors[0]
             if let numbers = t.numbers { return .rows(values: numbers, rowCount: t.rows) }
@@ -411,6 +437,14 @@ extension APIServer {
         guard tensors.allSatisfy({ $0.rows == rows }) else {
             throw PlatformError.invalid(field: "inputs", message: "named inputs must all have the same first dimension")
         }
+        var seen = Set<String>()
+        for t in tensors where !seen.insert(t.name).inserted {
+            throw PlatformError.invalid(field: "inputs", message: "names input '\(t.name)' twice; each column is one input")
+        }
+        // One value per row and column: a column tensor of shape [rows, 2] would leave values unread.
+        for t in tensors where (t.numbers?.count ?? t.strings?.count ?? 0) != rows {
+            throw PlatformError.invalid(field: "inputs", message: "input '\(t.name)' holds \(t.numbers?.count ?? t.strings?.count ?? 0) values for \(rows) rows; a named column takes one value per row")
+        }
         return .records((0..<rows).map { r in
             Dictionary(uniqueKeysWithValues: tensors.map { t in
                 (t.name, t.numbers.map { CellValue.number(Double($0[r])) } ?? .string(t.strings![r]))
@@ -419,8 +453,10 @@ extension APIServer {
     }
 
     /// Little-endian tensor bytes as Float values.
+    static let binaryElementSizes = ["FP32": 4, "FP64": 8, "INT8": 1, "UINT8": 1, "INT16": 2, "UINT16": 2, "INT32": 4, "UINT32": 4, "INT64": 8, "UINT64": 8, "BOOL": 1]
+
     static func binaryTensor(_ bytes: UnsafeRawBufferPointer, datatype: String, count: Int, path: String) throws -> [Float] {
-        let sizes = ["FP32": 4, "FP64": 8, "INT8": 1, "UINT8": 1, "INT16": 2, "UINT16": 2, "INT32": 4, "UINT32": 4, "INT64": 8, "UINT64": 8, "BOOL": 1]
+        let sizes = binaryElementSizes
         guard let size = sizes[datatype] else {
             throw PlatformError.invalid(field: "\(path).datatype", message: "binary data must be one of \(sizes.keys.sorted().joined(separator: ", ")); got \(datatype)")
         }

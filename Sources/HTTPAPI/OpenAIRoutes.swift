@@ -36,7 +36,7 @@ extension APIServer {
             if let dimensions = body["dimensions"]?.number, dimensions != Double(encoder.dimension) {
                 throw PlatformError.invalid(field: "dimensions", message: "this model gives \(encoder.dimension) dimensions; it cannot shorten them")
             }
-            let result = try await infer(s, caller, request, endpoint: name, target, .texts(texts))
+            let result = try await infer(s, caller, deadline: try deadline(request), endpoint: name, target, .texts(texts))
             s.usage.record(project: caller.project, keyID: caller.keyID, requests: 0, promptTokens: result.tokens)
             s.rateLimiter.charge(keyID: caller.keyID, limits: caller.limits, tokens: result.tokens)
             var data: [String] = []

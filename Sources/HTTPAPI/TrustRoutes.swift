@@ -8,6 +8,8 @@ import Platform
 /// optionally a CA whose client certificates are required (mutual TLS).
 public struct ServerTLS: Sendable {
     public let configuration: TLSConfiguration
+    /// The files, for the gRPC port (its transport reads them itself).
+    let certificateFile: String, keyFile: String, clientCAFile: String?
 
     public init(certificateFile: String, keyFile: String, clientCAFile: String? = nil) throws {
         let chain: [NIOSSLCertificate]
@@ -27,6 +29,9 @@ public struct ServerTLS: Sendable {
             configuration.trustRoots = .file(clientCAFile)
         }
         self.configuration = configuration
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.clientCAFile = clientCAFile
     }
 }
 

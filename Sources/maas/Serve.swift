@@ -110,6 +110,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM certificate chain: serve HTTPS only (TLS 1.2 or later).") var tlsCert: String?
     @Option(help: "PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "PEM CA bundle: require client certificates it signed (mutual TLS).") var tlsClientCa: String?
+    @Option(help: "Also serve the KServe v2 / Triton gRPC inference protocol on this port (0: any free port; TLS as for HTTP).") var grpcPort: Int?
 
     func run() async throws {
         let logger = nodeLogger()
@@ -119,6 +120,8 @@ struct Serve: AsyncParsableCommand {
         guard (1...86_400).contains(maxAudioSeconds) else { throw ValidationError("--max-audio-seconds must be between 1 and 86400") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tlsClientCa == nil || tlsCert != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
+        guard grpcPort.map({ (0...65535).contains($0) }) ?? true else { throw ValidationError("--grpc-port must be between 0 and 65535") }
+        guard grpcPort == nil || grpcPort != port || port == 0 else { throw ValidationError("--grpc-port must differ from --port") }
         let tls: ServerTLS?
         do { tls = try tlsCert.map { try ServerTLS(certificateFile: $0, keyFile: tlsKey!, clientCAFile: tlsClientCa) } }
         catch let error as PlatformError { throw CommandFailure("\(error)") }
@@ -137,9 +140,10 @@ struct Serve: AsyncParsableCommand {
             logger.warning("serving plain HTTP on \(host), which is not a loopback address: API keys and data cross the network unencrypted; give --tls-cert and --tls-key")
         }
         let scheme = tls == nil ? "http" : "https"
-        let app = try APIServer.application(services: services, host: host, port: port, logger: logger, tls: tls) { port in
-            FileHandle.standardOutput.write("maas serving on \(scheme)://\(host):\(port)\n")
-        }
+        // Both announcements labelled: a trailing closure would bind to the first closure parameter.
+        let app = try APIServer.application(services: services, host: host, port: port, logger: logger, tls: tls, grpcPort: grpcPort,
+                                            onRunning: { port in FileHandle.standardOutput.write("maas serving on \(scheme)://\(host):\(port)\n") },
+                                            onGRPCRunning: { port in FileHandle.standardOutput.write("maas serving gRPC on \(host):\(port)\n") })
         try await app.runService()
     }
 }

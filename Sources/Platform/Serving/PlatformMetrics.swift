@@ -20,6 +20,8 @@ public final class PlatformMetrics: Sendable {
     private let http = LockedCache<Counter>()
     private let batches = LockedCache<ValueHistogram>()
     private let httpLatency = LockedCache<ValueHistogram>()
+    private let grpc = LockedCache<Counter>()
+    private let grpcLatency = LockedCache<ValueHistogram>()
     private let jobDuration: ValueHistogram
     public let modelsLoaded: Gauge
     public let modelMemoryBytes: Gauge
@@ -113,6 +115,18 @@ public final class PlatformMetrics: Sendable {
         httpLatency.value(for: "\(method) \(route)") {
             registry.makeValueHistogram(name: "maas_http_request_duration_seconds", labels: [("method", method), ("route", route)],
                                         buckets: Self.latencyBuckets, help: "Time in the server's handler chain (authentication to response body), by route")
+        }.record(seconds)
+    }
+
+    /// gRPC calls by method (`ModelInfer`, …) and status code name (`ok`, `unauthenticated`, …).
+    public func recordGRPC(method: String, code: String, seconds: Double) {
+        grpc.value(for: "\(method) \(code)") {
+            registry.makeCounter(name: "maas_grpc_requests_total", labels: [("method", method), ("code", code)],
+                                 help: "gRPC calls by method and status code")
+        }.increment()
+        grpcLatency.value(for: method) {
+            registry.makeValueHistogram(name: "maas_grpc_request_duration_seconds", labels: [("method", method)],
+                                        buckets: Self.latencyBuckets, help: "Time from a gRPC call's message to its answer, by method")
         }.record(seconds)
     }
 
