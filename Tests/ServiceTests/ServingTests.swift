@@ -200,7 +200,11 @@ func metricValue(_ exposition: String, _ name: String) -> Double? {
         _ = try await IrisVersions.register(on: server, admin: admin, root: root)
         _ = try await server.request("POST", "/v1/deployments", key: admin, body: #"{"name": "iris", "model": "iris@1"}"#)
         let bodies = ["", "{", "[]", "42", #"{"surprise": 1}"#, #"{"name": 7, "model": []}"#,
-                      String(repeating: "[", count: 5000), #"{"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [NaN, 1, 2, 3]}]}"#]
+                      String(repeating: "[", count: 5000), #"{"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [NaN, 1, 2, 3]}]}"#,
+                      // A column named twice trapped building the row (a crash of the whole server), and a
+                      // column holding two values per row was read as its first values only.
+                      #"{"inputs": [{"name": "x0", "shape": [1], "datatype": "FP32", "data": [1]}, {"name": "x0", "shape": [1], "datatype": "FP32", "data": [2]}]}"#,
+                      #"{"inputs": [{"name": "x0", "shape": [1, 2], "datatype": "FP32", "data": [1, 2]}, {"name": "x1", "shape": [1], "datatype": "FP32", "data": [2]}]}"#]
         var checked = 0
         for route in APIServer.registeredRoutes(services: server.services) {
             let parts = route.split(separator: " ", maxSplits: 1)
