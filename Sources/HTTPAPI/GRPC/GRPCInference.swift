@@ -101,7 +101,7 @@ struct GRPCInferenceService: Inference_GRPCInferenceService.ServiceProtocol {
             principal = try await services.keys.authenticate(authorization: authorization)
         } catch {
             try? await services.audit.record(actor: KeyRing.claimedKeyID(authorization: authorization) ?? "anonymous", project: "",
-                                             action: "request.denied", resource: "gRPC \(method)", requestID: "", outcome: "unauthenticated")
+                                             action: "request.denied", resource: "gRPC \(method)", requestID: UUID().uuidString, outcome: "unauthenticated")
             throw error
         }
         _ = try services.rateLimiter.admit(keyID: principal.keyID, limits: principal.limits)
@@ -314,7 +314,10 @@ struct GRPCInferenceServer: Service {
                 }
             }
         } ?? .plaintext
-        transport = HTTP2ServerTransport.Posix(address: .ipv4(host: host, port: port), transportSecurity: security, config: .defaults { config in
+        // The transport binds addresses, not names: `localhost` is the IPv4 loopback, a colon an IPv6 address.
+        let address: GRPCNIOTransportCore.SocketAddress = host.contains(":") ? .ipv6(host: host, port: port)
+            : .ipv4(host: host == "localhost" ? "127.0.0.1" : host, port: port)
+        transport = HTTP2ServerTransport.Posix(address: address, transportSecurity: security, config: .defaults { config in
             // The HTTP API's body cap, not gRPC's default 4 MiB: a batch of images fits either way.
             config.rpc.maxRequestPayloadSize = APIServer.maximumBodyBytes
         })
