@@ -88,7 +88,8 @@ demo: build
 # the scale-out checks (tests/scaleout.sh: two nodes on PostgreSQL and SeaweedFS, behind nginx).
 # tests/python_client.sh regenerates clients/python (must match what is committed), installs it
 # and drives a workflow with it; tests/console.sh drives the web console in headless Chromium;
-# tests/grpc.sh checks the gRPC inference port with tritonclient;
+# tests/grpc.sh checks the gRPC inference port with tritonclient; tests/tracing.sh receives the
+# OTLP traces and checks spans, parents and attributes;
 # tests/conformance.sh runs schemathesis (pinned, in .build/conformance-venv) against a live server;
 # tests/hostile_clients.sh sends trickled bodies, huge headers, oversized bodies and idle connections.
 # MAAS_REQUIRE_POSTGRES makes a missing PostgreSQL a failure rather than a skipped suite.
@@ -99,6 +100,7 @@ test: deps data static-libs
 	tests/python_client.sh
 	tests/console.sh
 	tests/grpc.sh
+	tests/tracing.sh
 	tests/conformance.sh
 	tests/hostile_clients.sh
 	CRASH_KILLS=20 tests/crash.sh

@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        // Traces: spans through swift-distributed-tracing, exported over OTLP by swift-otel (maas serve --otlp-endpoint).
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
     ],
     targets: [
         // OpenBLAS (libopenblas-dev), loaded on first use rather than linked: see openblas_lazy.h.
@@ -82,7 +85,8 @@ let package = Package(
                                                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                                                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                                                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-                                                .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+                                                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                                                .product(name: "Tracing", package: "swift-distributed-tracing")],
                 // The console's files are compiled into the binary (PackageResources.*).
                 resources: [.copy("openapi.json"), .embedInCode("Console/index.html"), .embedInCode("Console/app.js"),
                             .embedInCode("Console/api.js"), .embedInCode("Console/chart.js"), .embedInCode("Console/views.js"),
@@ -92,6 +96,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "OTel", package: "swift-otel"),
+            .product(name: "Tracing", package: "swift-distributed-tracing"),
         ]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModels", "CQuantKernels"], resources: [.copy("Fixtures")]),

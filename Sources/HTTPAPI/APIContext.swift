@@ -44,6 +44,7 @@ struct Authentication: RouterMiddleware {
             throw error
         }
         context.principal = principal
+        RequestTracing.tag(project: principal.project)
         let remaining = try limiter.admit(keyID: principal.keyID, limits: principal.limits)
         var response = try await next(request, context)
         if let limit = remaining.limits.requestsPerMinute, let left = remaining.requests {

@@ -25,13 +25,14 @@ public enum APIServer {
 
     /// The server over `services`; with `tls`, HTTPS only (TLS 1.2 or later, client
     /// certificates when the configuration asks for them). With `grpcPort`, the KServe v2 /
-    /// Triton gRPC inference protocol on that port as well (TLS with the same files).
+    /// Triton gRPC inference protocol on that port as well (TLS with the same files);
+    /// `alongside` runs with the server (the trace exporter).
     public static func application(services: PlatformServices, host: String, port: Int, logger: Logger, tls: ServerTLS? = nil,
-                                   grpcPort: Int? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                                   grpcPort: Int? = nil, alongside: [any Service] = [], onRunning: @escaping @Sendable (Int) async -> Void = { _ in },
                                    onGRPCRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = makeRouter(services, RouteCatalog())
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(idleTimeoutSeconds))
-        var background: [any Service] = [BackgroundWork(services: services)]
+        var background: [any Service] = [BackgroundWork(services: services)] + alongside
         if let grpcPort {
             background.append(GRPCInferenceServer(services: services, host: host, port: grpcPort, tls: tls, onListening: onGRPCRunning))
         }
@@ -80,6 +81,10 @@ public enum APIServer {
 
     static func makeRouter(_ services: PlatformServices, _ catalog: RouteCatalog) -> Router<APIContext> {
         let router = Router(context: APIContext.self, options: .autoGenerateHeadEndpoints)
+        if RequestTracing.enabled {
+            router.add(middleware: TracingMiddleware())
+            router.add(middleware: TraceparentResponse())
+        }
         router.add(middleware: RequestLog(metrics: services.metrics))
         router.add(middleware: ErrorResponses())
         router.add(middleware: MethodNotAllowed(catalog: catalog))

@@ -223,6 +223,7 @@ extension APIServer {
             s.canaries.record(project: caller.project, endpoint: endpoint, failed: false, seconds: result.queueSeconds + result.computeSeconds)
         }
         s.metrics.recordInference(project: caller.project, endpoint: endpoint, version: target.version.version, result: result, rows: rows)
+        RequestTracing.recordInference(result, endpoint: endpoint, version: target.version.version)
         s.usage.record(project: caller.project, keyID: caller.keyID, rows: rows)
         s.drift.record(project: caller.project, endpoint: endpoint, version: target.version.version, model: target.model, input: input, predictions: result.predictions)
         // The shadow is compared with the primary: canary answers and named versions are not mirrored.

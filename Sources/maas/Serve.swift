@@ -3,10 +3,13 @@ import Foundation
 import HTTPAPI
 import Hummingbird
 import Logging
+import OTel
 import Platform
 import PostgresStore
 import S3Artifacts
 import SQLiteStore
+import ServiceLifecycle
+import Tracing
 
 /// What every node (an API node or a worker) needs to open the platform: its folder, the
 /// metadata and artifact stores it shares with other nodes, and the master key.
@@ -111,6 +114,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "PEM CA bundle: require client certificates it signed (mutual TLS).") var tlsClientCa: String?
     @Option(help: "Also serve the KServe v2 / Triton gRPC inference protocol on this port (0: any free port; TLS as for HTTP).") var grpcPort: Int?
+    @Option(help: "Send traces over OTLP/HTTP (protobuf) to this collector, e.g. http://127.0.0.1:4318 (off when absent).") var otlpEndpoint: String?
+    @Option(help: "Share of requests traced when --otlp-endpoint is given, 0 to 1 (a client's sampled traceparent is always followed).") var traceSampling = 1.0
 
     func run() async throws {
         let logger = nodeLogger()
@@ -125,6 +130,8 @@ struct Serve: AsyncParsableCommand {
         let tls: ServerTLS?
         do { tls = try tlsCert.map { try ServerTLS(certificateFile: $0, keyFile: tlsKey!, clientCAFile: tlsClientCa) } }
         catch let error as PlatformError { throw CommandFailure("\(error)") }
+        guard (0...1).contains(traceSampling) else { throw ValidationError("--trace-sampling must be between 0 and 1") }
+        let tracing = try otlpEndpoint.map { try Self.tracingBackend(endpoint: $0, sampling: traceSampling) }
         var services = try await node.open(maxUploadMib: maxUploadMib, trainingWorkers: trainingWorkers, modelMemoryMib: modelMemoryMib, logger: logger)
         services.maximumAudioSeconds = Double(maxAudioSeconds)
         let environment = ProcessInfo.processInfo.environment
@@ -142,9 +149,34 @@ struct Serve: AsyncParsableCommand {
         let scheme = tls == nil ? "http" : "https"
         // Both announcements labelled: a trailing closure would bind to the first closure parameter.
         let app = try APIServer.application(services: services, host: host, port: port, logger: logger, tls: tls, grpcPort: grpcPort,
+                                            alongside: tracing.map { [$0] } ?? [],
                                             onRunning: { port in FileHandle.standardOutput.write("maas serving on \(scheme)://\(host):\(port)\n") },
                                             onGRPCRunning: { port in FileHandle.standardOutput.write("maas serving gRPC on \(host):\(port)\n") })
         try await app.runService()
+    }
+
+    /// Bootstraps the tracer (swift-otel, traces only: logs and metrics keep their own backends)
+    /// and returns the service that batches and exports the spans.
+    static func tracingBackend(endpoint: String, sampling: Double) throws -> any Service {
+        guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw ValidationError("--otlp-endpoint must be an http(s) URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318; got '\(endpoint)'")
+        }
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "maas"
+        configuration.logs.enabled = false
+        configuration.metrics.enabled = false
+        configuration.traces.enabled = true
+        configuration.traces.exporter = .otlp
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        // A bare collector address gets the OTLP/HTTP traces path; a URL with a path is used as given.
+        configuration.traces.otlpExporter.endpoint = url.path.isEmpty || url.path == "/" ? endpoint.trimmingCharacters(in: ["/"]) + "/v1/traces" : endpoint
+        configuration.traces.sampler = .parentBasedTraceIDRatio(ratio: sampling) ?? .parentBasedAlwaysOn
+        configuration.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
+        configuration.propagators = [.traceContext]
+        let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
+        InstrumentationSystem.bootstrap(tracer)
+        RequestTracing.enabled = true
+        return service
     }
 }
 

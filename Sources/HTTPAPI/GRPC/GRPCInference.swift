@@ -14,21 +14,21 @@ struct GRPCInferenceService: Inference_GRPCInferenceService.ServiceProtocol {
     let services: PlatformServices
 
     func serverLive(request: ServerRequest<Inference_ServerLiveRequest>, context: ServerContext) async throws -> ServerResponse<Inference_ServerLiveResponse> {
-        try await call("ServerLive") { Inference_ServerLiveResponse.with { $0.live = true } }
+        try await call("ServerLive", request.metadata) { Inference_ServerLiveResponse.with { $0.live = true } }
     }
 
     func serverReady(request: ServerRequest<Inference_ServerReadyRequest>, context: ServerContext) async throws -> ServerResponse<Inference_ServerReadyResponse> {
-        try await call("ServerReady") { Inference_ServerReadyResponse.with { $0.ready = true } }
+        try await call("ServerReady", request.metadata) { Inference_ServerReadyResponse.with { $0.ready = true } }
     }
 
     func serverMetadata(request: ServerRequest<Inference_ServerMetadataRequest>, context: ServerContext) async throws -> ServerResponse<Inference_ServerMetadataResponse> {
-        try await call("ServerMetadata") {
+        try await call("ServerMetadata", request.metadata) {
             Inference_ServerMetadataResponse.with { $0.name = "swiftmaas"; $0.version = APIServer.version; $0.extensions = [] }
         }
     }
 
     func modelReady(request: ServerRequest<Inference_ModelReadyRequest>, context: ServerContext) async throws -> ServerResponse<Inference_ModelReadyResponse> {
-        try await call("ModelReady") {
+        try await call("ModelReady", request.metadata) {
             let caller = try await authenticate(request.metadata, method: "ModelReady")
             _ = try await services.endpoints.target(for: caller, endpoint: try Self.name(request.message.name, field: "name"),
                                                     version: try Self.version(request.message.version, field: "version"))
@@ -37,7 +37,7 @@ struct GRPCInferenceService: Inference_GRPCInferenceService.ServiceProtocol {
     }
 
     func modelMetadata(request: ServerRequest<Inference_ModelMetadataRequest>, context: ServerContext) async throws -> ServerResponse<Inference_ModelMetadataResponse> {
-        try await call("ModelMetadata") {
+        try await call("ModelMetadata", request.metadata) {
             let caller = try await authenticate(request.metadata, method: "ModelMetadata")
             let name = try Self.name(request.message.name, field: "name")
             let target = try await services.endpoints.target(for: caller, endpoint: name, version: try Self.version(request.message.version, field: "version"))
@@ -56,7 +56,7 @@ struct GRPCInferenceService: Inference_GRPCInferenceService.ServiceProtocol {
     }
 
     func modelInfer(request: ServerRequest<Inference_ModelInferRequest>, context: ServerContext) async throws -> ServerResponse<Inference_ModelInferResponse> {
-        try await call("ModelInfer") {
+        try await call("ModelInfer", request.metadata) {
             let caller = try await authenticate(request.metadata, method: "ModelInfer")
             try caller.require(.infer)
             let message = request.message
@@ -80,11 +80,13 @@ struct GRPCInferenceService: Inference_GRPCInferenceService.ServiceProtocol {
 
     /// Runs a call, counts it by method and status code, and turns platform errors into gRPC
     /// status codes with the same messages the HTTP API gives.
-    private func call<Message: Sendable>(_ method: String, _ body: () async throws -> Message) async throws -> ServerResponse<Message> {
+    private func call<Message: Sendable>(_ method: String, _ metadata: Metadata, _ body: () async throws -> Message) async throws -> ServerResponse<Message> {
         let start = DispatchTime.now().uptimeNanoseconds
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         do {
-            let message = try await body()
+            let message = try await RequestTracing.withGRPCSpan(method, metadata: metadata) {
+                do { return try await body() } catch { throw Self.rpcError(error) }
+            }
             services.metrics.recordGRPC(method: method, code: "ok", seconds: seconds())
             return ServerResponse(message: message)
         } catch {
@@ -105,6 +107,7 @@ struct GRPCInferenceService: Inference_GRPCInferenceService.ServiceProtocol {
             throw error
         }
         _ = try services.rateLimiter.admit(keyID: principal.keyID, limits: principal.limits)
+        RequestTracing.tag(project: principal.project)
         return principal
     }
 
