@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# What tracing costs inference: the Fashion-MNIST CNN served by two `maas serve` processes, one
+# without tracing and one with --otlp-endpoint (spans exported to a
+# receiver on loopback that accepts and drops them; SAMPLING sets --trace-sampling), loaded in interleaved rounds by the same
+# client (grpc_load.py, HTTP with the binary tensor extension); server CPU per request from /proc.
+#
+#   SAMPLING=1.0 bench/serving/tracing.sh [rounds=3] [seconds=8] [processes=2] [concurrency=8]
+# Needs a release build and, in PYTHON's environment, numpy (and tritonclient for grpc_load.py).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS=${1:-3} SECONDS_PER_RUN=${2:-8} PROCESSES=${3:-2} CONCURRENCY=${4:-8}
+PYTHON=${PYTHON:-python3}
+MAAS=.build/release/maas
+OUT=bench/out/tracing
+FASHION=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
+mkdir -p "$OUT"
+KEY="bench-admin-key-000000000000000000"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+OFF=$(free_port) ON=$(free_port) COLLECTOR=$(free_port)
+[ -f "$OUT/cnn/model.json" ] || $MAAS train --spec examples/fashion_cnn.json --data "$FASHION" --epochs 1 --json --output "$OUT/cnn" > /dev/null
+$PYTHON bench/serving/make_bodies.py "$OUT"
+python3 -c "
+import http.server
+class Drop(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers['Content-Length'])); self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(('127.0.0.1', $COLLECTOR), Drop).serve_forever()" &
+collector=$!
+rm -rf "$OUT/off" "$OUT/on"
+MAAS_ADMIN_KEY=$KEY LOG_LEVEL=warning $MAAS serve --port "$OFF" --data-dir "$OUT/off" > "$OUT/off.log" 2>&1 &
+off=$!
+MAAS_ADMIN_KEY=$KEY LOG_LEVEL=warning $MAAS serve --port "$ON" --data-dir "$OUT/on" --otlp-endpoint "http://127.0.0.1:$COLLECTOR" --trace-sampling "${SAMPLING:-1.0}" > "$OUT/on.log" 2>&1 &
+on=$!
+trap 'kill $off $on $collector 2>/dev/null' EXIT
+for port in $OFF $ON; do
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break; sleep 0.1; done
+  curl -sf -H "Authorization: Bearer $KEY" -d "{\"path\": \"$(pwd)/$OUT/cnn\"}" "http://127.0.0.1:$port/v1/models/cnn/versions" > /dev/null
+  curl -sf -H "Authorization: Bearer $KEY" -d '{"name": "cnn", "model": "cnn"}' "http://127.0.0.1:$port/v1/deployments" > /dev/null
+done
+: > "$OUT/results.jsonl"
+for round in $(seq "$ROUNDS"); do
+  $PYTHON bench/serving/grpc_load.py tracing-off http "127.0.0.1:$OFF" cnn "$KEY" "$off" "$SECONDS_PER_RUN" "$PROCESSES" "$CONCURRENCY" "$OUT/image.bin" | tee -a "$OUT/results.jsonl"
+  $PYTHON bench/serving/grpc_load.py tracing-on http "127.0.0.1:$ON" cnn "$KEY" "$on" "$SECONDS_PER_RUN" "$PROCESSES" "$CONCURRENCY" "$OUT/image.bin" | tee -a "$OUT/results.jsonl"
+done
+python3 - "$OUT/results.jsonl" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+m = {l: {k: statistics.median(r[k] for r in rows if r["label"] == l) for k in ("rps", "p99_ms", "server_cpu_us_per_request")} for l in ("tracing-off", "tracing-on")}
+for l, v in m.items():
+    print(f"{l:12} {v['rps']:8.0f} req/s  p99 {v['p99_ms']:6.2f} ms  server CPU {v['server_cpu_us_per_request']:5.0f} µs/request")
+print(f"tracing on: throughput {m['tracing-on']['rps'] / m['tracing-off']['rps']:.3f}x, "
+      f"server CPU per request {m['tracing-on']['server_cpu_us_per_request'] / m['tracing-off']['server_cpu_us_per_request']:.3f}x")
+PY
