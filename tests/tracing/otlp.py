@@ -81,7 +81,9 @@ try:
             time.sleep(0.1)
     with open(iris, "rb") as f:
         api("POST", "/v1/datasets/iris?format=csv", raw=f.read())
-    _, body = api("POST", "/v1/training-jobs", {"name": "iris", "dataset": "iris", "target": "target", "spec": {"algorithm": "logistic_regression"}})
+    spec = {"input": {"shape": [4]}, "layers": [{"type": "dense", "units": 16, "activation": "relu"}, {"type": "dense", "units": 3, "activation": "softmax"}],
+            "loss": "sparse_categorical_crossentropy", "optimizer": {"type": "adam", "lr": 0.05}, "epochs": 5, "batch_size": 16}
+    _, body = api("POST", "/v1/training-jobs", {"name": "iris", "dataset": "iris", "target": "target", "seed": 1, "spec": spec})
     api("GET", f"/v1/training-jobs/{json.loads(body)['id']}/events")
     api("POST", "/v1/deployments", {"name": "flowers", "model": "iris@1"})
 
@@ -132,6 +134,18 @@ try:
     if grpc_spans:
         children = sorted(s.name for _, s in spans if s.parent_span_id == grpc_spans[0].span_id)
         check("its inference has the same child spans", children == ["batch compute", "queue wait"], children)
+    deploys = find("/v1/deployments")
+    loads = [s for _, s in spans if s.name == "model load" and deploys and s.parent_span_id == deploys[0].span_id]
+    check("deploying loads the model inside the request's span (model load, with the version)",
+          len(loads) == 1 and {a.key: a.value.int_value for a in loads[0].attributes}.get("maas.model_version") == 1, [s.name for _, s in spans])
+    runs = find("training job")
+    epochs = sorted(({a.key: a.value.int_value for a in s.attributes}.get("maas.epoch"), s) for _, s in spans
+                    if s.name == "epoch" and runs and s.parent_span_id == runs[0].span_id)
+    check("a training run is a trace with one span per epoch, in order and inside the run",
+          len(runs) == 1 and [e for e, _ in epochs] == [1, 2, 3, 4, 5]
+          and all(a.end_time_unix_nano <= b.start_time_unix_nano + 1 for (_, a), (_, b) in zip(epochs, epochs[1:]))
+          and runs[0].start_time_unix_nano <= epochs[0][1].start_time_unix_nano and epochs[-1][1].end_time_unix_nano <= runs[0].end_time_unix_nano,
+          [e for e, _ in epochs])
     root = find("/v1/models")
     check("a request without traceparent starts a trace of its own", len(root) == 1 and root[0].parent_span_id == b"", len(root))
 finally:

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNet
 import Tensor
+import Tracing
 
 /// Flags a running job's training thread reads before every step.
 final class JobControl: @unchecked Sendable {
@@ -829,9 +830,22 @@ public actor TrainingJobs {
                                  + "\"loss\":\(jsonNumber(Double(p.loss))),\"samples_per_second\":\(jsonNumber(p.samplesPerSecond)),"
                                  + "\"seconds_remaining\":\(jsonNumber(p.secondsRemaining))}"))
         }
+        // A trace per training run with a span per epoch (no-ops unless tracing is on). The run
+        // starts a trace of its own: it is queued, and runs later, often on another node.
+        let run = startSpan("training job", context: .topLevel)
+        run.attributes["maas.model"] = request.modelName
+        defer { run.end() }
+        var epochStart = DefaultTracerClock.now
         hooks.onEpoch = { report in
             let text = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             sink.yield(.event(type: "epoch", data: text))
+            let epoch = startSpan("epoch", at: epochStart, context: run.context)
+            epoch.attributes["maas.epoch"] = report.epoch
+            epoch.attributes["maas.loss"] = Double(report.loss)
+            if let accuracy = report.validationAccuracy ?? report.accuracy { epoch.attributes["maas.accuracy"] = Double(accuracy) }
+            let now = DefaultTracerClock.now
+            epoch.end(at: now)
+            epochStart = now
         }
         var files: [String: Data]?
         let outcome = try invalidAsField("spec") {

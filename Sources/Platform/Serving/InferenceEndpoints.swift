@@ -1,4 +1,5 @@
 import Foundation
+import Tracing
 
 #if os(Linux)
 /// glibc's malloc_trim(3), which the Glibc module does not export.
@@ -250,7 +251,12 @@ public actor InferenceEndpoints {
         }
         loading[version.artifact] = task
         defer { loading[version.artifact] = nil }
-        let batcher = try await task.value
+        // A span on the request that waits for the load (a no-op unless tracing is on).
+        let batcher = try await withSpan("model load") { span in
+            span.attributes["maas.model"] = version.name
+            span.attributes["maas.model_version"] = version.version
+            return try await task.value
+        }
         loaded[version.artifact] = batcher
         metrics.modelLoads.increment()
         evictBeyondBudget(keeping: version.artifact)
