@@ -253,8 +253,7 @@ kill_during() { # kind id kills [fresh]: kills -9 a worker running the job, at a
     seen=$attempts
     sleep "$(python3 -c 'import random; print(round(random.uniform(0.2, 0.8), 2))')"
     # A job that ended during the wait is not killed: the kill would interrupt nothing.
-    job_field "$1" "$2" state > "$WORK/state"
-    case $(cat "$WORK/state") in succeeded|failed|cancelled) break;; esac
+    case $(job_field "$1" "$2" state) in succeeded|failed|cancelled) break;; esac
     w=${NODE_OF[$worker]}
     kill -9 "${WPID[$w]}"; wait "${WPID[$w]}" 2>/dev/null
     kills=$((kills + 1))
