@@ -51,6 +51,7 @@ function route() {
       break;
     case "endpoints": views.endpointsView(main, signal); break;
     case "playground": views.playgroundView(main, signal); break;
+    case "evaluations": parts[1] ? views.evaluationView(main, parts[1]) : views.evaluationsView(main); break;
     case "keys": views.keysView(main); break;
     case "datasets": parts[1] ? views.datasetView(main, parts[1]) : views.datasetsView(main); break;
     default: views.datasetsView(main);

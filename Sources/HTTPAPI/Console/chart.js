@@ -35,7 +35,8 @@ export function lineChart(series, { width = 560, height = 220, xLabel = "epoch" 
     svg.append(label);
   }
   const xText = node("text", { x: width - right, y: height - 6, "text-anchor": "end", class: "tick" });
-  xText.textContent = `${xLabel} ${x0}–${x1}`;
+  const tick = (v) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+  xText.textContent = `${xLabel} ${tick(x0)}–${tick(x1)}`;
   svg.append(xText);
   // The legend sits under the plot, where it cannot hide a line.
   const legend = document.createElement("figcaption");

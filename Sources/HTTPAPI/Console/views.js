@@ -91,7 +91,7 @@ export function datasetsView(main) {
   const list = el("div");
   const progress = el("progress", { max: 1, value: 0, hidden: true, "aria-label": "upload progress" });
   const upload_ = form([
-    field("Name", el("input", { name: "name", required: true, pattern: "[A-Za-z0-9._-]+", placeholder: "iris" })),
+    field("Name", el("input", { name: "name", required: true, pattern: "[A-Za-z0-9._\\-]+", placeholder: "iris" })),
     field("File", el("input", { name: "file", type: "file", required: true })),
     field("Format", el("select", { name: "format" }, ["csv", "tsv", "jsonl", "parquet", "idx", "npy"].map((f) => el("option", { value: f }, f)))),
     progress,
@@ -155,13 +155,15 @@ export function jobsView(main) {
   const submit = form([
     field("Model name", el("input", { name: "name", required: true, placeholder: "iris" })),
     field("Dataset", el("input", { name: "dataset", required: true, placeholder: "iris" })),
-    field("Target column", el("input", { name: "target", placeholder: "target" })),
+    field("Target column (tables)", el("input", { name: "target", placeholder: "target" })),
+    field("Label dataset (images: IDX or NPY)", el("input", { name: "labels" })),
     field("Spec (network or learner, JSON)", el("textarea", { name: "spec", rows: 8, required: true }, SPEC_EXAMPLE)),
   ], "Submit job", async (data) => {
     let spec;
     try { spec = JSON.parse(data.get("spec")); } catch (e) { throw Object.assign(new Error(`the spec is not JSON: ${e.message}`), { field: "spec" }); }
     const request = { name: data.get("name"), dataset: data.get("dataset"), spec };
     if (data.get("target")) request.target = data.get("target");
+    if (data.get("labels")) request.labels = data.get("labels");
     const job = await api("POST", "/v1/training-jobs", request);
     location.hash = `#/jobs/${enc(job.id)}`;
   }, { id: "job-form" });
@@ -181,8 +183,16 @@ export function jobView(main, id, signal) {
   const cancel = el("button", { type: "button", class: "danger", onclick: async () => {
     try { await api("POST", `/v1/training-jobs/${enc(id)}/cancel`); } catch (e) { main.append(errorBox(e)); }
   } }, "Cancel job");
-  main.replaceChildren(el("h1", {}, `Job ${id}`), state, cancel, el("h2", {}, "Curves"), chart, progress, el("h2", {}, "Metrics"), metrics, el("h2", {}, "Events"), logs);
+  const stepChart = el("div", { id: "job-steps" });
+  main.replaceChildren(el("h1", {}, `Job ${id}`), state, cancel, el("h2", {}, "Curves"), chart, el("h2", {}, "Training loss by step"), stepChart, progress,
+    el("h2", {}, "Metrics"), metrics, el("h2", {}, "Events"), logs);
   const series = { loss: [], val_loss: [], accuracy: [], val_accuracy: [] };
+  // Step progress arrives live only (at most four times a second): x is the epoch's fraction done.
+  const steps = [];
+  const redrawSteps = () => {
+    stepChart.replaceChildren(lineChart([{ name: "loss by step", points: steps }], { height: 160 }));
+    stepChart.dataset.points = String(steps.length);
+  };
   // Losses and accuracies on charts of their own: their scales differ by orders of magnitude.
   const redraw = () => {
     const pick = (names) => names.filter((n) => series[n].length).map((name) => ({ name, points: series[name] }));
@@ -197,6 +207,7 @@ export function jobView(main, id, signal) {
   };
   get(`/v1/training-jobs/${enc(id)}`).then(showJob).catch((e) => state.replaceChildren(errorBox(e)));
   redraw();
+  redrawSteps();
   stream("GET", `/v1/training-jobs/${enc(id)}/events`, undefined, (type, raw) => {
     const data = JSON.parse(raw);
     if (type === "epoch") {
@@ -204,6 +215,7 @@ export function jobView(main, id, signal) {
       redraw();
     } else if (type === "progress") {
       progress.textContent = `epoch ${data.epoch}/${data.epochs}, step ${data.step}/${data.steps}, loss ${format(data.loss)}, ${Math.round(data.samples_per_second)} samples/s`;
+      if (typeof data.loss === "number" && data.steps > 0) { steps.push([data.epoch - 1 + data.step / data.steps, data.loss]); redrawSteps(); }
     } else {
       logs.append(el("li", {}, `${type}: ${data.state || data.message || raw}`));
       if (type === "state" || type === "metrics") get(`/v1/training-jobs/${enc(id)}`).then(showJob).catch(() => {});
@@ -485,6 +497,76 @@ async function predictPanel(area, endpoint) {
   });
   area.replaceChildren(el("h2", {}, `Classify with ${endpoint}`), canvas, el("div", { class: "row" }, file,
     el("button", { type: "button", onclick: clear }, "Clear"), classify), output);
+}
+
+// --- fairness evaluations -----------------------------------------------------------------------
+
+export function evaluationsView(main) {
+  const list = el("div");
+  const run = form([
+    field("Model version (name@version or name@alias)", el("input", { name: "model", required: true, placeholder: "loans@1" })),
+    field("Dataset", el("input", { name: "dataset", required: true })),
+    field("Target column", el("input", { name: "target", required: true })),
+    field("Sensitive columns (comma-separated, up to 4)", el("input", { name: "sensitive", required: true, placeholder: "sex, race" })),
+    field("Positive label (binary classifiers; optional)", el("input", { name: "positive_label" })),
+    field("Minimum group size (optional)", el("input", { name: "min_group_size", type: "number", min: 1 })),
+    field("Mitigation (optional)", el("select", { name: "mitigate" }, el("option", { value: "" }, "none"),
+      el("option", { value: "demographic_parity" }, "threshold optimizer, demographic parity"),
+      el("option", { value: "equalized_odds" }, "threshold optimizer, equalized odds"))),
+  ], "Evaluate", async (data) => {
+    const request = { model: data.get("model"), dataset: data.get("dataset"), target: data.get("target"),
+      sensitive: data.get("sensitive").split(",").map((s) => s.trim()).filter(Boolean) };
+    if (data.get("positive_label")) request.positive_label = data.get("positive_label");
+    if (data.get("min_group_size")) request.min_group_size = Number(data.get("min_group_size"));
+    if (data.get("mitigate")) request.mitigate = { method: "threshold_optimizer", constraint: data.get("mitigate") };
+    const evaluation = await api("POST", "/v1/evaluations", request);
+    location.hash = `#/evaluations/${enc(evaluation.id)}`;
+  }, { id: "evaluation-form" });
+  load(list, async () => {
+    const { evaluations } = await get("/v1/evaluations");
+    return table(["Evaluation", "Model", "Dataset", "Created"], evaluations.map((e) =>
+      [link(`#/evaluations/${enc(e.id)}`, e.id), e.model, `${e.dataset} v${e.dataset_version}`, e.created_at]));
+  });
+  main.replaceChildren(el("h1", {}, "Fairness evaluations"), el("section", {}, el("h2", {}, "Evaluations"), list),
+    el("section", {}, el("h2", {}, "Evaluate a model version"), run));
+}
+
+const GAPS = ["demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference", "equal_opportunity_difference"];
+const GROUP_METRICS = ["selection_rate", "accuracy", "precision", "recall", "false_positive_rate", "mean_prediction", "mean_absolute_error"];
+
+// One view of a report (by one sensitive column, or their intersection): the gaps between
+// groups, each group's metrics beside the overall ones, and selection rates as bars.
+function fairnessSection(section, title) {
+  const present = GROUP_METRICS.filter((m) => m in section.overall);
+  const describe = (group) => Object.entries(group).map(([k, v]) => `${k}=${v}`).join(", ");
+  const gaps = GAPS.filter((g) => g in section);
+  return el("section", { class: "fairness" }, el("h2", {}, title),
+    gaps.length ? table(["Measure", "Value"], gaps.map((g) => [g.replaceAll("_", " "), section[g]])) : null,
+    table(["Group", "Rows", ...present.map((m) => m.replaceAll("_", " "))], [
+      ...section.groups.map((g) => [describe(g.group), g.metrics.count, ...present.map((m) => g.metrics[m])]),
+      ["overall", section.overall.count, ...present.map((m) => section.overall[m])]]),
+    "selection_rate" in section.overall ? bars(section.groups.map((g) => [describe(g.group), g.metrics.selection_rate])) : null);
+}
+
+export function evaluationView(main, id) {
+  const body = el("div", { id: "evaluation" });
+  main.replaceChildren(el("h1", {}, `Evaluation ${id}`), body);
+  load(body, async () => {
+    const e = await get(`/v1/evaluations/${enc(id)}`);
+    const parts = [
+      el("p", {}, `${e.model} on ${e.dataset} version ${e.dataset_version}: ${e.rows} rows, target ${e.target} (${e.task}` +
+        (e.positive_label !== undefined ? `, positive label ${e.positive_label})` : ")")),
+      ...e.by.map((section) => fairnessSection(section, `By ${section.sensitive.join(" × ")}`)),
+    ];
+    const m = e.mitigation;
+    if (m) {
+      parts.push(el("h2", {}, `Mitigation: ${m.method}, ${m.constraint}`),
+        table(["Group", "Threshold", "p", "Alternative threshold", "p", "Constant"], m.rules.map((r) =>
+          [Object.entries(r.group || {}).map(([k, v]) => `${k}=${v}`).join(", "), r.threshold0, r.p0, r.threshold1, r.p1, r.constant])),
+        fairnessSection(m.before, "Before (the model's own decisions)"), fairnessSection(m.after, "After (the optimizer's expected decisions)"));
+    }
+    return parts;
+  });
 }
 
 // --- keys and usage ---------------------------------------------------------------------------
