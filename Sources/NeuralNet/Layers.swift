@@ -96,9 +96,9 @@ public final class GlobalAveragePooling1D: Layer {
     public init() {}
     public var parameters: [(name: String, variable: Variable)] { [] }
     public func forward(_ x: Variable, context: inout ForwardContext) -> Variable {
-        let (b, t) = (x.shape[0], x.shape[1])
-        let weights = Variable(Tensor(shape: [t, 1], repeating: 1 / Float(t)))
-        return x.matmul(weights, transposeA: true).reshaped([b, x.shape[2]])
+        // A batched matmul with a [T, 1] column of 1/T had no batched backward: it trapped (or,
+        // built -Ounchecked, read out of bounds) on the first training step.
+        x.meanOverTime()
     }
 }
 

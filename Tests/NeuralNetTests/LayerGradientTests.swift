@@ -18,6 +18,7 @@ import Testing
         (#"{"type": "gru", "units": 3, "return_sequences": true}"#, [4, 2]),
         (#"{"type": "multi_head_attention", "heads": 2}"#, [3, 4]),
         (#"{"type": "transformer_encoder", "heads": 2, "ff_dim": 5, "rate": 0.1}"#, [3, 4]),
+        (#"{"type": "transformer_encoder", "heads": 2, "ff_dim": 5, "rate": 0.1}, {"type": "global_average_pooling1d"}, {"type": "dense", "units": 2}"#, [3, 4]),
     ]
 
     @Test(arguments: cases)

@@ -95,6 +95,35 @@ extension Variable {
 
     public func mean() -> Variable { sum().scaled(by: 1 / Float(max(value.count, 1))) }
 
+    /// [B, T, D] → [B, D]: the mean over the middle (time) axis, as global average pooling.
+    public func meanOverTime() -> Variable {
+        precondition(value.rank == 3, "meanOverTime: expected [batch, time, features], got \(value.shape)")
+        let (b, t, d) = (value.shape[0], value.shape[1], value.shape[2])
+        let scale = 1 / Float(max(t, 1))
+        let y = Tensor(uninitializedShape: [b, d])
+        let px = value.base, py = y.base
+        for i in 0..<b {
+            let sums = py + i * d
+            sums.initialize(repeating: 0, count: d)
+            for s in 0..<t {
+                let row = px + (i * t + s) * d
+                for c in 0..<d { sums[c] += row[c] }
+            }
+            for c in 0..<d { sums[c] *= scale }
+        }
+        return Variable(y, parents: [self]) { g in
+            let dx = Tensor(uninitializedShape: [b, t, d])
+            let pg = g.base, pdx = dx.base
+            for i in 0..<b {
+                for s in 0..<t {
+                    let row = pdx + (i * t + s) * d, share = pg + i * d
+                    for c in 0..<d { row[c] = share[c] * scale }
+                }
+            }
+            return [dx]
+        }
+    }
+
     // MARK: Convolution and pooling
 
     /// NHWC input, weight [KH, KW, C, F], bias [F].
@@ -103,11 +132,11 @@ extension Variable {
         precondition(w.rank == 4 && value.rank == 4 && w.shape[2] == value.shape[3],
                      "conv2d: input \(value.shape) does not match weight \(w.shape)")
         let geometry = Conv2DGeometry(input: value.shape, kernel: (w.shape[0], w.shape[1]), stride: stride, samePadding: samePadding)
-        let (y, patches) = backend.conv2d(value, w, bias: bias?.value, geometry: geometry)
+        let (y, saved) = backend.convolution(value, w, bias: bias?.value, geometry: geometry)
         let parents = bias.map { [self, weight, $0] } ?? [self, weight]
         return Variable(y, parents: parents) { g in
-            let (dx, dw, db) = backend.conv2dBackward(patches: patches, weight: w, hasBias: bias != nil, geometry: geometry,
-                                                      gradient: g, needInputGradient: needInput)
+            let (dx, dw, db) = backend.convolutionBackward(saved: saved, weight: w, hasBias: bias != nil, geometry: geometry,
+                                                           gradient: g, needInputGradient: needInput)
             return bias == nil ? [dx, dw] : [dx, dw, db]
         }
     }
