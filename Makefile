@@ -8,7 +8,7 @@ FASHION_MNIST ?= /usr/share/datasets/fashion-mnist
 # espeak-ng speaks the sentences the speech tests transcribe; libsndfile1 decodes FLAC, MP3 and Ogg
 # uploads, and flac and lame encode the clips its tests decode; chromium and chromium-driver run
 # the console's browser test).
-APT_PACKAGES := libopenblas-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
+APT_PACKAGES := libopenblas-dev libdnnl-dev zlib1g-dev libsqlite3-dev pkg-config dataset-fashion-mnist sqlite3 openssl curl \
 	postgresql-15 postgresql-client-15 nginx python3-venv espeak-ng libsndfile1 flac lame chromium chromium-driver
 
 .PHONY: run demo test build deps data bench fixtures clean order-file static-libs
@@ -82,7 +82,8 @@ demo: build
 	.build/$(CONFIG)/maas train --spec examples/fashion_cnn.json --data $(FASHION_MNIST) --output $(DATA_DIR)/models/fashion-cnn
 
 # Tests build in release: the training tests run real networks, which a debug build runs 20-50x slower.
-# Swift Testing suites, then the command-line checks (tests/cli.sh) against the same release build
+# Swift Testing suites (the gradient and PyTorch-fixture ones again on the AVX2 kernels, as a
+# machine without AVX-512 runs them), then the command-line checks (tests/cli.sh) against the same release build
 # (no test uses @testable, so test and product builds share every compiled module), then the
 # privacy checks (tests/privacy.sh: kill -9 during master-key rotations, TLS, erasure, audit), then
 # the scale-out checks (tests/scaleout.sh: two nodes on PostgreSQL and SeaweedFS, behind nginx).
@@ -95,6 +96,8 @@ demo: build
 # MAAS_REQUIRE_POSTGRES makes a missing PostgreSQL a failure rather than a skipped suite.
 test: deps data static-libs
 	MAAS_REQUIRE_POSTGRES=1 FASHION_MNIST_DIR=$(FASHION_MNIST) $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports
+	MAAS_KERNELS=avx2 $(SWIFT) test -c $(CONFIG) $(SWIFT_FLAGS) --disable-testable-imports --skip-build \
+	  --filter "LayerGradients|GradientChecks|TorchFixtures|TensorBasics|OneDNNConvolutions"
 	$(SWIFT) build -c $(CONFIG) $(SWIFT_FLAGS) $(PRODUCT_FLAGS) --product maas
 	tests/cli.sh
 	tests/python_client.sh

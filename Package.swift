@@ -48,7 +48,9 @@ let package = Package(
         // OpenBLAS (libopenblas-dev), loaded on first use rather than linked: see openblas_lazy.h.
         .target(name: "COpenBLAS", path: "Sources/COpenBLAS", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: kernelFlags),
+        // oneDNN (libdnnl-dev) for convolutions, loaded on first use like OpenBLAS: see onednn_conv.h.
+        .target(name: "COneDNN", path: "Sources/COneDNN", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "COneDNN"], swiftSettings: kernelFlags),
         .target(name: "NeuralNet", dependencies: ["Tensor", "Datasets", "Yams"], swiftSettings: kernelFlags),
         .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: kernelFlags),
         .target(name: "Learners", dependencies: ["Tensor", "Datasets", "COpenBLAS"], swiftSettings: kernelFlags),

@@ -51,6 +51,7 @@ static void load(void) {
     functions.sgemv = symbol(library, "cblas_sgemv");
     functions.set_num_threads = symbol(library, "openblas_set_num_threads");
     functions.get_num_threads = symbol(library, "openblas_get_num_threads");
+    functions.get_corename = symbol(library, "openblas_get_corename");
     functions.dgels = symbol(library, "dgels_");
     functions.dposv = symbol(library, "dposv_");
 }

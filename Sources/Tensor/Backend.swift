@@ -51,6 +51,14 @@ public struct Conv2DGeometry: Sendable, Equatable {
     public var outputPixels: Int { batch * outHeight * outWidth }
 }
 
+/// What a convolution's forward pass keeps for its backward pass.
+public enum ConvolutionSaved: Sendable {
+    /// The NHWC input (oneDNN computes the weight gradient from it directly).
+    case input(Tensor)
+    /// The im2col patch matrix [N·OH·OW, KH·KW·C].
+    case patches(Tensor)
+}
+
 /// Saved forward state of a recurrent layer over a whole sequence, kept for its backward pass.
 public struct RecurrentState: Sendable {
     /// Input, time-major [T, B, F].
@@ -96,6 +104,12 @@ public protocol Backend: Sendable {
     func logSoftmax(_ x: Tensor) -> Tensor
     func logSoftmaxBackward(output: Tensor, gradient: Tensor) -> Tensor
 
+    /// A convolution whose backward pass is `convolutionBackward`: on oneDNN where it loads
+    /// (the input is saved), else as `conv2d` (the patch matrix is saved).
+    func convolution(_ x: Tensor, _ weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) -> (output: Tensor, saved: ConvolutionSaved)
+    func convolutionBackward(saved: ConvolutionSaved, weight: Tensor, hasBias: Bool, geometry: Conv2DGeometry,
+                             gradient: Tensor, needInputGradient: Bool) -> (input: Tensor?, weight: Tensor, bias: Tensor?)
+    /// im2col + SGEMM; the patches are what per-example gradients (DP-SGD) are computed from.
     func conv2d(_ x: Tensor, _ weight: Tensor, bias: Tensor?, geometry: Conv2DGeometry) -> (output: Tensor, patches: Tensor)
     func conv2dBackward(patches: Tensor, weight: Tensor, hasBias: Bool, geometry: Conv2DGeometry,
                         gradient: Tensor, needInputGradient: Bool) -> (input: Tensor?, weight: Tensor, bias: Tensor?)

@@ -13,41 +13,149 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Micro- and model benchmarks (see bench/run.sh for the side-by-side runs).",
-        subcommands: [BenchLSTM.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self, BenchGenerate.self, BenchSealing.self, BenchQueue.self, BenchTreeShap.self])
+        subcommands: [BenchTrain.self, BenchInfer.self, BenchConv.self, BenchGEMM.self, BenchFit.self, BenchEmbed.self, BenchGenerate.self, BenchSealing.self, BenchQueue.self, BenchTreeShap.self])
 }
 
-struct BenchLSTM: ParsableCommand {
+/// The seed networks of bench/run.sh, each the same spec, data, batch and optimizer as
+/// bench/torch_models.py's model of the same name; one JSON line per epoch.
+struct BenchTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lstm",
-        abstract: "Train embedding(10000,64) → lstm(64, seq) → lstm(64) → dense(1) on synthetic text.")
+        commandName: "train",
+        abstract: "Train a seed network: cnn or mlp (Fashion-MNIST), lstm, gru or transformer (synthetic text).")
 
-    @Option var samples = 3200
-    @Option var length = 100
+    @Option(help: "cnn | mlp | lstm | gru | transformer") var model: String
+    @Option(help: "Batch size (default: 128 for cnn and mlp, 32 for the text models).") var batch: Int?
     @Option var epochs = 1
+    @Option(help: "Text models: sequences (default 3200).") var samples = 3200
+    @Option(help: "Fashion-MNIST folder (IDX files).") var data = "/usr/share/datasets/fashion-mnist"
     @Option var seed: UInt64 = 0
 
-    func run() throws {
-        let spec = try ModelSpec.parse("""
-        {"input": {"shape": [\(length)]},
-         "layers": [{"type": "embedding", "input_dim": 10000, "output_dim": 64},
-                    {"type": "lstm", "units": 64, "return_sequences": true},
-                    {"type": "lstm", "units": 64},
-                    {"type": "dense", "units": 1, "activation": "sigmoid"}],
-         "loss": "binary_crossentropy", "optimizer": {"type": "adam", "lr": 0.001}, "batch_size": 32}
-        """)
-        var rng = SeededGenerator(seed: seed)
-        var ids: [Float] = [], labels: [Int32] = []
-        for _ in 0..<samples {
-            let row = (0..<length).map { _ in Float(1 + rng.next() % 9999) }
-            ids += row
-            labels.append(row.prefix(10).reduce(0, +) / 10 > 5000 ? 1 : 0)
+    static func spec(_ model: String, batch: Int?) throws -> (spec: ModelSpec, length: Int?) {
+        let text: String, length: Int?
+        switch model {
+        case "cnn", "mlp":
+            text = try String(contentsOfFile: "examples/fashion_\(model).json", encoding: .utf8)
+            length = nil
+        case "lstm", "gru":
+            length = 100
+            text = """
+            {"input": {"shape": [100]},
+             "layers": [{"type": "embedding", "input_dim": 10000, "output_dim": 64},
+                        {"type": "\(model)", "units": 64, "return_sequences": true}, {"type": "\(model)", "units": 64},
+                        {"type": "dense", "units": 1, "activation": "sigmoid"}],
+             "loss": "binary_crossentropy", "optimizer": {"type": "adam", "lr": 0.001}, "batch_size": 32}
+            """
+        case "transformer":
+            // Two post-norm encoder blocks as PyTorch's nn.TransformerEncoderLayer (d=128, 4 heads,
+            // feed-forward 512, dropout 0.1), mean-pooled, a logistic output.
+            length = 128
+            text = """
+            {"input": {"shape": [128]},
+             "layers": [{"type": "embedding", "input_dim": 10000, "output_dim": 128},
+                        {"type": "transformer_encoder", "heads": 4, "ff_dim": 512, "rate": 0.1},
+                        {"type": "transformer_encoder", "heads": 4, "ff_dim": 512, "rate": 0.1},
+                        {"type": "global_average_pooling1d"}, {"type": "dense", "units": 1, "activation": "sigmoid"}],
+             "loss": "binary_crossentropy", "optimizer": {"type": "adam", "lr": 0.001}, "batch_size": 32}
+            """
+        default: throw CommandFailure("--model must be cnn, mlp, lstm, gru or transformer")
         }
-        let data = LabelledData(inputs: Tensor(shape: [samples, length], scalars: ids), targets: .classes(labels))
+        var spec = try ModelSpec.parse(text)
+        if let batch { spec.batchSize = batch }
+        spec.validationSplit = nil
+        return (spec, length)
+    }
+
+    func run() throws {
+        let (spec, length) = try Self.spec(model, batch: batch)
+        let data: LabelledData
+        if let length {
+            // Token ids 1…9999; the label depends on the first ten (as torch_models.py's data).
+            var rng = SeededGenerator(seed: seed)
+            var ids: [Float] = [], labels: [Int32] = []
+            for _ in 0..<samples {
+                let row = (0..<length).map { _ in Float(1 + rng.next() % 9999) }
+                ids += row
+                labels.append(row.prefix(10).reduce(0, +) / 10 > 5000 ? 1 : 0)
+            }
+            data = LabelledData(inputs: Tensor(shape: [samples, length], scalars: ids), targets: .classes(labels))
+        } else {
+            let train = try LabelledImages.loadIDXFolder(self.data, split: "train")
+            data = LabelledData(inputs: train.images, targets: .classes(train.labels))
+        }
+        let name = batch.map { "\(model)-b\($0)" } ?? model
         let trainer = Trainer(model: try Model(spec: spec, seed: seed))
         _ = try trainer.fit(data, epochs: epochs, onEpoch: { report in
-            printJSON(["peer": "swiftmaas", "model": "lstm", "epoch": report.epoch, "seconds": report.seconds,
-                       "samples": samples, "samples_per_s": report.samplesPerSecond, "peak_rss_mib": peakRSSMiB()])
+            printJSON(["peer": "swiftmaas", "model": name, "epoch": report.epoch, "seconds": report.seconds, "samples": data.count,
+                       "samples_per_s": report.samplesPerSecond, "peak_rss_mib": peakRSSMiB(), "kernels": KernelPath.current])
         })
+    }
+}
+
+/// Inference of the seed CNN through the engine (`Model.predict`, as endpoints call it) on
+/// Fashion-MNIST test images, batch by batch; torch_models.py --infer measures PyTorch alike.
+struct BenchInfer: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "infer", abstract: "Seconds per batch of the seed CNN's inference.")
+
+    @Option var batch = 1
+    @Option(help: "Images to classify per round.") var images = 2000
+    @Option var rounds = 5
+    @Option var data = "/usr/share/datasets/fashion-mnist"
+
+    func run() throws {
+        let (spec, _) = try BenchTrain.spec("cnn", batch: nil)
+        let network = try Model(spec: spec, seed: 1)
+        let test = try LabelledImages.loadIDXFolder(data, split: "test").prefix(images)
+        let batches = stride(from: 0, to: test.count, by: batch).map { test.images.slice(rows: $0..<min(test.count, $0 + batch)) }
+        var perBatch: [Double] = []
+        for _ in 0..<rounds {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for x in batches { _ = try network.predict(x, batchSize: batch) }
+            perBatch.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(batches.count))
+        }
+        printJSON(["peer": "swiftmaas", "model": "cnn-infer-b\(batch)", "seconds": median(perBatch), "batches": batches.count,
+                   "peak_rss_mib": peakRSSMiB(), "kernels": KernelPath.current])
+    }
+}
+
+/// The seed CNN's three convolutions, forward and backward, on oneDNN and on im2col + SGEMM:
+/// milliseconds per step of each, and how far apart their results are.
+struct BenchConv: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "conv", abstract: "oneDNN vs im2col + SGEMM on the seed CNN's convolutions.")
+
+    @Option var batch = 128
+    @Option var repeats = 20
+
+    func run() throws {
+        let backend = Tensor.backend
+        var rng = SeededGenerator(seed: 3)
+        for (height, channels, filters) in [(28, 1, 32), (13, 32, 64), (5, 64, 64)] {
+            let x = Tensor.normal([batch, height, height, channels], using: &rng), w = Tensor.normal([3, 3, channels, filters], using: &rng)
+            let b = Tensor.normal([filters], using: &rng)
+            let g = Conv2DGeometry(input: x.shape, kernel: (3, 3), stride: (1, 1), samePadding: false)
+            let dy = Tensor.normal([batch, g.outHeight, g.outWidth, filters], using: &rng)
+            func both(_ onednn: Bool) -> (y: Tensor, dx: Tensor?, dw: Tensor, db: Tensor?) {
+                let (y, saved) = onednn ? backend.convolution(x, w, bias: b, geometry: g) : { let r = backend.conv2d(x, w, bias: b, geometry: g); return (r.output, ConvolutionSaved.patches(r.patches)) }()
+                let (dx, dw, db) = backend.convolutionBackward(saved: saved, weight: w, hasBias: true, geometry: g, gradient: dy, needInputGradient: channels > 1)
+                return (y, dx, dw, db)
+            }
+            func difference(_ a: Tensor?, _ b: Tensor?) -> Double {
+                guard let a, let b else { return 0 }
+                return zip(a.scalars, b.scalars).map { Double(abs($0 - $1)) / max(1, Double(abs($1))) }.max() ?? 0
+            }
+            let fast = both(true), reference = both(false)
+            var times: [Bool: [Double]] = [true: [], false: []]
+            for _ in 0..<5 {
+                for onednn in [true, false] {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    for _ in 0..<repeats { _ = both(onednn) }
+                    times[onednn]!.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(repeats))
+                }
+            }
+            printJSON(["layer": "\(height)x\(height)x\(channels)->\(filters)", "batch": batch, "onednn_ms": median(times[true]!),
+                       "im2col_ms": median(times[false]!), "onednn": OneDNN.available ? KernelPath.current : "unavailable",
+                       "max_relative_difference": [difference(fast.y, reference.y), difference(fast.dx, reference.dx),
+                                                   difference(fast.dw, reference.dw), difference(fast.db, reference.db)].max()!])
+        }
     }
 }
 

@@ -3,6 +3,20 @@ import Tensor
 import Testing
 
 @Suite struct TensorBasics {
+    /// `make test` runs the gradient and PyTorch-fixture suites a second time with
+    /// MAAS_KERNELS=avx2; this shows that run really is on the AVX2 kernels (and the default
+    /// one on AVX-512 where the processor has it).
+    @Test func kernelPathFollowsMAASKernels() throws {
+        let path = KernelPath.current
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil { return }  // the operator chose
+        if ProcessInfo.processInfo.environment["MAAS_KERNELS"] == "avx2" {
+            #expect(path.hasPrefix("openblas Haswell") && !path.contains("avx512"), "\(path)")
+        } else if cpuinfo.contains(" avx512f ") && cpuinfo.contains(" avx512bw ") {
+            #expect(path.hasPrefix("openblas SkylakeX") && path.contains("onednn") && path.contains("avx512"), "\(path)")
+        }
+    }
+
     @Test func valueSemanticsCopyOnWrite() {
         let a = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
         var b = a
@@ -112,5 +126,46 @@ import Testing
         let residual = (0..<10_000).map { Double(4 * a.scalars[$0]) - Double($0) }
         let std = (residual.reduce(0) { $0 + $1 * $1 } / 10_000).squareRoot()
         #expect(abs(std - 0.5) < 0.02, "std \(std)")
+    }
+}
+
+/// Convolutions large enough to run on oneDNN (`make deps` installs libdnnl) give what im2col +
+/// SGEMM give, forward and every gradient, for valid and same padding (asymmetric included),
+/// strides 1 and 2, and 3×3 and 5×5 kernels.
+@Suite struct OneDNNConvolutions {
+    static let cases: [(input: [Int], kernel: Int, filters: Int, stride: Int, same: Bool)] = [
+        ([32, 16, 16, 16], 3, 32, 1, true),
+        ([32, 16, 16, 16], 3, 32, 2, true),   // pads 0 above, 1 below
+        ([64, 12, 12, 8], 5, 16, 1, false),
+        ([128, 28, 28, 1], 3, 32, 1, false),  // the seed CNN's first layer
+    ]
+
+    @Test(arguments: cases.indices)
+    func matchesIm2colAndSGEMM(index: Int) throws {
+        let c = Self.cases[index]
+        try #require(OneDNN.available, "libdnnl.so.2 did not load (apt-get install libdnnl-dev)")
+        let backend = Tensor.backend
+        var rng = SeededGenerator(seed: UInt64(40 + index))
+        let x = Tensor.normal(c.input, using: &rng), w = Tensor.normal([c.kernel, c.kernel, c.input[3], c.filters], using: &rng)
+        let b = Tensor.normal([c.filters], using: &rng)
+        let g = Conv2DGeometry(input: c.input, kernel: (c.kernel, c.kernel), stride: (c.stride, c.stride), samePadding: c.same)
+        let dy = Tensor.normal([g.batch, g.outHeight, g.outWidth, c.filters], using: &rng)
+        let (y, saved) = backend.convolution(x, w, bias: b, geometry: g)
+        guard case .input = saved else { Issue.record("\(c.input) did not run on oneDNN"); return }
+        let (dx, dw, db) = backend.convolutionBackward(saved: saved, weight: w, hasBias: true, geometry: g, gradient: dy, needInputGradient: true)
+        let (yReference, patches) = backend.conv2d(x, w, bias: b, geometry: g)
+        let (dxReference, dwReference, dbReference) = backend.conv2dBackward(patches: patches, weight: w, hasBias: true, geometry: g,
+                                                                             gradient: dy, needInputGradient: true)
+        func close(_ a: Tensor?, _ b: Tensor?, _ name: String) {
+            guard let a, let b else { Issue.record("\(name) missing"); return }
+            #expect(a.shape == b.shape, "\(name)")
+            let scale = b.scalars.map { Swift.abs($0) }.max() ?? 1
+            let worst = zip(a.scalars, b.scalars).map { Swift.abs($0 - $1) }.max() ?? 0
+            #expect(worst <= 1e-4 * max(scale, 1), "\(name): differs by \(worst) (largest value \(scale))")
+        }
+        close(y, yReference, "output")
+        close(dx, dxReference, "input gradient")
+        close(dw, dwReference, "weight gradient")
+        close(db, dbReference, "bias gradient")
     }
 }

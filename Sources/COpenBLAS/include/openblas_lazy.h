@@ -20,6 +20,7 @@ struct maas_blas_functions {
     void (*sgemv)(CBLAS_ORDER, CBLAS_TRANSPOSE, int, int, float, const float *, int, const float *, int, float, float *, int);
     void (*set_num_threads)(int);
     int (*get_num_threads)(void);
+    char *(*get_corename)(void);
     void (*dgels)(const char *, const int *, const int *, const int *, double *, const int *, double *, const int *, double *,
                   const int *, int *);
     void (*dposv)(const char *, const int *, const int *, double *, const int *, double *, const int *, int *);
@@ -48,6 +49,8 @@ static inline void cblas_sgemv(CBLAS_ORDER order, CBLAS_TRANSPOSE t, int m, int 
 
 static inline void openblas_set_num_threads(int threads) { maas_blas()->set_num_threads(threads); }
 static inline int openblas_get_num_threads(void) { return maas_blas()->get_num_threads(); }
+/// The kernel family OpenBLAS chose ("SkylakeX", "Haswell"…).
+static inline const char *openblas_get_corename(void) { return maas_blas()->get_corename(); }
 
 // LAPACK (Fortran interface, column-major) as exported by libopenblas.
 static inline void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b,
