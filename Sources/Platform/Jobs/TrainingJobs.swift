@@ -511,6 +511,22 @@ public actor TrainingJobs {
             // the store leaves the job to whoever holds it.
             guard (try? await store.claimJob(id: id, owner: nodeID, seconds: queue.leaseSeconds)) == true else { return }
             job = running[id] ?? job
+            // A store that answered "unavailable" (the object store's 500 or 503, a database
+            // that did not answer) is a passing state, not the job's fault: the job goes back to
+            // the queue with its checkpoint, as after a lost lease, after the wait the store
+            // asked for; only after `transientRetries` such retries does it fail.
+            if case .unavailable(let retryAfter, _) = error as? PlatformError {
+                let retries = (history[id] ?? []).filter { $0.type == "log" && $0.data.hasPrefix(Self.retryMarker) }.count
+                if retries < Self.transientRetries {
+                    job.computeSeconds += Date().timeIntervalSince(started)
+                    running[id] = job
+                    try? await persist(job)
+                    let message = "a store was unavailable; retry \(retries + 1) of \(Self.transientRetries) in \(retryAfter) s: \(error)"
+                    try? await emit(id, "log", "{\"message\":\(JSONText.quote(message))}")
+                    try? await Task.sleep(for: .seconds(retryAfter))
+                    return
+                }
+            }
             job.state = .failed
             job.finishedAt = Date()
             job.computeSeconds += Date().timeIntervalSince(started)
@@ -521,6 +537,10 @@ public actor TrainingJobs {
     }
 
     static let checkpointFile = "checkpoint.sealed"
+    /// Retries of a job whose store was unavailable, before it fails with the store's error.
+    static let transientRetries = 5
+    /// How a retry's log event's data starts (`{"message": "a store was unavailable; retry …"}`).
+    static let retryMarker = "{\"message\":\"a store was unavailable;"
 
     /// How a run ended: with an outcome to record, or with its tasks queued.
     enum Completion {
