@@ -54,31 +54,18 @@ def mlp():
                          nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10))
 
 
-class TextLSTM(nn.Module):
-    def __init__(self):
+class TextRNN(nn.Module):
+    """embedding(10000,64) -> rnn(64, seq) -> rnn(64) -> dense(1), the cell an nn.LSTM or nn.GRU."""
+    def __init__(self, cell):
         super().__init__()
         self.embedding = nn.Embedding(10000, 64)
-        self.lstm1 = nn.LSTM(64, 64, batch_first=True)
-        self.lstm2 = nn.LSTM(64, 64, batch_first=True)
+        self.rnn1 = cell(64, 64, batch_first=True)
+        self.rnn2 = cell(64, 64, batch_first=True)
         self.dense = nn.Linear(64, 1)
 
     def forward(self, x):
-        h, _ = self.lstm1(self.embedding(x))
-        h, _ = self.lstm2(h)
-        return self.dense(h[:, -1, :]).squeeze(1)
-
-
-class TextGRU(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.embedding = nn.Embedding(10000, 64)
-        self.gru1 = nn.GRU(64, 64, batch_first=True)
-        self.gru2 = nn.GRU(64, 64, batch_first=True)
-        self.dense = nn.Linear(64, 1)
-
-    def forward(self, x):
-        h, _ = self.gru1(self.embedding(x))
-        h, _ = self.gru2(h)
+        h, _ = self.rnn1(self.embedding(x))
+        h, _ = self.rnn2(h)
         return self.dense(h[:, -1, :]).squeeze(1)
 
 
@@ -161,7 +148,7 @@ def main():
         return
     if a.model in ("lstm", "gru", "transformer"):
         x, y = synthetic_text(a.samples or 3200, 128 if a.model == "transformer" else 100, a.seed)
-        model = {"lstm": TextLSTM, "gru": TextGRU, "transformer": TextTransformer}[a.model]()
+        model = TextTransformer() if a.model == "transformer" else TextRNN(nn.LSTM if a.model == "lstm" else nn.GRU)
         batch, loss_fn = a.batch or 32, nn.BCEWithLogitsLoss()
         xt = yt = None
     else:

@@ -63,6 +63,8 @@ struct plan {
     struct maas_conv_geometry g;
     int has_bias;
     dnnl_memory_desc_t x, w, b, y;  // NHWC activations, hwio weights, bias
+    dnnl_memory_desc_t any_w;       // weights in whatever layout oneDNN prefers
+    dnnl_dims_t strides, left, right;
     dnnl_primitive_desc_t forward_pd;
     dnnl_primitive_t forward;
     struct reorder forward_weights;
@@ -125,17 +127,15 @@ static struct plan *find_plan(const struct maas_conv_geometry *g, int has_bias) 
     if (!p) return NULL;
     p->g = *g;
     p->has_bias = has_bias;
-    dnnl_memory_desc_t any_w;
     int ok = p_dnnl_memory_desc_init_by_tag(&p->x, 4, (dnnl_dims_t){g->batch, g->in_channels, g->in_height, g->in_width}, dnnl_f32, dnnl_nhwc) == dnnl_success
         && p_dnnl_memory_desc_init_by_tag(&p->w, 4, (dnnl_dims_t){g->filters, g->in_channels, g->kernel_height, g->kernel_width}, dnnl_f32, dnnl_hwio) == dnnl_success
-        && p_dnnl_memory_desc_init_by_tag(&any_w, 4, (dnnl_dims_t){g->filters, g->in_channels, g->kernel_height, g->kernel_width}, dnnl_f32, dnnl_format_tag_any) == dnnl_success
+        && p_dnnl_memory_desc_init_by_tag(&p->any_w, 4, (dnnl_dims_t){g->filters, g->in_channels, g->kernel_height, g->kernel_width}, dnnl_f32, dnnl_format_tag_any) == dnnl_success
         && p_dnnl_memory_desc_init_by_tag(&p->b, 1, (dnnl_dims_t){g->filters}, dnnl_f32, dnnl_x) == dnnl_success
         && p_dnnl_memory_desc_init_by_tag(&p->y, 4, (dnnl_dims_t){g->batch, g->filters, g->out_height, g->out_width}, dnnl_f32, dnnl_nhwc) == dnnl_success;
-    dnnl_dims_t strides, left, right;
-    padding(g, strides, left, right);
+    padding(g, p->strides, p->left, p->right);
     dnnl_convolution_desc_t desc;
-    ok = ok && p_dnnl_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct, &p->x, &any_w,
-                                                    has_bias ? &p->b : NULL, &p->y, strides, left, right) == dnnl_success
+    ok = ok && p_dnnl_convolution_forward_desc_init(&desc, dnnl_forward_training, dnnl_convolution_direct, &p->x, &p->any_w,
+                                                    has_bias ? &p->b : NULL, &p->y, p->strides, p->left, p->right) == dnnl_success
         && p_dnnl_primitive_desc_create(&p->forward_pd, &desc, NULL, engine, NULL) == dnnl_success
         && p_dnnl_primitive_create(&p->forward, p->forward_pd) == dnnl_success
         && make_reorder(&p->forward_weights, &p->w, p_dnnl_primitive_desc_query_md(p->forward_pd, dnnl_query_weights_md, 0)) == 0;
@@ -146,7 +146,7 @@ static struct plan *find_plan(const struct maas_conv_geometry *g, int has_bias) 
 }
 
 const char *maas_onednn_forward_impl(const struct maas_conv_geometry *g) {
-    if (maas_onednn_load(1, 0) != 1) return "unavailable";
+    if (loaded != 1) return "unavailable";
     pthread_mutex_lock(&lock);
     struct plan *p = find_plan(g, 1);
     const char *name = "unavailable";
@@ -177,13 +177,9 @@ int maas_onednn_conv_backward_data(const struct maas_conv_geometry *g, const flo
     int status = -1, owned = 0;
     struct plan *p = find_plan(g, 0);
     if (p && !p->backward_data_made) {
-        dnnl_memory_desc_t any_w;
-        dnnl_dims_t strides, left, right;
-        padding(g, strides, left, right);
         dnnl_convolution_desc_t desc;
         dnnl_primitive_desc_t pd;
-        if (p_dnnl_memory_desc_init_by_tag(&any_w, 4, (dnnl_dims_t){g->filters, g->in_channels, g->kernel_height, g->kernel_width}, dnnl_f32, dnnl_format_tag_any) == dnnl_success
-            && p_dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &p->x, &any_w, &p->y, strides, left, right) == dnnl_success
+        if (p_dnnl_convolution_backward_data_desc_init(&desc, dnnl_convolution_direct, &p->x, &p->any_w, &p->y, p->strides, p->left, p->right) == dnnl_success
             && p_dnnl_primitive_desc_create(&pd, &desc, NULL, engine, p->forward_pd) == dnnl_success
             && p_dnnl_primitive_create(&p->backward_data, pd) == dnnl_success
             && make_reorder(&p->backward_data_weights, &p->w, p_dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0)) == 0)
@@ -206,14 +202,10 @@ int maas_onednn_conv_backward_weights(const struct maas_conv_geometry *g, const 
     int status = -1;
     struct plan *p = find_plan(g, db != NULL);
     if (p && !p->backward_weights_made) {
-        dnnl_memory_desc_t any_w;
-        dnnl_dims_t strides, left, right;
-        padding(g, strides, left, right);
         dnnl_convolution_desc_t desc;
         dnnl_primitive_desc_t pd;
-        if (p_dnnl_memory_desc_init_by_tag(&any_w, 4, (dnnl_dims_t){g->filters, g->in_channels, g->kernel_height, g->kernel_width}, dnnl_f32, dnnl_format_tag_any) == dnnl_success
-            && p_dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &p->x, &any_w, db ? &p->b : NULL, &p->y,
-                                                             strides, left, right) == dnnl_success
+        if (p_dnnl_convolution_backward_weights_desc_init(&desc, dnnl_convolution_direct, &p->x, &p->any_w, db ? &p->b : NULL, &p->y,
+                                                          p->strides, p->left, p->right) == dnnl_success
             && p_dnnl_primitive_desc_create(&pd, &desc, NULL, engine, p->forward_pd) == dnnl_success
             && p_dnnl_primitive_create(&p->backward_weights, pd) == dnnl_success
             && make_reorder(&p->backward_weights_out, p_dnnl_primitive_desc_query_md(pd, dnnl_query_diff_weights_md, 0), &p->w) == 0)

@@ -17,7 +17,8 @@ struct maas_conv_geometry {
 /// when convolutions can run on it, 0 when the library is missing (nothing is printed).
 int maas_onednn_load(int threads, int avx2_only);
 
-/// The implementation oneDNN picked for this geometry's forward pass (e.g. "brgconv:avx512_core").
+/// The implementation oneDNN picked for this geometry's forward pass (e.g. "brgconv:avx512_core"),
+/// or "unavailable" before a successful `maas_onednn_load`.
 const char *maas_onednn_forward_impl(const struct maas_conv_geometry *g);
 
 /// y = conv(x, w) + b (b may be NULL). Returns 0 on success.
