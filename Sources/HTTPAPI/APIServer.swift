@@ -226,10 +226,11 @@ public enum APIServer {
             try await context.audit(s, "key.create", "key:\(record.id)")
             return jsonResponse(String(keyJSON(record).dropLast()) + ",\"key\":\(JSONWriter.quote(token))}", status: .created)
         }
-        api.route(.GET, "/v1/keys", catalog) { _, context in
+        api.route(.GET, "/v1/keys", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.manageKeys)
-            return jsonResponse("{\"keys\":[" + (await s.keys.list(project: caller.project)).map(keyJSON).joined(separator: ",") + "]}")
+            let page = try PageRequest(request).page(await s.keys.list(project: caller.project)) { PageRequest.timeKey($0.createdAt, $0.id) }
+            return jsonResponse("{" + PageRequest.members("keys", page.items.map(keyJSON), next: page.nextToken) + "}")
         }
         // Changes a key's quota: {"limits": {"requests_per_minute": 60, "tokens_per_minute": null}}.
         api.route(.PATCH, "/v1/keys/{id}", catalog) { request, context in
@@ -368,17 +369,19 @@ public enum APIServer {
                                 try await writer.finish(nil)
                             })
         }
-        api.route(.GET, "/v1/models", catalog) { _, context in
+        api.route(.GET, "/v1/models", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.read)
-            let all = try await s.registry.versions(project: caller.project)
+            let pageRequest = try PageRequest(request)
+            let all = Dictionary(grouping: try await s.registry.versions(project: caller.project), by: \.name)
+            let page = pageRequest.page(Array(all.keys)) { $0 }
             var models: [String] = []
-            for name in Set(all.map(\.name)).sorted() {
-                models.append(modelJSON(name, all.filter { $0.name == name }, try await s.registry.aliases(project: caller.project, model: name)))
+            for name in page.items {
+                models.append(modelJSON(name, all[name] ?? [], try await s.registry.aliases(project: caller.project, model: name)))
             }
-            // Registered models for this API, plus OpenAI's `object`/`data` listing of servable
-            // endpoints, so OpenAI clients' `models.list()` works on the same route.
-            return jsonResponse("{\"models\":[" + models.joined(separator: ",") + "]," + (await openAIModelList(s, project: caller.project)) + "}")
+            // Registered models for this API (paged), plus OpenAI's `object`/`data` listing of
+            // servable endpoints, so OpenAI clients' `models.list()` works on the same route.
+            return jsonResponse("{" + PageRequest.members("models", models, next: page.nextToken) + "," + (await openAIModelList(s, project: caller.project)) + "}")
         }
         api.route(.GET, "/v1/models/{name}", catalog) { _, context in
             let caller = try context.caller()
@@ -459,10 +462,11 @@ public enum APIServer {
             try await context.audit(s, "deploy", "endpoint:\(deployment.name) -> model:\(version.name)@\(version.version)")
             return jsonResponse(deploymentJSON(deployment, version, canary), status: .created)
         }
-        api.route(.GET, "/v1/deployments", catalog) { _, context in
+        api.route(.GET, "/v1/deployments", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.read)
-            return jsonResponse("{\"deployments\":[" + (await s.endpoints.list(project: caller.project)).map { deploymentJSON($0.deployment, $0.version, $0.canary) }.joined(separator: ",") + "]}")
+            let page = try PageRequest(request).page(await s.endpoints.list(project: caller.project)) { $0.deployment.name }
+            return jsonResponse("{" + PageRequest.members("deployments", page.items.map { deploymentJSON($0.deployment, $0.version, $0.canary) }, next: page.nextToken) + "}")
         }
         api.route(.DELETE, "/v1/deployments/{name}", catalog) { _, context in
             let caller = try context.caller()

@@ -107,10 +107,11 @@ extension APIServer {
             if let replaced { text += ",\"replaced\":" + tombstoneJSON(replaced) }
             return jsonResponse(text + "}", status: .created)
         }
-        api.route(.GET, "/v1/datasets", catalog) { _, context in
+        api.route(.GET, "/v1/datasets", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.read)
-            return jsonResponse("{\"datasets\":[" + (try await s.datasets.list(project: caller.project)).map(datasetJSON).joined(separator: ",") + "]}")
+            let page = try PageRequest(request).page(try await s.datasets.list(project: caller.project)) { $0.name }
+            return jsonResponse("{" + PageRequest.members("datasets", page.items.map(datasetJSON), next: page.nextToken) + "}")
         }
         api.route(.GET, "/v1/datasets/{name}", catalog) { _, context in
             let caller = try context.caller()

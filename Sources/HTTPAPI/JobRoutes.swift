@@ -52,11 +52,13 @@ extension APIServer {
                 response.headers[.location] = "\(prefix)/\(job.id)"
                 return response
             }
-            api.route(.GET, prefix, catalog) { _, context in
+            api.route(.GET, prefix, catalog) { request, context in
                 let caller = try context.caller()
                 try caller.require(.read)
+                let pageRequest = try PageRequest(request)
                 let jobs = try await s.jobs.list(project: caller.project).filter { $0.kind == kind }
-                return jsonResponse("{\"jobs\":[" + jobs.map(jobJSON).joined(separator: ",") + "]}")
+                let page = pageRequest.page(jobs) { PageRequest.timeKey($0.createdAt, $0.id) }
+                return jsonResponse("{" + PageRequest.members("jobs", page.items.map(jobJSON), next: page.nextToken) + "}")
             }
             api.route(.GET, prefix + "/{id}", catalog) { _, context in
                 let caller = try context.caller()

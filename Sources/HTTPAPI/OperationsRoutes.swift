@@ -41,9 +41,10 @@ extension APIServer {
             return jsonResponse("{\"name\":\(JSONWriter.quote(name)),\"admin_key\":" + String(keyJSON(record).dropLast())
                                 + ",\"key\":\(JSONWriter.quote(token))}}", status: .created)
         }
-        api.route(.GET, "/v1/projects", catalog) { _, context in
+        api.route(.GET, "/v1/projects", catalog) { request, context in
             try context.caller().require(.operate)
-            return jsonResponse("{\"projects\":[" + (try await s.store.projectNames()).map { "{\"name\":\(JSONWriter.quote($0))}" }.joined(separator: ",") + "]}")
+            let page = try PageRequest(request).page(try await s.store.projectNames()) { $0 }
+            return jsonResponse("{" + PageRequest.members("projects", page.items.map { "{\"name\":\(JSONWriter.quote($0))}" }, next: page.nextToken) + "}")
         }
     }
 }

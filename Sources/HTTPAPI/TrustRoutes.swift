@@ -56,15 +56,16 @@ extension APIServer {
             response.headers[.location] = "/v1/evaluations/\(record.id)"
             return response
         }
-        api.route(.GET, "/v1/evaluations", catalog) { _, context in
+        api.route(.GET, "/v1/evaluations", catalog) { request, context in
             let caller = try context.caller()
             try caller.require(.read)
-            let records = try await s.fairness.list(project: caller.project)
-            return jsonResponse("{\"evaluations\":[" + records.map { e in
+            let pageRequest = try PageRequest(request)
+            let page = pageRequest.page(try await s.fairness.list(project: caller.project), descending: true) { PageRequest.timeKey($0.createdAt, $0.id) }
+            return jsonResponse("{" + PageRequest.members("evaluations", page.items.map { e in
                 "{\"id\":\(JSONWriter.quote(e.id)),\"kind\":\(JSONWriter.quote(e.kind)),\"model\":\(JSONWriter.quote(e.model)),"
                     + "\"dataset\":\(JSONWriter.quote(e.dataset)),\"dataset_version\":\(e.datasetVersion),"
                     + "\"created_at\":\(JSONWriter.quote(e.createdAt.formatted(.iso8601)))}"
-            }.joined(separator: ",") + "]}")
+            }, next: page.nextToken) + "}")
         }
         api.route(.GET, "/v1/evaluations/{id}", catalog) { _, context in
             let caller = try context.caller()

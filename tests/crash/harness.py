@@ -97,6 +97,20 @@ def json_of(data):
         return {}
 
 
+def list_all(port, path, member, key=ADMIN):
+    """Every item of a paged list route: (status, items), following next_page_token."""
+    items, token = [], None
+    while True:
+        status, data = request(port, "GET", path + "?limit=1000" + (f"&page_token={token}" if token else ""), key=key)
+        if status != 200:
+            return status, items
+        page = json_of(data)
+        items += page.get(member, [])
+        token = page.get("next_page_token")
+        if not token:
+            return status, items
+
+
 class Ledger:
     """What the server acknowledged, and what was in flight when it was killed."""
 
@@ -305,10 +319,10 @@ class Workload:
 def verify(port, ledger, report):
     """Everything acknowledged is there; everything in flight is whole or absent."""
     lost = []
-    status, data = request(port, "GET", "/v1/datasets")
+    status, datasets = list_all(port, "/v1/datasets", "datasets")
     if status != 200:
         raise Failure(f"GET /v1/datasets answered {status}")
-    stored = {d["name"]: d["sha256"] for d in json_of(data)["datasets"]}
+    stored = {d["name"]: d["sha256"] for d in datasets}
     with ledger.lock:
         for name in list(ledger.deleting):
             report["in_flight_absent" if name in stored else "in_flight_kept"] += 1
@@ -340,8 +354,8 @@ def verify(port, ledger, report):
             report["checked_acknowledged"] += 1
             if v not in have:
                 lost.append(f"model {model} version {v}: acknowledged, not listed ({status})")
-    status, data = request(port, "GET", "/v1/deployments")
-    deployed = {d["name"] for d in json_of(data).get("deployments", [])}
+    status, deployments = list_all(port, "/v1/deployments", "deployments")
+    deployed = {d["name"] for d in deployments}
     with ledger.lock:
         for name in list(ledger.undeploying):
             report["in_flight_absent" if name in deployed else "in_flight_kept"] += 1

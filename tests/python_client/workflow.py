@@ -22,7 +22,7 @@ from swiftmaas_client.models import (
     DeployBody, Error, InferenceRequest, PredictBody, SetModelAliasBody, Tensor, TensorDatatype,
     TrainingJobRequest, UploadDatasetFormat,
 )
-from swiftmaas_client.types import File
+from swiftmaas_client.types import File, Unset
 
 url, admin_key, iris_path = sys.argv[1:4]
 failed = 0
@@ -51,6 +51,14 @@ check("the dataset shows its schema and first rows",
       not isinstance(shown, Error) and [c.name for c in shown.schema.columns] == ["x0", "x1", "x2", "x3", "target"]
       and shown.schema.columns[0].kind.value == "numeric" and shown.preview[0][:2] == ["5.1", "3.5"], shown)
 check("the dataset is listed", "iris" in [d.name for d in list_datasets.sync(client=client).datasets])
+upload_dataset.sync("iris-copy", client=client, body=File(payload=io.BytesIO(iris_bytes), file_name="iris.csv"),
+                    format_=UploadDatasetFormat.CSV)
+first_page = list_datasets.sync(client=client, limit=1)
+second_page = list_datasets.sync(client=client, limit=1, page_token=first_page.next_page_token)
+check("lists come in pages, with a token for the next",
+      [d.name for d in first_page.datasets] == ["iris"] and [d.name for d in second_page.datasets] == ["iris-copy"]
+      and isinstance(second_page.next_page_token, Unset), (first_page, second_page))
+delete_dataset.sync_detailed("iris-copy", client=client)
 missing = get_dataset.sync("no-such-dataset", client=client)
 check("an unknown dataset is a typed Error naming it", isinstance(missing, Error) and "no-such-dataset" in missing.error.message,
       missing)

@@ -47,6 +47,20 @@ export async function api(method, path, body, extraHeaders = {}) {
 
 export const get = (path) => api("GET", path);
 
+// Every item of a paged list route, following next_page_token (pages of 1000; the tables
+// page what they show). Answers the first page's object with `member` holding all items.
+export async function getAll(path, member) {
+  const first = await get(`${path}?limit=1000`);
+  let token = first.next_page_token;
+  while (token) {
+    const page = await get(`${path}?limit=1000&page_token=${encodeURIComponent(token)}`);
+    first[member] = first[member].concat(page[member]);
+    token = page.next_page_token;
+  }
+  delete first.next_page_token;
+  return first;
+}
+
 // A file as the body of one request, with upload progress (fetch reports none).
 export function upload(path, file, onProgress) {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // The console's views. Everything from the API reaches the page as text (textContent, never
 // innerHTML), so a cell holding markup shows as that markup's characters.
 
-import { api, download, get, stream, upload } from "./api.js";
+import { api, download, get, getAll, stream, upload } from "./api.js";
 import { bars, lineChart } from "./chart.js";
 
 // --- small DOM helpers ------------------------------------------------------------------------
@@ -108,7 +108,7 @@ export function datasetsView(main) {
     }
   }, { id: "upload-form" });
   const refresh = () => load(list, async () => {
-    const { datasets } = await get("/v1/datasets");
+    const { datasets } = await getAll("/v1/datasets", "datasets");
     return table(["Name", "Format", "Rows", "Version", "Created"],
       datasets.map((d) => [link(`#/datasets/${enc(d.name)}`, d.name), d.format, d.rows, d.version, d.created_at]));
   });
@@ -168,7 +168,7 @@ export function jobsView(main) {
     location.hash = `#/jobs/${enc(job.id)}`;
   }, { id: "job-form" });
   load(list, async () => {
-    const { jobs } = await get("/v1/training-jobs");
+    const { jobs } = await getAll("/v1/training-jobs", "jobs");
     return table(["Job", "Model", "State", "Version", "Created"], jobs.map((j) => [link(`#/jobs/${enc(j.id)}`, j.id), j.model, j.state, j.version, j.created_at]));
   });
   main.replaceChildren(el("h1", {}, "Training jobs"), el("section", {}, el("h2", {}, "Submit"), submit), el("section", {}, el("h2", {}, "Jobs"), list));
@@ -235,7 +235,7 @@ export function modelsView(main) {
     location.hash = `#/models/${enc(model.name || data.get("name"))}`;
   }, { id: "register-form" });
   load(list, async () => {
-    const { models } = await get("/v1/models");
+    const { models } = await getAll("/v1/models", "models");
     return table(["Model", "Versions", "Latest kind", "Aliases"], models.map((m) => [link(`#/models/${enc(m.name)}`, m.name), m.versions.length,
       m.versions.at(-1)?.kind, Object.entries(m.aliases || {}).map(([a, v]) => `${a} → ${v}`).join(", ")]));
   });
@@ -333,7 +333,7 @@ export function endpointsView(main, signal) {
     return el("p", { class: "ok" }, `Deployed ${request.name}.`);
   }, { id: "deploy-form" });
   const refresh = () => load(list, async () => {
-    const { deployments } = await get("/v1/deployments");
+    const { deployments } = await getAll("/v1/deployments", "deployments");
     return table(["Endpoint", "Model", "Version", "Canary", "Batching", "", ""], deployments.map((d) => [
       d.name, `${d.model}@${d.reference}`, d.version, d.canary ? `${d.canary.reference} (${d.canary.percent}%)` : null,
       `≤${d.batching.max_batch_size} rows, ${d.batching.max_delay_us} µs`,
@@ -390,7 +390,7 @@ export function playgroundView(main, signal) {
   const area = el("div", { id: "playground" });
   main.replaceChildren(el("h1", {}, "Playground"), field("Endpoint", picker), area);
   load(area, async () => {
-    const [{ deployments }, { models }] = await Promise.all([get("/v1/deployments"), get("/v1/models")]);
+    const [{ deployments }, { models }] = await Promise.all([getAll("/v1/deployments", "deployments"), getAll("/v1/models", "models")]);
     if (!deployments.length) return el("p", {}, "No endpoint is deployed yet: deploy one under Endpoints.");
     const kindOf = (d) => models.find((m) => m.name === d.model)?.versions.find((v) => v.version === d.version)?.kind;
     picker.replaceChildren(...deployments.map((d) => el("option", { value: d.name }, `${d.name} (${kindOf(d) || "model"})`)));
@@ -523,7 +523,7 @@ export function evaluationsView(main) {
     location.hash = `#/evaluations/${enc(evaluation.id)}`;
   }, { id: "evaluation-form" });
   load(list, async () => {
-    const { evaluations } = await get("/v1/evaluations");
+    const { evaluations } = await getAll("/v1/evaluations", "evaluations");
     return table(["Evaluation", "Model", "Dataset", "Created"], evaluations.map((e) =>
       [link(`#/evaluations/${enc(e.id)}`, e.id), e.model, `${e.dataset} v${e.dataset_version}`, e.created_at]));
   });
@@ -575,7 +575,7 @@ export function keysView(main) {
   const keys = el("div"), usage = el("div"), created = el("div", { "aria-live": "polite" });
   const refresh = () => {
     load(keys, async () => {
-      const { keys: list } = await get("/v1/keys");
+      const { keys: list } = await getAll("/v1/keys", "keys");
       return table(["Name", "Role", "Created", "Revoked", "Limits", ""], list.map((k) => [k.name, k.role, k.created_at, k.revoked ? "yes" : "no",
         Object.entries(k.limits || {}).filter(([, v]) => v !== null).map(([n, v]) => `${n} ${v}`).join(", ") || "none",
         k.revoked ? null : el("button", { type: "button", class: "danger", onclick: async () => {

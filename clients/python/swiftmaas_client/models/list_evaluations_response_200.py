@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
@@ -26,9 +27,11 @@ class ListEvaluationsResponse200:
     """ 
         Attributes:
             evaluations (list[ListEvaluationsResponse200EvaluationsItem]):
+            next_page_token (str | Unset): Present when more items follow: pass it as page_token for the next page
      """
 
     evaluations: list[ListEvaluationsResponse200EvaluationsItem]
+    next_page_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -44,12 +47,16 @@ class ListEvaluationsResponse200:
 
 
 
+        next_page_token = self.next_page_token
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "evaluations": evaluations,
         })
+        if next_page_token is not UNSET:
+            field_dict["next_page_token"] = next_page_token
 
         return field_dict
 
@@ -69,8 +76,11 @@ class ListEvaluationsResponse200:
             evaluations.append(evaluations_item)
 
 
+        next_page_token = d.pop("next_page_token", UNSET)
+
         list_evaluations_response_200 = cls(
             evaluations=evaluations,
+            next_page_token=next_page_token,
         )
 
 

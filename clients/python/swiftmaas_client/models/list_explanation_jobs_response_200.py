@@ -27,9 +27,11 @@ class ListExplanationJobsResponse200:
     """ 
         Attributes:
             jobs (list[TrainingJob] | Unset):
+            next_page_token (str | Unset): Present when more items follow: pass it as page_token for the next page
      """
 
     jobs: list[TrainingJob] | Unset = UNSET
+    next_page_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -47,6 +49,8 @@ class ListExplanationJobsResponse200:
 
 
 
+        next_page_token = self.next_page_token
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,6 +58,8 @@ class ListExplanationJobsResponse200:
         })
         if jobs is not UNSET:
             field_dict["jobs"] = jobs
+        if next_page_token is not UNSET:
+            field_dict["next_page_token"] = next_page_token
 
         return field_dict
 
@@ -75,8 +81,11 @@ class ListExplanationJobsResponse200:
                 jobs.append(jobs_item)
 
 
+        next_page_token = d.pop("next_page_token", UNSET)
+
         list_explanation_jobs_response_200 = cls(
             jobs=jobs,
+            next_page_token=next_page_token,
         )
 
 

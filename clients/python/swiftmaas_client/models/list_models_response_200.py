@@ -27,9 +27,11 @@ class ListModelsResponse200:
     """ 
         Attributes:
             models (list[Model] | Unset):
+            next_page_token (str | Unset): Present when more items follow: pass it as page_token for the next page
      """
 
     models: list[Model] | Unset = UNSET
+    next_page_token: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -47,6 +49,8 @@ class ListModelsResponse200:
 
 
 
+        next_page_token = self.next_page_token
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,6 +58,8 @@ class ListModelsResponse200:
         })
         if models is not UNSET:
             field_dict["models"] = models
+        if next_page_token is not UNSET:
+            field_dict["next_page_token"] = next_page_token
 
         return field_dict
 
@@ -75,8 +81,11 @@ class ListModelsResponse200:
                 models.append(models_item)
 
 
+        next_page_token = d.pop("next_page_token", UNSET)
+
         list_models_response_200 = cls(
             models=models,
+            next_page_token=next_page_token,
         )
 
 

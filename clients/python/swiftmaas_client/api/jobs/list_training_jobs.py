@@ -10,22 +10,35 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.list_training_jobs_response_200 import ListTrainingJobsResponse200
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["page_token"] = page_token
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/training-jobs",
+        "params": params,
     }
 
 
@@ -94,9 +107,19 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Response[Error | ListTrainingJobsResponse200]:
     """ List the project's jobs
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,7 +131,9 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+page_token=page_token,
+
     )
 
     response = client.get_httpx_client().request(
@@ -120,9 +145,19 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Error | ListTrainingJobsResponse200 | None:
     """ List the project's jobs
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,15 +170,27 @@ def sync(
 
     return sync_detailed(
         client=client,
+limit=limit,
+page_token=page_token,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Response[Error | ListTrainingJobsResponse200]:
     """ List the project's jobs
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +202,9 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+page_token=page_token,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -167,9 +216,19 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Error | ListTrainingJobsResponse200 | None:
     """ List the project's jobs
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -182,5 +241,7 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+limit=limit,
+page_token=page_token,
 
     )).parsed

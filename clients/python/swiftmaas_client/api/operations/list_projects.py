@@ -10,22 +10,35 @@ from ... import errors
 
 from ...models.error import Error
 from ...models.list_projects_response_200 import ListProjectsResponse200
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
+
 ) -> dict[str, Any]:
     
 
     
 
-    
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["page_token"] = page_token
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/projects",
+        "params": params,
     }
 
 
@@ -40,6 +53,13 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = Error.from_dict(response.json())
@@ -80,9 +100,19 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Response[Error | ListProjectsResponse200]:
     """ List projects
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -94,7 +124,9 @@ def sync_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+page_token=page_token,
+
     )
 
     response = client.get_httpx_client().request(
@@ -106,9 +138,19 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Error | ListProjectsResponse200 | None:
     """ List projects
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,15 +163,27 @@ def sync(
 
     return sync_detailed(
         client=client,
+limit=limit,
+page_token=page_token,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Response[Error | ListProjectsResponse200]:
     """ List projects
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,7 +195,9 @@ async def asyncio_detailed(
 
 
     kwargs = _get_kwargs(
-        
+        limit=limit,
+page_token=page_token,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -153,9 +209,19 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    page_token: str | Unset = UNSET,
 
 ) -> Error | ListProjectsResponse200 | None:
     """ List projects
+
+     Paged: `limit` items per page (default 100) in a stable order; pass `next_page_token` back as
+    `page_token` for the next page. A page never repeats or skips an item when others are added or
+    removed in between.
+
+    Args:
+        limit (int | Unset):  Default: 100.
+        page_token (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -168,5 +234,7 @@ async def asyncio(
 
     return (await asyncio_detailed(
         client=client,
+limit=limit,
+page_token=page_token,
 
     )).parsed
