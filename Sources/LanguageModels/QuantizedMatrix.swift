@@ -43,6 +43,42 @@ public struct QuantizedMatrix: @unchecked Sendable {
         repacked = nil
     }
 
+    /// A matrix of `rows` × `columns` (a multiple of 32) rounded to Q8_0 as llama.cpp's
+    /// quantizer does (each block of 32: d = max |w| / 127 as F16, w / d rounded to the nearest
+    /// integer), from rows that `row(r, out)` writes as Float; then repacked for the integer
+    /// products. For weights that come in another format (Whisper's F16 output projection).
+    public static func q8_0(rows: Int, columns: Int, row: (Int, UnsafeMutablePointer<Float>) -> Void) -> QuantizedMatrix {
+        precondition(columns % 32 == 0, "Q8_0 rows are whole blocks of 32")
+        let blocks = columns / 32, rowBytes = blocks * 34
+        let bytes = OwnedBytes(count: rows * rowBytes)
+        let base = bytes.pointer.assumingMemoryBound(to: UInt8.self)
+        parallelFor(rows, grain: 1024) { range in
+            var values = [Float](repeating: 0, count: columns)
+            values.withUnsafeMutableBufferPointer { v in
+                for r in range {
+                    row(r, v.baseAddress!)
+                    for b in 0..<blocks {
+                        let block = base + r * rowBytes + b * 34
+                        var peak: Float = 0
+                        for j in 0..<32 { peak = max(peak, abs(v[b * 32 + j])) }
+                        let d = peak / 127, inverse: Float = d > 0 ? 1 / d : 0
+                        var scale = Float16(d).bitPattern.littleEndian
+                        withUnsafeBytes(of: &scale) { block.update(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: 2) }
+                        for j in 0..<32 { block[2 + j] = UInt8(bitPattern: Int8((v[b * 32 + j] * inverse).rounded())) }
+                    }
+                }
+            }
+        }
+        return QuantizedMatrix(q8_0: bytes, rows: rows, columns: columns).interleaved()!
+    }
+
+    private init(q8_0 bytes: OwnedBytes, rows: Int, columns: Int) {
+        (type, self.rows, self.columns, rowBytes) = (.q8_0, rows, columns, columns / 32 * 34)
+        data = UnsafeRawPointer(bytes.pointer)
+        isInterleaved = false
+        repacked = bytes
+    }
+
     private init(_ other: QuantizedMatrix, interleavedInto bytes: OwnedBytes) {
         (type, rows, columns, rowBytes) = (other.type, other.rows, other.columns, other.rowBytes)
         data = UnsafeRawPointer(bytes.pointer)

@@ -14,6 +14,8 @@ struct Transcribe: AsyncParsableCommand {
     @Option(help: "Language code of the speech (multilingual models; default: detected).") var language: String?
     @Flag(help: "Translate into English instead of transcribing.") var translate = false
     @Option(help: "Beams to search (1: greedy decoding, faster; 5: faster-whisper's default).") var beamSize = 1
+    @Option(help: "With --model: float32 (exact, the default) or int8 (the output projection in 8-bit integer products, faster; as faster-whisper's compute_type).")
+    var computeType = "float32"
     @Flag(help: "Time every word (verbose_json, or json with --model).") var words = false
     @Flag(help: "With --model and several files: decode them one after another instead of together with batched decoder steps.")
     var sequential = false
@@ -61,7 +63,10 @@ struct Transcribe: AsyncParsableCommand {
         guard format == "text" || format == "json" else { throw CommandFailure("--model prints text or json; use a served endpoint for \(format)") }
         let clock = ContinuousClock(), started = clock.now
         let transcriber: WhisperTranscriber
-        do { transcriber = try WhisperTranscriber(directory: model) } catch { throw CommandFailure("\(error)") }
+        guard let compute = WhisperModel.ComputeType(rawValue: computeType) else {
+            throw CommandFailure("--compute-type must be one of \(WhisperModel.ComputeType.allCases.map(\.rawValue).joined(separator: ", ")); got '\(computeType)'")
+        }
+        do { transcriber = try WhisperTranscriber(directory: model, computeType: compute) } catch { throw CommandFailure("\(error)") }
         let loaded = clock.now
         var options = TranscriptionOptions()
         options.task = translate ? .translate : .transcribe

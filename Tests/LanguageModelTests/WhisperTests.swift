@@ -134,6 +134,38 @@ import Testing
         }
     }
 
+    /// The int8 compute type (`--compute-type int8`, as faster-whisper's): the decoder's per-step
+    /// layers and output projection in 8-bit integer products. Its step logits stay within a
+    /// few hundredths of the exact ones, and on the fixture clips greedy decoding writes the
+    /// same words as faster-whisper float32 (a closer call could flip a token; it did not here).
+    @Test func int8ComputeKeepsTheTranscripts() throws {
+        let exact = try Self.transcriber.get()
+        let int8 = try WhisperTranscriber(directory: Self.modelDirectory, computeType: .int8)
+        #expect(int8.model.computeType == .int8 && exact.model.computeType == .float32)
+        var options = TranscriptionOptions()
+        options.temperatures = [0]
+        options.conditionOnPreviousText = false
+        var worst: Float = 0, spread: Float = 0
+        for clip in Self.fixture.clips {
+            guard let wav = try speak(clip) else { return }
+            let audio = try Audio.wav(wav).resampled(to: 16_000)
+            #expect(try int8.transcribe(audio, options: options).text == clip.text, "\(clip.sentence)")
+            // One step after the start-of-transcript prompt, from the same encoder output.
+            let (mel, frames) = exact.frontEnd.features(audio.samples)
+            var window = [Float](repeating: 0, count: 80 * 3000)
+            for c in 0..<80 { for t in 0..<min(frames, 3000) { window[c * 3000 + t] = mel[c * frames + t] } }
+            let encoded = exact.model.encode(window)
+            let states = [exact.model.decoderState(encoded: encoded), int8.model.decoderState(encoded: encoded)]
+            _ = exact.model.prefill([exact.tokenizer.startOfTranscript], state: states[0], logitsAt: [])
+            _ = int8.model.prefill([exact.tokenizer.startOfTranscript], state: states[1], logitsAt: [])
+            let a = exact.model.step(50363, state: states[0]), b = int8.model.step(50363, state: states[1])
+            worst = max(worst, zip(a, b).map { Swift.abs($0 - $1) }.max()!)
+            spread = max(spread, a.max()! - a.min()!)
+            #expect(a.indices.max { a[$0] < a[$1] } == b.indices.max { b[$0] < b[$1] }, "\(clip.sentence): the most likely token differs")
+        }
+        #expect(worst < 0.02 * spread, "int8 logits differ from float32's by up to \(worst) (range \(spread))")
+    }
+
     /// Word timestamps against faster-whisper's (word_timestamps=True): the same words, segment
     /// bounds and seeks, times within one 20 ms alignment step, probabilities within 0.01.
     func expectWords(_ transcript: Transcript, _ reference: [WordSegment], _ label: String) {

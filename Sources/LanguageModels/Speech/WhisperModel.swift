@@ -24,11 +24,23 @@ public final class WhisperModel: @unchecked Sendable {
         /// for one row (or a few), so it is bound by their bytes; F16 halves them and widens
         /// exactly, so the products are the Float32 weights' (the file holds them in float16).
         var half: [UInt16] = []
+        /// With the int8 compute type, the per-token layers rounded to Q8_0 for integer products.
+        var int8: QuantizedMatrix?
 
         func withHalves() -> Linear {
             var copy = self
             copy.half = [UInt16](repeating: 0, count: weight.count)
             maas_store_half(weight, &copy.half, weight.count)
+            return copy
+        }
+
+        /// A decoder layer's weights as its steps read them: F16, or Q8_0 with int8.
+        func forSteps(_ computeType: ComputeType) -> Linear {
+            guard computeType == .int8, inputs % 32 == 0 else { return withHalves() }
+            var copy = self
+            copy.int8 = weight.withUnsafeBufferPointer { w in
+                QuantizedMatrix.q8_0(rows: outputs, columns: inputs) { r, out in out.update(from: w.baseAddress! + r * inputs, count: inputs) }
+            }
             return copy
         }
     }
@@ -55,11 +67,24 @@ public final class WhisperModel: @unchecked Sendable {
     /// them for every step's output projection, so half the bytes is close to half the time; F16
     /// widens to Float32 exactly, so the products equal the Float32 matrix's.
     let embeddings: [UInt16]
+    /// The output projection rounded to Q8_0, with `computeType` int8: steps multiply 8-bit
+    /// rounded activations by it with integer multiply-adds (VNNI where the processor has it),
+    /// reading half the bytes of the F16 matrix, as CTranslate2's int8 compute type does.
+    let projectionInt8: QuantizedMatrix?
+    public let computeType: ComputeType
     let decoderPositions: [Float]
     let decoderLayers: [DecoderLayer]
     let decoderNorm: Norm
 
-    public init(file: CTranslate2File) throws {
+    /// How the decoder's output projection multiplies, as faster-whisper's `compute_type`:
+    /// float32 is the exact product of the file's weights (the default; the tests hold it to
+    /// faster-whisper float32's tokens); int8 rounds weights and activations to 8 bits, which is
+    /// faster and can change a close choice between two tokens.
+    public enum ComputeType: String, Sendable, CaseIterable {
+        case float32, int8
+    }
+
+    public init(file: CTranslate2File, computeType: ComputeType = .float32) throws {
         guard file.spec == "WhisperSpec" else {
             throw LanguageModelError.malformed(file.path, "a CTranslate2 \(file.spec); speech recognition reads WhisperSpec models")
         }
@@ -102,34 +127,47 @@ public final class WhisperModel: @unchecked Sendable {
         }
         encoderNorm = try norm("encoder/layer_norm")
         let wideEmbeddings = try file.floats("decoder/embeddings/weight", shape: [config.vocabularySize, hidden])
-        var halves = [UInt16](repeating: 0, count: wideEmbeddings.count)
-        maas_store_half(wideEmbeddings, &halves, wideEmbeddings.count)
-        embeddings = halves
+        self.computeType = computeType
+        if computeType == .int8 && hidden % 32 == 0 {
+            // The Q8_0 matrix serves the token lookups too (as CTranslate2's int8 quantizes its
+            // embeddings): no F16 copy beside it.
+            projectionInt8 = QuantizedMatrix.q8_0(rows: config.vocabularySize, columns: hidden) { r, out in
+                for c in 0..<hidden { out[c] = wideEmbeddings[r * hidden + c] }
+            }
+            embeddings = []
+        } else {
+            var halves = [UInt16](repeating: 0, count: wideEmbeddings.count)
+            maas_store_half(wideEmbeddings, &halves, wideEmbeddings.count)
+            embeddings = halves
+            projectionInt8 = nil
+        }
         decoderPositions = try file.floats("decoder/position_encodings/encodings", shape: [config.textPositions, hidden])
         decoderLayers = try (0..<config.decoderLayers).map { i in
             let p = "decoder/layer_\(i)"
             // Every per-token layer keeps F16 weights for steps; the cross keys and values are
             // computed once per window, by GEMM, from the Float32 ones.
             return DecoderLayer(selfNorm: try norm("\(p)/self_attention/layer_norm"),
-                                selfQKV: try linear("\(p)/self_attention/linear_0", inputs: hidden).withHalves(),
-                                selfOutput: try linear("\(p)/self_attention/linear_1", inputs: hidden).withHalves(),
+                                selfQKV: try linear("\(p)/self_attention/linear_0", inputs: hidden).forSteps(computeType),
+                                selfOutput: try linear("\(p)/self_attention/linear_1", inputs: hidden).forSteps(computeType),
                                 crossNorm: try norm("\(p)/attention/layer_norm"),
-                                crossQuery: try linear("\(p)/attention/linear_0", inputs: hidden).withHalves(),
+                                crossQuery: try linear("\(p)/attention/linear_0", inputs: hidden).forSteps(computeType),
                                 crossKeyValue: try linear("\(p)/attention/linear_1", inputs: hidden),
-                                crossOutput: try linear("\(p)/attention/linear_2", inputs: hidden).withHalves(),
+                                crossOutput: try linear("\(p)/attention/linear_2", inputs: hidden).forSteps(computeType),
                                 feedForwardNorm: try norm("\(p)/ffn/layer_norm"),
-                                up: try linear("\(p)/ffn/linear_0", inputs: hidden).withHalves(),
-                                down: try linear("\(p)/ffn/linear_1", inputs: ffn).withHalves())
+                                up: try linear("\(p)/ffn/linear_0", inputs: hidden).forSteps(computeType),
+                                down: try linear("\(p)/ffn/linear_1", inputs: ffn).forSteps(computeType))
         }
         decoderNorm = try norm("decoder/layer_norm")
     }
 
-    /// Bytes the weights take in memory (Float32, twice a float16 file's, but the F16 embeddings).
+    /// Bytes the weights take in memory (Float32, twice a float16 file's, but the F16 embeddings
+    /// and the int8 compute type's Q8_0 copies).
     public var weightBytes: Int {
         let linears = [conv1, conv2] + encoderLayers.flatMap { [$0.qkv, $0.output, $0.up, $0.down] }
             + decoderLayers.flatMap { [$0.selfQKV, $0.selfOutput, $0.crossQuery, $0.crossKeyValue, $0.crossOutput, $0.up, $0.down] }
+        let quantized = ([projectionInt8] + linears.map(\.int8)).compactMap { $0 }.reduce(0) { $0 + $1.rows * $1.columns / 32 * 34 }
         return 4 * (linears.reduce(0) { $0 + $1.weight.count + $1.bias.count + $1.half.count / 2 } + encoderPositions.count + embeddings.count / 2
-                    + decoderPositions.count)
+                    + decoderPositions.count) + quantized
     }
 
     /// Log-mel frames per window (3000: 30 s).
@@ -261,7 +299,8 @@ public final class WhisperModel: @unchecked Sendable {
         for (r, entry) in batch.enumerated() {
             precondition(entry.state.length < config.textPositions, "the decoder holds \(config.textPositions) positions")
             let id = max(0, min(Int(entry.token), config.vocabularySize - 1)), position = entry.state.length
-            for c in 0..<h { x[r * h + c] = embedding(id, c) + decoderPositions[position * h + c] }
+            for c in 0..<h { x[r * h + c] = decoderPositions[position * h + c] }
+            x.withUnsafeMutableBufferPointer { addEmbedding(id, to: $0.baseAddress! + r * h) }
         }
         let scale = 1 / Float(d).squareRoot()
         for (l, layer) in decoderLayers.enumerated() {
@@ -297,7 +336,18 @@ public final class WhisperModel: @unchecked Sendable {
     }
 
     /// Token `id`'s embedding, element `c`, widened from F16.
-    @inline(__always) func embedding(_ id: Int, _ c: Int) -> Float { Float(Float16(bitPattern: embeddings[id * config.hidden + c])) }
+    /// Adds token `id`'s embedding (widened from F16, or from Q8_0 with int8) to `hidden` values at `x`.
+    func addEmbedding(_ id: Int, to x: UnsafeMutablePointer<Float>) {
+        let h = config.hidden
+        if let projectionInt8 {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: h) { row in
+                projectionInt8.dequantizeRow(id, into: row.baseAddress!)
+                for c in 0..<h { x[c] += row[c] }
+            }
+            return
+        }
+        for c in 0..<h { x[c] += Float(Float16(bitPattern: embeddings[id * h + c])) }
+    }
 
     /// The tied output projection of `rows` normalised hidden rows: [rows × vocabulary] logits,
     /// with the vocabulary split over the compute threads, each slice of F16 embeddings read once
@@ -305,6 +355,12 @@ public final class WhisperModel: @unchecked Sendable {
     func project(_ x: [Float], rows: Int) -> [Float] {
         let h = config.hidden, vocabulary = config.vocabularySize
         var logits = [Float](repeating: 0, count: rows * vocabulary)
+        if let projectionInt8 {
+            x.withUnsafeBufferPointer { x in
+                logits.withUnsafeMutableBufferPointer { y in projectionInt8.multiply(x.baseAddress!, count: rows, into: y.baseAddress!) }
+            }
+            return logits
+        }
         x.withUnsafeBufferPointer { x in
             embeddings.withUnsafeBufferPointer { e in
                 logits.withUnsafeMutableBufferPointer { y in
@@ -357,7 +413,8 @@ public final class WhisperModel: @unchecked Sendable {
         var x = [Float](repeating: 0, count: n * h)
         for (i, token) in tokens.enumerated() {
             let id = max(0, min(Int(token), config.vocabularySize - 1))
-            for c in 0..<h { x[i * h + c] = embedding(id, c) + decoderPositions[(start + i) * h + c] }
+            for c in 0..<h { x[i * h + c] = decoderPositions[(start + i) * h + c] }
+            x.withUnsafeMutableBufferPointer { addEmbedding(id, to: $0.baseAddress! + i * h) }
         }
         let scale = 1 / Float(d).squareRoot(), audio = config.audioPositions, length = start + n
         for (l, layer) in decoderLayers.enumerated() {
@@ -482,6 +539,14 @@ public final class WhisperModel: @unchecked Sendable {
     /// x [rows × inputs] · Wᵀ + b (one row: a matrix-vector product; a few rows against F16
     /// weights where the layer has them).
     static func apply(_ layer: Linear, _ x: [Float], rows: Int) -> [Float] {
+        if let int8 = layer.int8, rows <= 8 {
+            var out = [Float](repeating: 0, count: rows * layer.outputs)
+            x.withUnsafeBufferPointer { x in
+                out.withUnsafeMutableBufferPointer { y in int8.multiply(x.baseAddress!, count: rows, into: y.baseAddress!) }
+            }
+            for r in 0..<rows { for c in 0..<layer.outputs { out[r * layer.outputs + c] += layer.bias[c] } }
+            return out
+        }
         if !layer.half.isEmpty && rows <= 8 {
             var out = [Float](repeating: 0, count: rows * layer.outputs)
             x.withUnsafeBufferPointer { x in

@@ -89,19 +89,20 @@ public final class WhisperTranscriber: @unchecked Sendable {
     }
 
     /// A faster-whisper model folder: model.bin, vocabulary.txt and config.json.
-    public convenience init(directory: String) throws {
+    public convenience init(directory: String, computeType: WhisperModel.ComputeType = .float32) throws {
         guard let vocabulary = FileManager.default.contents(atPath: directory + "/vocabulary.txt") else {
             throw LanguageModelError.unreadable(directory + "/vocabulary.txt", "cannot read the vocabulary")
         }
         let model = try Data(contentsOf: URL(fileURLWithPath: directory + "/model.bin"), options: .alwaysMapped)
         try self.init(model: model, vocabulary: vocabulary, config: FileManager.default.contents(atPath: directory + "/config.json"),
-                      tokenizerJSON: FileManager.default.contents(atPath: directory + "/tokenizer.json"), name: directory)
+                      tokenizerJSON: FileManager.default.contents(atPath: directory + "/tokenizer.json"), name: directory, computeType: computeType)
     }
 
     /// A model from its files' bytes: model.bin, vocabulary.txt, config.json (its suppress_ids;
     /// without it, nothing but the task tokens is suppressed) and tokenizer.json (for prompts).
-    public convenience init(model: Data, vocabulary: Data, config: Data?, tokenizerJSON: Data?, name: String) throws {
-        let model = try WhisperModel(file: try CTranslate2File(data: model, name: name + "/model.bin"))
+    public convenience init(model: Data, vocabulary: Data, config: Data?, tokenizerJSON: Data?, name: String,
+                            computeType: WhisperModel.ComputeType = .float32) throws {
+        let model = try WhisperModel(file: try CTranslate2File(data: model, name: name + "/model.bin"), computeType: computeType)
         var lines = String(decoding: vocabulary, as: UTF8.self).components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         let tokenizer = try WhisperTokenizer(tokens: lines, name: name + "/vocabulary.txt")

@@ -28,14 +28,26 @@ public enum SpeechRecognizerArtifact {
         try staging.write(descriptor(source: directory.lastPathComponent), as: "model.json")
     }
 
+    /// The compute type served Whisper models load with: `MAAS_WHISPER_COMPUTE_TYPE` (float32,
+    /// the default and exact, or int8, as faster-whisper's compute_type).
+    static func computeType(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WhisperModel.ComputeType {
+        guard let text = environment["MAAS_WHISPER_COMPUTE_TYPE"] else { return .float32 }
+        guard let type = WhisperModel.ComputeType(rawValue: text) else {
+            throw PlatformError.invalid(field: "MAAS_WHISPER_COMPUTE_TYPE",
+                                        message: "must be one of \(WhisperModel.ComputeType.allCases.map(\.rawValue).joined(separator: ", ")); got '\(text)'")
+        }
+        return type
+    }
+
     /// The transcriber of a stored artifact's files.
     static func load(_ files: ArtifactFiles) throws -> WhisperTranscriber {
         guard let model = files.data("model.bin"), let vocabulary = files.data("vocabulary.txt") else {
             throw PlatformError.invalid(field: "artifact", message: "\(files.location) lacks model.bin or vocabulary.txt")
         }
+        let computeType = try computeType()
         do {
             return try WhisperTranscriber(model: model, vocabulary: vocabulary, config: files.data("config.json"),
-                                          tokenizerJSON: files.data("tokenizer.json"), name: files.location)
+                                          tokenizerJSON: files.data("tokenizer.json"), name: files.location, computeType: computeType)
         } catch let error as LanguageModelError {
             throw PlatformError.invalid(field: "model", message: error.description)
         }
