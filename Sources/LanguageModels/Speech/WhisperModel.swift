@@ -365,8 +365,9 @@ public final class WhisperModel: @unchecked Sendable {
             embeddings.withUnsafeBufferPointer { e in
                 logits.withUnsafeMutableBufferPointer { y in
                     let (xBase, eBase, yBase) = (x.baseAddress!, e.baseAddress!, y.baseAddress!)
-                    parallelFor(vocabulary, grain: 8192) { range in
-                        maas_gemv_f16(eBase, Int32(h), Int32(range.lowerBound), Int32(range.upperBound), xBase, Int32(rows), yBase, vocabulary)
+                    let chunk = 8192, chunks = (vocabulary + chunk - 1) / chunk
+                    DecodeThreads.run(chunks) { c in
+                        maas_gemv_f16(eBase, Int32(h), Int32(c * chunk), Int32(min(vocabulary, (c + 1) * chunk)), xBase, Int32(rows), yBase, vocabulary)
                     }
                 }
             }
@@ -489,6 +490,9 @@ public final class WhisperModel: @unchecked Sendable {
     /// these strided rows was several times slower). The heads are split over the compute
     /// threads, each with its own scores: a step reads 1500 positions' keys and values per head
     /// (4.6 MB a layer for tiny), which one thread alone left at 15% of a long transcription.
+    /// Every parallel region of a step runs on the decode pool (`DecodeThreads`), as the
+    /// integer products do: its workers spin between regions, and a Dispatch region among them
+    /// had the spinning worker compete with Dispatch's thread for the second core.
     func crossAttention(_ query: [Float], _ keyValues: [Float], scale: Float) -> [Float] {
         let h = config.hidden, heads = config.heads, d = h / heads, rows = config.audioPositions
         var context = [Float](repeating: 0, count: h)
@@ -496,14 +500,11 @@ public final class WhisperModel: @unchecked Sendable {
             query.withUnsafeBufferPointer { q in
                 context.withUnsafeMutableBufferPointer { out in
                     let (kvBase, qBase, outBase) = (kv.baseAddress!, q.baseAddress!, out.baseAddress!)
-                    parallelFor(heads, grain: 1) { range in
-                        var scores = [Float](repeating: 0, count: rows)
-                        scores.withUnsafeMutableBufferPointer { s in
-                            for head in range {
-                                let offset = head * d
-                                maas_attend_group(qBase + offset, 1, kvBase + offset, kvBase + h + offset, 0, Int32(2 * h),
-                                                  Int32(rows), Int32(d), scale, s.baseAddress!, outBase + offset)
-                            }
+                    DecodeThreads.run(heads) { head in
+                        withUnsafeTemporaryAllocation(of: Float.self, capacity: rows) { s in
+                            let offset = head * d
+                            maas_attend_group(qBase + offset, 1, kvBase + offset, kvBase + h + offset, 0, Int32(2 * h),
+                                              Int32(rows), Int32(d), scale, s.baseAddress!, outBase + offset)
                         }
                     }
                 }
@@ -553,8 +554,9 @@ public final class WhisperModel: @unchecked Sendable {
                 layer.half.withUnsafeBufferPointer { w in
                     out.withUnsafeMutableBufferPointer { y in
                         let (xBase, wBase, yBase) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
-                        parallelFor(layer.outputs, grain: 512) { range in
-                            maas_gemv_f16(wBase, Int32(layer.inputs), Int32(range.lowerBound), Int32(range.upperBound), xBase, Int32(rows), yBase,
+                        let chunk = 512, chunks = (layer.outputs + chunk - 1) / chunk
+                        DecodeThreads.run(chunks) { c in
+                            maas_gemv_f16(wBase, Int32(layer.inputs), Int32(c * chunk), Int32(min(layer.outputs, (c + 1) * chunk)), xBase, Int32(rows), yBase,
                                           layer.outputs)
                         }
                     }
