@@ -111,6 +111,17 @@ struct APIClient {
         (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
+    /// Every item of a paged list route (`member` of each page), following `next_page_token`.
+    func all(_ path: String, _ member: String) async throws -> [[String: Any]] {
+        var items: [[String: Any]] = [], token: String?
+        repeat {
+            let page = try await json("GET", path + "?limit=1000" + (token.map { "&page_token=\($0)" } ?? ""))
+            items += page[member] as? [[String: Any]] ?? []
+            token = page["next_page_token"] as? String
+        } while token != nil
+        return items
+    }
+
     func json(_ method: String, _ path: String, object: [String: Any]) async throws -> [String: Any] {
         try await json(method, path, body: try JSONSerialization.data(withJSONObject: object))
     }
@@ -162,7 +173,7 @@ struct DatasetCommands: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List datasets.")
         func run() async throws {
-            let datasets = try await APIClient.fromEnvironment().json("GET", "/v1/datasets")["datasets"] as? [[String: Any]] ?? []
+            let datasets = try await APIClient.fromEnvironment().all("/v1/datasets", "datasets")
             for d in datasets { print("\(d["name"] ?? "")\t\(d["format"] ?? "")\t\(d["rows"] ?? "") rows\t\(d["bytes"] ?? "") bytes") }
         }
     }
@@ -333,7 +344,7 @@ struct JobCommands: AsyncParsableCommand {
         func run() async throws {
             let client = try APIClient.fromEnvironment()
             guard let id else {
-                for job in try await client.json("GET", "/v1/training-jobs")["jobs"] as? [[String: Any]] ?? [] {
+                for job in try await client.all("/v1/training-jobs", "jobs") {
                     print("\(job["id"] ?? "")\t\(job["state"] ?? "")\t\(job["model"] ?? "")\(job["version"].map { "@\($0)" } ?? "")\t\(job["created_at"] ?? "")")
                 }
                 return
@@ -459,7 +470,7 @@ struct ModelCommands: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List models with their versions and aliases.")
         func run() async throws {
-            for model in try await APIClient.fromEnvironment().json("GET", "/v1/models")["models"] as? [[String: Any]] ?? [] {
+            for model in try await APIClient.fromEnvironment().all("/v1/models", "models") {
                 let versions = (model["versions"] as? [[String: Any]] ?? []).compactMap { $0["version"] as? Int }
                 let aliases = (model["aliases"] as? [String: Any] ?? [:]).map { "\($0.key)→\($0.value)" }.sorted()
                 print("\(model["name"] ?? "")\tversions \(versions.map(String.init).joined(separator: ","))\t\(aliases.joined(separator: " "))")

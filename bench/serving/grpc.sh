@@ -18,16 +18,12 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${1:-3} SECONDS_PER_RUN=${2:-10} PROCESSES=${3:-4} CONCURRENCY=${4:-4}
 export LOADER=${LOADER:-h2load}
 PYTHON=${PYTHON:-python3}
-MAAS=.build/release/maas
+. bench/serving/common.sh
 OUT=bench/out/grpc
-FASHION=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 mkdir -p "$OUT"
-KEY="bench-admin-key-000000000000000000"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 OURS=$(free_port) OURS_GRPC=$(free_port) THEIRS=$(free_port) THEIRS_GRPC=$(free_port) THEIRS_METRICS=$(free_port)
 
-[ -f "$OUT/cnn/model.json" ] || $MAAS train --spec examples/fashion_cnn.json --data "$FASHION" --epochs 1 --json --output "$OUT/cnn" > /dev/null
-$PYTHON bench/serving/make_bodies.py "$OUT"
+prepare_cnn "$OUT"
 rm -rf "$OUT/data"
 MAAS_ADMIN_KEY=$KEY LOG_LEVEL=warning $MAAS serve --port "$OURS" --grpc-port "$OURS_GRPC" --data-dir "$OUT/data" > "$OUT/maas.log" 2>&1 &
 ours_pid=$!
@@ -42,12 +38,8 @@ JSON
 (cd bench/serving && PYTHONPATH=. exec "$(dirname "$(command -v $PYTHON)")/mlserver" start "../../$OUT/mlserver" > "../../$OUT/mlserver.log" 2>&1) &
 theirs_pid=$!
 trap 'kill $ours_pid $theirs_pid 2>/dev/null; pkill -f "mlserver start" 2>/dev/null || true' EXIT
-wait_for() { for _ in $(seq 600); do python3 -c "import urllib.request; urllib.request.urlopen('$1', timeout=1)" 2>/dev/null && return; sleep 0.2; done; echo "$1 never came up"; exit 1; }
-wait_for "http://127.0.0.1:$OURS/v2/health/ready"
+deploy_cnn "$OURS" "$OUT"
 wait_for "http://127.0.0.1:$THEIRS/v2/models/cnn/ready"
-api() { curl -sf -H "Authorization: Bearer $KEY" -d "$2" "http://127.0.0.1:$OURS$1" > /dev/null; }
-api /v1/models/cnn/versions "{\"path\": \"$(pwd)/$OUT/cnn\"}"
-api /v1/deployments '{"name": "cnn", "model": "cnn"}'
 mlserver_pid=$(pgrep -f "mlserver start" | head -1)
 
 # h2load sends the same bytes every call: the ModelInfer request (a 5-byte gRPC frame header

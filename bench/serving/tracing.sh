@@ -10,15 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${1:-3} SECONDS_PER_RUN=${2:-8} PROCESSES=${3:-2} CONCURRENCY=${4:-8}
 PYTHON=${PYTHON:-python3}
-MAAS=.build/release/maas
+. bench/serving/common.sh
 OUT=bench/out/tracing
-FASHION=${FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 mkdir -p "$OUT"
-KEY="bench-admin-key-000000000000000000"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 OFF=$(free_port) ON=$(free_port) COLLECTOR=$(free_port)
-[ -f "$OUT/cnn/model.json" ] || $MAAS train --spec examples/fashion_cnn.json --data "$FASHION" --epochs 1 --json --output "$OUT/cnn" > /dev/null
-$PYTHON bench/serving/make_bodies.py "$OUT"
+prepare_cnn "$OUT"
 python3 -c "
 import http.server
 class Drop(http.server.BaseHTTPRequestHandler):
@@ -33,11 +29,7 @@ off=$!
 MAAS_ADMIN_KEY=$KEY LOG_LEVEL=warning $MAAS serve --port "$ON" --data-dir "$OUT/on" --otlp-endpoint "http://127.0.0.1:$COLLECTOR" --trace-sampling "${SAMPLING:-1.0}" > "$OUT/on.log" 2>&1 &
 on=$!
 trap 'kill $off $on $collector 2>/dev/null' EXIT
-for port in $OFF $ON; do
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null && break; sleep 0.1; done
-  curl -sf -H "Authorization: Bearer $KEY" -d "{\"path\": \"$(pwd)/$OUT/cnn\"}" "http://127.0.0.1:$port/v1/models/cnn/versions" > /dev/null
-  curl -sf -H "Authorization: Bearer $KEY" -d '{"name": "cnn", "model": "cnn"}' "http://127.0.0.1:$port/v1/deployments" > /dev/null
-done
+for port in $OFF $ON; do deploy_cnn "$port" "$OUT"; done
 : > "$OUT/results.jsonl"
 for round in $(seq "$ROUNDS"); do
   $PYTHON bench/serving/grpc_load.py tracing-off http "127.0.0.1:$OFF" cnn "$KEY" "$off" "$SECONDS_PER_RUN" "$PROCESSES" "$CONCURRENCY" "$OUT/image.bin" | tee -a "$OUT/results.jsonl"
