@@ -83,8 +83,12 @@ try:
         api("POST", "/v1/datasets/iris?format=csv", raw=f.read())
     spec = {"input": {"shape": [4]}, "layers": [{"type": "dense", "units": 16, "activation": "relu"}, {"type": "dense", "units": 3, "activation": "softmax"}],
             "loss": "sparse_categorical_crossentropy", "optimizer": {"type": "adam", "lr": 0.05}, "epochs": 5, "batch_size": 16}
-    _, body = api("POST", "/v1/training-jobs", {"name": "iris", "dataset": "iris", "target": "target", "seed": 1, "spec": spec})
-    api("GET", f"/v1/training-jobs/{json.loads(body)['id']}/events")
+    job_trace, job_parent = "5bf92f3577b34da6a3ce929d0e0e4737", "10f067aa0ba902b8"
+    _, body = api("POST", "/v1/training-jobs", {"name": "iris", "dataset": "iris", "target": "target", "seed": 1, "spec": spec},
+                  headers={"traceparent": f"00-{job_trace}-{job_parent}-01"})
+    _, events = api("GET", f"/v1/training-jobs/{json.loads(body)['id']}/events")
+    queued = next((line for line in events.decode().splitlines() if '"queued"' in line), "")
+    check("the job's queued event carries the traceparent of the request that queued it", f'"traceparent":"00-{job_trace}-' in queued, queued)
     api("POST", "/v1/deployments", {"name": "flowers", "model": "iris@1"})
 
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
@@ -139,9 +143,13 @@ try:
     check("deploying loads the model inside the request's span (model load, with the version)",
           len(loads) == 1 and {a.key: a.value.int_value for a in loads[0].attributes}.get("maas.model_version") == 1, [s.name for _, s in spans])
     runs = find("training job")
+    submits = find("/v1/training-jobs", job_trace)
+    check("the training run continues that request's trace: a consumer span under the POST's server span",
+          len(runs) == 1 and len(submits) == 1 and runs[0].trace_id.hex() == job_trace and runs[0].parent_span_id == submits[0].span_id
+          and runs[0].kind == 5, [(s.name, s.trace_id.hex(), s.kind) for s in runs + submits])
     epochs = sorted(({a.key: a.value.int_value for a in s.attributes}.get("maas.epoch"), s) for _, s in spans
                     if s.name == "epoch" and runs and s.parent_span_id == runs[0].span_id)
-    check("a training run is a trace with one span per epoch, in order and inside the run",
+    check("a training run has one span per epoch, in order and inside the run",
           len(runs) == 1 and [e for e, _ in epochs] == [1, 2, 3, 4, 5]
           and all(a.end_time_unix_nano <= b.start_time_unix_nano + 1 for (_, a), (_, b) in zip(epochs, epochs[1:]))
           and runs[0].start_time_unix_nano <= epochs[0][1].start_time_unix_nano and epochs[-1][1].end_time_unix_nano <= runs[0].end_time_unix_nano,

@@ -107,6 +107,14 @@ public actor TrainingJobs {
         return plain
     }
 
+    /// The traceparent of the request that queued the job (its first event), when tracing was on.
+    private func queuedTraceParent(_ job: JobRecord) async -> String? {
+        guard let first = try? await store.jobEvents(jobID: job.id, after: 0).first, first.sequence == 1,
+              let text = try? SealedText.open(first.data, key: try await logKey(job.project), object: "job \(job.id) event 1"),
+              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
+        return object["traceparent"] as? String
+    }
+
     private func storedEvents(_ job: JobRecord, after sequence: Int) async throws -> [JobEvent] {
         let key = try await logKey(job.project)
         return try await store.jobEvents(jobID: job.id, after: sequence).map { event in
@@ -217,7 +225,13 @@ public actor TrainingJobs {
     }
 
     func enqueue(_ job: JobRecord) async throws -> JobRecord {
-        try await persist(job, queuedEvent: "{\"state\":\"queued\"}")
+        // With tracing on, the queued event keeps the submitting request's W3C traceparent: the
+        // run, later and maybe on another node, continues that trace (and a client reading the
+        // events can find it).
+        var carrier: [String: String] = [:]
+        if let context = ServiceContext.current { InstrumentationSystem.instrument.inject(context, into: &carrier, using: TraceParentCarrier()) }
+        let traceParent = carrier["traceparent"].map { ",\"traceparent\":\(JSONText.quote($0))" } ?? ""
+        try await persist(job, queuedEvent: "{\"state\":\"queued\"\(traceParent)}")
         wake()
         return job
     }
@@ -783,9 +797,10 @@ public actor TrainingJobs {
         let jobLineage = lineage
         let checkpoint = directory.appendingPathComponent(Self.checkpointFile)
         let storage = self.storage
+        let traceParent = InstrumentationSystem.tracer is NoOpTracer ? nil : await queuedTraceParent(job)
         return try await Self.onTrainingThread {
             try Self.train(request, data: data, checkpoint: checkpoint, key: key, storage: storage, lineage: jobLineage,
-                           control: control, sink: sink, step: step)
+                           control: control, sink: sink, step: step, traceParent: traceParent)
         }
     }
 
@@ -816,7 +831,8 @@ public actor TrainingJobs {
     /// return the artifact's files (sealed into the store by the caller).
     static func train(_ request: TrainingJobRequest, data source: JobData, checkpoint: URL, key: DataKey, storage: SealedStorage,
                       lineage: [String: String], control: JobControl,
-                      sink: AsyncStream<Update>.Continuation, step: CrossValidationStep = .whole) throws -> (TrainingOutcome, [String: Data]?) {
+                      sink: AsyncStream<Update>.Continuation, step: CrossValidationStep = .whole,
+                      traceParent: String? = nil) throws -> (TrainingOutcome, [String: Data]?) {
         func log(_ message: String) { sink.yield(.event(type: "log", data: "{\"message\":\(JSONText.quote(message))}")) }
         let data: TrainingData
         switch source {
@@ -850,9 +866,12 @@ public actor TrainingJobs {
                                  + "\"loss\":\(jsonNumber(Double(p.loss))),\"samples_per_second\":\(jsonNumber(p.samplesPerSecond)),"
                                  + "\"seconds_remaining\":\(jsonNumber(p.secondsRemaining))}"))
         }
-        // A trace per training run with a span per epoch (no-ops unless tracing is on). The run
-        // starts a trace of its own: it is queued, and runs later, often on another node.
-        let run = startSpan("training job", context: .topLevel)
+        // A span per training run with a span per epoch (no-ops unless tracing is on), inside the
+        // trace of the request that queued the job (a consumer span: it runs later, maybe on
+        // another node); a trace of its own when that request was not traced.
+        var context = ServiceContext.topLevel
+        if let traceParent { InstrumentationSystem.instrument.extract(["traceparent": traceParent], into: &context, using: TraceParentCarrier()) }
+        let run = startSpan("training job", context: context, ofKind: .consumer)
         run.attributes["maas.model"] = request.modelName
         defer { run.end() }
         var epochStart = DefaultTracerClock.now
@@ -1193,4 +1212,10 @@ enum JobPriority {
         }
         return integer
     }
+}
+
+/// A W3C `traceparent` carried in a job's queued event, read and written by the tracer's propagator.
+struct TraceParentCarrier: Injector, Extractor {
+    func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
+    func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
 }
