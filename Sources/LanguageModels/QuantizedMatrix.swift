@@ -48,7 +48,8 @@ public struct QuantizedMatrix: @unchecked Sendable {
     /// integer), from rows that `row(r, out)` writes as Float; then repacked for the integer
     /// products. For weights that come in another format (Whisper's F16 output projection).
     public static func q8_0(rows: Int, columns: Int, row: (Int, UnsafeMutablePointer<Float>) -> Void) -> QuantizedMatrix {
-        precondition(columns % 32 == 0, "Q8_0 rows are whole blocks of 32")
+        // A check that survives -Ounchecked, which drops preconditions.
+        guard columns % 32 == 0 else { fatalError("Q8_0 rows are whole blocks of 32; got \(columns) columns") }
         let blocks = columns / 32, rowBytes = blocks * 34
         let bytes = OwnedBytes(count: rows * rowBytes)
         let base = bytes.pointer.assumingMemoryBound(to: UInt8.self)

@@ -67,19 +67,20 @@ public final class WhisperModel: @unchecked Sendable {
     /// them for every step's output projection, so half the bytes is close to half the time; F16
     /// widens to Float32 exactly, so the products equal the Float32 matrix's.
     let embeddings: [UInt16]
-    /// The output projection rounded to Q8_0, with `computeType` int8: steps multiply 8-bit
-    /// rounded activations by it with integer multiply-adds (VNNI where the processor has it),
-    /// reading half the bytes of the F16 matrix, as CTranslate2's int8 compute type does.
+    /// The output projection (and token embeddings) rounded to Q8_0, with `computeType` int8:
+    /// steps multiply 8-bit rounded activations by it with integer multiply-adds (VNNI where the
+    /// processor has it), reading half the bytes of the F16 matrix, as CTranslate2's int8 does.
     let projectionInt8: QuantizedMatrix?
     public let computeType: ComputeType
     let decoderPositions: [Float]
     let decoderLayers: [DecoderLayer]
     let decoderNorm: Norm
 
-    /// How the decoder's output projection multiplies, as faster-whisper's `compute_type`:
-    /// float32 is the exact product of the file's weights (the default; the tests hold it to
-    /// faster-whisper float32's tokens); int8 rounds weights and activations to 8 bits, which is
-    /// faster and can change a close choice between two tokens.
+    /// How the decoder's steps multiply, as faster-whisper's `compute_type`: float32 is the
+    /// exact product of the file's weights (the default; the tests hold it to faster-whisper
+    /// float32's tokens); int8 rounds the per-step layers, the output projection and the token
+    /// lookups to Q8_0 and the activations to 8 bits, which is faster and can change a close
+    /// choice between two tokens. The encoder and the prompt path stay float32 either way.
     public enum ComputeType: String, Sendable, CaseIterable {
         case float32, int8
     }
