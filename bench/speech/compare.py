@@ -4,7 +4,7 @@ the same audio and the same decoding (greedy, beam 1, temperature fallback on), 
 
   apt-get install espeak-ng && scripts/fetch_models.sh && swift build -c release --product maas
   python3 -m venv /tmp/fwvenv && /tmp/fwvenv/bin/pip install faster-whisper
-  /tmp/fwvenv/bin/python bench/speech/compare.py [--rounds 3]
+  /tmp/fwvenv/bin/python bench/speech/compare.py [--rounds 3] [--wer-clips 6]
 
 espeak-ng speaks bench/speech/sentences.txt: the first seven make a ~30 s clip, all fifty
 (spoken slower) a ~5 minute one. Each clip is resampled once to 16 kHz with the
@@ -12,7 +12,9 @@ same windowed-sinc filter as the Swift decoder and written as 16-bit WAV, so bot
 the same samples. Each run is a fresh process (model load included) measured for wall time and
 peak resident memory; each side runs with float32 and with int8 (CTranslate2's compute_type;
 `maas transcribe --compute-type`). Rounds interleave the four and report medians. Word error rate is against the spoken sentences (lower case, no
-punctuation, digits spelled as espeak-ng says them are left as they are on both sides).
+punctuation, digits spelled as espeak-ng says them are left as they are on both sides);
+`--wer-clips N` adds N more 5-minute clips in other voices, speeds and orders and reports each
+side's word error rate per clip and the mean.
 """
 import argparse, json, os, re, resource, statistics, subprocess, sys, tempfile, time, wave
 
@@ -51,10 +53,10 @@ def wer(reference, hypothesis):
     return d[len(h)] / max(len(r), 1)
 
 
-def clip(sentences, path, speed):
+def clip(sentences, path, speed, voice="en-us"):
     with tempfile.TemporaryDirectory() as work:
         raw = os.path.join(work, "raw.wav")
-        subprocess.run(["espeak-ng", "-v", "en-us", "-s", str(speed), "-w", raw, " ".join(sentences)], check=True)
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", raw, " ".join(sentences)], check=True)
         with wave.open(raw) as w:
             rate = w.getframerate()
             pcm = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768.0
@@ -77,9 +79,43 @@ def run(command, env=None):
     return wall, peak, json.loads(line)
 
 
+# Voices, speeds and sentence orders of the word-error-rate set: one 5-minute clip is a single
+# sample, and the two int8 implementations round differently enough to move a few words either
+# way on any one clip (float32 gives the same words on both sides).
+WER_SET = [("en-us", 125, 0), ("en-us", 150, 1), ("en", 135, 2), ("en-us+m3", 140, 3), ("en-029", 130, 4), ("en-us+f2", 145, 5)]
+
+
+def wer_set(sentences, work, count, env):
+    """Word error rate of each side and compute type over `count` long clips (all fifty sentences
+    in another voice, speed and order each), one run per clip: accuracy, not timing."""
+    import random
+    totals = {}
+    print("\n| voice, speed | maas float32 | faster-whisper float32 | maas int8 | faster-whisper int8 |")
+    print("|---|---|---|---|---|")
+    for index, (voice, speed, seed) in enumerate(WER_SET[:count]):
+        order = list(sentences)
+        if seed:
+            random.Random(seed).shuffle(order)
+        path = os.path.join(work, f"wer{index}.wav")
+        clip(order, path, speed, voice)
+        reference = " ".join(order)
+        row = {}
+        row["maas-float32"] = run([MAAS, "transcribe", "--model", MODEL, path, "--format", "json"], env)[2]["text"]
+        row["fw-float32"] = run([sys.executable, "-c", FASTER_WHISPER, MODEL, path, "float32"])[2]["text"]
+        row["maas-int8"] = run([MAAS, "transcribe", "--model", MODEL, path, "--format", "json", "--compute-type", "int8"], env)[2]["text"]
+        row["fw-int8"] = run([sys.executable, "-c", FASTER_WHISPER, MODEL, path, "int8"])[2]["text"]
+        rates = {who: wer(reference, text) for who, text in row.items()}
+        for who, rate in rates.items():
+            totals.setdefault(who, []).append(rate)
+        print(f"| {voice}, {speed} | " + " | ".join(f"{rates[w]:.3f}" for w in ["maas-float32", "fw-float32", "maas-int8", "fw-int8"]) + " |", flush=True)
+    print("| **mean** | " + " | ".join(f"**{statistics.mean(totals[w]):.4f}**" for w in ["maas-float32", "fw-float32", "maas-int8", "fw-int8"]) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--wer-clips", type=int, default=0, choices=range(0, len(WER_SET) + 1),
+                        help="also measure word error rate over this many more 5-minute clips (voices, speeds, orders)")
     args = parser.parse_args()
     sentences = [s.strip() for s in open(os.path.join(os.path.dirname(__file__), "sentences.txt")) if s.strip()]
     work = tempfile.mkdtemp()
@@ -115,6 +151,8 @@ def main():
             m, t = r[ours], r[f"fw-{kind}"]
             print(f"| {r['clip']} ({r['audio_seconds']} s) | {kind} | {m['wall_s']} s ({m['transcribe_s']}) | {t['wall_s']} s ({t['transcribe_s']}) | "
                   f"{t['wall_s'] / m['wall_s']:.2f}× | {m['wer']:.3f} / {t['wer']:.3f} | {m['peak_mib']} / {t['peak_mib']} |")
+    if args.wer_clips:
+        wer_set(sentences, work, args.wer_clips, env)
 
 
 if __name__ == "__main__":
