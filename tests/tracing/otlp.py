@@ -90,6 +90,17 @@ try:
     queued = next((line for line in events.decode().splitlines() if '"queued"' in line), "")
     check("the job's queued event carries the traceparent of the request that queued it", f'"traceparent":"00-{job_trace}-' in queued, queued)
     api("POST", "/v1/deployments", {"name": "flowers", "model": "iris@1"})
+    # A batch job in shards of 50 rows: its first run queues three shard tasks, its second joins them.
+    batch_trace, batch_parent = "6bf92f3577b34da6a3ce929d0e0e4738", "20f067aa0ba902b9"
+    _, body = api("POST", "/v1/batch-jobs", {"model": "iris@1", "dataset": "iris", "shard_rows": 50},
+                  headers={"traceparent": f"00-{batch_trace}-{batch_parent}-01"})
+    batch_id = json.loads(body)["id"]
+    for _ in range(600):
+        _, body = api("GET", f"/v1/batch-jobs/{batch_id}")
+        if json.loads(body)["state"] in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.1)
+    check("the batch job succeeds", json.loads(body)["state"] == "succeeded", body[:300])
 
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     infer = {"inputs": [{"name": f"x{k}", "shape": [1], "datatype": "FP32", "data": [v]} for k, v in enumerate([5.1, 3.5, 1.4, 0.2])]}
@@ -107,7 +118,8 @@ try:
     deadline = time.time() + 15
     def find(name, trace=None):
         return [s for _, s in spans if s.name == name and (trace is None or s.trace_id.hex() == trace)]
-    while time.time() < deadline and not (find("/v2/models/{name}/infer", trace_id) and find("inference.GRPCInferenceService/ModelInfer", grpc_trace) and find("/v1/models")):
+    while time.time() < deadline and not (find("/v2/models/{name}/infer", trace_id) and find("inference.GRPCInferenceService/ModelInfer", grpc_trace) and find("/v1/models")
+                                       and len(find("prediction shard", batch_trace)) >= 3 and len(find("batch prediction job", batch_trace)) >= 2):
         time.sleep(0.2)
     check("spans arrive at the OTLP receiver, from service maas", spans and all(service == "maas" for service, _ in spans), len(spans))
 
@@ -154,6 +166,16 @@ try:
           and all(a.end_time_unix_nano <= b.start_time_unix_nano + 1 for (_, a), (_, b) in zip(epochs, epochs[1:]))
           and runs[0].start_time_unix_nano <= epochs[0][1].start_time_unix_nano and epochs[-1][1].end_time_unix_nano <= runs[0].end_time_unix_nano,
           [e for e, _ in epochs])
+    batch_submits = find("/v1/batch-jobs", batch_trace)
+    batch_runs = find("batch prediction job", batch_trace)
+    shards = find("prediction shard", batch_trace)
+    check("a batch job's runs (queueing its shards, then joining them) and its three shard tasks are consumer spans under the POST's span",
+          len(batch_submits) == 1 and len(batch_runs) == 2 and len(shards) == 3
+          and all(s.parent_span_id == batch_submits[0].span_id and s.kind == 5 for s in batch_runs + shards),
+          [(s.name, s.parent_span_id.hex(), s.kind) for s in batch_runs + shards + batch_submits])
+    check("each run names its job or task",
+          sorted({a.key: a.value.string_value for a in s.attributes}.get("maas.job", "") for s in shards)
+          == [f"{batch_id}-task{i}" for i in range(3)], [[a.key for a in s.attributes] for s in shards])
     root = find("/v1/models")
     check("a request without traceparent starts a trace of its own", len(root) == 1 and root[0].parent_span_id == b"", len(root))
 finally:

@@ -115,6 +115,22 @@ public actor TrainingJobs {
         return object["traceparent"] as? String
     }
 
+    /// A run of `job` as a consumer span (no-op unless tracing is on) in the trace of the request
+    /// that queued `origin` (the job, or a task's parent job), as a training run is; a trace of
+    /// its own when that request was not traced. For the kinds with no spans of their own.
+    private func withRunSpan<T>(_ name: String, _ job: JobRecord, origin: JobRecord,
+                                _ body: () async throws -> T) async throws -> T {
+        guard !(InstrumentationSystem.tracer is NoOpTracer) else { return try await body() }
+        var context = ServiceContext.topLevel
+        if let traceParent = await queuedTraceParent(origin) {
+            InstrumentationSystem.instrument.extract(["traceparent": traceParent], into: &context, using: TraceParentCarrier())
+        }
+        return try await withSpan(name, context: context, ofKind: .consumer) { span in
+            span.attributes["maas.job"] = job.id
+            return try await body()
+        }
+    }
+
     private func storedEvents(_ job: JobRecord, after sequence: Int) async throws -> [JobEvent] {
         let key = try await logKey(job.project)
         return try await store.jobEvents(jobID: job.id, after: sequence).map { event in
@@ -562,6 +578,46 @@ public actor TrainingJobs {
         case waiting(tasks: Int)
     }
 
+    /// A batch prediction job's run: the whole dataset at once, or its shards queued as tasks and,
+    /// once they have all ended, their outputs joined in row order.
+    private func runBatchPrediction(_ job: JobRecord, control: JobControl, sink: AsyncStream<Update>.Continuation) async throws -> Completion {
+        let request = try BatchPredictionRequest.parse(job.request)
+        let rows = try await datasets.record(project: job.project, name: request.dataset).rows
+        let shards = request.shards(rows: rows)
+        guard shards.count > 1 else {
+            return .outcome(try await predictBatch(job, rows: nil, output: outputPath(job.id), control: control, sink: sink), nil, nil)
+        }
+        // Split into shards, one task each on any worker; the job's last run joins their
+        // outputs in row order.
+        guard let parts = try await tasksEnded(job, count: shards.count, kind: JobRecord.shardTask, request: { index in
+            "{\"index\":\(index),\"start\":\(shards[index].lowerBound),\"end\":\(shards[index].upperBound)}"
+        }) else { return .waiting(tasks: shards.count) }
+        if let failed = parts.first(where: { $0.state == .failed }) {
+            let error = try await opened(failed).error ?? "no error recorded"
+            throw PlatformError.invalid(field: "dataset", message: "shard \(Self.taskIndex(failed) + 1) of \(shards.count) failed: \(error)")
+        }
+        if parts.contains(where: { $0.state == .cancelled }) {
+            try await erasePartOutputs(job.id, count: parts.count)
+            return .outcome(TrainingOutcome(metrics: [:], cancelled: true, trainingRows: 0), nil, nil)
+        }
+        return .outcome(try await joinShards(job, parts: parts, sink: sink), nil, nil)
+    }
+
+    /// One shard of `parent`'s batch prediction, written as a part of its output.
+    private func runPredictionShard(_ job: JobRecord, parent: JobRecord, control: JobControl,
+                                    sink: AsyncStream<Update>.Continuation) async throws -> Completion {
+        let parentID = parent.id
+        let (index, rows) = try Self.shard(job)
+        let part = partOutputPath(parentID, index: index)
+        let outcome = try await predictBatch(parent, rows: rows, output: part, control: control, sink: sink)
+        // A job cancelled while this shard ran keeps no part of its output.
+        if let now = try await store.job(id: parentID), now.state.isFinished {
+            try await storage.erase([part])
+            try? await work.remove(part)
+        }
+        return .outcome(outcome, nil, nil)
+    }
+
     /// The work of one run of a job or task.
     ///
     /// A k-fold training job is decomposed: its first run queues one task per fold and waits;
@@ -572,41 +628,20 @@ public actor TrainingJobs {
                          sink: AsyncStream<Update>.Continuation) async throws -> Completion {
         switch job.kind {
         case JobRecord.batchPrediction:
-            let request = try BatchPredictionRequest.parse(job.request)
-            let rows = try await datasets.record(project: job.project, name: request.dataset).rows
-            let shards = request.shards(rows: rows)
-            guard shards.count > 1 else {
-                return .outcome(try await predictBatch(job, rows: nil, output: outputPath(job.id), control: control, sink: sink), nil, nil)
+            return try await withRunSpan("batch prediction job", job, origin: job) {
+                try await runBatchPrediction(job, control: control, sink: sink)
             }
-            // Split into shards, one task each on any worker; the job's last run joins their
-            // outputs in row order.
-            guard let parts = try await tasksEnded(job, count: shards.count, kind: JobRecord.shardTask, request: { index in
-                "{\"index\":\(index),\"start\":\(shards[index].lowerBound),\"end\":\(shards[index].upperBound)}"
-            }) else { return .waiting(tasks: shards.count) }
-            if let failed = parts.first(where: { $0.state == .failed }) {
-                let error = try await opened(failed).error ?? "no error recorded"
-                throw PlatformError.invalid(field: "dataset", message: "shard \(Self.taskIndex(failed) + 1) of \(shards.count) failed: \(error)")
-            }
-            if parts.contains(where: { $0.state == .cancelled }) {
-                try await erasePartOutputs(job.id, count: parts.count)
-                return .outcome(TrainingOutcome(metrics: [:], cancelled: true, trainingRows: 0), nil, nil)
-            }
-            return .outcome(try await joinShards(job, parts: parts, sink: sink), nil, nil)
         case JobRecord.explanation:
-            return .outcome(try await explainGlobally(job, control: control, sink: sink), nil, nil)
+            return try await withRunSpan("explanation job", job, origin: job) {
+                .outcome(try await explainGlobally(job, control: control, sink: sink), nil, nil)
+            }
         case JobRecord.shardTask:
             guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
                 throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
             }
-            let (index, rows) = try Self.shard(job)
-            let part = partOutputPath(parentID, index: index)
-            let outcome = try await predictBatch(parent, rows: rows, output: part, control: control, sink: sink)
-            // A job cancelled while this shard ran keeps no part of its output.
-            if let now = try await store.job(id: parentID), now.state.isFinished {
-                try await storage.erase([part])
-                try? await work.remove(part)
+            return try await withRunSpan("prediction shard", job, origin: parent) {
+                try await runPredictionShard(job, parent: parent, control: control, sink: sink)
             }
-            return .outcome(outcome, nil, nil)
         case JobRecord.trialTask:
             guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
                 throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
@@ -617,7 +652,9 @@ public actor TrainingJobs {
             let (outcome, _) = try await train(parent, request, directory: directory, key: key, control: control, sink: sink, step: .scores)
             return .outcome(outcome, nil, nil)
         case JobRecord.tuning:
-            return try await tune(job, directory: directory, key: key, control: control, sink: sink)
+            return try await withRunSpan("tuning job", job, origin: job) {
+                try await tune(job, directory: directory, key: key, control: control, sink: sink)
+            }
         case JobRecord.foldTask:
             guard let parentID = job.parentID, let parent = try await store.job(id: parentID) else {
                 throw PlatformError.notFound(kind: "job", name: job.parentID ?? "(none)")
