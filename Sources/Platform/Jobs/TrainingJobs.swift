@@ -121,10 +121,7 @@ public actor TrainingJobs {
     private func withRunSpan<T>(_ name: String, _ job: JobRecord, origin: JobRecord,
                                 _ body: () async throws -> T) async throws -> T {
         guard !(InstrumentationSystem.tracer is NoOpTracer) else { return try await body() }
-        var context = ServiceContext.topLevel
-        if let traceParent = await queuedTraceParent(origin) {
-            InstrumentationSystem.instrument.extract(["traceparent": traceParent], into: &context, using: TraceParentCarrier())
-        }
+        let context = TraceParentCarrier.context(continuing: await queuedTraceParent(origin))
         return try await withSpan(name, context: context, ofKind: .consumer) { span in
             span.attributes["maas.job"] = job.id
             return try await body()
@@ -906,9 +903,7 @@ public actor TrainingJobs {
         // A span per training run with a span per epoch (no-ops unless tracing is on), inside the
         // trace of the request that queued the job (a consumer span: it runs later, maybe on
         // another node); a trace of its own when that request was not traced.
-        var context = ServiceContext.topLevel
-        if let traceParent { InstrumentationSystem.instrument.extract(["traceparent": traceParent], into: &context, using: TraceParentCarrier()) }
-        let run = startSpan("training job", context: context, ofKind: .consumer)
+        let run = startSpan("training job", context: TraceParentCarrier.context(continuing: traceParent), ofKind: .consumer)
         run.attributes["maas.model"] = request.modelName
         defer { run.end() }
         var epochStart = DefaultTracerClock.now
@@ -1255,4 +1250,12 @@ enum JobPriority {
 struct TraceParentCarrier: Injector, Extractor {
     func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
     func extract(key: String, from carrier: [String: String]) -> String? { carrier[key] }
+
+    /// The context a job's run starts from: inside the trace of `traceParent` (the request that
+    /// queued the job), or a trace of its own without one.
+    static func context(continuing traceParent: String?) -> ServiceContext {
+        var context = ServiceContext.topLevel
+        if let traceParent { InstrumentationSystem.instrument.extract(["traceparent": traceParent], into: &context, using: TraceParentCarrier()) }
+        return context
+    }
 }
