@@ -13,10 +13,10 @@ the same samples. Each run is a fresh process (model load included) measured for
 peak resident memory; each side runs with float32 and with int8 (CTranslate2's compute_type;
 `maas transcribe --compute-type`). Rounds interleave the four and report medians. Word error rate is against the spoken sentences (lower case, no
 punctuation, digits spelled as espeak-ng says them are left as they are on both sides);
-`--wer-clips N` adds N more 5-minute clips in other voices, speeds and orders and reports each
-side's word error rate per clip and the mean.
+`--wer-clips N` also reports each side's word error rate on N 5-minute clips, one run each: the
+one above, then all fifty sentences in other voices, speeds and orders; per clip and the mean.
 """
-import argparse, json, os, re, resource, statistics, subprocess, sys, tempfile, time, wave
+import argparse, json, os, random, re, resource, statistics, subprocess, sys, tempfile, time, wave
 
 import numpy as np
 
@@ -88,7 +88,6 @@ WER_SET = [("en-us", 125, 0), ("en-us", 150, 1), ("en", 135, 2), ("en-us+m3", 14
 def wer_set(sentences, work, count, env):
     """Word error rate of each side and compute type over `count` long clips (all fifty sentences
     in another voice, speed and order each), one run per clip: accuracy, not timing."""
-    import random
     totals = {}
     print("\n| voice, speed | maas float32 | faster-whisper float32 | maas int8 | faster-whisper int8 |")
     print("|---|---|---|---|---|")
@@ -115,7 +114,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--wer-clips", type=int, default=0, choices=range(0, len(WER_SET) + 1),
-                        help="also measure word error rate over this many more 5-minute clips (voices, speeds, orders)")
+                        help="also measure word error rate on this many 5-minute clips (voices, speeds, orders)")
     args = parser.parse_args()
     sentences = [s.strip() for s in open(os.path.join(os.path.dirname(__file__), "sentences.txt")) if s.strip()]
     work = tempfile.mkdtemp()
