@@ -101,6 +101,26 @@ try:
             break
         time.sleep(0.1)
     check("the batch job succeeds", json.loads(body)["state"] == "succeeded", body[:300])
+    # A two-trial search and a permutation importance, each queued with a traceparent of its own.
+    other_traces = {"tuning": ("7bf92f3577b34da6a3ce929d0e0e4739", "30f067aa0ba902ba"),
+                    "explanation": ("8bf92f3577b34da6a3ce929d0e0e473a", "40f067aa0ba902bb")}
+    other_jobs = {
+        "tuning": ("/v1/tuning-jobs", {"name": "iris-tuned", "dataset": "iris", "target": "target", "seed": 1,
+                                       "spec": {"algorithm": "random_forest"}, "space": {"spec.n_estimators": {"int": [5, 10]}},
+                                       "validation": {"kfold": 3}, "objective": {"metric": "cv_accuracy"}, "trials": 2}),
+        "explanation": ("/v1/explanation-jobs", {"kind": "permutation_importance", "model": "iris@1", "dataset": "iris",
+                                                 "target": "target", "n_repeats": 2, "seed": 1}),
+    }
+    for kind, (route, request) in other_jobs.items():
+        trace, parent = other_traces[kind]
+        _, body = api("POST", route, request, headers={"traceparent": f"00-{trace}-{parent}-01"})
+        job_id = json.loads(body)["id"]
+        for _ in range(600):
+            _, body = api("GET", f"{route}/{job_id}")
+            if json.loads(body)["state"] in ("succeeded", "failed", "cancelled"):
+                break
+            time.sleep(0.1)
+        check(f"the {kind} job succeeds", json.loads(body)["state"] == "succeeded", body[:300])
 
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     infer = {"inputs": [{"name": f"x{k}", "shape": [1], "datatype": "FP32", "data": [v]} for k, v in enumerate([5.1, 3.5, 1.4, 0.2])]}
@@ -119,7 +139,8 @@ try:
     def find(name, trace=None):
         return [s for _, s in spans if s.name == name and (trace is None or s.trace_id.hex() == trace)]
     while time.time() < deadline and not (find("/v2/models/{name}/infer", trace_id) and find("inference.GRPCInferenceService/ModelInfer", grpc_trace) and find("/v1/models")
-                                       and len(find("prediction shard", batch_trace)) >= 3 and len(find("batch prediction job", batch_trace)) >= 2):
+                                       and len(find("prediction shard", batch_trace)) >= 3 and len(find("batch prediction job", batch_trace)) >= 2
+                                       and find("tuning job", other_traces["tuning"][0]) and find("explanation job", other_traces["explanation"][0])):
         time.sleep(0.2)
     check("spans arrive at the OTLP receiver, from service maas", spans and all(service == "maas" for service, _ in spans), len(spans))
 
@@ -154,7 +175,7 @@ try:
     loads = [s for _, s in spans if s.name == "model load" and deploys and s.parent_span_id == deploys[0].span_id]
     check("deploying loads the model inside the request's span (model load, with the version)",
           len(loads) == 1 and {a.key: a.value.int_value for a in loads[0].attributes}.get("maas.model_version") == 1, [s.name for _, s in spans])
-    runs = find("training job")
+    runs = find("training job", job_trace)
     submits = find("/v1/training-jobs", job_trace)
     check("the training run continues that request's trace: a consumer span under the POST's server span",
           len(runs) == 1 and len(submits) == 1 and runs[0].trace_id.hex() == job_trace and runs[0].parent_span_id == submits[0].span_id
@@ -176,6 +197,17 @@ try:
     check("each run names its job or task",
           sorted({a.key: a.value.string_value for a in s.attributes}.get("maas.job", "") for s in shards)
           == [f"{batch_id}-task{i}" for i in range(3)], [[a.key for a in s.attributes] for s in shards])
+    for kind, name in [("tuning", "tuning job"), ("explanation", "explanation job")]:
+        trace = other_traces[kind][0]
+        submits, runs = find(other_jobs[kind][0], trace), find(name, trace)
+        check(f"the {kind} job's runs are consumer spans under the POST's span",
+              len(submits) == 1 and runs and all(s.parent_span_id == submits[0].span_id and s.kind == 5 for s in runs),
+              [(s.name, s.parent_span_id.hex(), s.kind) for s in runs + submits])
+    trials = find("training job", other_traces["tuning"][0])
+    tuning_submits = find("/v1/tuning-jobs", other_traces["tuning"][0])
+    check("each tuning trial (and the best one's final model) trains as a training job span in the search's trace",
+          len(trials) >= 2 and len(tuning_submits) == 1 and all(s.parent_span_id == tuning_submits[0].span_id for s in trials),
+          [(s.name, s.parent_span_id.hex()) for s in trials])
     root = find("/v1/models")
     check("a request without traceparent starts a trace of its own", len(root) == 1 and root[0].parent_span_id == b"", len(root))
 finally:
