@@ -72,6 +72,18 @@ def api(method, path, body=None, raw=None, headers=None):
         return response.headers, response.read()
 
 
+def run_job(route, request, trace, parent):
+    """Queues a job with a traceparent and waits until it ends: its id and its last state."""
+    _, body = api("POST", route, request, headers={"traceparent": f"00-{trace}-{parent}-01"})
+    job_id = json.loads(body)["id"]
+    for _ in range(600):
+        _, body = api("GET", f"{route}/{job_id}")
+        if json.loads(body)["state"] in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.1)
+    return job_id, body
+
+
 try:
     for _ in range(100):
         try:
@@ -92,14 +104,7 @@ try:
     api("POST", "/v1/deployments", {"name": "flowers", "model": "iris@1"})
     # A batch job in shards of 50 rows: its first run queues three shard tasks, its second joins them.
     batch_trace, batch_parent = "6bf92f3577b34da6a3ce929d0e0e4738", "20f067aa0ba902b9"
-    _, body = api("POST", "/v1/batch-jobs", {"model": "iris@1", "dataset": "iris", "shard_rows": 50},
-                  headers={"traceparent": f"00-{batch_trace}-{batch_parent}-01"})
-    batch_id = json.loads(body)["id"]
-    for _ in range(600):
-        _, body = api("GET", f"/v1/batch-jobs/{batch_id}")
-        if json.loads(body)["state"] in ("succeeded", "failed", "cancelled"):
-            break
-        time.sleep(0.1)
+    batch_id, body = run_job("/v1/batch-jobs", {"model": "iris@1", "dataset": "iris", "shard_rows": 50}, batch_trace, batch_parent)
     check("the batch job succeeds", json.loads(body)["state"] == "succeeded", body[:300])
     # A two-trial search and a permutation importance, each queued with a traceparent of its own.
     other_traces = {"tuning": ("7bf92f3577b34da6a3ce929d0e0e4739", "30f067aa0ba902ba"),
@@ -112,14 +117,7 @@ try:
                                                  "target": "target", "n_repeats": 2, "seed": 1}),
     }
     for kind, (route, request) in other_jobs.items():
-        trace, parent = other_traces[kind]
-        _, body = api("POST", route, request, headers={"traceparent": f"00-{trace}-{parent}-01"})
-        job_id = json.loads(body)["id"]
-        for _ in range(600):
-            _, body = api("GET", f"{route}/{job_id}")
-            if json.loads(body)["state"] in ("succeeded", "failed", "cancelled"):
-                break
-            time.sleep(0.1)
+        _, body = run_job(route, request, *other_traces[kind])
         check(f"the {kind} job succeeds", json.loads(body)["state"] == "succeeded", body[:300])
 
     trace_id, parent_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
